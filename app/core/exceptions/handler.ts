@@ -1,0 +1,76 @@
+import app from '@adonisjs/core/services/app'
+import { ExceptionHandler, type HttpContext } from '@adonisjs/core/http'
+import { errors as vineErrors } from '@vinejs/vine'
+import { AppException } from '#core/exceptions/app_exception'
+import { captureError } from '#core/observability/sentry'
+
+type ErrorBody = { code: string; message: string; field?: string }
+
+/**
+ * Every error leaves as { errors: [{ code, message, field? }] } with a stable code.
+ * Anything we did not anticipate is a 500 with a generic message (details go to logs and Sentry).
+ */
+export default class HttpExceptionHandler extends ExceptionHandler {
+  protected debug = !app.inProduction
+
+  async handle(error: unknown, ctx: HttpContext) {
+    const { status, errors, headers } = this.#describe(error)
+    for (const [name, value] of Object.entries(headers)) ctx.response.header(name, value)
+    return ctx.response.status(status).send({ errors })
+  }
+
+  async report(error: unknown, ctx: HttpContext) {
+    if (this.#describe(error).status >= 500) {
+      ctx.logger.error({ err: error }, 'request failed')
+      captureError(error, { merchant: ctx.tenant?.merchantId, module: ctx.route?.meta?.module }, ctx)
+    }
+  }
+
+  #describe(error: unknown): { status: number; errors: ErrorBody[]; headers: Record<string, string | number> } {
+    if (error instanceof AppException) {
+      return { status: error.status, errors: [error.toErrorBody()], headers: {} }
+    }
+    if (error instanceof vineErrors.E_VALIDATION_ERROR) {
+      const messages = error.messages as Array<{ message: string; field: string; rule: string }>
+      return {
+        status: 422,
+        errors: messages.map((m) => ({ code: 'E_VALIDATION', message: m.message, field: m.field })),
+        headers: {},
+      }
+    }
+    const err = error as { code?: string; status?: number; message?: string; response?: any }
+    switch (err?.code) {
+      case 'E_ROUTE_NOT_FOUND':
+        return simple(404, 'E_ROUTE_NOT_FOUND', 'No such route')
+      case 'E_ROW_NOT_FOUND':
+        return simple(404, 'E_NOT_FOUND', 'Resource not found')
+      case 'E_UNAUTHORIZED_ACCESS':
+        return simple(401, 'E_UNAUTHORIZED', 'Invalid or missing token')
+      case 'E_TOO_MANY_REQUESTS': {
+        const limit = err.response
+        return {
+          status: 429,
+          errors: [{ code: 'E_TOO_MANY_REQUESTS', message: 'Too many requests, slow down' }],
+          headers: {
+            'Retry-After': limit.availableIn,
+            'X-RateLimit-Limit': limit.limit,
+            'X-RateLimit-Remaining': 0,
+            'X-RateLimit-Reset': Math.ceil(Date.now() / 1000) + limit.availableIn,
+          },
+        }
+      }
+    }
+    // Malformed JSON bodies and other client errors thrown by the framework.
+    if (error instanceof SyntaxError || (err?.status === 400 && err?.code === undefined)) {
+      return simple(400, 'E_INVALID_BODY', 'The request body could not be parsed')
+    }
+    if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
+      return simple(err.status, err.code ?? 'E_BAD_REQUEST', err.message ?? 'Bad request')
+    }
+    return simple(500, 'E_INTERNAL', 'Something went wrong on our side')
+  }
+}
+
+function simple(status: number, code: string, message: string) {
+  return { status, errors: [{ code, message }], headers: {} }
+}

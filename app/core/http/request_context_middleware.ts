@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto'
+import type { HttpContext } from '@adonisjs/core/http'
+import type { NextFn } from '@adonisjs/core/types/http'
+import { budgetExceededTotal, httpRequestDuration } from '#core/observability/metrics'
+import { exceedsBudget, type ApiBudgetCategory } from '#core/observability/budgets'
+
+const REQUEST_ID = /^[\w.:-]{8,128}$/
+
+/**
+ * First middleware of every request: a request id (an incoming X-Request-Id when it looks sane,
+ * else a random UUID, cheaper than the framework's), a logger bound to it, and the latency
+ * histogram plus performance-budget counter once the response is written.
+ */
+export default class RequestContextMiddleware {
+  async handle(ctx: HttpContext, next: NextFn) {
+    const started = process.hrtime.bigint()
+    const incoming = ctx.request.header('x-request-id')
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID()
+    ctx.requestId = requestId
+    ctx.logger = ctx.logger.child({ request_id: requestId })
+    ctx.response.header('X-Request-Id', requestId)
+
+    ctx.response.response.once('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9
+      const route = ctx.route?.pattern ?? 'unmatched'
+      httpRequestDuration.observe({ method: ctx.request.method(), route, status: ctx.response.getStatus() }, seconds)
+      const budget = (ctx.route?.meta?.budget ?? 'default') as ApiBudgetCategory
+      if (exceedsBudget(budget, seconds * 1000)) budgetExceededTotal.inc({ category: budget, route })
+    })
+    return next()
+  }
+}
+
+declare module '@adonisjs/core/http' {
+  interface HttpContext {
+    requestId: string
+  }
+}

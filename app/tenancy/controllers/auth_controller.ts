@@ -1,0 +1,25 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { loginValidator } from '#tenancy/validators/auth_validators'
+import { authService } from '#tenancy/services/auth_service'
+import { UnauthorizedException } from '#core/exceptions/http_errors'
+
+export default class AuthController {
+  async login({ request, response }: HttpContext) {
+    const input = await request.validateUsing(loginValidator)
+    response.header('Cache-Control', 'private, no-store')
+    return authService.login(input)
+  }
+
+  async logout({ auth, actor, response }: HttpContext) {
+    if (!actor) throw new UnauthorizedException()
+    const user = auth.use('api').user!
+    await authService.logout(user, user.currentAccessToken.identifier)
+    return response.noContent()
+  }
+
+  async me({ auth, actor, response }: HttpContext) {
+    if (!actor) throw new UnauthorizedException()
+    response.header('Cache-Control', 'private, no-store')
+    return authService.me(auth.use('api').user!, actor.merchantId, actor.role)
+  }
+}

@@ -1,0 +1,61 @@
+import { AppException } from '#core/exceptions/app_exception'
+
+export class NoTenantContextException extends AppException {
+  static status = 500
+  static code = 'E_NO_TENANT_CONTEXT'
+  static message = 'Code that needs a tenant ran outside of a tenant context'
+}
+
+export class MerchantRequiredException extends AppException {
+  static status = 400
+  static code = 'E_MERCHANT_REQUIRED'
+  static message = 'This endpoint needs a merchant: sign in as staff or send the X-Merchant header'
+}
+
+export class MerchantNotFoundException extends AppException {
+  static status = 404
+  static code = 'E_MERCHANT_NOT_FOUND'
+  static message = 'Merchant not found'
+}
+
+export class MerchantSuspendedException extends AppException {
+  static status = 403
+  static code = 'E_MERCHANT_SUSPENDED'
+  static message = 'This merchant is suspended'
+}
+
+export class MerchantMismatchException extends AppException {
+  static status = 403
+  static code = 'E_MERCHANT_MISMATCH'
+  static message = 'Your token belongs to another merchant than the one this request names'
+}
+
+export class ModuleDisabledException extends AppException {
+  static code = 'E_MODULE_DISABLED'
+  static status = 404
+  static message = 'Not available for this merchant'
+}
+
+export class InvalidModuleException extends AppException {
+  static status = 422
+  static code = 'E_INVALID_MODULE'
+  static message = 'Invalid module'
+}
+
+export class ModuleDependencyException extends AppException {
+  static status = 409
+  static code = 'E_MODULE_DEPENDENCY'
+  static message = 'Another enabled module depends on this module'
+}
+
+export class RoleRequiredException extends AppException {
+  static status = 403
+  static code = 'E_ROLE_REQUIRED'
+  static message = 'Your role does not allow this'
+}
+
+export class InvalidCredentialsException extends AppException {
+  static status = 401
+  static code = 'E_INVALID_CREDENTIALS'
+  static message = 'Invalid email or password'
+}

@@ -1,0 +1,16 @@
+/**
+ * The tenancy core's public surface. Other modules import from here only.
+ */
+export { runWithTenant, getTenant, requireTenant, contextFromMerchant } from '#tenancy/context/tenant_context'
+export type { TenantContext } from '#tenancy/context/tenant_context'
+export { defineModule } from '#tenancy/modules/define_module'
+export type { ModuleDefinition, ModuleSchedule } from '#tenancy/modules/define_module'
+export { shardRouter, tenantDb } from '#tenancy/services/shards'
+export { TenantModel } from '#tenancy/models/tenant_model'
+export { merchantDirectory } from '#tenancy/services/merchant_directory'
+export { featureFlags } from '#tenancy/services/feature_flags'
+export { moduleRegistry } from '#tenancy/services/module_registry_service'
+export { dispatchTenantJob, runJobInTenant } from '#tenancy/services/tenant_jobs'
+export { MerchantRequiredException, ModuleDisabledException } from '#tenancy/exceptions/tenancy_exceptions'
+export type { MerchantSnapshot, Tier, Vertical, StaffRole } from '#tenancy/types'
+export type { MerchantOnboarded } from '#tenancy/events'

@@ -1,0 +1,13 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import type { NextFn } from '@adonisjs/core/types/http'
+import { UnauthorizedException } from '#core/exceptions/http_errors'
+import { RoleRequiredException } from '#tenancy/exceptions/tenancy_exceptions'
+
+/** Our own support staff (platform role `support`), for /api/v1/admin. */
+export default class RequireSupportMiddleware {
+  async handle(ctx: HttpContext, next: NextFn) {
+    if (!ctx.actor) throw new UnauthorizedException()
+    if (ctx.actor.platformRole !== 'support') throw new RoleRequiredException('Only platform support staff can do this')
+    return next()
+  }
+}

@@ -1,0 +1,54 @@
+import { DateTime } from 'luxon'
+import hash from '@adonisjs/core/services/hash'
+import { compose } from '@adonisjs/core/helpers'
+import { BaseModel, column, hasMany } from '@adonisjs/lucid/orm'
+import type { HasMany } from '@adonisjs/lucid/types/relations'
+import { withAuthFinder } from '@adonisjs/auth/mixins/lucid'
+import { DbAccessTokensProvider } from '@adonisjs/auth/access_tokens'
+import type { PlatformRole } from '#tenancy/types'
+import Membership from '#tenancy/models/membership'
+
+const AuthFinder = withAuthFinder(() => hash.use('scrypt'), {
+  uids: ['email'],
+  passwordColumnName: 'password',
+})
+
+/** Staff, support staff and signed-in customers. Emails are unique case-insensitively. */
+export default class User extends compose(BaseModel, AuthFinder) {
+  static connection = 'control'
+
+  @column({ isPrimary: true })
+  declare id: string
+
+  @column()
+  declare email: string
+
+  @column({ serializeAs: null })
+  declare password: string | null
+
+  @column()
+  declare fullName: string | null
+
+  @column()
+  declare platformRole: PlatformRole | null
+
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+
+  @hasMany(() => Membership)
+  declare memberships: HasMany<typeof Membership>
+
+  static accessTokens = DbAccessTokensProvider.forModel(User, {
+    table: 'auth_access_tokens',
+    expiresIn: '30 days',
+    prefix: 'gud_',
+  })
+
+  /** Finds by email case-insensitively (uses idx_accounts_email_lower). */
+  static findByEmail(email: string) {
+    return this.query().whereRaw('lower(email) = lower(?)', [email]).first()
+  }
+}

@@ -1,0 +1,67 @@
+import type { Router } from '@adonisjs/core/http'
+import type { ApiBudgetCategory } from '#core/observability/budgets'
+import type { JobConstructor } from '#core/queue/tenant_job'
+
+type Loader<T> = () => Promise<{ default: T }>
+
+export type ModuleSchedule = {
+  /** Stable name: the repeatable job's key, so a schedule fires once however many processes run. */
+  name: string
+  cron: string
+  /** IANA time zone the cron is read in (default UTC). */
+  tz?: string
+  job: Loader<JobConstructor>
+  payload?: Record<string, unknown>
+}
+
+export type ModuleDefinition = {
+  name: string
+  /** A core module is on for every merchant and cannot be disabled. */
+  core?: boolean
+  dependsOn?: string[]
+  /** Registers the module's routes; the registry mounts them behind the module gate. */
+  routes?: Loader<(router: Router) => void>
+  listeners?: Loader<unknown>
+  jobs?: Array<Loader<JobConstructor>>
+  schedules?: ModuleSchedule[]
+  /** Performance budget category of the module's routes (seed 3.4). */
+  budget?: ApiBudgetCategory
+}
+
+const KEYS = new Set(['name', 'core', 'dependsOn', 'routes', 'listeners', 'jobs', 'schedules', 'budget'])
+const NAME = /^[a-z][a-z0-9_]*$/
+
+/**
+ * Declares a plugin module. Checks its input eagerly and names the bad key, so a typo fails
+ * at boot instead of silently disabling a feature.
+ */
+export function defineModule(definition: ModuleDefinition): Readonly<ModuleDefinition> {
+  const where = `defineModule(${JSON.stringify(definition?.name ?? '?')})`
+  if (!definition || typeof definition !== 'object') throw new Error('defineModule expects an object')
+  for (const key of Object.keys(definition)) {
+    if (!KEYS.has(key)) throw new Error(`${where}: unknown key "${key}"`)
+  }
+  if (typeof definition.name !== 'string' || !NAME.test(definition.name)) {
+    throw new Error(`${where}: "name" must be snake_case (got ${JSON.stringify(definition.name)})`)
+  }
+  if (definition.dependsOn !== undefined) {
+    if (!Array.isArray(definition.dependsOn) || definition.dependsOn.some((d) => typeof d !== 'string')) {
+      throw new Error(`${where}: "dependsOn" must be an array of module names`)
+    }
+    if (definition.dependsOn.includes(definition.name)) throw new Error(`${where}: "dependsOn" names the module itself`)
+  }
+  for (const key of ['routes', 'listeners'] as const) {
+    if (definition[key] !== undefined && typeof definition[key] !== 'function') {
+      throw new Error(`${where}: "${key}" must be a lazy import () => import(...)`)
+    }
+  }
+  if (definition.jobs !== undefined && (!Array.isArray(definition.jobs) || definition.jobs.some((j) => typeof j !== 'function'))) {
+    throw new Error(`${where}: "jobs" must be an array of lazy imports`)
+  }
+  for (const [index, schedule] of (definition.schedules ?? []).entries()) {
+    if (!schedule?.name || !schedule.cron || typeof schedule.job !== 'function') {
+      throw new Error(`${where}: "schedules[${index}]" needs name, cron and job`)
+    }
+  }
+  return Object.freeze({ ...definition })
+}

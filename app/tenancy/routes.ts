@@ -1,0 +1,44 @@
+import type { Router } from '@adonisjs/core/http'
+import { middleware } from '#start/kernel'
+
+const AuthController = () => import('#tenancy/controllers/auth_controller')
+const LocationsController = () => import('#tenancy/controllers/locations_controller')
+const MerchantProfileController = () => import('#tenancy/controllers/merchant_profile_controller')
+const ModulesController = () => import('#tenancy/controllers/modules_controller')
+const AdminMerchantsController = () => import('#tenancy/controllers/admin_merchants_controller')
+
+export default function tenancyRoutes(router: Router) {
+  router
+    .group(() => {
+      router.post('/login', [AuthController, 'login']).use(middleware.throttle({ limit: 'auth' }))
+      router.post('/logout', [AuthController, 'logout']).use(middleware.throttle({ limit: 'api' }))
+      router.get('/me', [AuthController, 'me']).use(middleware.throttle({ limit: 'api' }))
+    })
+    .prefix('/api/v1/auth')
+
+  router
+    .group(() => {
+      router.get('/merchant', [MerchantProfileController, 'show']).use(middleware.tenant())
+      router
+        .group(() => {
+          router.get('/modules', [ModulesController, 'mine'])
+          router.get('/locations', [LocationsController, 'index'])
+          router.get('/locations/:id', [LocationsController, 'show'])
+          router.post('/locations', [LocationsController, 'store']).use(middleware.staff({ roles: ['owner', 'manager'] }))
+        })
+        .use(middleware.staff())
+    })
+    .prefix('/api/v1/tenancy')
+    .use(middleware.throttle({ limit: 'api' }))
+
+  router
+    .group(() => {
+      router.get('/merchants', [AdminMerchantsController, 'index'])
+      router.post('/merchants', [AdminMerchantsController, 'store'])
+      router.get('/merchants/:merchant/modules', [ModulesController, 'index'])
+      router.post('/merchants/:merchant/modules/:module/enable', [ModulesController, 'enable'])
+      router.post('/merchants/:merchant/modules/:module/disable', [ModulesController, 'disable'])
+    })
+    .prefix('/api/v1/admin')
+    .use([middleware.support(), middleware.throttle({ limit: 'api' })])
+}

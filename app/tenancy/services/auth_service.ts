@@ -1,0 +1,63 @@
+import hash from '@adonisjs/core/services/hash'
+import User from '#tenancy/models/user'
+import Membership from '#tenancy/models/membership'
+import { merchantDirectory } from '#tenancy/services/merchant_directory'
+import { InvalidCredentialsException, RoleRequiredException } from '#tenancy/exceptions/tenancy_exceptions'
+
+// Verified against when the email is unknown, so both paths cost one scrypt (no user enumeration by timing).
+let dummyHash: Promise<string> | undefined
+
+export class AuthService {
+  /**
+   * Checks credentials and issues an access token. A staff token is bound to one merchant: the one
+   * named, or the only one the user belongs to. Several memberships and none named: a token without
+   * a merchant, and the list to choose from.
+   */
+  async login(input: { email: string; password: string; merchant?: string }) {
+    const user = await User.findByEmail(input.email)
+    if (!user || !user.password) {
+      await hash.verify(await (dummyHash ??= hash.make('not-a-password')), input.password)
+      throw new InvalidCredentialsException()
+    }
+    if (!(await hash.verify(user.password, input.password))) throw new InvalidCredentialsException()
+
+    const memberships = await Membership.query().where('user_id', user.id).preload('merchant')
+    let chosen: Membership | undefined
+    if (input.merchant) {
+      const ref = input.merchant.toLowerCase()
+      chosen = memberships.find((m) => m.merchantId === ref || m.merchant.slug === ref)
+      if (!chosen) throw new RoleRequiredException('You are not a member of this merchant')
+    } else if (memberships.length === 1) {
+      chosen = memberships[0]
+    }
+
+    const token = await User.accessTokens.create(user, chosen ? [`merchant:${chosen.merchantId}`] : ['*'], {
+      name: chosen ? `staff:${chosen.merchant.slug}` : 'user',
+    })
+    return {
+      token: token.value!.release(),
+      expiresAt: token.expiresAt?.toISOString() ?? null,
+      user: this.describeUser(user),
+      merchant: chosen ? { id: chosen.merchantId, slug: chosen.merchant.slug, name: chosen.merchant.name, role: chosen.role } : null,
+      memberships: memberships.map((m) => ({ merchantId: m.merchantId, slug: m.merchant.slug, role: m.role })),
+    }
+  }
+
+  async logout(user: User, tokenId: Parameters<typeof User.accessTokens.delete>[1]) {
+    await User.accessTokens.delete(user, tokenId)
+  }
+
+  describeUser(user: User) {
+    return { id: user.id, email: user.email, fullName: user.fullName, platformRole: user.platformRole }
+  }
+
+  async me(user: User, merchantId: string | null, role: string | null) {
+    const merchant = merchantId ? await merchantDirectory.byId(merchantId) : null
+    return {
+      user: this.describeUser(user),
+      merchant: merchant ? { id: merchant.id, slug: merchant.slug, name: merchant.name, role, modules: merchant.modules } : null,
+    }
+  }
+}
+
+export const authService = new AuthService()

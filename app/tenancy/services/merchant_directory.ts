@@ -1,0 +1,84 @@
+import app from '@adonisjs/core/services/app'
+import redis from '@adonisjs/redis/services/main'
+import { TieredCache, type CacheSource } from '#core/cache/tiered_cache'
+import Merchant from '#tenancy/models/merchant'
+import ModuleOverride from '#tenancy/models/module_override'
+import { moduleRegistry } from '#tenancy/services/module_registry_service'
+import type { MerchantSnapshot } from '#tenancy/types'
+import type { TenancyConfig } from '#tenancy/define_tenancy_config'
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** Seed 1.1 cache keys. */
+export const MerchantCacheKeys = {
+  config: (id: string) => `merchant:${id}:config`,
+  slug: (slug: string) => `merchant:slug:${slug}`,
+}
+
+/**
+ * Looks merchants up by id or slug through the tiered cache (Redis `merchant:<id>:config`, 1 h,
+ * memory tier 10 s, invalidated everywhere on change).
+ */
+export class MerchantDirectory {
+  #cache = new TieredCache(redis.connection('main'), { name: 'merchant', memoryMax: 5000, memoryTtlMs: 10_000 })
+  #ttl = app.config.get<TenancyConfig>('tenancy').merchantCacheTtlSeconds
+
+  listen() {
+    return this.#cache.listen()
+  }
+
+  async byId(id: string): Promise<MerchantSnapshot | null> {
+    if (!UUID.test(id)) return null
+    return (await this.#cache.getOrLoad(MerchantCacheKeys.config(id.toLowerCase()), this.#ttl, () => this.load(id))).value
+  }
+
+  async bySlug(slug: string): Promise<MerchantSnapshot | null> {
+    const normalized = slug.toLowerCase()
+    if (!/^[a-z0-9-]{1,63}$/.test(normalized)) return null
+    const { value: id } = await this.#cache.getOrLoad(MerchantCacheKeys.slug(normalized), this.#ttl, async () => {
+      const row = await Merchant.query().where('slug', normalized).select('id').first()
+      return row?.id ?? null
+    })
+    return id ? this.byId(id) : null
+  }
+
+  /** A merchant reference as operators type it: an id or a slug. */
+  async byReference(reference: string): Promise<MerchantSnapshot | null> {
+    return UUID.test(reference) ? this.byId(reference) : this.bySlug(reference)
+  }
+
+  /** Reads the merchant and its overrides from the control database. */
+  async load(id: string): Promise<MerchantSnapshot | null> {
+    const merchant = await Merchant.find(id)
+    if (!merchant) return null
+    const overrides = await ModuleOverride.query().where('merchant_id', id)
+    return {
+      id: merchant.id,
+      slug: merchant.slug,
+      name: merchant.name,
+      vertical: merchant.vertical,
+      tier: merchant.tier,
+      status: merchant.status,
+      brandId: merchant.brandId,
+      locationId: merchant.locationId,
+      shardId: merchant.shardId,
+      timezone: merchant.timezone,
+      settings: merchant.settings ?? {},
+      modules: moduleRegistry().enabledModules(merchant.tier, overrides),
+    }
+  }
+
+  /** Call after any change to a merchant, its tier or its overrides. */
+  async invalidate(merchant: { id: string; slug: string }, previousSlug?: string) {
+    const keys = [MerchantCacheKeys.config(merchant.id), MerchantCacheKeys.slug(merchant.slug)]
+    if (previousSlug && previousSlug !== merchant.slug) keys.push(MerchantCacheKeys.slug(previousSlug))
+    await this.#cache.delete(...keys)
+  }
+
+  clearMemory() {
+    this.#cache.clearMemory()
+  }
+}
+
+export type { CacheSource }
+export const merchantDirectory = new MerchantDirectory()

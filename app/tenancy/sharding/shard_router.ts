@@ -1,0 +1,89 @@
+import db from '@adonisjs/lucid/services/db'
+import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
+import { assignShard } from '#tenancy/sharding/shard_hash'
+import { getTenant, requireTenant } from '#tenancy/context/tenant_context'
+
+export type Intent = 'read' | 'write'
+
+/**
+ * Routes every tenant query: merchant -> logical shard (stored on the merchant) -> physical
+ * connection (shard_map) -> primary for writes, replica for reads unless this unit of work already
+ * wrote to that connection (read-your-writes). Nobody picks a connection by hand.
+ */
+export class ShardRouter {
+  #map = new Map<number, string>()
+
+  constructor(
+    readonly shardCount: number,
+    readonly nodeNames: readonly string[]
+  ) {}
+
+  /** Default placement: contiguous ranges of shards over the declared nodes. */
+  defaultConnectionFor(shardId: number): string {
+    return this.nodeNames[Math.floor((shardId * this.nodeNames.length) / this.shardCount)]
+  }
+
+  shardFor(merchantId: string): number {
+    return assignShard(merchantId, this.shardCount)
+  }
+
+  /** Loads shard_map from the control database; refuses a map that names an undeclared node. */
+  async load() {
+    const rows = await db.connection('control').from('shard_map').select('shard_id', 'connection_name')
+    const map = new Map<number, string>()
+    for (const row of rows) {
+      if (!this.nodeNames.includes(row.connection_name)) {
+        throw new Error(`shard_map sends shard ${row.shard_id} to "${row.connection_name}", which config/database.ts does not declare`)
+      }
+      map.set(row.shard_id, row.connection_name)
+    }
+    for (let shard = 0; shard < this.shardCount; shard++) {
+      if (!map.has(shard)) throw new Error(`shard_map has no row for shard ${shard}: run "node ace migrate:all"`)
+    }
+    this.#map = map
+  }
+
+  /** Writes the default placement for shards that have none yet (never moves an existing shard). */
+  async ensureMap() {
+    const shards = Array.from({ length: this.shardCount }, (_, shard) => shard)
+    await db.connection('control').rawQuery(
+      `INSERT INTO shard_map (shard_id, connection_name)
+       SELECT * FROM unnest(?::int[], ?::text[]) ON CONFLICT (shard_id) DO NOTHING`,
+      [shards, shards.map((shard) => this.defaultConnectionFor(shard))]
+    )
+    await this.load()
+  }
+
+  snapshot(): Array<{ shardId: number; connection: string }> {
+    return [...this.#map.entries()].sort(([a], [b]) => a - b).map(([shardId, connection]) => ({ shardId, connection }))
+  }
+
+  connectionForShard(shardId: number): string {
+    const name = this.#map.get(shardId)
+    if (!name) throw new Error(`Shard ${shardId} is not mapped (shard map not loaded?)`)
+    return name
+  }
+
+  /** A query client for the current tenant's shard node. */
+  client(intent: Intent = 'read', shardId = requireTenant().shardId): QueryClientContract {
+    const name = this.connectionForShard(shardId)
+    const tenant = getTenant()
+    if (intent === 'write') {
+      tenant?.wroteTo.add(name)
+      return db.connection(name, { mode: 'write' })
+    }
+    return db.connection(name, tenant?.wroteTo.has(name) ? { mode: 'write' } : undefined)
+  }
+
+  /** A transaction on the current tenant's shard node (always the primary). */
+  async transaction<T>(fn: (trx: TransactionClientContract) => Promise<T>, shardId = requireTenant().shardId): Promise<T> {
+    const name = this.connectionForShard(shardId)
+    getTenant()?.wroteTo.add(name)
+    return db.connection(name).transaction(fn)
+  }
+
+  /** Every physical node, for work that spans shards (migrations, GDPR, health). */
+  nodes(): readonly string[] {
+    return this.nodeNames
+  }
+}

@@ -1,0 +1,15 @@
+import env from '#start/env'
+
+/**
+ * Requests per minute (seed 1.1): api 100, auth 10, ai 20. The env overrides exist for load tests.
+ * Keys: the signed-in user when known, else the client IP (X-Forwarded-For only from TRUSTED_PROXIES)
+ * together with the merchant.
+ */
+const rateLimits = {
+  api: { requests: env.get('RATE_LIMIT_API', 100), duration: '1 minute' },
+  auth: { requests: env.get('RATE_LIMIT_AUTH', 10), duration: '1 minute' },
+  ai: { requests: env.get('RATE_LIMIT_AI', 20), duration: '1 minute' },
+} as const
+
+export type RateLimitName = keyof typeof rateLimits
+export default rateLimits

@@ -1,0 +1,18 @@
+import { defineTenancyConfig } from '#tenancy/define_tenancy_config'
+
+/**
+ * Tiers and the modules each one gets by default; per-merchant overrides live in the
+ * control database (merchant_module_overrides). The module list is the plugin registry:
+ * each entry is a module's defineModule() file.
+ */
+export default defineTenancyConfig({
+  shardCount: 16,
+  // Each tier lists the registered modules it gets; a module joins its tiers when it lands.
+  tiers: {
+    digital_menu: [],
+    pre_ordering: [],
+    full_suite: [],
+  },
+  modules: [() => import('#tenancy/module')],
+  merchantCacheTtlSeconds: 3600,
+})

@@ -1,0 +1,17 @@
+import type { ApplicationService } from '@adonisjs/core/types'
+
+/** Sentry (only with SENTRY_DSN) and the metrics registry. */
+export default class ObservabilityProvider {
+  constructor(protected app: ApplicationService) {}
+
+  async boot() {
+    const env = (await import('#start/env')).default
+    const { initSentry } = await import('#core/observability/sentry')
+    initSentry({ dsn: env.get('SENTRY_DSN'), environment: this.app.nodeEnvironment })
+  }
+
+  async shutdown() {
+    const { flushSentry } = await import('#core/observability/sentry')
+    await flushSentry()
+  }
+}

@@ -1,0 +1,20 @@
+import type { ApplicationService } from '@adonisjs/core/types'
+
+/**
+ * Boots the tenancy core for processes that serve tenants (HTTP server, tests, workers):
+ * the shard map, feature flags, and cross-process cache invalidation.
+ */
+export default class TenancyProvider {
+  constructor(protected app: ApplicationService) {}
+
+  async ready() {
+    if (this.app.getEnvironment() !== 'web' && this.app.getEnvironment() !== 'test') return
+    const { bootTenancy } = await import('#tenancy/services/boot')
+    await bootTenancy()
+  }
+
+  async shutdown() {
+    const { featureFlags } = await import('#tenancy/services/feature_flags')
+    await featureFlags.shutdown()
+  }
+}
