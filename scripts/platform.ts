@@ -77,13 +77,14 @@ GUDBRO Verticals is starting on ${url}
 
 async function test(args: string[]) {
   const services = await provision()
-  const control = 'gudbro_test'
+  // TEST_DATABASE_NAME / TEST_REDIS_DB let two checkouts run their suites side by side.
+  const control = process.env.TEST_DATABASE_NAME ?? 'gudbro_test'
   const env = {
     ...process.env,
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl(services.databaseUrl, control),
     SHARD_NODE_URLS: undefined,
-    REDIS_URL: process.env.REDIS_URL ?? `${services.redisUrl.replace(/\/\d*$/, '')}/15`,
+    REDIS_URL: process.env.REDIS_URL ?? `${services.redisUrl.replace(/\/\d*$/, '')}/${process.env.TEST_REDIS_DB ?? 15}`,
     LOG_FILE: `${ROOT}tmp/logs/test.log`,
   } as NodeJS.ProcessEnv
   delete env.SHARD_NODE_URLS
