@@ -4,6 +4,8 @@ import { featureFlags } from '#tenancy/services/feature_flags'
 import { merchantDirectory } from '#tenancy/services/merchant_directory'
 import { bootModuleRegistry } from '#tenancy/services/module_registry_service'
 import { getTenant } from '#tenancy/context/tenant_context'
+import { instrumentDatabase } from '#core/observability/db_metrics'
+import { metrics } from '#core/observability/metrics'
 
 const READ_ONLY = /^\s*(select|with\b[\s\S]*\bselect|show|explain)\b/i
 
@@ -19,6 +21,15 @@ export function bootTenancy(): Promise<void> {
     await featureFlags.init()
     await merchantDirectory.listen()
     watchWritesOnReplicatedNodes()
+    instrumentDatabase()
+    metrics.gauge({
+      name: 'active_merchants',
+      help: 'Merchants with status active (read at scrape time)',
+      async collect() {
+        const row = await db.connection('control').from('merchants').where('status', 'active').count('* as total').first()
+        this.set(Number(row?.total ?? 0))
+      },
+    })
   })()
   return booted
 }

@@ -30,6 +30,11 @@ export class ShardRouter {
   /** Loads shard_map from the control database; refuses a map that names an undeclared node. */
   async load() {
     const rows = await db.connection('control').from('shard_map').select('shard_id', 'connection_name')
+    this.apply(rows)
+  }
+
+  /** Takes a complete shard map (from shard_map, or a rebalancing plan). */
+  apply(rows: Array<{ shard_id: number; connection_name: string }>) {
     const map = new Map<number, string>()
     for (const row of rows) {
       if (!this.nodeNames.includes(row.connection_name)) {

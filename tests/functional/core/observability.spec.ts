@@ -13,6 +13,9 @@ test.group('observability', () => {
     assert.include(response.header('content-type'), 'text/plain')
     assert.match(response.text(), /http_request_duration_seconds_bucket\{[^}]*method="GET",route="\/api\/v1\/tenancy\/merchant",status="200"/)
     assert.include(response.text(), 'performance_budget_exceeded_total')
+    assert.match(response.text(), /db_query_duration_seconds_count\{[^}]*connection="control"/)
+    assert.match(response.text(), /db_pool_available_connections\{[^}]*connection="node1"/)
+    assert.match(response.text(), /active_merchants\{[^}]*\} [1-9]/)
   })
 
   test('/health answers; /ready checks PostgreSQL on the control database and every shard node, and Redis', async ({ client, assert }) => {
