@@ -2,13 +2,15 @@ import type { ApplicationService } from '@adonisjs/core/types'
 
 /**
  * socket.io on the Adonis HTTP server. Wires the staff-token authenticator and the merchant context
- * for socket handlers in every process (workers broadcast through Redis too), and attaches to the
- * HTTP server once it exists (web: here in ready(); tests: tests/bootstrap.ts after the test server starts).
+ * for socket handlers, and attaches to the HTTP server once it exists (web: here in ready(); tests:
+ * tests/bootstrap.ts after the test server starts). Other processes (workers) only broadcast, through Redis.
  */
 export default class RealtimeProvider {
   constructor(protected app: ApplicationService) {}
 
-  async boot() {
+  async ready() {
+    const environment = this.app.getEnvironment()
+    if (environment !== 'web' && environment !== 'test') return
     const { realtime } = await import('#core/realtime/realtime')
     const { verifyStaffToken, runJobInTenant } = await import('#tenancy/index')
     realtime.useContext((merchantId, fn) => runJobInTenant({ merchantId }, fn))
@@ -24,15 +26,9 @@ export default class RealtimeProvider {
         rooms: [`merchant:${staff.merchantId}`, `merchant:${staff.merchantId}:orders`],
       }
     })
-  }
-
-  async ready() {
-    if (this.app.getEnvironment() !== 'web') return
-    const server = await this.app.container.make('server')
-    const nodeServer = server.getNodeServer()
-    if (!nodeServer) return
-    const { realtime } = await import('#core/realtime/realtime')
-    realtime.attach(nodeServer as any)
+    if (environment !== 'web') return
+    const nodeServer = (await this.app.container.make('server')).getNodeServer()
+    if (nodeServer) realtime.attach(nodeServer as any)
   }
 
   async shutdown() {
