@@ -86,6 +86,9 @@ async function test(args: string[]) {
     SHARD_NODE_URLS: undefined,
     REDIS_URL: process.env.REDIS_URL ?? `${services.redisUrl.replace(/\/\d*$/, '')}/${process.env.TEST_REDIS_DB ?? 15}`,
     LOG_FILE: `${ROOT}tmp/logs/test.log`,
+    // The functional suites start an HTTP server and the api client needs both to find it.
+    HOST: process.env.HOST ?? '127.0.0.1',
+    PORT: process.env.PORT ?? '3334',
   } as NodeJS.ProcessEnv
   delete env.SHARD_NODE_URLS
   await dropDatabases(services.databaseUrl, [control, `${control}_node0`, `${control}_node1`, `${control}_replica`])
