@@ -32,8 +32,8 @@ export const configureSuite: Config['configureSuite'] = (suite) => {
       const { realtime } = await import('#core/realtime/realtime')
       realtime.attach(server.getNodeServer()! as any)
       return async () => {
-        await realtime.close()
         await close()
+        await realtime.close()
       }
     })
   }
