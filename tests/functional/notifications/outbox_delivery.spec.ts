@@ -127,7 +127,7 @@ test.group('Notifications outbox: delivery', (group) => {
       })
       await eventually('hand-off reached the queue', () => queue.getOrSet('notifications').getJob(id))
       await redis.flushdb()
-      assert.isNull(await queue.getOrSet('notifications').getJob(id), 'the hand-off is gone with Redis')
+      assert.notExists(await queue.getOrSet('notifications').getJob(id), 'the hand-off is gone with Redis')
 
       workers = startNotificationWorkers()
       const { requeued } = await relay.sweep({ graceSeconds: 0 })
@@ -139,7 +139,7 @@ test.group('Notifications outbox: delivery', (group) => {
       workers = undefined
 
       // The sweep is global: other tests' leftovers may arrive too, so count this notification's mails.
-      const mails = smtp.received.filter((mail) => mail.data.includes(`X-Gudbro-Notification-Id: ${id}`))
+      const mails = smtp.received.filter((mail) => mail.data.includes(`Message-ID: <${id}@notifications.gudbro>`))
       assert.lengthOf(mails, 1)
       assert.deepEqual(mails[0].to, ['<guest@mail.test>'])
       assert.include(mails[0].data, 'Subject: Order #3 received')
@@ -159,7 +159,7 @@ test.group('Notifications outbox: delivery', (group) => {
       workers = startNotificationWorkers()
       const [id] = await enqueueCommitted(merchantId, { event: 'order.created', payload: {} })
       // The enqueue has returned and committed while the server has not even greeted anyone.
-      const mine = () => smtp.received.filter((mail) => mail.data.includes(`X-Gudbro-Notification-Id: ${id}`))
+      const mine = () => smtp.received.filter((mail) => mail.data.includes(`Message-ID: <${id}@notifications.gudbro>`))
       assert.lengthOf(mine(), 0)
       assert.oneOf((await outboxRow(merchantId, id)).status, ['pending', 'processing'])
       openTheServer()
