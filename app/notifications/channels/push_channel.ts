@@ -21,23 +21,28 @@ export class PushChannel implements NotificationChannel {
     if (!subscription) throw new PermanentDeliveryError('push subscription no longer exists')
     const message = messageOf(notification)
     const payload = JSON.stringify({ id: notification.id, event: notification.event, ...message, data: notification.payload.data })
-    try {
-      await webpush.sendNotification(
-        { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
-        payload,
-        {
-          vapidDetails: { subject: vapid.subject, publicKey: vapid.publicKey, privateKey: vapid.privateKey },
-          TTL: 3600,
-          urgency: URGENCY[notification.priority],
-          timeout: notificationsConfig.webhookTimeoutMs,
-        }
-      )
-    } catch (error: any) {
-      if (error?.statusCode === 404 || error?.statusCode === 410) {
-        await tenantDb('write').from('push_subscriptions').where('id', subscription.id).delete()
-        throw new PermanentDeliveryError(`push subscription expired (HTTP ${error.statusCode})`)
+    // web-push encrypts (aes128gcm) and signs (VAPID); we send with fetch like the webhook channel, with the same timeout.
+    const request = webpush.generateRequestDetails(
+      { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
+      payload,
+      {
+        vapidDetails: { subject: vapid.subject, publicKey: vapid.publicKey, privateKey: vapid.privateKey },
+        TTL: 3600,
+        urgency: URGENCY[notification.priority],
       }
-      throw error
+    )
+    const response = await fetch(request.endpoint, {
+      method: request.method,
+      headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)])),
+      body: request.body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(notificationsConfig.webhookTimeoutMs),
+    })
+    await response.arrayBuffer().catch(() => undefined)
+    if (response.status === 404 || response.status === 410) {
+      await tenantDb('write').from('push_subscriptions').where('id', subscription.id).delete()
+      throw new PermanentDeliveryError(`push subscription expired (HTTP ${response.status})`)
     }
+    if (response.status < 200 || response.status >= 300) throw new Error(`push service answered HTTP ${response.status}`)
   }
 }
