@@ -52,7 +52,7 @@ test.group('Realtime: socket.io handshake and rooms', (group) => {
     const seen = recorder(socket)
 
     // A dropped connection comes back and is put in its rooms again.
-    const reconnected = new Promise((resolve) => socket.once('connect', resolve))
+    const reconnected = new Promise<void>((resolve) => socket.once('connect', () => resolve()))
     socket.io.engine.close()
     await reconnected
     realtime.broadcastToMerchant(owner.merchant.id, 'merchant.note', { n: 1 })
