@@ -89,6 +89,8 @@ async function test(args: string[]) {
     // The functional suites start an HTTP server and the api client needs both to find it.
     HOST: process.env.HOST ?? '127.0.0.1',
     PORT: process.env.PORT ?? '3334',
+    // Every test logs in from 127.0.0.1: the 10/min auth limit would refuse the suite itself.
+    RATE_LIMIT_AUTH: process.env.RATE_LIMIT_AUTH ?? '10000',
   } as NodeJS.ProcessEnv
   delete env.SHARD_NODE_URLS
   await dropDatabases(services.databaseUrl, [control, `${control}_node0`, `${control}_node1`, `${control}_replica`])
