@@ -12,12 +12,14 @@ export default class RealtimeProvider {
     const environment = this.app.getEnvironment()
     if (environment !== 'web' && environment !== 'test') return
     const { realtime } = await import('#core/realtime/realtime')
-    const { verifyStaffToken, runJobInTenant } = await import('#tenancy/index')
+    const { verifyStaffToken, runJobInTenant, merchantDirectory } = await import('#tenancy/index')
     realtime.useContext((merchantId, fn) => runJobInTenant({ merchantId }, fn))
     realtime.registerAuthenticator('staff', async (credentials) => {
       if (typeof credentials.token !== 'string') return null
       const staff = await verifyStaffToken(credentials.token)
       if (!staff) return null
+      const merchant = await merchantDirectory.byId(staff.merchantId)
+      if (!merchant || merchant.status === 'suspended') return null
       return {
         kind: 'staff',
         merchantId: staff.merchantId,

@@ -84,10 +84,16 @@ export class Realtime {
     this.broadcastToRoom(`merchant:${merchantId}`, event, payload)
   }
 
+  /** Disconnects this process's sockets and leaves Redis; the HTTP server belongs to its owner and stays up. */
   async close() {
     const io = this.#io
     this.#io = undefined
-    if (io) await new Promise<void>((resolve) => io.close(() => resolve())).catch(() => undefined)
+    this.#attachedTo = new WeakSet()
+    if (io) {
+      io.local.disconnectSockets(true)
+      await Promise.resolve(io.of('/').adapter.close()).catch(() => undefined)
+      ;(io as any).engine?.close()
+    }
     await Promise.all(this.#redisClients.map((client) => client.quit().catch(() => undefined)))
     this.#redisClients = []
   }

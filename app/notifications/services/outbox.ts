@@ -34,6 +34,8 @@ export async function enqueueNotifications(trx: TransactionClientContract, input
   if (!EVENT.test(input.event ?? '')) throw new Error(`enqueueNotifications: bad event name ${JSON.stringify(input.event)}`)
   if (input.priority && !PRIORITIES.includes(input.priority)) throw new Error(`enqueueNotifications: bad priority ${input.priority}`)
   const tenant = requireTenant()
+  // A merchant without the module (tier or override) gets no notifications; the caller need not check.
+  if (!tenant.modules.has('notifications')) return []
   const settings = await settingsService.find(trx)
   const channels = settings?.routes[input.event] ?? []
   if (!settings || channels.length === 0) return []

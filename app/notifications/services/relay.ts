@@ -74,7 +74,7 @@ export class Relay {
         `SELECT id, merchant_id, type, priority, scheduled_for, max_attempts, attempts
            FROM notification_queue
           WHERE status = 'pending' AND updated_at <= now() - make_interval(secs => ?)
-          ORDER BY priority = 'high' DESC, scheduled_for
+          ORDER BY CASE priority WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END, scheduled_for
           LIMIT ?`,
         [grace, SWEEP_BATCH]
       )
