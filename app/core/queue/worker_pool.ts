@@ -64,7 +64,8 @@ export class WorkerPool {
 
   async #onFailed(queue: string, job: BullJob | undefined, error: Error) {
     if (!job) return
-    const finalAttempt = job.attemptsMade >= (job.opts.attempts ?? 1)
+    // An UnrecoverableError ends the job before its attempts run out: that is final too.
+    const finalAttempt = job.attemptsMade >= (job.opts.attempts ?? 1) || error?.name === 'UnrecoverableError'
     jobOutcomes.inc({ queue, job: job.name, outcome: finalAttempt ? 'failed' : 'retried' })
     this.logger.warn({ err: error, job: job.name, id: job.id, attempt: job.attemptsMade }, 'job attempt failed')
     const JobClass = this.#jobs.get(job.name)
