@@ -52,7 +52,3 @@ export class EmailChannel implements NotificationChannel {
   }
 }
 
-export function closeEmailTransport() {
-  cached?.transporter.close()
-  cached = undefined
-}

@@ -5,6 +5,7 @@ import env from '#start/env'
 import { shardRouter } from '#tenancy/index'
 import { enqueueNotifications, verifyWebhookSignature } from '#notifications/index'
 import { relay } from '#notifications/services/relay'
+import { delivery } from '#notifications/services/delivery'
 import type { WorkerPool } from '#core/queue/worker_pool'
 import { eventually, startHttpReceiver, startSmtpServer } from './stand_ins.js'
 import { enqueueCommitted, inTenant, merchantWithSettings, outboxRow, outboxRows, startNotificationWorkers } from './helpers.js'
@@ -89,6 +90,30 @@ test.group('Notifications outbox: delivery', (group) => {
       assert.isTrue(verifyWebhookSignature(settings.webhookSecret, delivered.body, String(delivered.headers['gudbro-signature'])))
       assert.isFalse(verifyWebhookSignature('whsec_wrong', delivered.body, String(delivered.headers['gudbro-signature'])))
       assert.deepEqual(JSON.parse(delivered.body).data, { orderId: 'o-7', total: 1250 })
+    } finally {
+      await receiver.close()
+    }
+  })
+
+  test('concurrent and late duplicate jobs of one row send it once', async ({ client, assert }) => {
+    const receiver = await startHttpReceiver()
+    try {
+      const { merchantId } = await merchantWithSettings(client, { routes: { 'order.created': ['webhook'] }, webhookUrl: receiver.url })
+      const [id] = await enqueueCommitted(merchantId, { event: 'order.created', payload: {} })
+      const outcomes = await Promise.all(Array.from({ length: 5 }, () => inTenant(merchantId, () => delivery.deliver(id))))
+      assert.deepEqual(outcomes.map((o) => o.outcome).sort(), ['delivered', 'skipped', 'skipped', 'skipped', 'skipped'])
+      // A late duplicate (a stalled job retried, a second sweep) finds the row completed.
+      assert.equal((await inTenant(merchantId, () => delivery.deliver(id))).outcome, 'skipped')
+      // And the original queued job, when a worker gets to it, does nothing either.
+      workers = startNotificationWorkers()
+      await eventually('queued job finished', async () => {
+        const job = await queue.getOrSet('notifications').getJob(id)
+        return job && (await job.getState()) === 'completed'
+      })
+      assert.lengthOf(receiver.requests, 1)
+      const row = await outboxRow(merchantId, id)
+      assert.equal(row.status, 'completed')
+      assert.equal(row.attempts, 1)
     } finally {
       await receiver.close()
     }
