@@ -40,4 +40,5 @@ export default await Env.create(new URL('../', import.meta.url), {
   VAPID_SUBJECT: Env.schema.string.optional(),
   SMS_DRIVER: Env.schema.enum.optional(['log'] as const),
   NOTIFICATION_LEASE_SECONDS: Env.schema.number.optional(),
+  NOTIFICATIONS_ALLOW_PRIVATE_TARGETS: Env.schema.boolean.optional(),
 })

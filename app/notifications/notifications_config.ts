@@ -22,6 +22,8 @@ export const notificationsConfig = {
     return { publicKey, privateKey, subject: env.get('VAPID_SUBJECT', 'mailto:ops@gudbro.test') }
   },
   smsDriver: () => env.get('SMS_DRIVER', 'log'),
+  /** Let webhooks and push reach loopback/private addresses (development and tests only). */
+  allowPrivateTargets: () => env.get('NOTIFICATIONS_ALLOW_PRIVATE_TARGETS', false),
   /** How long a claimed row belongs to its worker; a dead worker's row is retried after this. */
   leaseSeconds: () => env.get('NOTIFICATION_LEASE_SECONDS', 60),
   webhookTimeoutMs: 5000,

@@ -1,6 +1,7 @@
 import webpush from 'web-push'
 import { requireTenant, tenantDb } from '#tenancy/index'
 import { notificationsConfig } from '#notifications/notifications_config'
+import { assertPublicTarget } from '#notifications/services/target_guard'
 import { messageOf, PermanentDeliveryError, type NotificationChannel } from '#notifications/channels/channel'
 import type { QueuedNotification } from '#notifications/types'
 
@@ -19,6 +20,7 @@ export class PushChannel implements NotificationChannel {
       .where({ id: notification.recipient, merchant_id: requireTenant().merchantId })
       .first()
     if (!subscription) throw new PermanentDeliveryError('push subscription no longer exists')
+    await assertPublicTarget(subscription.endpoint)
     const message = messageOf(notification)
     const payload = JSON.stringify({ id: notification.id, event: notification.event, ...message, data: notification.payload.data })
     // web-push encrypts (aes128gcm) and signs (VAPID); we send with fetch like the webhook channel, with the same timeout.

@@ -1,5 +1,6 @@
 import { settingsService } from '#notifications/services/settings_service'
 import { signWebhook } from '#notifications/services/webhook_signature'
+import { assertPublicTarget } from '#notifications/services/target_guard'
 import { notificationsConfig } from '#notifications/notifications_config'
 import { PermanentDeliveryError, type NotificationChannel } from '#notifications/channels/channel'
 import type { QueuedNotification } from '#notifications/types'
@@ -13,6 +14,7 @@ export class WebhookChannel implements NotificationChannel {
   async send(notification: QueuedNotification) {
     const settings = await settingsService.find()
     if (!settings || !notification.recipient) throw new PermanentDeliveryError('webhook is not configured')
+    await assertPublicTarget(notification.recipient)
     const body = JSON.stringify({
       id: notification.id,
       event: notification.event,

@@ -7,6 +7,10 @@ import { enqueueNotifications, type EnqueueInput } from '#notifications/index'
 import DeliverNotificationJob from '#notifications/jobs/deliver_notification_job'
 import RelaySweepJob from '#notifications/jobs/relay_sweep_job'
 import { ownerToken } from '#tests/helpers'
+import env from '#start/env'
+
+// The stand-ins listen on 127.0.0.1, which production refuses as a webhook/push target.
+env.set('NOTIFICATIONS_ALLOW_PRIVATE_TARGETS', true)
 
 export function inTenant<T>(merchantId: string, fn: () => Promise<T>) {
   return runJobInTenant({ merchantId }, fn)

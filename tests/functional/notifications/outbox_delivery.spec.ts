@@ -119,6 +119,24 @@ test.group('Notifications outbox: delivery', (group) => {
     }
   })
 
+  test('webhooks to private addresses are refused outside development', async ({ client, assert }) => {
+    const receiver = await startHttpReceiver()
+    env.set('NOTIFICATIONS_ALLOW_PRIVATE_TARGETS', false)
+    try {
+      const { merchantId } = await merchantWithSettings(client, { routes: { 'order.created': ['webhook'] }, webhookUrl: receiver.url })
+      const [id] = await enqueueCommitted(merchantId, { event: 'order.created', payload: {} })
+      const result = await inTenant(merchantId, () => delivery.deliver(id))
+      assert.equal(result.outcome, 'failed')
+      const row = await outboxRow(merchantId, id)
+      assert.equal(row.status, 'failed')
+      assert.include(row.last_error, 'private address')
+      assert.lengthOf(receiver.requests, 0)
+    } finally {
+      env.set('NOTIFICATIONS_ALLOW_PRIVATE_TARGETS', true)
+      await receiver.close()
+    }
+  })
+
   test('after max_attempts the row is failed with the last error', async ({ client, assert }) => {
     const receiver = await startHttpReceiver(() => 503)
     try {

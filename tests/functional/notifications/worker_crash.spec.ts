@@ -10,7 +10,7 @@ import { enqueueCommitted, merchantWithSettings, outboxRow, startNotificationWor
 function startWorkerProcess(): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['ace.js', 'queue:work', '--concurrency=1'], {
     cwd: app.appRoot.pathname,
-    env: { ...process.env, NOTIFICATION_LEASE_SECONDS: '1' },
+    env: { ...process.env, NOTIFICATION_LEASE_SECONDS: '1', NOTIFICATIONS_ALLOW_PRIVATE_TARGETS: 'true' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   return new Promise((resolve, reject) => {
