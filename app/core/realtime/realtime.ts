@@ -10,9 +10,18 @@ import type {
   SocketHandler,
   SocketIdentity,
 } from '#core/realtime/types'
-import { realtimeBroadcasts, socketConnections, socketHandshakeRefusals, socketRoomRefusals } from '#core/realtime/realtime_metrics'
+import {
+  realtimeBroadcasts,
+  socketConnections,
+  socketEventsThrottled,
+  socketHandshakeRefusals,
+  socketRoomRefusals,
+} from '#core/realtime/realtime_metrics'
 
 const ROOM = /^[a-z_]+:[A-Za-z0-9_:-]{1,200}$/
+
+/** Events one socket may send per window (in this process); beyond that they are answered E_TOO_MANY_REQUESTS. */
+const EVENT_LIMIT = { events: 30, windowMs: 10_000 }
 
 function prefixOf(room: string) {
   return room.split(':', 1)[0]
@@ -148,6 +157,21 @@ export class Realtime {
     socket.join(identity.rooms)
     socketConnections.inc({ kind: identity.kind })
     socket.once('disconnect', () => socketConnections.dec({ kind: identity.kind }))
+
+    // A fixed window per socket: cheap, local, enough to stop one client flooding the handlers.
+    let windowStart = Date.now()
+    let used = 0
+    socket.use(([event, ...args], next) => {
+      const now = Date.now()
+      if (now - windowStart > EVENT_LIMIT.windowMs) {
+        windowStart = now
+        used = 0
+      }
+      if (++used <= EVENT_LIMIT.events) return next()
+      socketEventsThrottled.inc({ kind: identity.kind })
+      const ack = args[args.length - 1]
+      if (typeof ack === 'function') ack({ ok: false, error: { code: 'E_TOO_MANY_REQUESTS', message: `Too many events (${event})` } })
+    })
 
     socket.on('room:join', async (payload: unknown, ack?: (reply: unknown) => void) => {
       const room = typeof (payload as any)?.room === 'string' ? (payload as any).room : ''

@@ -22,3 +22,9 @@ export const realtimeBroadcasts = metrics.counter({
   help: 'Events broadcast to rooms, by room prefix',
   labelNames: ['prefix'],
 })
+
+export const socketEventsThrottled = metrics.counter({
+  name: 'socket_events_throttled_total',
+  help: 'Client events dropped by the per-socket rate limit, by identity kind',
+  labelNames: ['kind'],
+})

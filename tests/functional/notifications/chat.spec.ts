@@ -120,4 +120,16 @@ test.group('Chat: conversations over socket.io', (group) => {
     assert.lengthOf(seenByB.of('chat:message'), 0)
     assert.lengthOf(seenByB.of('chat:activity'), 0)
   })
+
+  test('one socket cannot flood the chat', async ({ client, assert }) => {
+    const shop = await ownerToken(client)
+    const conversation = await startConversation(client, shop.merchant.slug)
+    const customer = await connect({ conversationToken: conversation.token })
+    const replies = await Promise.all(
+      Array.from({ length: 40 }, (_, n) => emitWithAck(customer, 'chat:send', { conversationId: conversation.id, body: `spam ${n}` }))
+    )
+    const refused = replies.filter((reply) => reply.error?.code === 'E_TOO_MANY_REQUESTS')
+    assert.lengthOf(refused, 10)
+    assert.lengthOf(replies.filter((reply) => reply.ok), 30)
+  })
 })
