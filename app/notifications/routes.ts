@@ -17,6 +17,7 @@ export default function notificationsRoutes(router: Router) {
           router.post('/settings/webhook-secret', [SettingsController, 'rotateSecret'])
           router.get('/outbox', [OutboxController, 'index'])
           router.get('/outbox/:id', [OutboxController, 'show'])
+          router.post('/outbox/:id/retry', [OutboxController, 'retry'])
         })
         .use(middleware.staff({ roles: ['owner', 'manager'] }))
       router

@@ -1,7 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { NotFoundException } from '#core/exceptions/http_errors'
+import { ConflictException, NotFoundException } from '#core/exceptions/http_errors'
 import { requireTenant, tenantDb } from '#tenancy/index'
 import { outboxQueryValidator, uuidParamValidator } from '#notifications/validators/settings_validators'
+import { relay } from '#notifications/services/relay'
 
 const COLUMNS = [
   'id', 'type', 'event', 'recipient', 'priority', 'status', 'scheduled_for', 'attempts', 'max_attempts',
@@ -27,5 +28,28 @@ export default class OutboxController {
     if (!row) throw new NotFoundException('Notification not found')
     response.header('Cache-Control', 'private, no-store')
     return { data: row }
+  }
+
+  /** Sends a failed notification again (after fixing the webhook, say): a fresh set of attempts. */
+  async retry({ params, response }: HttpContext) {
+    const { id } = await uuidParamValidator.validate(params).catch(() => {
+      throw new NotFoundException('Notification not found')
+    })
+    const merchantId = requireTenant().merchantId
+    const result = await tenantDb('write').rawQuery(
+      `UPDATE notification_queue SET status = 'pending', attempts = 0, processed_at = NULL, scheduled_for = now(), updated_at = now()
+        WHERE id = ? AND merchant_id = ? AND status = 'failed'
+        RETURNING id, merchant_id, type, priority, scheduled_for, max_attempts, attempts`,
+      [id, merchantId]
+    )
+    const row = result.rows[0]
+    if (!row) {
+      const exists = await tenantDb().from('notification_queue').where({ id, merchant_id: merchantId }).first()
+      if (!exists) throw new NotFoundException('Notification not found')
+      throw new ConflictException('Only a failed notification can be retried')
+    }
+    // A fresh job id: the failed job of this row may still be kept by the queue.
+    await relay.handOff([row], 'retry', `-retry-${Date.now()}`)
+    return response.accepted({ data: { id: row.id, status: 'pending' } })
   }
 }

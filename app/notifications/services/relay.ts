@@ -29,7 +29,7 @@ const SWEEP_BATCH = 500
  * that died while holding a row (its lease runs out).
  */
 export class Relay {
-  async handOff(rows: RelayRow[], path: 'commit' | 'sweep', jobIdSuffix = '') {
+  async handOff(rows: RelayRow[], path: 'commit' | 'sweep' | 'retry', jobIdSuffix = '') {
     for (const row of rows) {
       try {
         const delay = Math.max(0, new Date(row.scheduled_for).getTime() - Date.now())

@@ -137,10 +137,11 @@ test.group('Notifications outbox: delivery', (group) => {
     }
   })
 
-  test('after max_attempts the row is failed with the last error', async ({ client, assert }) => {
-    const receiver = await startHttpReceiver(() => 503)
+  test('after max_attempts the row is failed with the last error; staff can retry it', async ({ client, assert }) => {
+    let healthy = false
+    const receiver = await startHttpReceiver(() => (healthy ? 200 : 503))
     try {
-      const { merchantId } = await merchantWithSettings(client, { routes: { 'order.created': ['webhook'] }, webhookUrl: receiver.url })
+      const { merchantId, token } = await merchantWithSettings(client, { routes: { 'order.created': ['webhook'] }, webhookUrl: receiver.url })
       workers = startNotificationWorkers()
       const [id] = await enqueueCommitted(merchantId, { event: 'order.created', payload: {}, maxAttempts: 2 })
       const row = await eventually('row failed', async () => {
@@ -151,6 +152,15 @@ test.group('Notifications outbox: delivery', (group) => {
       assert.include(row.last_error, 'HTTP 503')
       assert.isNotNull(row.processed_at)
       assert.lengthOf(receiver.requests, 2)
+
+      // Staff retry it once the receiver is fixed: a fresh set of attempts.
+      healthy = true
+      const retried = await client.post(`/api/v1/notifications/outbox/${id}/retry`).header('Authorization', `Bearer ${token}`)
+      retried.assertStatus(202)
+      await eventually('row completed after retry', async () => (await outboxRow(merchantId, id)).status === 'completed')
+      assert.lengthOf(receiver.delivered(), 1)
+      const again = await client.post(`/api/v1/notifications/outbox/${id}/retry`).header('Authorization', `Bearer ${token}`)
+      again.assertStatus(409)
     } finally {
       await receiver.close()
     }
