@@ -4,6 +4,7 @@
  *   test:  provision, recreate the dedicated test databases, run the whole suite.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
 import pg from 'pg'
 import { provision, databaseUrl } from './provision.js'
 
@@ -20,6 +21,17 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
 async function must(args: string[], env: NodeJS.ProcessEnv, what: string) {
   const code = await run(args, env)
   if (code !== 0) throw new Error(`${what} failed (exit ${code})`)
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+    server.once('error', reject)
+  })
 }
 
 /** Drops the test databases so every run starts from the migrations. */
@@ -86,11 +98,11 @@ async function test(args: string[]) {
     SHARD_NODE_URLS: undefined,
     REDIS_URL: process.env.REDIS_URL ?? `${services.redisUrl.replace(/\/\d*$/, '')}/${process.env.TEST_REDIS_DB ?? 15}`,
     LOG_FILE: `${ROOT}tmp/logs/test.log`,
-    // The functional suites start an HTTP server and the api client needs both to find it.
-    HOST: process.env.HOST ?? '127.0.0.1',
-    PORT: process.env.PORT ?? '3334',
-    // Every test logs in from 127.0.0.1: the 10/min auth limit would refuse the suite itself.
-    RATE_LIMIT_AUTH: process.env.RATE_LIMIT_AUTH ?? '10000',
+    APP_DOMAIN: 'gudbro.test',
+    HOST: '127.0.0.1',
+    PORT: String(await freePort()),
+    // Tests play many clients from loopback through X-Forwarded-For.
+    TRUSTED_PROXIES: '127.0.0.1,::1,::ffff:127.0.0.1',
   } as NodeJS.ProcessEnv
   delete env.SHARD_NODE_URLS
   await dropDatabases(services.databaseUrl, [control, `${control}_node0`, `${control}_node1`, `${control}_replica`])

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { ApiClient } from '@japa/api-client'
 import { onboarding } from '#tenancy/services/onboarding_service'
 import type { Tier, Vertical } from '#tenancy/types'
+import { randomClientIp } from '#tests/support/app_process'
 
 export const TEST_PASSWORD = 'test-password-1'
 
@@ -20,7 +21,7 @@ export async function createMerchant(options: { tier?: Tier; vertical?: Vertical
 }
 
 export async function login(client: ApiClient, email: string, password = TEST_PASSWORD, merchant?: string) {
-  const response = await client.post('/api/v1/auth/login').json({ email, password, merchant })
+  const response = await client.post('/api/v1/auth/login').header('X-Forwarded-For', randomClientIp()).json({ email, password, merchant })
   response.assertStatus(200)
   return response.body().token as string
 }

@@ -26,6 +26,8 @@ export default class RequestContextMiddleware {
       httpRequestDuration.observe({ method: ctx.request.method(), route, status: ctx.response.getStatus() }, seconds)
       const budget = (ctx.route?.meta?.budget ?? 'default') as ApiBudgetCategory
       if (exceedsBudget(budget, seconds * 1000)) budgetExceededTotal.inc({ category: budget, route })
+      // ctx.logger is read now: by then it carries the merchant id too.
+      ctx.logger.info({ method: ctx.request.method(), route, status: ctx.response.getStatus(), ms: Math.round(seconds * 1000) }, 'request completed')
     })
     return next()
   }

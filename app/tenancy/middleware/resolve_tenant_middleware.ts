@@ -10,6 +10,7 @@ import {
   MerchantSuspendedException,
 } from '#tenancy/exceptions/tenancy_exceptions'
 import type { MerchantSnapshot, PlatformRole, StaffRole } from '#tenancy/types'
+import { UnauthorizedException } from '#core/exceptions/http_errors'
 
 export type Actor = {
   userId: string
@@ -33,12 +34,14 @@ export default class ResolveTenantMiddleware {
     const actor = ctx.request.header('authorization') ? await this.#authenticate(ctx) : null
     ctx.actor = actor
 
-    const named = ctx.params.merchantSlug ?? ctx.request.header('x-merchant') ?? this.#subdomain(ctx)
+    // Explicit names (path, header) must agree with a staff token; the subdomain is only a fallback.
+    const explicit = ctx.params.merchantSlug ?? ctx.request.header('x-merchant')
+    const named = explicit ?? this.#subdomain(ctx)
     let merchant: MerchantSnapshot | null = null
     if (actor?.merchantId) {
       merchant = await merchantDirectory.byId(actor.merchantId)
       if (!merchant) throw new MerchantNotFoundException()
-      if (named && !this.#names(merchant, named)) throw new MerchantMismatchException()
+      if (explicit && !this.#names(merchant, explicit)) throw new MerchantMismatchException()
     } else if (named) {
       merchant = await merchantDirectory.byReference(named)
       if (!merchant) throw new MerchantNotFoundException()
@@ -54,7 +57,14 @@ export default class ResolveTenantMiddleware {
   }
 
   async #authenticate(ctx: HttpContext): Promise<Actor> {
-    const user = await ctx.auth.use('api').authenticate()
+    const user = await ctx.auth
+      .use('api')
+      .authenticate()
+      .catch((error) => {
+        // A token whose id part is not a number makes the token lookup fail in PostgreSQL (22P02).
+        if (error?.code === '22P02') throw new UnauthorizedException('Invalid or missing token')
+        throw error
+      })
     const abilities = user.currentAccessToken.abilities
     const merchantId = abilities.find((a) => a.startsWith('merchant:'))?.slice('merchant:'.length) ?? null
     let role: StaffRole | null = null

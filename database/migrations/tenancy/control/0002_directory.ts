@@ -4,6 +4,7 @@ import { BaseSchema } from '@adonisjs/lucid/schema'
  * The directory on the control database: brands, merchants, the shard map, users, memberships,
  * module overrides and access tokens. Tenant rows live on the shard nodes.
  */
+// No question marks in raw SQL here: the query builder reads them as bindings.
 export default class extends BaseSchema {
   async up() {
     this.schema.raw(`

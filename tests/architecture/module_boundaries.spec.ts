@@ -1,0 +1,45 @@
+import { test } from '@japa/runner'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
+
+const ROOT = new URL('../../', import.meta.url).pathname
+const MODULES = ['tenancy', 'menu', 'orders', 'analytics', 'notifications', 'compliance', 'marketplace']
+const IMPORT = /(?:from\s+|import\s*\(\s*)['"]#([a-z_]+)\/([^'"]+)['"]/g
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) return sourceFiles(path)
+    return /\.(ts|tsx)$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [path] : []
+  })
+}
+
+/** Imports of another module that do not go through its index. */
+export function boundaryViolations(file: string, source: string): string[] {
+  const owner = file.split('/')[1]
+  const violations: string[] = []
+  for (const [, module, path] of source.matchAll(IMPORT)) {
+    if (!MODULES.includes(module) || module === owner) continue
+    if (path !== 'index' && path !== 'index.js') violations.push(`${file} imports #${module}/${path}`)
+  }
+  return violations
+}
+
+test.group('architecture: module boundaries', () => {
+  test('no module reaches into another module except through #<module>/index', ({ assert }) => {
+    const violations = sourceFiles(join(ROOT, 'app')).flatMap((path) => {
+      const file = relative(ROOT, path)
+      return boundaryViolations(file, readFileSync(path, 'utf8'))
+    })
+    assert.deepEqual(violations, [])
+  })
+
+  test('the check catches a bypassing import, static or dynamic, and allows the index', ({ assert }) => {
+    assert.deepEqual(boundaryViolations('app/menu/services/x.ts', "import { x } from '#tenancy/services/shards'"), [
+      'app/menu/services/x.ts imports #tenancy/services/shards',
+    ])
+    assert.lengthOf(boundaryViolations('app/core/x.ts', "const m = await import('#orders/models/order')"), 1)
+    assert.deepEqual(boundaryViolations('app/menu/x.ts', "import { tenantDb } from '#tenancy/index'"), [])
+    assert.deepEqual(boundaryViolations('app/tenancy/x.ts', "import { y } from '#tenancy/services/shards'"), [])
+  })
+})

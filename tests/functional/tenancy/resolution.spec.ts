@@ -1,0 +1,75 @@
+import { test } from '@japa/runner'
+import db from '@adonisjs/lucid/services/db'
+import { createMerchant, login } from '#tests/helpers'
+import { merchantDirectory } from '#tenancy/services/merchant_directory'
+
+test.group('tenant resolution', () => {
+  test('X-Merchant header (slug or id) resolves the merchant for anonymous callers', async ({ client, assert }) => {
+    const { merchant } = await createMerchant()
+    const bySlug = await client.get('/api/v1/tenancy/merchant').header('X-Merchant', merchant.slug)
+    bySlug.assertStatus(200)
+    assert.equal(bySlug.body().data.id, merchant.id)
+    const byId = await client.get('/api/v1/tenancy/merchant').header('X-Merchant', merchant.id)
+    assert.equal(byId.body().data.slug, merchant.slug)
+  })
+
+  test('the subdomain resolves the merchant when nothing else names one', async ({ client, assert }) => {
+    const { merchant } = await createMerchant()
+    const response = await client.get('/api/v1/tenancy/merchant').header('Host', `${merchant.slug}.gudbro.test`)
+    response.assertStatus(200)
+    assert.equal(response.body().data.id, merchant.id)
+  })
+
+  test('the header wins over the subdomain; the staff token wins over both', async ({ client, assert }) => {
+    const a = await createMerchant()
+    const b = await createMerchant()
+    const headerWins = await client.get('/api/v1/tenancy/merchant').header('Host', `${a.merchant.slug}.gudbro.test`).header('X-Merchant', b.merchant.slug)
+    assert.equal(headerWins.body().data.id, b.merchant.id)
+    const token = await login(client, a.email)
+    const tokenWins = await client.get('/api/v1/tenancy/merchant').bearerToken(token).header('Host', `${b.merchant.slug}.gudbro.test`)
+    assert.equal(tokenWins.body().data.id, a.merchant.id)
+  })
+
+  test("a staff token of merchant A naming merchant B is 403, not a switch", async ({ client, assert }) => {
+    const a = await createMerchant()
+    const b = await createMerchant()
+    const token = await login(client, a.email)
+    const response = await client.get('/api/v1/tenancy/locations').bearerToken(token).header('X-Merchant', b.merchant.slug)
+    response.assertStatus(403)
+    assert.equal(response.body().errors[0].code, 'E_MERCHANT_MISMATCH')
+    const same = await client.get('/api/v1/tenancy/locations').bearerToken(token).header('X-Merchant', a.merchant.id)
+    same.assertStatus(200)
+  })
+
+  test('an unknown merchant is 404; no merchant on a tenant route is 400', async ({ client }) => {
+    const unknown = await client.get('/api/v1/tenancy/merchant').header('X-Merchant', 'no-such-shop')
+    unknown.assertStatus(404)
+    unknown.assertBodyContains({ errors: [{ code: 'E_MERCHANT_NOT_FOUND' }] })
+    const none = await client.get('/api/v1/tenancy/merchant')
+    none.assertStatus(400)
+    none.assertBodyContains({ errors: [{ code: 'E_MERCHANT_REQUIRED' }] })
+  })
+
+  test('a suspended merchant answers 403 E_MERCHANT_SUSPENDED, at once after the change', async ({ client }) => {
+    const { merchant, email } = await createMerchant()
+    const token = await login(client, email)
+    ;(await client.get('/api/v1/tenancy/merchant').header('X-Merchant', merchant.slug)).assertStatus(200)
+    await db.connection('control').from('merchants').where('id', merchant.id).update({ status: 'suspended' })
+    await merchantDirectory.invalidate(merchant)
+    const publicCall = await client.get('/api/v1/tenancy/merchant').header('X-Merchant', merchant.slug)
+    publicCall.assertStatus(403)
+    publicCall.assertBodyContains({ errors: [{ code: 'E_MERCHANT_SUSPENDED' }] })
+    ;(await client.get('/api/v1/tenancy/locations').bearerToken(token)).assertStatus(403)
+  })
+
+  test('the slug lookup is cached in Redis under merchant:<id>:config and dropped on change', async ({ assert }) => {
+    const { merchant } = await createMerchant()
+    const redis = (await import('@adonisjs/redis/services/main')).default
+    await merchantDirectory.bySlug(merchant.slug)
+    const cached = JSON.parse((await redis.get(`merchant:${merchant.id}:config`))!)
+    assert.equal(cached.slug, merchant.slug)
+    assert.isAbove(await redis.ttl(`merchant:${merchant.id}:config`), 3500)
+    await merchantDirectory.invalidate(merchant)
+    assert.isNull(await redis.get(`merchant:${merchant.id}:config`))
+  })
+})

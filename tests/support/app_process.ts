@@ -1,0 +1,54 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
+
+const ROOT = new URL('../../', import.meta.url).pathname
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+    server.once('error', reject)
+  })
+}
+
+/**
+ * A second app process (the real HTTP server entry point) on the same databases and Redis,
+ * for behaviour that must hold across processes.
+ */
+export async function startAppProcess(extraEnv: Record<string, string> = {}) {
+  const port = await freePort()
+  const child: ChildProcess = spawn(process.execPath, ['--import=ts-node-maintained/register/esm', 'bin/server.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', LOG_FILE: '', LOG_LEVEL: 'warn', ...extraEnv },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  let stderr = ''
+  child.stderr!.on('data', (chunk) => (stderr += chunk))
+  const url = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 30000
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`app process exited: ${stderr}`)
+    try {
+      if ((await fetch(`${url}/health`)).ok) break
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve()
+        child.once('exit', () => resolve())
+        child.kill('SIGTERM')
+      }),
+  }
+}
+
+/** A random client address, sent as X-Forwarded-For (trusted from loopback in tests). */
+export function randomClientIp() {
+  const octet = () => Math.floor(Math.random() * 250) + 1
+  return `10.${octet()}.${octet()}.${octet()}`
+}
