@@ -21,6 +21,7 @@ export default defineConfig({
     () => import('@rlanz/bull-queue/queue_provider'),
     () => import('#providers/observability_provider'),
     () => import('#providers/tenancy_provider'),
+    () => import('#providers/realtime_provider'),
   ],
 
   preloads: [() => import('#start/routes'), () => import('#start/kernel'), () => import('#start/events')],

@@ -16,8 +16,10 @@ function migrationPaths(kind: 'control' | 'shard'): string[] {
   if (!existsSync(MIGRATIONS_ROOT)) return []
   return readdirSync(MIGRATIONS_ROOT, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(new URL(`${entry.name}/${kind}`, MIGRATIONS_ROOT)))
-    .map((entry) => `database/migrations/${entry.name}/${kind}`)
-    .sort()
+    .map((entry) => entry.name)
+    // The tenancy core first (it installs the shard functions every tenant table uses), then by name.
+    .sort((a, b) => Number(b === 'tenancy') - Number(a === 'tenancy') || a.localeCompare(b))
+    .map((name) => `database/migrations/${name}/${kind}`)
 }
 
 const pool = { min: env.get('DB_POOL_MIN', 0), max: env.get('DB_POOL_MAX', 10) }

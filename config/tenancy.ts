@@ -10,9 +10,9 @@ export default defineTenancyConfig({
   // Each tier lists the registered modules it gets; a module joins its tiers when it lands.
   tiers: {
     digital_menu: [],
-    pre_ordering: [],
-    full_suite: [],
+    pre_ordering: ['notifications'],
+    full_suite: ['notifications'],
   },
-  modules: [() => import('#tenancy/module')],
+  modules: [() => import('#tenancy/module'), () => import('#notifications/module')],
   merchantCacheTtlSeconds: 3600,
 })

@@ -28,4 +28,17 @@ export default await Env.create(new URL('../', import.meta.url), {
   SENTRY_DSN: Env.schema.string.optional(),
   STATSIG_SERVER_KEY: Env.schema.string.optional(),
   FEATURE_OVERRIDES: Env.schema.string.optional(),
+
+  SMTP_HOST: Env.schema.string.optional(),
+  SMTP_PORT: Env.schema.number.optional(),
+  SMTP_SECURE: Env.schema.boolean.optional(),
+  SMTP_USER: Env.schema.string.optional(),
+  SMTP_PASSWORD: Env.schema.string.optional(),
+  MAIL_FROM: Env.schema.string.optional(),
+  VAPID_PUBLIC_KEY: Env.schema.string.optional(),
+  VAPID_PRIVATE_KEY: Env.schema.string.optional(),
+  VAPID_SUBJECT: Env.schema.string.optional(),
+  SMS_DRIVER: Env.schema.enum.optional(['log'] as const),
+  NOTIFICATION_LEASE_SECONDS: Env.schema.number.optional(),
+  NOTIFICATIONS_ALLOW_PRIVATE_TARGETS: Env.schema.boolean.optional(),
 })

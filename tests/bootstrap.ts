@@ -25,6 +25,16 @@ export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
 
 export const configureSuite: Config['configureSuite'] = (suite) => {
   if (['browser', 'functional', 'e2e'].includes(suite.name)) {
-    return suite.setup(() => testUtils.httpServer().start())
+    return suite.setup(async () => {
+      const close = await testUtils.httpServer().start()
+      // app.ready ran before this server existed: attach socket.io to it now.
+      const server = await app.container.make('server')
+      const { realtime } = await import('#core/realtime/realtime')
+      realtime.attach(server.getNodeServer()! as any)
+      return async () => {
+        await close()
+        await realtime.close()
+      }
+    })
   }
 }

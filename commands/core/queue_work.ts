@@ -26,12 +26,20 @@ export default class QueueWork extends BaseCommand {
     const pool = new WorkerPool(this.app, logger, connection, await registry.loadJobs(), runJobInTenant, {
       concurrency: this.concurrency,
     })
-    await pool.upsertSchedules(await registry.loadSchedules())
+    const schedules = await registry.loadSchedules()
+    await pool.upsertSchedules(schedules)
     pool.start()
+    // Schedules live in Redis: if Redis loses its data they come back within a minute (upserting is idempotent).
+    const reregister = setInterval(() => {
+      pool.upsertSchedules(schedules.map((schedule) => ({ ...schedule, runOnStart: false }))).catch((error) => {
+        this.logger.warning(`could not re-register schedules: ${error.message}`)
+      })
+    }, 60_000)
     this.logger.info(`worker started on queues: ${pool.queueNames().join(', ') || '(none)'}`)
 
     const stop = async () => {
       this.logger.info('stopping worker: finishing active jobs')
+      clearInterval(reregister)
       await pool.stop()
       await this.app.terminate()
     }

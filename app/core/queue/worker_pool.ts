@@ -64,7 +64,8 @@ export class WorkerPool {
 
   async #onFailed(queue: string, job: BullJob | undefined, error: Error) {
     if (!job) return
-    const finalAttempt = job.attemptsMade >= (job.opts.attempts ?? 1)
+    // An UnrecoverableError ends the job before its attempts run out: that is final too.
+    const finalAttempt = job.attemptsMade >= (job.opts.attempts ?? 1) || error?.name === 'UnrecoverableError'
     jobOutcomes.inc({ queue, job: job.name, outcome: finalAttempt ? 'failed' : 'retried' })
     this.logger.warn({ err: error, job: job.name, id: job.id, attempt: job.attemptsMade }, 'job attempt failed')
     const JobClass = this.#jobs.get(job.name)
@@ -78,8 +79,13 @@ export class WorkerPool {
     }
   }
 
-  /** Registers repeatable schedules; BullMQ keys them by name, so many processes register one schedule. */
-  async upsertSchedules(schedules: Array<{ name: string; cron: string; tz?: string; job: JobConstructor; payload?: object }>) {
+  /**
+   * Registers repeatable schedules; BullMQ keys them by name, so many processes register one schedule.
+   * A schedule marked runOnStart is also enqueued once now (this worker may have been down for a while).
+   */
+  async upsertSchedules(
+    schedules: Array<{ name: string; cron: string; tz?: string; job: JobConstructor; payload?: object; runOnStart?: boolean }>
+  ) {
     for (const schedule of schedules) {
       const queue = new Queue(schedule.job.queueName, { connection: this.connection as any })
       await queue.upsertJobScheduler(
@@ -87,6 +93,9 @@ export class WorkerPool {
         { pattern: schedule.cron, tz: schedule.tz ?? 'UTC' },
         { name: schedule.job.jobName, data: { merchantId: null, ...schedule.payload } }
       )
+      if (schedule.runOnStart) {
+        await queue.add(schedule.job.jobName, { merchantId: null, ...schedule.payload }, { removeOnComplete: true, removeOnFail: 100 })
+      }
       await queue.close()
     }
   }

@@ -12,6 +12,8 @@ export type ModuleSchedule = {
   tz?: string
   job: Loader<JobConstructor>
   payload?: Record<string, unknown>
+  /** Also run once whenever a worker starts (catch-up work such as an outbox sweep). */
+  runOnStart?: boolean
 }
 
 export type ModuleDefinition = {

@@ -1,0 +1,31 @@
+import env from '#start/env'
+
+/**
+ * Channel settings read at send time (not at import), so a process can be pointed at other targets
+ * without a restart of its modules (tests point SMTP at a local stand-in).
+ */
+export const notificationsConfig = {
+  smtp() {
+    return {
+      host: env.get('SMTP_HOST', '127.0.0.1'),
+      port: env.get('SMTP_PORT', 25),
+      secure: env.get('SMTP_SECURE', false),
+      user: env.get('SMTP_USER'),
+      password: env.get('SMTP_PASSWORD'),
+      from: env.get('MAIL_FROM', 'GUDBRO <notifications@gudbro.test>'),
+    }
+  },
+  vapid() {
+    const publicKey = env.get('VAPID_PUBLIC_KEY')
+    const privateKey = env.get('VAPID_PRIVATE_KEY')
+    if (!publicKey || !privateKey) return null
+    return { publicKey, privateKey, subject: env.get('VAPID_SUBJECT', 'mailto:ops@gudbro.test') }
+  },
+  smsDriver: () => env.get('SMS_DRIVER', 'log'),
+  /** Let webhooks and push reach loopback/private addresses (development and tests only). */
+  allowPrivateTargets: () => env.get('NOTIFICATIONS_ALLOW_PRIVATE_TARGETS', false),
+  /** How long a claimed row belongs to its worker; a dead worker's row is retried after this. */
+  leaseSeconds: () => env.get('NOTIFICATION_LEASE_SECONDS', 60),
+  webhookTimeoutMs: 5000,
+  defaultMaxAttempts: 5,
+}

@@ -1,0 +1,135 @@
+/**
+ * Notification job throughput vs a bare BullMQ Worker doing a no-op on the same Redis (goal >= 0.8x).
+ *
+ *   bare      bullmq Worker, no-op handler
+ *   pool      our WorkerPool (job registry, tenant context from the merchant directory), no-op TenantJob
+ *   delivery  notifications.deliver on real outbox rows: claim (UPDATE .. FOR UPDATE SKIP LOCKED),
+ *             send through the SMS log driver (a no-op at LOG_LEVEL=warn), record completion
+ *
+ * Same concurrency (10), jobs queued before the workers start, runs alternated, medians printed.
+ * Run: DATABASE_URL=<migrated control db> REDIS_URL=redis://127.0.0.1:6379/<db> LOG_LEVEL=warn NODE_ENV=production \
+ *      node --import=ts-node-maintained/register/esm benchmarks/notifications_throughput.ts
+ * The Redis database is flushed first: give it one of its own.
+ */
+import { randomUUID } from 'node:crypto'
+import { Queue, Worker } from 'bullmq'
+import { bootApp, median } from './notifications_app.js'
+
+const JOBS = Number(process.env.BENCH_JOBS ?? 3000)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const CONCURRENCY = 10
+
+const app = await bootApp()
+const redis = (await import('@adonisjs/redis/services/main')).default
+const logger = (await import('@adonisjs/core/services/logger')).default
+const { WorkerPool } = await import('#core/queue/worker_pool')
+const { TenantJob } = await import('#core/queue/tenant_job')
+const { onboarding } = await import('#tenancy/services/onboarding_service')
+const { runJobInTenant, shardRouter } = await import('#tenancy/index')
+const { enqueueNotifications } = await import('#notifications/index')
+const { settingsService } = await import('#notifications/services/settings_service')
+const DeliverNotificationJob = (await import('#notifications/jobs/deliver_notification_job')).default
+
+const connection = app.config.get<{ defaultConnection: Record<string, unknown> }>('queue').defaultConnection as any
+
+/** This process's CPU time per job (µs), a less noisy second opinion than jobs/s. */
+const cpuPerJob: Record<string, number[]> = {}
+
+class NoopJob extends TenantJob<{ merchantId: string }> {
+  static jobName = 'bench.noop'
+  static queueName = 'bench-pool'
+  async handle() {}
+}
+
+async function drain(queueName: string, expected: number, start: () => Promise<() => Promise<void>>) {
+  const queue = new Queue(queueName, { connection })
+  const began = performance.now()
+  const cpuBefore = process.cpuUsage()
+  const stop = await start()
+  // Done when nothing is left to run (the same check for every subject; completed jobs may be trimmed).
+  while (true) {
+    const counts = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed')
+    if (Object.values(counts).every((n) => n === 0)) break
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  const seconds = (performance.now() - began) / 1000
+  const cpu = process.cpuUsage(cpuBefore)
+  cpuPerJob[queueName] = (cpuPerJob[queueName] ?? []).concat((cpu.user + cpu.system) / expected)
+  await stop()
+  await queue.obliterate({ force: true })
+  await queue.close()
+  return expected / seconds
+}
+
+async function bare() {
+  const queue = new Queue('bench-bare', { connection })
+  await queue.addBulk(Array.from({ length: JOBS }, () => ({ name: 'noop', data: {}, opts: { removeOnComplete: false } })))
+  await queue.close()
+  return drain('bench-bare', JOBS, async () => {
+    const worker = new Worker('bench-bare', async () => {}, { connection, concurrency: CONCURRENCY })
+    return () => worker.close()
+  })
+}
+
+async function pool(merchantId: string) {
+  const queue = new Queue('bench-pool', { connection })
+  await queue.addBulk(
+    Array.from({ length: JOBS }, () => ({ name: NoopJob.jobName, data: { merchantId }, opts: { removeOnComplete: false } }))
+  )
+  await queue.close()
+  return drain('bench-pool', JOBS, async () => {
+    const workers = new WorkerPool(app, logger, connection, [NoopJob], runJobInTenant, { concurrency: CONCURRENCY }).start()
+    return () => workers.stop()
+  })
+}
+
+async function delivery(merchantId: string) {
+  // Rows in batches of 100 (one transaction each); the after-commit hand-off queues them.
+  await runJobInTenant({ merchantId }, async () => {
+    for (let batch = 0; batch < JOBS / 100; batch++) {
+      await shardRouter.transaction((trx) => enqueueNotifications(trx, { event: 'bench.event', payload: { batch } }))
+    }
+  })
+  const queue = new Queue(DeliverNotificationJob.queueName, { connection })
+  while (true) {
+    const counts = await queue.getJobCounts('waiting', 'prioritized')
+    if (counts.waiting + counts.prioritized >= JOBS) break
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  await queue.close()
+  return drain(DeliverNotificationJob.queueName, JOBS, async () => {
+    const workers = new WorkerPool(app, logger, connection, [DeliverNotificationJob], runJobInTenant, { concurrency: CONCURRENCY }).start()
+    return () => workers.stop()
+  })
+}
+
+await redis.flushdb()
+const merchant = await onboarding.onboard({
+  slug: `bench-${randomUUID().slice(0, 8)}`,
+  name: 'Bench',
+  vertical: 'coffeeshop',
+  tier: 'pre_ordering',
+})
+await runJobInTenant({ merchantId: merchant.id }, () =>
+  settingsService.update({
+    routes: { 'bench.event': ['sms'] },
+    smsRecipients: Array.from({ length: 100 }, (_, n) => `+39${String(3_000_000_000 + n)}`),
+  })
+)
+const results = { bare: [] as number[], pool: [] as number[], delivery: [] as number[] }
+// Warm-up (not counted).
+await bare()
+await pool(merchant.id)
+for (let round = 0; round < ROUNDS; round++) {
+  results.bare.push(await bare())
+  results.pool.push(await pool(merchant.id))
+  results.delivery.push(await delivery(merchant.id))
+  console.log(`round ${round + 1}: bare ${results.bare[round].toFixed(0)}/s  pool ${results.pool[round].toFixed(0)}/s  delivery ${results.delivery[round].toFixed(0)}/s`)
+}
+const bareMedian = median(results.bare)
+console.log(`\n${JOBS} jobs x ${ROUNDS} rounds, concurrency ${CONCURRENCY}, medians:`)
+const cpu = (queueName: string) => `${median(cpuPerJob[queueName]).toFixed(0)} µs CPU/job in this process`
+console.log(`  bare bullmq no-op        ${bareMedian.toFixed(0)} jobs/s   ${cpu('bench-bare')}`)
+console.log(`  WorkerPool no-op         ${median(results.pool).toFixed(0)} jobs/s   ratio ${(median(results.pool) / bareMedian).toFixed(2)}x   ${cpu('bench-pool')}`)
+console.log(`  notification delivery    ${median(results.delivery).toFixed(0)} jobs/s   ratio ${(median(results.delivery) / bareMedian).toFixed(2)}x (goal >= 0.8x)   ${cpu(DeliverNotificationJob.queueName)}`)
+await app.terminate()

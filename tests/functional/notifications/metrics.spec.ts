@@ -1,0 +1,38 @@
+import { test } from '@japa/runner'
+import type { WorkerPool } from '#core/queue/worker_pool'
+import { eventually, startHttpReceiver } from './stand_ins.js'
+import { enqueueCommitted, merchantWithSettings, outboxRow, startNotificationWorkers } from './helpers.js'
+import { connect, closeSockets } from './socket_clients.js'
+
+function sample(text: string, name: string, labels: string) {
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels))
+  return line ? Number(line.split(' ').pop()) : undefined
+}
+
+test.group('Notifications and realtime metrics', (group) => {
+  let workers: WorkerPool | undefined
+  group.each.teardown(async () => {
+    closeSockets()
+    await workers?.stop()
+  })
+
+  test('/metrics shows outcomes by channel, queue depth and socket connections', async ({ client, assert }) => {
+    const receiver = await startHttpReceiver()
+    try {
+      const shop = await merchantWithSettings(client, { routes: { 'order.created': ['webhook'] }, webhookUrl: receiver.url })
+      const before = sample((await client.get('/metrics')).text(), 'notification_outcomes_total', 'channel="webhook",outcome="delivered"') ?? 0
+      workers = startNotificationWorkers()
+      const [id] = await enqueueCommitted(shop.merchantId, { event: 'order.created', payload: {} })
+      await eventually('delivered', async () => (await outboxRow(shop.merchantId, id)).status === 'completed')
+      await connect({ token: shop.token })
+
+      const text = (await client.get('/metrics')).text()
+      assert.equal(sample(text, 'notification_outcomes_total', 'channel="webhook",outcome="delivered"'), before + 1)
+      assert.isDefined(sample(text, 'notification_outbox_rows', 'status="pending"'))
+      assert.isDefined(sample(text, 'notification_queue_jobs', 'state="waiting"'))
+      assert.isAtLeast(sample(text, 'socket_connections', 'kind="staff"') ?? 0, 1)
+    } finally {
+      await receiver.close()
+    }
+  })
+})

@@ -1,0 +1,43 @@
+import app from '@adonisjs/core/services/app'
+import type { AddressInfo } from 'node:net'
+import { io, type Socket, type ManagerOptions, type SocketOptions } from 'socket.io-client'
+import { eventually } from './stand_ins.js'
+
+const opened: Socket[] = []
+
+export async function socketUrl() {
+  const server = await app.container.make('server')
+  const address = server.getNodeServer()!.address() as AddressInfo
+  return `http://127.0.0.1:${address.port}`
+}
+
+/** A connected socket.io client (rejects with the server's refusal). */
+export async function connect(auth: Record<string, unknown>, options: Partial<ManagerOptions & SocketOptions> = {}) {
+  const socket = io(await socketUrl(), { auth, transports: ['websocket'], reconnection: false, forceNew: true, ...options })
+  opened.push(socket)
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve())
+    socket.once('connect_error', (error: any) => reject(Object.assign(error, { code: error?.data?.code })))
+  })
+  return socket
+}
+
+export function closeSockets() {
+  for (const socket of opened.splice(0)) socket.disconnect()
+}
+
+/** Records every event a socket receives. */
+export function recorder(socket: Socket) {
+  const events: Array<{ event: string; payload: any }> = []
+  socket.onAny((event, payload) => events.push({ event, payload }))
+  return {
+    events,
+    of: (event: string) => events.filter((e) => e.event === event).map((e) => e.payload),
+    waitFor: (event: string, match: (payload: any) => boolean = () => true) =>
+      eventually(`socket event ${event}`, () => events.find((e) => e.event === event && match(e.payload))?.payload),
+  }
+}
+
+export function emitWithAck(socket: Socket, event: string, payload: unknown): Promise<any> {
+  return socket.timeout(10_000).emitWithAck(event, payload)
+}
