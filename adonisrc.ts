@@ -23,7 +23,12 @@ export default defineConfig({
     () => import('#providers/tenancy_provider'),
   ],
 
-  preloads: [() => import('#start/routes'), () => import('#start/kernel'), () => import('#start/events')],
+  preloads: [
+    () => import('#start/routes'),
+    () => import('#start/kernel'),
+    () => import('#start/events'),
+    { file: () => import('#menu/start/edge'), environment: ['web', 'test'] },
+  ],
 
   tests: {
     suites: [

@@ -9,10 +9,10 @@ export default defineTenancyConfig({
   shardCount: 16,
   // Each tier lists the registered modules it gets; a module joins its tiers when it lands.
   tiers: {
-    digital_menu: [],
-    pre_ordering: [],
-    full_suite: [],
+    digital_menu: ['menu'],
+    pre_ordering: ['menu'],
+    full_suite: ['menu'],
   },
-  modules: [() => import('#tenancy/module')],
+  modules: [() => import('#tenancy/module'), () => import('#menu/module')],
   merchantCacheTtlSeconds: 3600,
 })
