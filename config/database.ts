@@ -18,6 +18,8 @@ function migrationPaths(kind: 'control' | 'shard'): string[] {
     .filter((entry) => entry.isDirectory() && existsSync(new URL(`${entry.name}/${kind}`, MIGRATIONS_ROOT)))
     .map((entry) => `database/migrations/${entry.name}/${kind}`)
     .sort()
+    // The tenancy core installs the shard functions every other module's tables use: it goes first.
+    .sort((a, b) => Number(b.includes('/tenancy/')) - Number(a.includes('/tenancy/')))
 }
 
 const pool = { min: env.get('DB_POOL_MIN', 0), max: env.get('DB_POOL_MAX', 10) }
