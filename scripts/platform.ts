@@ -4,6 +4,7 @@
  *   test:  provision, recreate the dedicated test databases, run the whole suite.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import net from 'node:net'
 import pg from 'pg'
 import { provision, databaseUrl } from './provision.js'
 
@@ -75,6 +76,16 @@ GUDBRO Verticals is starting on ${url}
   for (const child of children) child.once('exit', () => void stop())
 }
 
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+}
+
 async function test(args: string[]) {
   const services = await provision()
   // TEST_DATABASE_NAME / TEST_REDIS_DB let two checkouts run their suites side by side.
@@ -86,6 +97,9 @@ async function test(args: string[]) {
     SHARD_NODE_URLS: undefined,
     REDIS_URL: process.env.REDIS_URL ?? `${services.redisUrl.replace(/\/\d*$/, '')}/${process.env.TEST_REDIS_DB ?? 15}`,
     LOG_FILE: `${ROOT}tmp/logs/test.log`,
+    // The functional suites' HTTP server and api client both read HOST/PORT: a free port per run.
+    HOST: process.env.HOST ?? '127.0.0.1',
+    PORT: process.env.PORT ?? String(await freePort()),
   } as NodeJS.ProcessEnv
   delete env.SHARD_NODE_URLS
   await dropDatabases(services.databaseUrl, [control, `${control}_node0`, `${control}_node1`, `${control}_replica`])
