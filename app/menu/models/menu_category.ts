@@ -1,10 +1,11 @@
 import { DateTime } from 'luxon'
 import { column } from '@adonisjs/lucid/orm'
 import { TenantModel } from '#tenancy/index'
-import { jsonColumn } from '#menu/models/json_column'
+import { jsonColumn, snakeCase } from '#menu/models/model_support'
 import type { AvailabilityWindow } from '#menu/catalog'
 
 export default class MenuCategory extends TenantModel {
+  static namingStrategy = snakeCase
   static table = 'menu_categories'
 
   @column({ isPrimary: true })

@@ -1,9 +1,10 @@
 import { DateTime } from 'luxon'
 import { column } from '@adonisjs/lucid/orm'
 import { TenantModel } from '#tenancy/index'
-import { jsonColumn } from '#menu/models/json_column'
+import { jsonColumn, snakeCase } from '#menu/models/model_support'
 
 export default class ModifierOption extends TenantModel {
+  static namingStrategy = snakeCase
   static table = 'menu_modifier_options'
 
   @column({ isPrimary: true })
