@@ -6,6 +6,13 @@ import { isFilterError, parseMenuFilters } from '#menu/services/menu_filters'
 import { matchesEtag, publicMenuHeaders } from '#menu/http/menu_http'
 
 const PUBLIC_MENU_PATH = /^\/api\/v1\/menus\/([a-z0-9-]{1,63})\/?(?:\?(.*))?$/i
+/**
+ * The statsig kill-switch answer per merchant, kept one second: statsig logs an exposure per check,
+ * which shows at tens of thousands of requests a second. Suspension and module overrides still come
+ * from the directory snapshot on every request (they are invalidated at once when they change).
+ */
+const KILL_SWITCH_TTL_MS = 1000
+const killSwitches = new Map<string, { killed: boolean; until: number }>()
 
 /**
  * The public menu's hot path, answered the way an edge cache answers before the origin: a server
@@ -47,6 +54,16 @@ function servesMenu(merchant: MerchantSnapshot): boolean {
   return (
     merchant.status === 'active' &&
     merchant.modules.includes('menu') &&
-    !featureFlags.moduleKilled('menu', { merchantId: merchant.id, tier: merchant.tier })
+    !menuKilled(merchant)
   )
+}
+
+function menuKilled(merchant: MerchantSnapshot): boolean {
+  const now = Date.now()
+  const known = killSwitches.get(merchant.id)
+  if (known && known.until > now) return known.killed
+  const killed = featureFlags.moduleKilled('menu', { merchantId: merchant.id, tier: merchant.tier })
+  if (killSwitches.size >= 10_000) killSwitches.clear()
+  killSwitches.set(merchant.id, { killed, until: now + KILL_SWITCH_TTL_MS })
+  return killed
 }

@@ -31,6 +31,7 @@ test.group('menu / public read', () => {
 
     const second = await client.get(`/api/v1/menus/${merchant.slug}`)
     assert.equal(second.header('x-cache'), 'HIT-MEMORY')
+    assert.match(second.header('x-request-id')!, /^[\w-]{8,}$/)
     assert.equal(second.header('etag'), first.header('etag'))
     assert.deepEqual(second.body(), first.body())
 
