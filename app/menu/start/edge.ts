@@ -1,7 +1,10 @@
 /*
- * Preload: mounts the public menu's early answer as a server middleware (after the request
- * context middleware, so it keeps request ids and latency metrics).
+ * Preload (web and test): puts the public menu's early answer in front of the framework's request
+ * handler. Preloads run before the HTTP server is created, and both the server and the test server
+ * bind `server.handle` when they create it, so they pick up the wrapped handler.
  */
 import server from '@adonisjs/core/services/server'
+import { withMenuEdge } from '#menu/http/menu_edge'
 
-server.use([() => import('#menu/http/menu_edge_middleware')])
+const frameworkHandle = server.handle.bind(server)
+server.handle = withMenuEdge(frameworkHandle as any) as typeof server.handle

@@ -32,6 +32,9 @@ test.group('menu / public read', () => {
     const second = await client.get(`/api/v1/menus/${merchant.slug}`)
     assert.equal(second.header('x-cache'), 'HIT-MEMORY')
     assert.match(second.header('x-request-id')!, /^[\w-]{8,}$/)
+    // Answered in front of the framework (no rate limiter ran), unlike the miss.
+    assert.exists(first.header('x-ratelimit-limit'))
+    assert.notExists(second.header('x-ratelimit-limit'))
     assert.equal(second.header('etag'), first.header('etag'))
     assert.deepEqual(second.body(), first.body())
 
