@@ -31,21 +31,20 @@ const killSwitches = new Map<string, { killed: boolean; until: number }>()
  */
 export function withMenuEdge(handle: Handle): Handle {
   return function menuEdge(req, res) {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || !req.url?.startsWith(PREFIX) || req.headers.authorization) {
-      return handle(req, res)
-    }
-    return serveFromMemory(req, res).then(
-      (served) => (served ? undefined : handle(req, res)),
-      () => handle(req, res)
-    )
+    const candidate =
+      (req.method === 'GET' || req.method === 'HEAD') && req.url?.startsWith(PREFIX) && !req.headers.authorization
+    // Synchronous on purpose: a hit creates no promise at all (async hooks are on in this process).
+    if (candidate && serveFromMemory(req, res)) return
+    return handle(req, res)
   }
 }
 
-async function serveFromMemory(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+function serveFromMemory(req: IncomingMessage, res: ServerResponse): boolean {
   const started = process.hrtime.bigint()
   const match = PUBLIC_MENU_PATH.exec(req.url!)
   if (!match) return false
-  const merchant = await merchantDirectory.bySlug(match[1])
+  // Only what this process holds in memory; otherwise the framework resolves it (and warms memory).
+  const merchant = merchantDirectory.peekBySlug(match[1])
   if (!merchant || !servesMenu(merchant)) return false
   const filters = parseMenuFilters(match[2] ?? '')
   if (isFilterError(filters)) return false

@@ -15,7 +15,10 @@ function codes(params: URLSearchParams, name: string): string[] {
  * `?dietary=vegan,gluten_free&exclude_allergens=nuts,milk` from a raw query string. Codes are
  * normalised (trimmed, lower case, sorted, deduplicated) so equal filters share one cache entry.
  */
+const NO_FILTERS: MenuFilters = Object.freeze({ dietary: [], excludeAllergens: [] }) as MenuFilters
+
 export function parseMenuFilters(search: string): MenuFilters | FilterError {
+  if (search === '') return NO_FILTERS
   const params = new URLSearchParams(search)
   const dietary = codes(params, 'dietary')
   const excludeAllergens = codes(params, 'exclude_allergens')
