@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { featureFlags, merchantDirectory, type MerchantSnapshot } from '#tenancy/index'
 import { httpRequestDuration } from '#core/observability/metrics'
-import { publicMenus } from '#menu/services/public_menu'
+import { publicMenus, type RenderedMenu } from '#menu/services/public_menu'
 import { isFilterError, parseMenuFilters } from '#menu/services/menu_filters'
 import { matchesEtag, publicMenuHeaders } from '#menu/http/menu_http'
 
@@ -53,20 +53,30 @@ function serveFromMemory(req: IncomingMessage, res: ServerResponse): boolean {
 
   const incoming = req.headers['x-request-id']
   const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID()
-  const headers: Record<string, string | number> = { ...publicMenuHeaders(rendered, 'HIT-MEMORY'), 'X-Request-Id': requestId }
   let status = 200
   if (matchesEtag(req.headers['if-none-match'], rendered.etag)) {
     status = 304
-    delete headers['Content-Type']
-    res.writeHead(304, headers)
+    const { 'Content-Type': _type, ...headers } = publicMenuHeaders(rendered, 'HIT-MEMORY')
+    res.writeHead(304, { ...headers, 'X-Request-Id': requestId })
     res.end()
   } else {
-    headers['Content-Length'] = rendered.body.length
-    res.writeHead(200, headers)
+    res.writeHead(200, [...hitHeaders(rendered), 'X-Request-Id', requestId])
     res.end(req.method === 'HEAD' ? undefined : rendered.body)
   }
   httpRequestDuration.observe({ method: req.method!, route: ROUTE, status }, Number(process.hrtime.bigint() - started) / 1e9)
   return true
+}
+
+// The constant part of a hit's headers, flattened once per render (writeHead takes [name, value, ...]).
+const hitHeaderCache = new WeakMap<RenderedMenu, string[]>()
+function hitHeaders(rendered: RenderedMenu): string[] {
+  let flat = hitHeaderCache.get(rendered)
+  if (!flat) {
+    const headers = { ...publicMenuHeaders(rendered, 'HIT-MEMORY'), 'Content-Length': String(rendered.body.length) }
+    flat = Object.entries(headers).flat()
+    hitHeaderCache.set(rendered, flat)
+  }
+  return flat
 }
 
 function servesMenu(merchant: MerchantSnapshot): boolean {

@@ -27,6 +27,8 @@ export class PublicMenus {
     memoryMax: 2000,
   })
   #renders = new WeakMap<MenuCategoryView[], Map<string, RenderedMenu>>()
+  // Which categories are open, per menu, recomputed when the local minute changes.
+  #openings = new WeakMap<MenuCategoryView[], { minute: string; open: string }>()
   #listening?: Promise<void>
 
   /** Reads through every tier (call inside the merchant's tenant context: a miss queries its shard). */
@@ -49,7 +51,13 @@ export class PublicMenus {
 
   #render(merchant: MerchantRef, categories: MenuCategoryView[], filters: MenuFilters): RenderedMenu {
     const now = localTime(merchant.timezone, this.cache.now())
-    const open = categories.map((category) => (isAvailable(category.availability, now) ? '1' : '0')).join('')
+    const minute = `${merchant.timezone}@${now.weekday}:${now.minutes}`
+    let opening = this.#openings.get(categories)
+    if (!opening || opening.minute !== minute) {
+      opening = { minute, open: categories.map((category) => (isAvailable(category.availability, now) ? '1' : '0')).join('') }
+      this.#openings.set(categories, opening)
+    }
+    const open = opening.open
     const key = `${filters.dietary.join(',')}|${filters.excludeAllergens.join(',')}|${open}`
     let renders = this.#renders.get(categories)
     if (!renders) this.#renders.set(categories, (renders = new Map()))
