@@ -1,4 +1,6 @@
 import { test } from '@japa/runner'
+import User from '#tenancy/models/user'
+import Membership from '#tenancy/models/membership'
 import { buildCoffeeMenu, menuMerchant } from './menu_helpers.js'
 
 test.group('menu / staff CRUD', () => {
@@ -85,6 +87,16 @@ test.group('menu / staff CRUD', () => {
     const required = await client.patch(`/api/v1/menu/modifier-groups/${menu.milk.id}`).bearerToken(token).json({ min_select: 0 })
     required.assertStatus(422)
     ;(await client.get('/api/v1/menu/items/not-a-uuid').bearerToken(token)).assertStatus(404)
+  })
+
+  test('is for owners and managers: plain staff get 403', async ({ client, assert }) => {
+    const { merchant } = await menuMerchant()
+    const user = await User.create({ email: `barista@${merchant.slug}.test`, password: 'test-password-1' })
+    await Membership.create({ userId: user.id, merchantId: merchant.id, role: 'staff' })
+    const token = (await User.accessTokens.create(user, [`merchant:${merchant.id}`])).value!.release()
+    const response = await client.post('/api/v1/menu/categories').bearerToken(token).json({ name: 'Drinks' })
+    response.assertStatus(403)
+    assert.equal(response.header('cache-control'), 'private, no-store')
   })
 
   test('is for owners and managers: no token is 401', async ({ client }) => {

@@ -133,5 +133,10 @@ test.group('menu / public read', () => {
     await moduleAccess.enable(merchant.slug, 'menu')
     ;(await client.get(`/api/v1/menus/${merchant.slug}`)).assertStatus(200)
     ;(await client.get('/api/v1/menus/no-such-merchant-here')).assertStatus(404)
+    // Every tier has the menu.
+    for (const tier of ['digital_menu', 'full_suite'] as const) {
+      const other = await menuMerchant({ tier })
+      ;(await client.get(`/api/v1/menus/${other.merchant.slug}`)).assertStatus(200)
+    }
   })
 })
