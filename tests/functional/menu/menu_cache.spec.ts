@@ -62,6 +62,24 @@ test.group('menu / cache layer', () => {
     assert.sameMembers([...new Set(reads.map((read) => read.outcome))], ['MISS', 'HIT-REDIS'])
   })
 
+  test('a version bump in one process reaches the memory tier of another (pub/sub)', async ({ assert }) => {
+    const options = { name: `bump-${Date.now()}`, ttlSeconds: 300, staleWhileRevalidateSeconds: 600, staleIfErrorSeconds: 3600, memoryTtlMs: 60_000, memoryMax: 10 }
+    const writer = new SwrCache(redis.connection('main'), options)
+    const reader = new SwrCache(redis.connection('main'), options)
+    await reader.listen()
+    let value = 'old'
+    const loader = async () => value
+    await writer.get('m1', 'menu', loader)
+    assert.deepEqual(await reader.get('m1', 'menu', loader), { value: 'old', outcome: 'HIT-REDIS' })
+    assert.equal(reader.peek('m1', 'menu'), 'old')
+
+    value = 'new'
+    await writer.bump('m1')
+    for (let i = 0; i < 100 && reader.peek('m1', 'menu') !== undefined; i++) await new Promise((r) => setTimeout(r, 10))
+    assert.isUndefined(reader.peek('m1', 'menu'))
+    assert.deepEqual(await reader.get('m1', 'menu', loader), { value: 'new', outcome: 'MISS' })
+  })
+
   test('serves stale while one background refresh runs, then the fresh copy', async ({ assert }) => {
     const cache = new SwrCache(redis.connection('main'), {
       name: `swr-${Date.now()}`, ttlSeconds: 300, staleWhileRevalidateSeconds: 600, staleIfErrorSeconds: 3600, memoryTtlMs: 5000, memoryMax: 10,
