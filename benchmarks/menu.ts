@@ -11,7 +11,7 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
-import { Redis } from 'ioredis'
+import net from 'node:net'
 import pg from 'pg'
 
 const ROOT = new URL('../', import.meta.url).pathname
@@ -115,6 +115,28 @@ async function bigEnoughMenu() {
   }
 }
 
+/** One Redis command over RESP (the benchmark needs two commands, not a client library). */
+function redisCommand(...parts: string[]): Promise<string> {
+  const url = new URL(REDIS_URL)
+  const db = url.pathname.slice(1) || '0'
+  const encode = (command: string[]) => `*${command.length}\r\n${command.map((p) => `$${Buffer.byteLength(p)}\r\n${p}\r\n`).join('')}`
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(url.port || 6379), url.hostname)
+    let reply = ''
+    socket.on('data', (chunk) => {
+      reply += chunk.toString()
+      const lines = reply.split('\r\n')
+      if (lines.length >= 3) {
+        socket.end()
+        if (lines[1].startsWith('-')) reject(new Error(lines[1]))
+        else resolve(lines[1].replace(/^[:+]/, ''))
+      }
+    })
+    socket.on('error', reject)
+    socket.write(encode(['SELECT', db]) + encode(parts))
+  })
+}
+
 async function shardCommits(): Promise<number> {
   const client = new pg.Client({ connectionString: DATABASE_URL })
   await client.connect()
@@ -125,7 +147,6 @@ async function shardCommits(): Promise<number> {
 }
 
 async function coldMisses(merchantId: string, count: number) {
-  const redis = new Redis(REDIS_URL)
   const url = `http://127.0.0.1:${APP_PORT}/api/v1/menus/${SLUG}`
   const latencies: number[] = []
   // PostgreSQL flushes an idle backend's statistics within about 10 s: wait before each reading.
@@ -133,8 +154,8 @@ async function coldMisses(merchantId: string, count: number) {
   const commitsBefore = await shardCommits()
   for (let i = 0; i < count; i++) {
     // What a staff edit does: bump the version and tell every process (the server listens).
-    const version = await redis.incr(`menu:${merchantId}:version`)
-    await redis.publish('cache:menu:versions', JSON.stringify({ namespace: merchantId, version }))
+    const version = Number(await redisCommand('INCR', `menu:${merchantId}:version`))
+    await redisCommand('PUBLISH', 'cache:menu:versions', JSON.stringify({ namespace: merchantId, version }))
     await new Promise((r) => setTimeout(r, 20))
     const started = process.hrtime.bigint()
     const response = await fetch(url)
@@ -144,7 +165,6 @@ async function coldMisses(merchantId: string, count: number) {
   }
   await new Promise((r) => setTimeout(r, 11_000))
   const statements = ((await shardCommits()) - commitsBefore) / count
-  await redis.quit()
   return { p50: median(latencies), p99: [...latencies].sort((a, b) => a - b)[Math.ceil(latencies.length * 0.99) - 1], statements }
 }
 
