@@ -78,7 +78,7 @@ export async function buildMenu(client: ApiClient, token: string) {
 
 /** A pickup slot `minutesAhead` from now (15 minutes long) through the owners' API. */
 export async function createSlot(client: ApiClient, token: string, options: { capacity: number; startsAt?: Date; minutesAhead?: number }) {
-  const startsAt = options.startsAt ?? new Date(Date.now() + (options.minutesAhead ?? 60 + Math.floor(Math.random() * 100_000)) * 60_000)
+  const startsAt = options.startsAt ?? new Date(Date.now() + (options.minutesAhead ?? 60 + Math.floor(Math.random() * 1000)) * 60_000)
   startsAt.setUTCSeconds(0, 0)
   const response = await client
     .post('/api/v1/orders/pickup-slots')
