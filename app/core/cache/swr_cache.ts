@@ -83,10 +83,15 @@ export class SwrCache {
   async listen() {
     if (this.#listening) return
     this.#listening = true
-    await this.redis.subscribe(this.#channel, (message: string) => {
-      const { namespace, version } = JSON.parse(message) as { namespace: string; version: number }
-      this.#setVersion(namespace, version)
-    })
+    try {
+      await this.redis.subscribe(this.#channel, (message: string) => {
+        const { namespace, version } = JSON.parse(message) as { namespace: string; version: number }
+        this.#setVersion(namespace, version)
+      })
+    } catch (error) {
+      this.#listening = false
+      throw error
+    }
   }
 
   /** Makes every key of the namespace obsolete, here at once and in other processes via pub/sub. */

@@ -33,7 +33,10 @@ export class PublicMenus {
 
   /** Reads through every tier (call inside the merchant's tenant context: a miss queries its shard). */
   async read(merchant: MerchantRef, filters: MenuFilters): Promise<{ rendered: RenderedMenu; outcome: CacheOutcome }> {
-    this.#listening ??= this.cache.listen()
+    // Version bumps from other processes; retried on a later read if Redis is not reachable now.
+    this.#listening ??= this.cache.listen().catch(() => {
+      this.#listening = undefined
+    })
     const { value, outcome } = await this.cache.get(merchant.id, 'public', () => loadMenu(merchant.id))
     return { rendered: this.#render(merchant, value, filters), outcome }
   }

@@ -92,7 +92,8 @@ export const idParamValidator = vine.compile(vine.object({ id: vine.string().uui
 export const bulkImportValidator = vine.compile(
   vine.object({
     format: vine.enum(['json', 'csv'] as const),
-    content: vine.string().minLength(1).maxLength(5_000_000),
+    // The JSON body limit (config/bodyparser.ts) is 2 MB; the file travels inside it.
+    content: vine.string().minLength(1).maxLength(2_000_000),
   })
 )
 export const bulkExportValidator = vine.compile(vine.object({ format: vine.enum(['json', 'csv'] as const) }))
