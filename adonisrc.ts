@@ -24,7 +24,12 @@ export default defineConfig({
     () => import('#providers/realtime_provider'),
   ],
 
-  preloads: [() => import('#start/routes'), () => import('#start/kernel'), () => import('#start/events')],
+  preloads: [
+    () => import('#start/routes'),
+    () => import('#start/kernel'),
+    () => import('#start/events'),
+    { file: () => import('#menu/start/edge'), environment: ['web', 'test'] },
+  ],
 
   tests: {
     suites: [

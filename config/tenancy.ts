@@ -9,10 +9,10 @@ export default defineTenancyConfig({
   shardCount: 16,
   // Each tier lists the registered modules it gets; a module joins its tiers when it lands.
   tiers: {
-    digital_menu: [],
-    pre_ordering: ['notifications'],
-    full_suite: ['notifications'],
+    digital_menu: ['menu'],
+    pre_ordering: ['menu', 'notifications'],
+    full_suite: ['menu', 'notifications'],
   },
-  modules: [() => import('#tenancy/module'), () => import('#notifications/module')],
+  modules: [() => import('#tenancy/module'), () => import('#menu/module'), () => import('#notifications/module')],
   merchantCacheTtlSeconds: 3600,
 })

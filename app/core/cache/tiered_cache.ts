@@ -39,6 +39,14 @@ export class TieredCache {
     })
   }
 
+  /** The fresh memory copy, without I/O or promises (hot paths answered before the framework); undefined otherwise. */
+  peek<T>(key: string): T | undefined {
+    const entry = this.#memory.get(key)
+    if (!entry || entry.expiresAt <= Date.now()) return undefined
+    cacheLookups.inc({ cache: this.options.name, outcome: 'memory' })
+    return entry.value as T
+  }
+
   async getOrLoad<T>(key: string, ttlSeconds: number, loader: () => Promise<T | null>): Promise<{ value: T | null; source: CacheSource }> {
     const entry = this.#memory.get(key)
     if (entry && entry.expiresAt > Date.now()) {

@@ -42,6 +42,12 @@ export class MerchantDirectory {
     return id ? this.byId(id) : null
   }
 
+  /** bySlug from this process's memory tier only, synchronously; undefined when not in memory. */
+  peekBySlug(slug: string): MerchantSnapshot | undefined {
+    const id = this.#cache.peek<string>(MerchantCacheKeys.slug(slug.toLowerCase()))
+    return id ? this.#cache.peek<MerchantSnapshot>(MerchantCacheKeys.config(id)) : undefined
+  }
+
   /** A merchant reference as operators type it: an id or a slug. */
   async byReference(reference: string): Promise<MerchantSnapshot | null> {
     return UUID.test(reference) ? this.byId(reference) : this.bySlug(reference)

@@ -1,0 +1,285 @@
+import type { RedisConnection } from '@adonisjs/redis'
+import { RedisLock } from '#core/cache/redis_lock'
+import { cacheOriginLoads, cacheTierLookups, countServed } from '#core/cache/cache_metrics'
+
+/** What answered a read; sent to clients as the X-Cache header. */
+export type CacheOutcome = 'HIT-MEMORY' | 'HIT-REDIS' | 'MISS' | 'STALE'
+export type CacheRead<T> = { value: T; outcome: CacheOutcome }
+
+export type SwrCacheOptions = {
+  /** Prefix of every Redis key and the pub/sub channel. */
+  name: string
+  /** How long a value is fresh (Redis tier). */
+  ttlSeconds: number
+  /** After freshness, how long a stale copy is served while one refresh runs in the background. */
+  staleWhileRevalidateSeconds: number
+  /** After freshness, how long a stale copy is served when the origin fails (database down). */
+  staleIfErrorSeconds: number
+  /** Memory tier: a short TTL so other processes' writes show up, and a bounded size. */
+  memoryTtlMs: number
+  memoryMax: number
+  /** Cross-process rebuild lock: held at most this long; waiters poll Redis at pollMs. */
+  lockTtlMs?: number
+  pollMs?: number
+}
+
+type Envelope<T> = { f: number; v: T }
+type MemoryEntry<T> = { value: T; freshUntil: number; memoryUntil: number; storedUntil: number }
+type Loader<T> = () => Promise<T>
+
+/**
+ * A two-tier read-through cache for values that are read far more than written (menus, configs):
+ * - memory tier (per process, short TTL) in front of Redis (shared, the real TTL);
+ * - per-process single-flight, plus a Redis lock so a cold key is loaded once across processes;
+ * - stale-while-revalidate (serve the stale copy while one refresh runs) and stale-if-error
+ *   (serve it while the origin is down);
+ * - versioned namespaces: bump(ns) makes every key of ns obsolete at once, in every process
+ *   (pub/sub), so the next read after a write sees it. Old versions simply expire in Redis.
+ * Redis failures degrade to the origin instead of failing the read.
+ */
+export class SwrCache {
+  #memory = new Map<string, MemoryEntry<unknown>>()
+  #versions = new Map<string, { version: number; until: number }>()
+  #inflight = new Map<string, Promise<CacheRead<unknown>>>()
+  #refreshing = new Map<string, Promise<void>>()
+  #retryAfter = new Map<string, number>()
+  #lock: RedisLock
+  #listening = false
+  #lookups: Record<string, { inc(): void }>
+  #loads: Record<'ok' | 'error', { inc(): void }>
+
+  /** The clock; tests move it forward to age entries without waiting. */
+  now: () => number = () => Date.now()
+
+  constructor(
+    private redis: RedisConnection,
+    readonly options: SwrCacheOptions
+  ) {
+    this.#lock = new RedisLock(redis)
+    const name = options.name
+    this.#lookups = {
+      memoryHit: cacheTierLookups.labels(name, 'memory', 'hit'),
+      memoryMiss: cacheTierLookups.labels(name, 'memory', 'miss'),
+      redisHit: cacheTierLookups.labels(name, 'redis', 'hit'),
+      redisMiss: cacheTierLookups.labels(name, 'redis', 'miss'),
+      redisStale: cacheTierLookups.labels(name, 'redis', 'stale'),
+    }
+    this.#loads = { ok: cacheOriginLoads.labels(name, 'ok'), error: cacheOriginLoads.labels(name, 'error') }
+  }
+
+  get #channel() {
+    return `cache:${this.options.name}:versions`
+  }
+
+  #versionKey(namespace: string) {
+    return `${this.options.name}:${namespace}:version`
+  }
+
+  #key(namespace: string, version: number, key: string) {
+    return `${this.options.name}:${namespace}:v${version}:${key}`
+  }
+
+  /** Subscribes to version bumps from other processes (idempotent). */
+  async listen() {
+    if (this.#listening) return
+    this.#listening = true
+    try {
+      await this.redis.subscribe(this.#channel, (message: string) => {
+        const { namespace, version } = JSON.parse(message) as { namespace: string; version: number }
+        this.#setVersion(namespace, version)
+      })
+    } catch (error) {
+      this.#listening = false
+      throw error
+    }
+  }
+
+  /** Makes every key of the namespace obsolete, here at once and in other processes via pub/sub. */
+  async bump(namespace: string) {
+    const version = await this.redis.incr(this.#versionKey(namespace))
+    this.#setVersion(namespace, version)
+    await this.redis.publish(this.#channel, JSON.stringify({ namespace, version }))
+  }
+
+  #setVersion(namespace: string, version: number) {
+    const known = this.#versions.get(namespace)
+    // Never go back: a late pub/sub message must not resurrect an older version.
+    if (known && known.version > version) return
+    this.#versions.set(namespace, { version, until: this.now() + this.options.memoryTtlMs })
+  }
+
+  async #version(namespace: string): Promise<number> {
+    const known = this.#versions.get(namespace)
+    if (known && known.until > this.now()) return known.version
+    try {
+      const stored = Number((await this.redis.get(this.#versionKey(namespace))) ?? 0)
+      this.#versions.set(namespace, { version: Math.max(stored, known?.version ?? 0), until: this.now() + this.options.memoryTtlMs })
+      return Math.max(stored, known?.version ?? 0)
+    } catch {
+      return known?.version ?? 0
+    }
+  }
+
+  /**
+   * The fresh memory copy, without any I/O (the hot path of early middleware), or undefined.
+   * Does not count as a lookup: the caller falls back to get() when this returns nothing.
+   */
+  peek<T>(namespace: string, key: string): T | undefined {
+    const known = this.#versions.get(namespace)
+    const now = this.now()
+    if (!known || known.until <= now) return undefined
+    const entry = this.#memory.get(this.#key(namespace, known.version, key))
+    if (!entry || entry.memoryUntil <= now || entry.freshUntil <= now) return undefined
+    this.#lookups.memoryHit.inc()
+    countServed(this.options.name, true)
+    return entry.value as T
+  }
+
+  async get<T>(namespace: string, key: string, loader: Loader<T>): Promise<CacheRead<T>> {
+    const fullKey = this.#key(namespace, await this.#version(namespace), key)
+    const entry = this.#memory.get(fullKey) as MemoryEntry<T> | undefined
+    const now = this.now()
+    if (entry && entry.memoryUntil > now && entry.freshUntil > now) {
+      this.#lookups.memoryHit.inc()
+      countServed(this.options.name, true)
+      return { value: entry.value, outcome: 'HIT-MEMORY' }
+    }
+    this.#lookups.memoryMiss.inc()
+    let pending = this.#inflight.get(fullKey) as Promise<CacheRead<T>> | undefined
+    if (!pending) {
+      pending = this.#resolve(fullKey, loader).finally(() => this.#inflight.delete(fullKey))
+      this.#inflight.set(fullKey, pending)
+    }
+    const read = await pending
+    countServed(this.options.name, read.outcome === 'HIT-MEMORY' || read.outcome === 'HIT-REDIS')
+    return read
+  }
+
+  /** Resolves when the background refreshes started so far have finished (tests, shutdown). */
+  async settled() {
+    while (this.#refreshing.size) await Promise.allSettled([...this.#refreshing.values()])
+  }
+
+  clearMemory() {
+    this.#memory.clear()
+    this.#versions.clear()
+  }
+
+  async #resolve<T>(fullKey: string, loader: Loader<T>): Promise<CacheRead<T>> {
+    const stored = (await this.#readRedis<T>(fullKey)) ?? this.#memoryCopy<T>(fullKey)
+    const now = this.now()
+    if (stored && stored.f > now) {
+      this.#lookups.redisHit.inc()
+      this.#remember(fullKey, stored)
+      return { value: stored.v, outcome: 'HIT-REDIS' }
+    }
+    if (stored && now < stored.f + this.options.staleWhileRevalidateSeconds * 1000) {
+      this.#lookups.redisStale.inc()
+      this.#remember(fullKey, stored)
+      this.#refreshInBackground(fullKey, loader)
+      return { value: stored.v, outcome: 'STALE' }
+    }
+    this.#lookups.redisMiss.inc()
+    try {
+      return await this.#loadOnce(fullKey, loader)
+    } catch (error) {
+      if (stored && now < stored.f + this.options.staleIfErrorSeconds * 1000) {
+        return { value: stored.v, outcome: 'STALE' }
+      }
+      throw error
+    }
+  }
+
+  /**
+   * Loads under the cross-process lock. A process that does not get the lock waits for the holder's
+   * result in Redis; if the holder dies, the lock expires and a waiter takes over.
+   */
+  async #loadOnce<T>(fullKey: string, loader: Loader<T>): Promise<CacheRead<T>> {
+    const lockTtl = this.options.lockTtlMs ?? 5000
+    const deadline = this.now() + lockTtl * 2
+    while (true) {
+      const release = await this.#lock.tryAcquire(`${fullKey}:lock`, lockTtl).catch(() => async () => {})
+      if (release) {
+        try {
+          return { value: await this.#loadAndStore(fullKey, loader), outcome: 'MISS' }
+        } finally {
+          await release()
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, this.options.pollMs ?? 20))
+      const stored = await this.#readRedis<T>(fullKey)
+      if (stored && stored.f > this.now()) {
+        this.#remember(fullKey, stored)
+        return { value: stored.v, outcome: 'HIT-REDIS' }
+      }
+      if (this.now() > deadline) return { value: await this.#loadAndStore(fullKey, loader), outcome: 'MISS' }
+    }
+  }
+
+  async #loadAndStore<T>(fullKey: string, loader: Loader<T>): Promise<T> {
+    let value: T
+    try {
+      value = await loader()
+      this.#loads.ok.inc()
+    } catch (error) {
+      this.#loads.error.inc()
+      throw error
+    }
+    const envelope: Envelope<T> = { f: this.now() + this.options.ttlSeconds * 1000, v: value }
+    const keepSeconds =
+      this.options.ttlSeconds + Math.max(this.options.staleWhileRevalidateSeconds, this.options.staleIfErrorSeconds)
+    await this.redis.set(fullKey, JSON.stringify(envelope), 'EX', keepSeconds).catch(() => {})
+    this.#remember(fullKey, envelope)
+    return value
+  }
+
+  #refreshInBackground<T>(fullKey: string, loader: Loader<T>) {
+    if (this.#refreshing.has(fullKey) || (this.#retryAfter.get(fullKey) ?? 0) > this.now()) return
+    const refresh = (async () => {
+      const release = await this.#lock.tryAcquire(`${fullKey}:lock`, this.options.lockTtlMs ?? 5000).catch(() => null)
+      if (!release) return // another process is refreshing it
+      try {
+        await this.#loadAndStore(fullKey, loader)
+        this.#retryAfter.delete(fullKey)
+      } catch {
+        // The origin is failing: keep serving the stale copy and do not hammer it on every request.
+        this.#retryAfter.set(fullKey, this.now() + 5000)
+      } finally {
+        await release()
+      }
+    })().finally(() => this.#refreshing.delete(fullKey))
+    this.#refreshing.set(fullKey, refresh)
+  }
+
+  async #readRedis<T>(fullKey: string): Promise<Envelope<T> | null> {
+    try {
+      const raw = await this.redis.get(fullKey)
+      return raw === null ? null : (JSON.parse(raw) as Envelope<T>)
+    } catch {
+      return null
+    }
+  }
+
+  /** A memory copy past its memory TTL still serves as a stale fallback when Redis has none. */
+  #memoryCopy<T>(fullKey: string): Envelope<T> | null {
+    const entry = this.#memory.get(fullKey) as MemoryEntry<T> | undefined
+    if (!entry || entry.storedUntil <= this.now()) return null
+    return { f: entry.freshUntil, v: entry.value }
+  }
+
+  #remember<T>(fullKey: string, envelope: Envelope<T>) {
+    const existing = this.#memory.get(fullKey)
+    const now = this.now()
+    // Keep the same value object when nothing changed, so per-value derived data (renders) survives.
+    const value = existing && existing.freshUntil === envelope.f ? existing.value : envelope.v
+    this.#memory.delete(fullKey)
+    if (this.#memory.size >= this.options.memoryMax) this.#memory.delete(this.#memory.keys().next().value!)
+    const keep = Math.max(this.options.staleWhileRevalidateSeconds, this.options.staleIfErrorSeconds) * 1000
+    this.#memory.set(fullKey, {
+      value,
+      freshUntil: envelope.f,
+      memoryUntil: now + this.options.memoryTtlMs,
+      storedUntil: envelope.f + keep,
+    })
+  }
+}

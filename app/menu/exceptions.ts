@@ -1,0 +1,13 @@
+import { AppException } from '#core/exceptions/app_exception'
+
+export class InvalidMenuFilterException extends AppException {
+  static status = 422
+  static code = 'E_VALIDATION'
+  static message = 'Invalid menu filter'
+}
+
+export class MenuUnavailableException extends AppException {
+  static status = 503
+  static code = 'E_MENU_UNAVAILABLE'
+  static message = 'The menu cannot be loaded right now, try again shortly'
+}

@@ -1,0 +1,40 @@
+import { DateTime } from 'luxon'
+import { column } from '@adonisjs/lucid/orm'
+import { TenantModel } from '#tenancy/index'
+import { jsonColumn, snakeCase } from '#menu/models/model_support'
+import type { AvailabilityWindow } from '#menu/catalog'
+
+export default class MenuCategory extends TenantModel {
+  static namingStrategy = snakeCase
+  static table = 'menu_categories'
+
+  @column({ isPrimary: true })
+  declare id: string
+
+  @column()
+  declare merchantId: string
+
+  @column({ serializeAs: null })
+  declare shardId: number
+
+  @column()
+  declare name: string
+
+  @column()
+  declare description: string | null
+
+  @column()
+  declare displayOrder: number
+
+  @column()
+  declare isActive: boolean
+
+  @column(jsonColumn)
+  declare availability: AvailabilityWindow[]
+
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+}

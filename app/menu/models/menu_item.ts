@@ -1,0 +1,63 @@
+import { DateTime } from 'luxon'
+import { column } from '@adonisjs/lucid/orm'
+import { TenantModel } from '#tenancy/index'
+import { jsonColumn, snakeCase } from '#menu/models/model_support'
+
+export default class MenuItem extends TenantModel {
+  static namingStrategy = snakeCase
+  static table = 'menu_items'
+
+  @column({ isPrimary: true })
+  declare id: string
+
+  @column()
+  declare merchantId: string
+
+  @column({ serializeAs: null })
+  declare shardId: number
+
+  @column()
+  declare categoryId: string
+
+  @column()
+  declare name: string
+
+  @column()
+  declare description: string | null
+
+  @column()
+  declare priceMinor: number
+
+  @column()
+  declare currency: string
+
+  @column()
+  declare imageUrl: string | null
+
+  @column()
+  declare displayOrder: number
+
+  @column()
+  declare isActive: boolean
+
+  @column()
+  declare soldOut: boolean
+
+  @column(jsonColumn)
+  declare dietaryFlags: string[]
+
+  @column(jsonColumn)
+  declare allergens: string[]
+
+  @column()
+  declare durationMinutes: number | null
+
+  @column()
+  declare rentalUnit: string | null
+
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+}

@@ -1,0 +1,42 @@
+import { DateTime } from 'luxon'
+import { column } from '@adonisjs/lucid/orm'
+import { TenantModel } from '#tenancy/index'
+import { jsonColumn, snakeCase } from '#menu/models/model_support'
+
+export default class ModifierOption extends TenantModel {
+  static namingStrategy = snakeCase
+  static table = 'menu_modifier_options'
+
+  @column({ isPrimary: true })
+  declare id: string
+
+  @column()
+  declare merchantId: string
+
+  @column({ serializeAs: null })
+  declare shardId: number
+
+  @column()
+  declare groupId: string
+
+  @column()
+  declare name: string
+
+  @column()
+  declare priceDeltaMinor: number
+
+  @column(jsonColumn)
+  declare allergens: string[]
+
+  @column()
+  declare inStock: boolean
+
+  @column()
+  declare displayOrder: number
+
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+}

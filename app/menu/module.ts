@@ -1,0 +1,10 @@
+import { defineModule } from '#tenancy/index'
+
+/** The catalog every merchant publishes: categories, items, modifiers; public menus behind a cache. */
+export default defineModule({
+  name: 'menu',
+  routes: () => import('#menu/routes'),
+  listeners: () => import('#menu/start/events'),
+  jobs: [() => import('#menu/jobs/menu_import_job'), () => import('#menu/jobs/menu_export_job')],
+  budget: 'menu',
+})

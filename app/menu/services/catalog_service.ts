@@ -1,0 +1,113 @@
+import emitter from '@adonisjs/core/services/emitter'
+import { requireTenant, shardRouter } from '#tenancy/index'
+import { NotFoundException } from '#core/exceptions/http_errors'
+import { selectionRange } from '#menu/services/selection_range'
+import MenuCategory from '#menu/models/menu_category'
+import MenuItem from '#menu/models/menu_item'
+import ModifierGroup from '#menu/models/modifier_group'
+import ModifierOption from '#menu/models/modifier_option'
+import { toModelAttributes, type Snake } from '#menu/services/attributes'
+import '#menu/events'
+
+type Owned = typeof MenuCategory | typeof MenuItem | typeof ModifierGroup | typeof ModifierOption
+const LABELS = new Map<Owned, string>([
+  [MenuCategory, 'Category'],
+  [MenuItem, 'Item'],
+  [ModifierGroup, 'Modifier group'],
+  [ModifierOption, 'Modifier option'],
+])
+
+/**
+ * Staff writes to the catalog. Every lookup is scoped to the current merchant, so another
+ * merchant's id is simply not found (404, never data). Every change ends with `menu.updated`,
+ * which bumps the merchant's cache version: the next public read shows the change.
+ */
+export class CatalogService {
+  async find<M extends Owned>(model: M, id: string, field?: string): Promise<InstanceType<M>> {
+    const row = await (model as typeof MenuCategory).forTenant().where('id', id).first()
+    if (!row) throw new NotFoundException(`${LABELS.get(model)} not found`, { field })
+    return row as InstanceType<M>
+  }
+
+  async create<M extends Owned>(model: M, input: Snake, parent: Record<string, string> = {}, reason = 'created') {
+    const { merchantId } = requireTenant()
+    const row = await (model as any).create({ ...toModelAttributes(input), ...parent, merchantId })
+    await row.refresh()
+    await this.changed(`${model.table}.${reason}`)
+    return row as InstanceType<M>
+  }
+
+  async update<M extends Owned>(model: M, id: string, input: Snake, reason = 'updated') {
+    const row = await this.find(model, id)
+    row.merge(toModelAttributes(input) as any)
+    await row.save()
+    await this.changed(`${model.table}.${reason}`)
+    return row
+  }
+
+  async delete(model: Owned, id: string) {
+    const row = await this.find(model, id)
+    await row.delete()
+    await this.changed(`${model.table}.deleted`)
+  }
+
+  async createItem(input: Snake & { category_id: string }) {
+    await this.find(MenuCategory, input.category_id, 'category_id')
+    return this.create(MenuItem, input)
+  }
+
+  async updateItem(id: string, input: Snake & { category_id?: string }) {
+    if (input.category_id) await this.find(MenuCategory, input.category_id, 'category_id')
+    return this.update(MenuItem, id, input)
+  }
+
+  async createGroup(itemId: string, input: Snake) {
+    await this.find(MenuItem, itemId)
+    return this.create(ModifierGroup, selectionRange(input), { itemId })
+  }
+
+  async updateGroup(id: string, input: Snake) {
+    const group = await this.find(ModifierGroup, id)
+    const merged = {
+      is_required: input.is_required ?? group.isRequired,
+      min_select: input.min_select ?? group.minSelect,
+      max_select: input.max_select ?? group.maxSelect,
+    }
+    return this.update(ModifierGroup, id, { ...input, ...selectionRange(merged, input.min_select !== undefined) })
+  }
+
+  async createOption(groupId: string, input: Snake) {
+    await this.find(ModifierGroup, groupId)
+    return this.create(ModifierOption, input, { groupId })
+  }
+
+  /**
+   * Sets display_order = position for the given ids in one statement. All ids must be the
+   * merchant's (and, for items, the category's); otherwise nothing changes and it is a 404.
+   */
+  async reorder(model: typeof MenuCategory | typeof MenuItem, ids: string[], categoryId?: string) {
+    const { merchantId } = requireTenant()
+    if (categoryId) await this.find(MenuCategory, categoryId)
+    await shardRouter.transaction(async (trx) => {
+      const scope = categoryId ? 'AND t.category_id = ?' : ''
+      const result = await trx.rawQuery(
+        `UPDATE ${model.table} t SET display_order = o.position, updated_at = now()
+         FROM unnest(?::uuid[]) WITH ORDINALITY AS o(id, position)
+         WHERE t.id = o.id AND t.merchant_id = ? ${scope}`,
+        categoryId ? [ids, merchantId, categoryId] : [ids, merchantId]
+      )
+      if (result.rowCount !== ids.length) throw new NotFoundException(`${LABELS.get(model)} not found`, { field: 'ids' })
+    })
+    await this.changed(`${model.table}.reordered`)
+  }
+
+  async setSoldOut(id: string, soldOut: boolean) {
+    return this.update(MenuItem, id, { sold_out: soldOut }, soldOut ? 'sold_out' : 'back_in_stock')
+  }
+
+  async changed(reason: string) {
+    await emitter.emit('menu.updated', { merchantId: requireTenant().merchantId, reason })
+  }
+}
+
+export const catalog = new CatalogService()
