@@ -9,10 +9,10 @@ export default defineTenancyConfig({
   shardCount: 16,
   // Each tier lists the registered modules it gets; a module joins its tiers when it lands.
   tiers: {
-    digital_menu: [],
-    pre_ordering: [],
-    full_suite: [],
+    digital_menu: ['analytics'],
+    pre_ordering: ['analytics'],
+    full_suite: ['analytics'],
   },
-  modules: [() => import('#tenancy/module')],
+  modules: [() => import('#tenancy/module'), () => import('#analytics/module')],
   merchantCacheTtlSeconds: 3600,
 })
