@@ -18,6 +18,8 @@ function migrationPaths(kind: 'control' | 'shard'): string[] {
     .filter((entry) => entry.isDirectory() && existsSync(new URL(`${entry.name}/${kind}`, MIGRATIONS_ROOT)))
     .map((entry) => `database/migrations/${entry.name}/${kind}`)
     .sort()
+    // Lucid runs the folders in this order: the tenancy core (shard functions) must come first.
+    .sort((a, b) => Number(b.startsWith('database/migrations/tenancy/')) - Number(a.startsWith('database/migrations/tenancy/')))
 }
 
 const pool = { min: env.get('DB_POOL_MIN', 0), max: env.get('DB_POOL_MAX', 10) }
