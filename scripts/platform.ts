@@ -86,6 +86,9 @@ async function test(args: string[]) {
     SHARD_NODE_URLS: undefined,
     REDIS_URL: process.env.REDIS_URL ?? `${services.redisUrl.replace(/\/\d*$/, '')}/${process.env.TEST_REDIS_DB ?? 15}`,
     LOG_FILE: `${ROOT}tmp/logs/test.log`,
+    // The test HTTP server and the api client read HOST/PORT; one port per namespace so checkouts do not collide.
+    HOST: '127.0.0.1',
+    PORT: process.env.TEST_PORT ?? String(43000 + Number(process.env.TEST_REDIS_DB ?? 15)),
   } as NodeJS.ProcessEnv
   delete env.SHARD_NODE_URLS
   await dropDatabases(services.databaseUrl, [control, `${control}_node0`, `${control}_node1`, `${control}_replica`])

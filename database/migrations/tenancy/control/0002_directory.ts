@@ -15,7 +15,8 @@ CREATE TABLE brands (
 
 CREATE TABLE merchants (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-  slug text NOT NULL CHECK (slug ~ '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$'),
+  -- \\? keeps knex from reading the regex's ? as a query binding.
+  slug text NOT NULL CHECK (slug ~ '^[a-z0-9](\\?:[a-z0-9-]{0,61}[a-z0-9])\\?$'),
   name text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
   vertical text NOT NULL CHECK (vertical IN ('coffeeshop', 'wellness', 'rentals')),
   tier text NOT NULL CHECK (tier IN ('digital_menu', 'pre_ordering', 'full_suite')),
