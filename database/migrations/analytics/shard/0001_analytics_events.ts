@@ -31,7 +31,7 @@ ${tenantTableShardGuards('analytics_events')}
 ${CREATE_PARTITION_FUNCTIONS}
 
 -- The current month and the next two exist from the start; partitions:ensure keeps ahead after that.
-SELECT ensure_analytics_partition((now() AT TIME ZONE 'UTC')::date + (n || ' month')::interval)
+SELECT ensure_analytics_partition(((now() AT TIME ZONE 'UTC')::date + (n || ' month')::interval)::date)
 FROM generate_series(0, 2) AS n;
 `)
   }
