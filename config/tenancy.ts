@@ -11,8 +11,12 @@ export default defineTenancyConfig({
   tiers: {
     digital_menu: ['analytics'],
     pre_ordering: ['analytics'],
-    full_suite: ['analytics'],
+    full_suite: ['analytics', 'ai_briefings'],
   },
-  modules: [() => import('#tenancy/module'), () => import('#analytics/module')],
+  modules: [
+    () => import('#tenancy/module'),
+    () => import('#analytics/module'),
+    () => import('#analytics/briefings/module'),
+  ],
   merchantCacheTtlSeconds: 3600,
 })

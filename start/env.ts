@@ -28,4 +28,9 @@ export default await Env.create(new URL('../', import.meta.url), {
   SENTRY_DSN: Env.schema.string.optional(),
   STATSIG_SERVER_KEY: Env.schema.string.optional(),
   FEATURE_OVERRIDES: Env.schema.string.optional(),
+
+  // Daily AI briefings: an OpenAI-compatible provider only when a key is set (else the local writer).
+  AI_BRIEFINGS_API_KEY: Env.schema.string.optional(),
+  AI_BRIEFINGS_BASE_URL: Env.schema.string.optional(),
+  AI_BRIEFINGS_MODEL: Env.schema.string.optional(),
 })
