@@ -49,7 +49,7 @@ export class DashboardQuery {
     return value!
   }
 
-  /** Drops the cached dashboards of a merchant (after a backfill, and in tests). */
+  /** Drops one cached dashboard of a merchant (tests and tools that must read fresh figures). */
   async invalidate(merchantId: string, days: number, now = new Date()) {
     await cache.delete(cacheKey(merchantId, days, today(now)))
   }

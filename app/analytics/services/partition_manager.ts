@@ -27,6 +27,8 @@ export class PartitionManager {
       for (const month of months) {
         // One transaction per month: the default partition is locked only while that month moves.
         const created = await client.transaction(async (trx) => {
+          // Creating a partition locks the parent; never queue behind a long query for long (the job retries).
+          await trx.rawQuery(`SET LOCAL lock_timeout = '5s'`)
           const result = await trx.rawQuery('SELECT ensure_analytics_partition(?::date) AS created', [month])
           return result.rows[0].created as boolean
         })
