@@ -2,7 +2,8 @@ import { test } from '@japa/runner'
 import { createMerchant, login } from '#tests/helpers'
 import { dailyAggregator } from '#analytics/services/daily_aggregator'
 import { addDays, today } from '#analytics/services/utc_days'
-import { seedEvents } from './analytics_helpers.js'
+import { dashboardQuery } from '#analytics/services/dashboard_query'
+import { asMerchant, seedEvents } from './analytics_helpers.js'
 
 const now = () => new Date()
 const daysAgo = (n: number, time = '10:00:00') => `${addDays(today(), -n)}T${time}Z`
@@ -64,6 +65,21 @@ test.group('analytics / dashboard', () => {
     // A's token naming B is refused, never switched.
     const crossed = await client.get('/api/v1/analytics/dashboard').header('Authorization', `Bearer ${token}`).header('X-Merchant', b.merchant.slug)
     crossed.assertStatus(403)
+  })
+
+  test('the dashboard is cached briefly: a new event shows once the entry is dropped', async ({ client, assert }) => {
+    const a = await createMerchant()
+    const token = await login(client, a.email)
+    const read = async () => {
+      const response = await client.get('/api/v1/analytics/dashboard').header('Authorization', `Bearer ${token}`)
+      response.assertStatus(200)
+      return response.body().data.totals.menuViews
+    }
+    assert.equal(await read(), 0)
+    await seedEvents(a.merchant, [{ type: 'menu_view', sessionId: 'cached-1', at: now().toISOString() }])
+    assert.equal(await read(), 0)
+    await asMerchant(a.merchant, () => dashboardQuery.invalidate(a.merchant.id, 30))
+    assert.equal(await read(), 1)
   })
 
   test('staff only, and days must be 1..90', async ({ client }) => {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto'
 import emitter from '@adonisjs/core/services/emitter'
 import { createMerchant } from '#tests/helpers'
 import type { OrderCreated } from '#analytics/index'
+import { metrics } from '#core/observability/metrics'
 import { asMerchant, eventsOf } from './analytics_helpers.js'
 
 function order(merchantId: string): OrderCreated {
@@ -48,5 +49,13 @@ test.group('analytics / order_placed from order.created', () => {
     await asMerchant(other, () => emitter.emit('order.created', created))
     assert.lengthOf(await eventsOf(merchant), 1)
     assert.lengthOf(await eventsOf(other), 0)
+  })
+
+  test('a failure to record never throws back into the emitting module', async ({ assert }) => {
+    const before = (await metrics.registry.getSingleMetric('analytics_listener_failures_total')!.get()).values[0]?.value ?? 0
+    // An order of a merchant the directory does not know: logged and counted, not thrown.
+    await emitter.emit('order.created', order(randomUUID()))
+    const after = (await metrics.registry.getSingleMetric('analytics_listener_failures_total')!.get()).values[0]?.value ?? 0
+    assert.equal(after, before + 1)
   })
 })

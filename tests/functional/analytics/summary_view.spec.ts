@@ -1,10 +1,12 @@
 import { test } from '@japa/runner'
+import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import { shardRouter } from '#tenancy/index'
 import { createMerchant, login } from '#tests/helpers'
 import { summaryView } from '#analytics/services/summary_view'
 import { dashboardQuery } from '#analytics/services/dashboard_query'
 import { addDays, today } from '#analytics/services/utc_days'
+import ViewsRefresh from '#commands/analytics/views_refresh'
 import { seedEvents } from './analytics_helpers.js'
 
 const yesterday = () => addDays(today(), -1)
@@ -46,5 +48,22 @@ test.group('analytics / mv_merchant_daily_summary', () => {
       throw error
     }
     assert.containsSubset(await readYesterday(), { source: 'view', menuViews: 5, uniqueSessions: 5 })
+  })
+
+  test('views:refresh refreshes the view on every node', async ({ assert }) => {
+    const { merchant } = await createMerchant()
+    await seedEvents(merchant, [{ type: 'menu_view', sessionId: 'refresh-1', at: `${yesterday()}T08:00:00Z` }])
+    const ace = await app.container.make('ace')
+    ace.ui.switchMode('raw')
+    const command = await ace.create(ViewsRefresh, [])
+    await command.exec()
+    command.assertSucceeded()
+    assert.lengthOf(command.logger.getLogs(), shardRouter.nodes().length)
+    const row = await db
+      .connection(shardRouter.connectionForShard(merchant.shardId))
+      .from('mv_merchant_daily_summary')
+      .where({ merchant_id: merchant.id })
+      .first()
+    assert.equal(Number(row.menu_views), 1)
   })
 })
