@@ -17,8 +17,10 @@ BEGIN
   IF to_regclass(partition_name) IS NOT NULL THEN
     RETURN false;
   END IF;
-  -- Blocks concurrent inserts into the default partition while its rows for this month move.
-  LOCK TABLE analytics_events_default IN ACCESS EXCLUSIVE MODE;
+  -- CREATE TABLE ... PARTITION OF needs this lock on the parent anyway; taking it first (it covers the
+  -- partitions, default included) keeps the lock order of concurrent inserts (parent, then partition),
+  -- so no deadlock, and no insert reaches the default partition while its rows for this month move.
+  LOCK TABLE analytics_events IN ACCESS EXCLUSIVE MODE;
   CREATE TEMP TABLE IF NOT EXISTS analytics_events_moving (LIKE analytics_events) ON COMMIT DROP;
   WITH moved AS (
     DELETE FROM analytics_events_default WHERE created_at >= lower_bound AND created_at < upper_bound RETURNING *
