@@ -13,6 +13,7 @@ export default defineModule({
     () => import('#analytics/jobs/ensure_partitions_job'),
     () => import('#analytics/jobs/aggregate_daily_job'),
     () => import('#analytics/jobs/refresh_summary_view_job'),
+    () => import('#analytics/jobs/record_order_placed_job'),
   ],
   schedules: [
     // Monthly, well before the month ends: partitions:ensure keeps three months ahead.

@@ -107,10 +107,10 @@ test.group('analytics / AI daily briefings', () => {
       const fanOut = await dispatch(GenerateDailyBriefingsJob, { merchantId: null, day: DAY })
       await fanOut.waitUntilFinished(events)
       const aiQueue = queue.getOrSet('ai')
-      const mine = await Job.fromId(aiQueue, `briefing:${full.merchant.id}:${DAY}`)
+      const mine = await Job.fromId(aiQueue, `briefing.${full.merchant.id}.${DAY}`)
       assert.exists(mine)
       await mine!.waitUntilFinished(events)
-      assert.notExists(await Job.fromId(aiQueue, `briefing:${basic.merchant.id}:${DAY}`))
+      assert.notExists(await Job.fromId(aiQueue, `briefing.${basic.merchant.id}.${DAY}`))
     } finally {
       await events.close()
       await pool.stop()

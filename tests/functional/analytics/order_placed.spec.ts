@@ -4,6 +4,10 @@ import emitter from '@adonisjs/core/services/emitter'
 import { createMerchant } from '#tests/helpers'
 import type { OrderCreated } from '#analytics/index'
 import { metrics } from '#core/observability/metrics'
+import { Job } from 'bullmq'
+import queue from '@rlanz/bull-queue/services/main'
+import { runJobInTenant } from '#tenancy/index'
+import RecordOrderPlacedJob from '#analytics/jobs/record_order_placed_job'
 import { asMerchant, eventsOf } from './analytics_helpers.js'
 
 function order(merchantId: string): OrderCreated {
@@ -51,11 +55,25 @@ test.group('analytics / order_placed from order.created', () => {
     assert.lengthOf(await eventsOf(other), 0)
   })
 
-  test('a failure to record never throws back into the emitting module', async ({ assert }) => {
-    const before = (await metrics.registry.getSingleMetric('analytics_listener_failures_total')!.get()).values[0]?.value ?? 0
-    // An order of a merchant the directory does not know: logged and counted, not thrown.
-    await emitter.emit('order.created', order(randomUUID()))
-    const after = (await metrics.registry.getSingleMetric('analytics_listener_failures_total')!.get()).values[0]?.value ?? 0
-    assert.equal(after, before + 1)
+  test('a failure to record never throws back into the emitting module: it is queued for retry', async ({ assert }) => {
+    const failures = async () => (await metrics.registry.getSingleMetric('analytics_listener_failures_total')!.get()).values[0]?.value ?? 0
+    const before = await failures()
+    // An order of a merchant the directory does not know (yet): counted, queued, not thrown.
+    const unknown = order(randomUUID())
+    await emitter.emit('order.created', unknown)
+    assert.equal(await failures(), before + 1)
+    const queued = await Job.fromId(queue.getOrSet('analytics'), `order-placed.${unknown.orderId}`)
+    assert.exists(queued)
+    assert.equal(queued!.name, 'analytics.record_order_placed')
+    assert.deepEqual(queued!.data, { merchantId: unknown.merchantId, order: unknown })
+    await queued!.remove()
+  })
+
+  test('the retry job records the order once the merchant is known', async ({ assert }) => {
+    const { merchant } = await createMerchant()
+    const created = order(merchant.id)
+    await runJobInTenant({ merchantId: merchant.id }, () => new RecordOrderPlacedJob().handle({ merchantId: merchant.id, order: created }))
+    await runJobInTenant({ merchantId: merchant.id }, () => new RecordOrderPlacedJob().handle({ merchantId: merchant.id, order: created }))
+    assert.lengthOf(await eventsOf(merchant), 1)
   })
 })
