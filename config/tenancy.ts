@@ -9,10 +9,16 @@ export default defineTenancyConfig({
   shardCount: 16,
   // Each tier lists the registered modules it gets; a module joins its tiers when it lands.
   tiers: {
-    digital_menu: ['menu'],
-    pre_ordering: ['menu', 'notifications'],
-    full_suite: ['menu', 'notifications'],
+    digital_menu: ['menu', 'analytics'],
+    pre_ordering: ['menu', 'analytics', 'notifications'],
+    full_suite: ['menu', 'analytics', 'notifications', 'ai_briefings'],
   },
-  modules: [() => import('#tenancy/module'), () => import('#menu/module'), () => import('#notifications/module')],
+  modules: [
+    () => import('#tenancy/module'),
+    () => import('#menu/module'),
+    () => import('#analytics/module'),
+    () => import('#analytics/briefings/module'),
+    () => import('#notifications/module'),
+  ],
   merchantCacheTtlSeconds: 3600,
 })
