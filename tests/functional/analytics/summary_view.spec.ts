@@ -26,7 +26,7 @@ test.group('analytics / mv_merchant_daily_summary', () => {
 
     await seedEvents(merchant, views(2, 'first'))
     await summaryView.refreshAll()
-    assert.containsSubset(await readYesterday(), { source: 'view', menuViews: 2, uniqueSessions: 2 })
+    assert.containsSubset(await readYesterday(), { source: 'view', menu_views: 2, unique_sessions: 2 })
 
     await seedEvents(merchant, views(3, 'second'))
     const node = shardRouter.connectionForShard(merchant.shardId)
@@ -41,13 +41,13 @@ test.group('analytics / mv_merchant_daily_summary', () => {
       assert.include(modes, 'ExclusiveLock')
       assert.notInclude(modes, 'AccessExclusiveLock')
       // A dashboard read during the refresh answers at once, with the previous contents.
-      assert.containsSubset(await readYesterday(), { source: 'view', menuViews: 2 })
+      assert.containsSubset(await readYesterday(), { source: 'view', menu_views: 2 })
       await trx.commit()
     } catch (error) {
       await trx.rollback()
       throw error
     }
-    assert.containsSubset(await readYesterday(), { source: 'view', menuViews: 5, uniqueSessions: 5 })
+    assert.containsSubset(await readYesterday(), { source: 'view', menu_views: 5, unique_sessions: 5 })
   })
 
   test('views:refresh refreshes the view on every node', async ({ assert }) => {
