@@ -24,9 +24,13 @@ test.group('analytics / mv_merchant_daily_summary', () => {
       return response.body().data.series.find((day: { date: string }) => day.date === yesterday())
     }
 
-    await seedEvents(merchant, views(2, 'first'))
+    await seedEvents(merchant, [
+      ...views(2, 'first'),
+      // The view reads the order total from the stored snake_case JSON.
+      { type: 'order_placed', sessionId: 'order:v1', at: `${yesterday()}T13:00:00Z`, data: { order_id: 'v1', total_minor: 700, items: [] } },
+    ])
     await summaryView.refreshAll()
-    assert.containsSubset(await readYesterday(), { source: 'view', menu_views: 2, unique_sessions: 2 })
+    assert.containsSubset(await readYesterday(), { source: 'view', menu_views: 2, unique_sessions: 2, orders: 1, revenue_minor: 700 })
 
     await seedEvents(merchant, views(3, 'second'))
     const node = shardRouter.connectionForShard(merchant.shardId)
