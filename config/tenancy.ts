@@ -10,8 +10,8 @@ export default defineTenancyConfig({
   // Each tier lists the registered modules it gets; a module joins its tiers when it lands.
   tiers: {
     digital_menu: ['menu', 'analytics'],
-    pre_ordering: ['menu', 'analytics', 'notifications'],
-    full_suite: ['menu', 'analytics', 'notifications', 'ai_briefings'],
+    pre_ordering: ['menu', 'analytics', 'notifications', 'orders'],
+    full_suite: ['menu', 'analytics', 'notifications', 'orders', 'ai_briefings'],
   },
   modules: [
     () => import('#tenancy/module'),
@@ -19,6 +19,7 @@ export default defineTenancyConfig({
     () => import('#analytics/module'),
     () => import('#analytics/briefings/module'),
     () => import('#notifications/module'),
+    () => import('#orders/module'),
   ],
   merchantCacheTtlSeconds: 3600,
 })
