@@ -7,6 +7,12 @@ import type { ApplicationService } from '@adonisjs/core/types'
 export default class TenancyProvider {
   constructor(protected app: ApplicationService) {}
 
+  /** The API speaks snake_case, like the database: every model serialises that way. */
+  async boot() {
+    const { BaseModel, SnakeCaseNamingStrategy } = await import('@adonisjs/lucid/orm')
+    BaseModel.namingStrategy = new SnakeCaseNamingStrategy()
+  }
+
   async ready() {
     if (this.app.getEnvironment() !== 'web' && this.app.getEnvironment() !== 'test') return
     const { bootTenancy } = await import('#tenancy/services/boot')

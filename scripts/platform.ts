@@ -4,9 +4,8 @@
  *   test:  provision, recreate the dedicated test databases, run the whole suite.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
 import pg from 'pg'
-import { provision, databaseUrl } from './provision.js'
+import { provision, databaseUrl, freePort } from './provision.js'
 
 const ROOT = new URL('../', import.meta.url).pathname
 const TS = ['--import=ts-node-maintained/register/esm']
@@ -21,17 +20,6 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
 async function must(args: string[], env: NodeJS.ProcessEnv, what: string) {
   const code = await run(args, env)
   if (code !== 0) throw new Error(`${what} failed (exit ${code})`)
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-    server.once('error', reject)
-  })
 }
 
 /** Drops the test databases so every run starts from the migrations. */
@@ -56,7 +44,7 @@ async function start() {
     HOST: process.env.HOST ?? '0.0.0.0',
   }
   await must(['ace.js', 'migrate:all', '--create'], env, 'migrations')
-  await must(['ace.js', 'db:seed', '--files', 'database/seeders/demo_seeder.ts'], env, 'demo data')
+  await must(['ace.js', 'db:seed', '--files', 'database/seeders/demo_seeder.ts', '--files', 'database/seeders/menu_demo_seeder.ts', '--files', 'database/seeders/orders_demo_seeder.ts'], env, 'demo data')
 
   const children: ChildProcess[] = [
     spawn(process.execPath, [...TS, 'bin/server.ts'], { cwd: ROOT, env, stdio: 'inherit' }),

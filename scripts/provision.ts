@@ -128,6 +128,18 @@ async function provisionRedis(): Promise<{ url: string; stop: () => Promise<void
   }
 }
 
+/** A TCP port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+    server.once('error', reject)
+  })
+}
+
 /** Points a server URL at one database. */
 export function databaseUrl(serverUrl: string, database: string) {
   const url = new URL(serverUrl)

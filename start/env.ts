@@ -24,6 +24,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   RATE_LIMIT_API: Env.schema.number.optional(),
   RATE_LIMIT_AUTH: Env.schema.number.optional(),
   RATE_LIMIT_AI: Env.schema.number.optional(),
+  RATE_LIMIT_INGEST: Env.schema.number.optional(),
 
   SENTRY_DSN: Env.schema.string.optional(),
   STATSIG_SERVER_KEY: Env.schema.string.optional(),
@@ -41,4 +42,9 @@ export default await Env.create(new URL('../', import.meta.url), {
   SMS_DRIVER: Env.schema.enum.optional(['log'] as const),
   NOTIFICATION_LEASE_SECONDS: Env.schema.number.optional(),
   NOTIFICATIONS_ALLOW_PRIVATE_TARGETS: Env.schema.boolean.optional(),
+
+  // Daily AI briefings: an OpenAI-compatible provider only when a key is set (else the local writer).
+  AI_BRIEFINGS_API_KEY: Env.schema.string.optional(),
+  AI_BRIEFINGS_BASE_URL: Env.schema.string.optional(),
+  AI_BRIEFINGS_MODEL: Env.schema.string.optional(),
 })

@@ -17,8 +17,9 @@ export default class RequestContextMiddleware {
     const incoming = ctx.request.header('x-request-id')
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID()
     ctx.requestId = requestId
-    ctx.logger = ctx.logger.child({ request_id: requestId })
     ctx.response.header('X-Request-Id', requestId)
+    const base = ctx.logger
+    lazyRequestLogger(ctx, { request_id: requestId })
 
     ctx.response.response.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9
@@ -27,14 +28,35 @@ export default class RequestContextMiddleware {
       const budget = (ctx.route?.meta?.budget ?? 'default') as ApiBudgetCategory
       if (exceedsBudget(budget, seconds * 1000)) budgetExceededTotal.inc({ category: budget, route })
       // ctx.logger is read now: by then it carries the merchant id too.
-      ctx.logger.info({ method: ctx.request.method(), route, status: ctx.response.getStatus(), ms: Math.round(seconds * 1000) }, 'request completed')
+      if (base.isLevelEnabled('info')) ctx.logger.info({ method: ctx.request.method(), route, status: ctx.response.getStatus(), ms: Math.round(seconds * 1000) }, 'request completed')
     })
     return next()
+  }
+}
+
+/**
+ * ctx.logger becomes a child logger with the request's bindings, created on first use only (a pino child
+ * serialises its bindings at once, a real cost per request when nothing is logged). ctx.bindLog() adds
+ * bindings (the tenant resolver adds merchant_id).
+ */
+function lazyRequestLogger(ctx: HttpContext, bindings: Record<string, string>) {
+  const root = ctx.logger
+  let child: typeof root | undefined
+  Object.defineProperty(ctx, 'logger', {
+    configurable: true,
+    enumerable: true,
+    get: () => (child ??= root.child(bindings)),
+    set: (value) => (child = value),
+  })
+  ctx.bindLog = (extra) => {
+    Object.assign(bindings, extra)
+    child = undefined
   }
 }
 
 declare module '@adonisjs/core/http' {
   interface HttpContext {
     requestId: string
+    bindLog(bindings: Record<string, string>): void
   }
 }

@@ -56,3 +56,9 @@ export function captureError(error: unknown, tags: { merchant?: string; module?:
 export async function flushSentry(timeoutMs = 2000) {
   if (enabled) await Sentry.flush(timeoutMs)
 }
+
+export async function closeSentry(timeoutMs = 2000) {
+  if (!enabled) return
+  await Sentry.close(timeoutMs)
+  enabled = false
+}

@@ -64,6 +64,11 @@ export class Realtime {
     this.#authorizers.set(prefix, authorize)
   }
 
+  /** Client events with a handler (each runs inside the socket's merchant context). */
+  eventNames(): string[] {
+    return [...this.#handlers.keys()]
+  }
+
   on(event: string, handler: SocketHandler) {
     if (event.startsWith('room:')) throw new Error(`"${event}": room:* events are reserved`)
     this.#handlers.set(event, handler)

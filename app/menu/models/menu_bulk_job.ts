@@ -1,13 +1,12 @@
 import { DateTime } from 'luxon'
 import { column } from '@adonisjs/lucid/orm'
 import { TenantModel } from '#tenancy/index'
-import { jsonColumn, snakeCase } from '#menu/models/model_support'
+import { jsonColumn } from '#menu/models/model_support'
 
 export type BulkRowError = { row: number; path?: string; field?: string; message: string }
 
 /** One import or export run; the status endpoint serialises it. */
 export default class MenuBulkJob extends TenantModel {
-  static namingStrategy = snakeCase
   static table = 'menu_bulk_jobs'
 
   @column({ isPrimary: true })

@@ -1,11 +1,10 @@
 import { DateTime } from 'luxon'
 import { column } from '@adonisjs/lucid/orm'
 import { TenantModel } from '#tenancy/index'
-import { jsonColumn, snakeCase } from '#menu/models/model_support'
+import { jsonColumn } from '#menu/models/model_support'
 import type { AvailabilityWindow } from '#menu/catalog'
 
 export default class MenuCategory extends TenantModel {
-  static namingStrategy = snakeCase
   static table = 'menu_categories'
 
   @column({ isPrimary: true })

@@ -1,10 +1,9 @@
 import { DateTime } from 'luxon'
 import { column } from '@adonisjs/lucid/orm'
 import { TenantModel } from '#tenancy/index'
-import { jsonColumn, snakeCase } from '#menu/models/model_support'
+import { jsonColumn } from '#menu/models/model_support'
 
 export default class MenuItem extends TenantModel {
-  static namingStrategy = snakeCase
   static table = 'menu_items'
 
   @column({ isPrimary: true })

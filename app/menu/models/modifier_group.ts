@@ -1,10 +1,8 @@
 import { DateTime } from 'luxon'
 import { column } from '@adonisjs/lucid/orm'
 import { TenantModel } from '#tenancy/index'
-import { snakeCase } from '#menu/models/model_support'
 
 export default class ModifierGroup extends TenantModel {
-  static namingStrategy = snakeCase
   static table = 'menu_modifier_groups'
 
   @column({ isPrimary: true })

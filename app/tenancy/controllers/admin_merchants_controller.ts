@@ -21,14 +21,14 @@ export default class AdminMerchantsController {
     const result = await query.paginate(page, perPage)
     response.header('Cache-Control', 'private, no-store')
     return {
-      data: result.all().map((m) => ({ id: m.id, slug: m.slug, name: m.name, vertical: m.vertical, tier: m.tier, status: m.status, shardId: m.shardId })),
-      meta: { page, perPage, total: result.total },
+      data: result.all().map((m) => m.serialize()),
+      meta: { page, per_page: perPage, total: result.total },
     }
   }
 
   async store({ request, response }: HttpContext) {
     const input = await request.validateUsing(onboardMerchantValidator)
     const merchant = await onboarding.onboard(input)
-    return response.created({ data: merchant })
+    return response.created({ data: (await Merchant.findOrFail(merchant.id)).serialize() })
   }
 }

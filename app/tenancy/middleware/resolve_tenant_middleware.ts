@@ -52,7 +52,7 @@ export default class ResolveTenantMiddleware {
     const tenant = contextFromMerchant(merchant)
     ctx.tenant = tenant
     ctx.merchant = merchant
-    ctx.logger = ctx.logger.child({ merchant_id: merchant.id })
+    ctx.bindLog({ merchant_id: merchant.id })
     return runWithTenant(tenant, () => next())
   }
 

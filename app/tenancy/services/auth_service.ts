@@ -36,10 +36,10 @@ export class AuthService {
     })
     return {
       token: token.value!.release(),
-      expiresAt: token.expiresAt?.toISOString() ?? null,
+      expires_at: token.expiresAt?.toISOString() ?? null,
       user: this.describeUser(user),
       merchant: chosen ? { id: chosen.merchantId, slug: chosen.merchant.slug, name: chosen.merchant.name, role: chosen.role } : null,
-      memberships: memberships.map((m) => ({ merchantId: m.merchantId, slug: m.merchant.slug, role: m.role })),
+      memberships: memberships.map((m) => ({ merchant_id: m.merchantId, slug: m.merchant.slug, role: m.role })),
     }
   }
 
@@ -48,7 +48,7 @@ export class AuthService {
   }
 
   describeUser(user: User) {
-    return { id: user.id, email: user.email, fullName: user.fullName, platformRole: user.platformRole }
+    return { id: user.id, email: user.email, full_name: user.fullName, platform_role: user.platformRole }
   }
 
   async me(user: User, merchantId: string | null, role: string | null) {

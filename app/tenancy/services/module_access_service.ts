@@ -13,7 +13,7 @@ export type ModuleStatus = {
   module: string
   enabled: boolean
   source: 'core' | 'tier' | 'override' | 'off'
-  dependsOn: string[]
+  depends_on: string[]
   reason: string | null
 }
 
@@ -40,7 +40,7 @@ export class ModuleAccessService {
         module: module.name,
         enabled,
         source: enabled || override ? source : 'off',
-        dependsOn: [...(module.dependsOn ?? [])],
+        depends_on: [...(module.dependsOn ?? [])],
         reason: override?.reason ?? (!enabled && !tierModules.includes(module.name) ? `not in tier ${merchant.tier}` : null),
       } satisfies ModuleStatus
     })

@@ -18,6 +18,22 @@ test.group('observability', () => {
     assert.match(response.text(), /active_merchants\{[^}]*\} [1-9]/)
   })
 
+  test('a request slower than its module budget (seed 3.4 p99) is counted; a fast one is not', async ({ client, assert }) => {
+    const { merchant } = await createMerchant({ tier: 'pre_ordering' })
+    const count = async () => {
+      const text = (await client.get('/metrics')).text()
+      const line = text.split('\n').find((l) => l.startsWith('performance_budget_exceeded_total{') && l.includes('route="/api/v1/loyalty/slow"'))
+      return line ? Number(line.split(' ').at(-1)) : 0
+    }
+    const before = await count()
+    ;(await client.get('/api/v1/loyalty/slow?ms=5').header('X-Merchant', merchant.slug)).assertStatus(200)
+    assert.equal(await count(), before)
+    ;(await client.get('/api/v1/loyalty/slow?ms=320').header('X-Merchant', merchant.slug)).assertStatus(200)
+    assert.equal(await count(), before + 1)
+    const text = (await client.get('/metrics')).text()
+    assert.match(text, /performance_budget_exceeded_total\{[^}]*category="menu",route="\/api\/v1\/loyalty\/slow"/)
+  })
+
   test('/health answers; /ready checks PostgreSQL on the control database and every shard node, and Redis', async ({ client, assert }) => {
     ;(await client.get('/health')).assertStatus(200)
     const ready = await client.get('/ready')

@@ -13,7 +13,7 @@ test.group('module gating by tier and override', () => {
     const digital = await createMerchant({ tier: 'digital_menu' })
     const allowed = await client.get('/api/v1/loyalty/ping').header('X-Merchant', pre.merchant.slug)
     allowed.assertStatus(200)
-    assert.equal(allowed.body().merchantId, pre.merchant.id)
+    assert.equal(allowed.body().merchant_id, pre.merchant.id)
     const refused = await client.get('/api/v1/loyalty/ping').header('X-Merchant', digital.merchant.slug)
     refused.assertStatus(404)
     assert.equal(refused.body().errors[0].code, 'E_MODULE_DISABLED')

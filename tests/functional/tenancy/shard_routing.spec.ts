@@ -46,7 +46,7 @@ test.group('shard-aware data routing over two databases', () => {
       assert.equal((await db.connection(other).from('locations').where('merchant_id', merchant.id)).length, 0)
       const listed = await client.get('/api/v1/tenancy/locations').bearerToken(token)
       assert.includeMembers(listed.body().data.map((l: { id: string }) => l.id), [id])
-      assert.isTrue(listed.body().data.every((l: { merchantId: string }) => l.merchantId === merchant.id))
+      assert.isTrue(listed.body().data.every((l: { merchant_id: string }) => l.merchant_id === merchant.id))
     }
   })
 

@@ -1,0 +1,132 @@
+/**
+ * Shared pieces of the HTTP benchmarks (see BENCHMARKING: servers on core 0, wrk on core 1,
+ * alternated subject/baseline runs, medians, CPU per request as a second opinion).
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+
+export const ROOT = new URL('../../', import.meta.url).pathname
+export const CONNECTIONS = 50
+const children: ChildProcess[] = []
+
+export type Run = { rps: number; p50: number; p99: number; cpuUsPerRequest: number }
+export type Summary = { rps: number; p50: number; p99: number; cpu: number }
+
+export function cliFlag(name: string, fallback: number) {
+  const args = process.argv.slice(2)
+  return args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback
+}
+
+/** Production-like environment for the app under test. */
+export function benchEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: 'production',
+    APP_KEY: 'bench-only-app-key-not-secret-0123456789',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_API: '100000000',
+    RATE_LIMIT_AUTH: '1000',
+    ...overrides,
+  }
+}
+
+export function sh(env: NodeJS.ProcessEnv, command: string, args: string[]) {
+  execFileSync(command, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] })
+}
+
+/** Builds the app (unless --no-build), migrates every node and seeds the demo data. */
+export function prepareBuild(env: NodeJS.ProcessEnv, seeders: string[] = ['demo_seeder']) {
+  if (!process.argv.includes('--no-build')) sh(env, process.execPath, ['ace.js', 'build'])
+  if (!existsSync(`${ROOT}build/node_modules`)) symlinkSync(`${ROOT}node_modules`, `${ROOT}build/node_modules`)
+  sh(env, process.execPath, ['build/ace.js', 'migrate:all', '--create'])
+  for (const seeder of seeders) sh(env, process.execPath, ['build/ace.js', 'db:seed', '--files', `database/seeders/${seeder}.js`])
+}
+
+export async function waitFor(url: string) {
+  for (let i = 0; i < 300; i++) {
+    if (await fetch(url).then((r) => r.ok).catch(() => false)) return
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error(`${url} never answered`)
+}
+
+export function startOnCore0(env: NodeJS.ProcessEnv, args: string[]) {
+  const child = spawn('taskset', ['-c', '0', process.execPath, ...args], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] })
+  children.push(child)
+  return child
+}
+
+/** A bare node:http server answering every request with the given bytes and headers. */
+export async function startRawServer(port: number, body: Buffer, headers: Record<string, string>) {
+  const file = `${ROOT}tmp/bench_raw_body_${port}`
+  writeFileSync(file, body)
+  const child = startOnCore0(process.env, [
+    '-e',
+    `const body = require('fs').readFileSync(${JSON.stringify(file)})
+     const headers = { ...${JSON.stringify(headers)}, 'Content-Length': body.length }
+     require('http').createServer((req, res) => { res.writeHead(200, headers); res.end(body) }).listen(${port}, '127.0.0.1')`,
+  ])
+  await waitFor(`http://127.0.0.1:${port}/`)
+  return child
+}
+
+/** CPU seconds (user + system) the process has used so far. */
+function cpuSeconds(pid: number) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
+
+function toMs(value: string) {
+  const number = Number.parseFloat(value)
+  return value.endsWith('us') ? number / 1000 : value.endsWith('ms') ? number : number * 1000
+}
+
+export function wrk(url: string, seconds: number, pid: number, headers: Record<string, string> = {}): Run {
+  const headerArgs = Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`])
+  const before = cpuSeconds(pid)
+  const out = execFileSync('taskset', ['-c', '1', 'wrk', '-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', ...headerArgs, url], { encoding: 'utf8' })
+  const cpu = cpuSeconds(pid) - before
+  const requests = Number(/(\d+) requests in/.exec(out)![1])
+  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out)
+  if (non2xx) throw new Error(`${url}: ${non2xx[1]} non-2xx responses`)
+  return {
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1]),
+    p50: toMs(/50%\s+([\d.]+\w+)/.exec(out)![1]),
+    p99: toMs(/99%\s+([\d.]+\w+)/.exec(out)![1]),
+    cpuUsPerRequest: (cpu / requests) * 1e6,
+  }
+}
+
+export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+
+export function summarize(runs: Run[]): Summary {
+  return {
+    rps: median(runs.map((r) => r.rps)),
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    cpu: median(runs.map((r) => r.cpuUsPerRequest)),
+  }
+}
+
+export function formatSummary(name: string, s: Summary) {
+  return `${name.padEnd(40)} ${s.rps.toFixed(0).padStart(8)} req/s   p50 ${s.p50.toFixed(2)} ms   p99 ${s.p99.toFixed(2)} ms   cpu ${s.cpu.toFixed(1)} us/req`
+}
+
+/** Warm both up, then alternate A B A B ... and return the medians. */
+export function alternate(subject: { url: string; pid: number; headers?: Record<string, string> }, baseline: { url: string; pid: number }, runs: number, seconds: number) {
+  wrk(subject.url, 3, subject.pid, subject.headers)
+  wrk(baseline.url, 3, baseline.pid)
+  const a: Run[] = []
+  const b: Run[] = []
+  for (let i = 0; i < runs; i++) {
+    a.push(wrk(subject.url, seconds, subject.pid, subject.headers))
+    b.push(wrk(baseline.url, seconds, baseline.pid))
+    console.log(`run ${i + 1}: a ${a[i].rps.toFixed(0)} req/s p99 ${a[i].p99.toFixed(2)} ms | b ${b[i].rps.toFixed(0)} req/s p99 ${b[i].p99.toFixed(2)} ms`)
+  }
+  return { a: summarize(a), b: summarize(b) }
+}
+
+export function stopAll() {
+  for (const child of children) child.kill('SIGTERM')
+}
