@@ -7,6 +7,12 @@ import type { ApplicationService } from '@adonisjs/core/types'
 export default class TenancyProvider {
   constructor(protected app: ApplicationService) {}
 
+  /** Every process (server, worker, commands, tests) hands the acting user to PostgreSQL for the audit trail. */
+  async boot() {
+    const { installActorSession } = await import('#core/database/actor_session')
+    installActorSession()
+  }
+
   async ready() {
     if (this.app.getEnvironment() !== 'web' && this.app.getEnvironment() !== 'test') return
     const { bootTenancy } = await import('#tenancy/services/boot')

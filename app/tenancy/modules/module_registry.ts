@@ -2,6 +2,7 @@ import type { Router } from '@adonisjs/core/http'
 import type { ModuleDefinition } from '#tenancy/modules/define_module'
 import type { Tier } from '#tenancy/types'
 import type { JobConstructor } from '#core/queue/tenant_job'
+import type { PersonalDataDeclaration } from '#core/privacy/personal_data'
 
 export type ModuleOverride = { module: string; enabled: boolean }
 export type GateMiddleware = (module: ModuleDefinition) => any
@@ -148,5 +149,14 @@ export class ModuleRegistry {
       }
     }
     return schedules
+  }
+
+  /** Every module's personal-data declaration, in dependency order. */
+  async loadPersonalData(): Promise<Array<{ module: string; declaration: PersonalDataDeclaration }>> {
+    const declarations = []
+    for (const module of this.#order) {
+      if (module.personalData) declarations.push({ module: module.name, declaration: (await module.personalData()).default })
+    }
+    return declarations
   }
 }
