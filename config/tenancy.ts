@@ -13,6 +13,6 @@ export default defineTenancyConfig({
     pre_ordering: ['notifications'],
     full_suite: ['notifications'],
   },
-  modules: [() => import('#tenancy/module'), () => import('#notifications/module')],
+  modules: [() => import('#tenancy/module'), () => import('#notifications/module'), () => import('#compliance/module')],
   merchantCacheTtlSeconds: 3600,
 })
