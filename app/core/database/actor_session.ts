@@ -7,9 +7,9 @@ import { getActor, type AuditActor } from '#core/database/actor_context'
  *
  * Installed once on the pg driver, below Lucid and knex, so every query of every module is covered
  * without anyone remembering to call a helper:
- * - a transaction's BEGIN is followed at once by the settings (queued on the same connection);
- * - a write outside a transaction (autocommit) is wrapped in BEGIN / settings / write / COMMIT, and
- *   its caller hears back only once COMMIT has answered.
+ * - a transaction's BEGIN is followed by the settings before its caller hears back;
+ * - a write outside a transaction (autocommit) is wrapped in BEGIN / settings / write / COMMIT
+ *   (ROLLBACK and the write's error if it fails), and its caller hears back once that is done.
  * Reads outside transactions and queries without an actor pass through untouched.
  */
 const BEGIN = /^\s*(begin|start\s+transaction)\b/i
@@ -32,37 +32,42 @@ export function installActorSession() {
   const Client = pg.Client as any
   const original = Client.prototype.query
 
+  const run = (client: any, config: unknown, params?: unknown) =>
+    new Promise<unknown>((resolve, reject) =>
+      original.call(client, config, params, (error: Error | null, result: unknown) => (error ? reject(error) : resolve(result)))
+    )
+
   Client.prototype.query = function (this: any, config: any, values?: any, callback?: any) {
     const actor = getActor()
     if (!actor || config == null || typeof config.submit === 'function') return original.call(this, config, values, callback)
     const text: string = typeof config === 'string' ? config : config.text ?? ''
+    const begins = BEGIN.test(text)
+    const autocommitWrite = !begins && WRITE.test(text) && this.getTransactionStatus?.() === 'I'
+    if (!begins && !autocommitWrite) return original.call(this, config, values, callback)
 
-    if (BEGIN.test(text)) {
-      const result = original.call(this, config, values, callback)
-      original.call(this, SETTINGS_SQL, settingsValues(actor), () => {})
-      return result
-    }
-    if (!WRITE.test(text) || this.getTransactionStatus?.() !== 'I') return original.call(this, config, values, callback)
-
-    // Autocommit write: run it in a short transaction that carries the actor.
     const done: Callback | undefined = typeof values === 'function' ? values : callback
     const params = typeof values === 'function' ? undefined : values
-    let outcome: { error: Error | null; result?: unknown } = { error: null }
-    const finish = new Promise<unknown>((resolve, reject) => {
-      original.call(this, 'BEGIN', () => {})
-      original.call(this, SETTINGS_SQL, settingsValues(actor), () => {})
-      original.call(this, config, params, (error: Error | null, result: unknown) => (outcome = { error, result }))
-      // A failed write aborted the transaction: COMMIT then answers ROLLBACK, and the write's error is reported.
-      original.call(this, 'COMMIT', (commitError: Error | null) => {
-        const error = outcome.error ?? commitError
-        if (done) done(error, outcome.result)
-        error ? reject(error) : resolve(outcome.result)
-      })
-    })
-    if (done) {
-      finish.catch(() => {})
-      return undefined
+    const settings = settingsValues(actor)
+    const work = async () => {
+      if (begins) {
+        const result = await run(this, config, params)
+        await run(this, SETTINGS_SQL, settings)
+        return result
+      }
+      // Autocommit write: run it in a short transaction that carries the actor.
+      await run(this, 'BEGIN')
+      try {
+        await run(this, SETTINGS_SQL, settings)
+        const result = await run(this, config, params)
+        await run(this, 'COMMIT')
+        return result
+      } catch (error) {
+        await run(this, 'ROLLBACK').catch(() => {})
+        throw error
+      }
     }
-    return finish
+    if (!done) return work()
+    work().then((result) => done(null, result), (error) => done(error))
+    return undefined
   }
 }
