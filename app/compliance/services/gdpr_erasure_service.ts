@@ -74,7 +74,7 @@ export class GdprErasureService {
       request = await gdprRequests.update(request.id, {
         status: 'anonymized',
         completed_at: new Date(),
-        hard_delete_due_at: db.raw(`now() + interval '${HARD_DELETE_AFTER_DAYS} days'`),
+        hard_delete_due_at: new Date(Date.now() + HARD_DELETE_AFTER_DAYS * 86_400_000),
         pending_deletes: JSON.stringify(pending),
         summary: JSON.stringify({ counts }),
       })
