@@ -32,7 +32,7 @@ test.group('gudbro support CLI', (group) => {
   group.each.setup(async () => {
     dir = await mkdtemp(join(tmpdir(), 'gudbro-cli-'))
     return () => rm(dir, { recursive: true, force: true })
-  })
+  }).timeout(60_000)
 
   test('login, merchants list, modules enable, gdpr export and requests, end to end', async ({ client, assert }) => {
     const config = join(dir, 'config.json')
@@ -74,7 +74,7 @@ test.group('gudbro support CLI', (group) => {
     const requests = await gudbro(config, ['--json', 'gdpr', 'requests', '--all'])
     assert.equal(requests.code, 0, requests.stderr)
     assert.include(JSON.parse(requests.stdout).data.map((r: any) => r.id), document.requestId)
-  })
+  }).timeout(60_000)
 
   test('a non-support user is refused with 403 and a clear message', async ({ assert }) => {
     const config = join(dir, 'config.json')
@@ -88,7 +88,7 @@ test.group('gudbro support CLI', (group) => {
     const exported = await gudbro(config, ['gdpr', 'export', '--email', 'x@y.test', '--reason', 'curious'])
     assert.equal(exported.code, 4)
     assert.equal(exported.stdout, '')
-  })
+  }).timeout(60_000)
 
   test('clear errors: bad password, missing reason, not logged in, unreachable platform', async ({ assert }) => {
     const config = join(dir, 'config.json')
