@@ -32,7 +32,7 @@ test.group('gudbro support CLI', (group) => {
   group.each.setup(async () => {
     dir = await mkdtemp(join(tmpdir(), 'gudbro-cli-'))
     return () => rm(dir, { recursive: true, force: true })
-  }).timeout(60_000)
+  })
 
   test('login, merchants list, modules enable, gdpr export and requests, end to end', async ({ client, assert }) => {
     const config = join(dir, 'config.json')
@@ -107,5 +107,5 @@ test.group('gudbro support CLI', (group) => {
     const unreachable = await gudbro(config, ['login', '--url', 'http://127.0.0.1:1', '--email', 'a@b.test', '--password', 'x'])
     assert.equal(unreachable.code, 7)
     assert.include(unreachable.stderr, 'Cannot reach')
-  })
+  }).timeout(60_000)
 })

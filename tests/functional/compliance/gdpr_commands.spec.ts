@@ -70,5 +70,5 @@ test.group('gdpr:* ace commands', () => {
     const badOut = await ace(['gdpr:export', '--email', 'x@y.test', '--reason', 'why', '--out', '/nonexistent-dir/x.json'])
     assert.equal(badOut.code, 1)
     assert.include(badOut.stdout + badOut.stderr, 'ENOENT')
-  })
+  }).timeout(60_000)
 })
