@@ -1,11 +1,10 @@
-import { userInfo } from 'node:os'
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 
 /**
- * Shared shape of the gdpr:* commands: boots the tenancy core (shard map, module registry), then runs
- * the work as the command's actor (the audit log names the server account that ran it), and turns
- * any failure into a clear message and exit code 1.
+ * Shared shape of the gdpr:* commands: boots the tenancy core (shard map, module registry), runs the
+ * work (bin/console.ts makes the command the audit actor, naming the server account), and turns any
+ * failure into a clear message and exit code 1.
  */
 export abstract class GdprCommand extends BaseCommand {
   static options: CommandOptions = { startApp: true }
@@ -21,10 +20,8 @@ export abstract class GdprCommand extends BaseCommand {
   async run() {
     try {
       const { bootTenancy } = await import('#tenancy/services/boot')
-      const { runWithActor } = await import('#core/database/actor_context')
       await bootTenancy()
-      const account = userInfo().username
-      await runWithActor({ id: null, type: 'command', userAgent: `ace ${this.commandName} (server account ${account})` }, () => this.work())
+      await this.work()
     } catch (error) {
       const message = (error as any)?.messages?.[0]?.message ?? (error as Error).message
       this.logger.error(message)
