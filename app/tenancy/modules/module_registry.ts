@@ -3,6 +3,7 @@ import type { ModuleDefinition } from '#tenancy/modules/define_module'
 import type { Tier } from '#tenancy/types'
 import type { JobConstructor } from '#core/queue/tenant_job'
 import type { PersonalDataDeclaration } from '#core/privacy/personal_data'
+import type { Archivable } from '#core/archiving/archivable'
 
 export type ModuleOverride = { module: string; enabled: boolean }
 export type GateMiddleware = (module: ModuleDefinition) => any
@@ -158,5 +159,12 @@ export class ModuleRegistry {
       if (module.personalData) declarations.push({ module: module.name, declaration: (await module.personalData()).default })
     }
     return declarations
+  }
+
+  /** Every module's archivables, in dependency order. */
+  async loadArchives(): Promise<Archivable[]> {
+    const archives: Archivable[] = []
+    for (const module of this.#order) if (module.archives) archives.push(...(await module.archives()).default)
+    return archives
   }
 }
