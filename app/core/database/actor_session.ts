@@ -7,20 +7,22 @@ import { getActor, type AuditActor } from '#core/database/actor_context'
  *
  * Installed once on the pg driver, below Lucid and knex, so every query of every module is covered
  * without anyone remembering to call a helper:
- * - a transaction's BEGIN is followed by the settings before its caller hears back;
- * - a write outside a transaction (autocommit) is wrapped in BEGIN / settings / write / COMMIT
+ * - a transaction's BEGIN carries the settings in the same message (no extra round trip);
+ * - a write outside a transaction (autocommit) is wrapped in BEGIN + settings / write / COMMIT
  *   (ROLLBACK and the write's error if it fails), and its caller hears back once that is done.
  * Reads outside transactions and queries without an actor pass through untouched.
  */
 const BEGIN = /^\s*(begin|start\s+transaction)\b/i
 const WRITE = /^\s*(insert|update|delete|merge|with)\b/i
-const SETTINGS_SQL =
-  `SELECT set_config('app.actor_id', $1, true), set_config('app.actor_type', $2, true),
-          set_config('app.actor_reason', $3, true), set_config('app.request_id', $4, true),
-          set_config('app.client_ip', $5, true), set_config('app.user_agent', $6, true)`
+const SETTINGS = ['app.actor_id', 'app.actor_type', 'app.actor_reason', 'app.request_id', 'app.client_ip', 'app.user_agent']
 
-function settingsValues(actor: AuditActor) {
-  return [actor.id ?? '', actor.type, actor.reason ?? '', actor.requestId ?? '', actor.ip ?? '', (actor.userAgent ?? '').slice(0, 500)]
+/**
+ * One SELECT of set_config calls, with the values as escaped literals so it can travel in the same
+ * simple-protocol message as BEGIN (one round trip for both).
+ */
+function settingsSql(client: any, actor: AuditActor) {
+  const values = [actor.id ?? '', actor.type, actor.reason ?? '', actor.requestId ?? '', actor.ip ?? '', (actor.userAgent ?? '').slice(0, 500)]
+  return `SELECT ${SETTINGS.map((name, i) => `set_config('${name}', ${client.escapeLiteral(values[i])}, true)`).join(', ')}`
 }
 
 type Callback = (error: Error | null, result?: unknown) => void
@@ -47,17 +49,16 @@ export function installActorSession() {
 
     const done: Callback | undefined = typeof values === 'function' ? values : callback
     const params = typeof values === 'function' ? undefined : values
-    const settings = settingsValues(actor)
+    const settings = settingsSql(this, actor)
     const work = async () => {
       if (begins) {
-        const result = await run(this, config, params)
-        await run(this, SETTINGS_SQL, settings)
-        return result
+        // The caller's BEGIN and the settings in one message; the caller gets BEGIN's own result.
+        const results = await run(this, `${text.replace(/;\s*$/, '')}; ${settings}`)
+        return Array.isArray(results) ? results[0] : results
       }
       // Autocommit write: run it in a short transaction that carries the actor.
-      await run(this, 'BEGIN')
+      await run(this, `BEGIN; ${settings}`)
       try {
-        await run(this, SETTINGS_SQL, settings)
         const result = await run(this, config, params)
         await run(this, 'COMMIT')
         return result
