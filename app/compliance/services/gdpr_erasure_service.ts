@@ -105,14 +105,14 @@ export class GdprErasureService {
   async #eraseRows(trx: TransactionClientContract, table: RegisteredTable, keys: string[], subject: Subject) {
     const key = table.key ?? 'id'
     if (table.erase === 'delete-now') {
-      await trx.rawQuery(`DELETE FROM "${table.table}" WHERE "${key}"::text = ANY(?::text[])`, [keys])
+      await trx.rawQuery(`DELETE FROM "${table.table}" WHERE "${key}" = ANY(?)`, [keys])
       return
     }
     const bindings: unknown[] = []
     const contacts = [...subject.emails, ...subject.phones]
     const sets = Object.entries(table.personal).map(([column, anonymizer]) => anonymized(column, anonymizer, key, bindings, contacts))
     if (sets.length === 0) return
-    await trx.rawQuery(`UPDATE "${table.table}" SET ${sets.join(', ')} WHERE "${key}"::text = ANY(?::text[])`, [...bindings, keys] as any[])
+    await trx.rawQuery(`UPDATE "${table.table}" SET ${sets.join(', ')} WHERE "${key}" = ANY(?)`, [...bindings, keys] as any[])
   }
 }
 

@@ -31,7 +31,7 @@ export class HardDeleteService {
           for (let start = 0; start < item.keys.length; start += CHUNK) {
             const keys = item.keys.slice(start, start + CHUNK)
             const client = item.node === 'control' ? trx : db.connection(item.node)
-            const result = await client.rawQuery(`DELETE FROM "${item.table}" WHERE "${item.key}"::text = ANY(?::text[])`, [keys])
+            const result = await client.rawQuery(`DELETE FROM "${item.table}" WHERE "${item.key}" = ANY(?)`, [keys])
             deleted += result.rowCount ?? 0
           }
         }

@@ -49,12 +49,12 @@ export function subjectCondition(
   }
   for (const link of table.subject) {
     const column = `"${link.column}"`
-    if (link.kind === 'userId') add(`${column}::text = ANY(?::text[])`, subject.userIds)
+    if (link.kind === 'userId') add(`${column} = ANY(?)`, subject.userIds)
     else if (link.kind === 'email') add(`lower(${column}) = ANY(?::text[])`, subject.emails)
-    else if (link.kind === 'phone') add(`${column} = ANY(?::text[])`, subject.phones)
+    else if (link.kind === 'phone') add(`${column} = ANY(?)`, subject.phones)
     else if (link.kind === 'contact') add(`lower(${column}) = ANY(?::text[])`, contacts)
     else if (link.kind === 'contactList') add(`EXISTS (SELECT 1 FROM unnest(${column}) AS c WHERE lower(c) = ANY(?::text[]))`, contacts)
-    else if (link.kind === 'parent') add(`${column}::text = ANY(?::text[])`, parentKeys.get(link.table) ?? [])
+    else if (link.kind === 'parent') add(`${column} = ANY(?)`, parentKeys.get(link.table) ?? [])
   }
   return parts.length ? { sql: parts.map((part) => `(${part})`).join(' OR '), bindings } : null
 }

@@ -51,17 +51,17 @@ export async function moveRowsBatch(
   const checksumOf = async (table: string) =>
     (
       await trx.rawQuery(
-        `SELECT count(*)::int AS n, md5(string_agg(t::text, '|' ORDER BY "${key}")) AS sum FROM "${table}" t WHERE "${key}"::text = ANY(?::text[])`,
+        `SELECT count(*)::int AS n, md5(string_agg(t::text, '|' ORDER BY "${key}")) AS sum FROM "${table}" t WHERE "${key}" = ANY(?)`,
         [keys]
       )
     ).rows[0] as { n: number; sum: string }
   const source = await checksumOf(from)
-  await trx.rawQuery(`INSERT INTO "${to}" SELECT * FROM "${from}" WHERE "${key}"::text = ANY(?::text[])`, [keys])
+  await trx.rawQuery(`INSERT INTO "${to}" SELECT * FROM "${from}" WHERE "${key}" = ANY(?)`, [keys])
   const copy = await checksumOf(to)
   if (copy.n !== source.n || copy.sum !== source.sum) {
     throw new Error(`${from} -> ${to}: copy does not match (${copy.n}/${source.n} rows, checksum ${copy.sum} vs ${source.sum})`)
   }
-  const deleted = await trx.rawQuery(`DELETE FROM "${from}" WHERE "${key}"::text = ANY(?::text[])`, [keys])
+  const deleted = await trx.rawQuery(`DELETE FROM "${from}" WHERE "${key}" = ANY(?)`, [keys])
   if (deleted.rowCount !== source.n) throw new Error(`${from}: deleted ${deleted.rowCount} rows, copied ${source.n}`)
   return { moved: source.n, checksum: source.sum }
 }
