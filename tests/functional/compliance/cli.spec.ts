@@ -71,9 +71,18 @@ test.group('gudbro support CLI', (group) => {
     assert.equal(audit.actor_id, support.user.id)
     assert.equal(audit.reason, 'ticket 9')
 
+    const erased = await gudbro(config, ['gdpr', 'erase', '--email', email, '--reason', 'ticket 10', '--yes', '--json'])
+    assert.equal(erased.code, 0, erased.stderr)
+    const receipt = JSON.parse(erased.stdout)
+    assert.equal(receipt.status, 'anonymized')
+    assert.equal(receipt.anonymized['notifications.conversations'], 2)
+
     const requests = await gudbro(config, ['--json', 'gdpr', 'requests', '--all'])
     assert.equal(requests.code, 0, requests.stderr)
-    assert.include(JSON.parse(requests.stdout).data.map((r: any) => r.id), document.requestId)
+    assert.includeMembers(JSON.parse(requests.stdout).data.map((r: any) => r.id), [document.requestId, receipt.id])
+    const open = await gudbro(config, ['gdpr', 'requests'])
+    assert.include(open.stdout, receipt.id)
+    assert.notInclude(open.stdout, document.requestId)
   }).timeout(60_000)
 
   test('a non-support user is refused with 403 and a clear message', async ({ assert }) => {
