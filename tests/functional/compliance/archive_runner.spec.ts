@@ -1,26 +1,10 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
-import { defineArchivables, moveRowsBatch, type Archivable } from '#core/archiving/archivable'
+import { spawn } from 'node:child_process'
+import { defineArchivables, type Archivable } from '#core/archiving/archivable'
+import { probeArchivable } from '#tests/fixtures/archive_probe'
 import { archiveRunner } from '#compliance/services/archive_runner'
 import { shardRouter } from '#tenancy/index'
-
-const SIX_MONTHS = 183 * 86_400_000
-
-/** A stand-in for orders -> orders_archive: finished rows older than six months move. */
-function probeArchivable(table: string): Archivable {
-  return {
-    name: 'probe.archive',
-    description: 'test rows',
-    location: 'shard',
-    async pending(client, now) {
-      const { rows } = await client.rawQuery(`SELECT count(*)::int AS n FROM ${table} WHERE finished_at < ?`, [new Date(now.getTime() - SIX_MONTHS)])
-      return rows[0].n
-    },
-    moveBatch(trx, { now, batchSize }) {
-      return moveRowsBatch(trx, { from: table, to: `${table}_archive`, key: 'id', where: 'finished_at < ?', bindings: [new Date(now.getTime() - SIX_MONTHS)], batchSize })
-    },
-  }
-}
 
 async function onEveryNode(sql: string) {
   for (const node of shardRouter.nodes()) await db.connection(node).rawQuery(sql)
@@ -78,6 +62,39 @@ test.group('archive:run runner (Archivable contract)', (group) => {
     await archiveRunner.run([archivable], { batchSize: 100 })
     for (const c of Object.values(await counts(table))) assert.deepEqual(c, { hot: 50, archived: 250, distinct: 250 })
   })
+
+  test('killed with SIGKILL mid-run, a fresh run resumes and every row is in exactly one place', async ({ assert }) => {
+    const root = new URL('../../../', import.meta.url).pathname
+    const child = spawn(process.execPath, ['--import=ts-node-maintained/register/esm', 'tests/fixtures/archive_probe_run.ts', table], {
+      cwd: root,
+      env: { ...process.env, LOG_LEVEL: 'warn', LOG_FILE: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let output = ''
+    let stderr = ''
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    // Kill it once two batches are committed (the third is open, paused inside its transaction).
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk) => {
+        output += chunk
+        if ((output.match(/committed/g) ?? []).length >= 2) resolve()
+      })
+      child.once('exit', () => reject(new Error(`archiver exited early: ${output} ${stderr}`)))
+    })
+    child.kill('SIGKILL')
+    await exited
+    assert.notInclude(output, 'finished')
+    const [first] = shardRouter.nodes()
+    const killed = (await counts(table))[first]
+    assert.isAtLeast(killed.archived, 100)
+    assert.isBelow(killed.archived, 250)
+    assert.equal(killed.hot + killed.archived, 300)
+    assert.equal(killed.distinct, killed.archived)
+
+    await archiveRunner.run([probeArchivable(table)], { batchSize: 50 })
+    for (const c of Object.values(await counts(table))) assert.deepEqual(c, { hot: 50, archived: 250, distinct: 250 })
+  }).timeout(60_000)
 
   test('a copy that does not match its source is refused and rolled back', async ({ assert }) => {
     await onEveryNode(`
