@@ -2,7 +2,9 @@
  * Ace entry point (node ace <command>).
  */
 import 'reflect-metadata'
+import { userInfo } from 'node:os'
 import { Ignitor, prettyPrintError } from '@adonisjs/core'
+import { runWithActor } from '#core/database/actor_context'
 
 const APP_ROOT = new URL('../', import.meta.url)
 
@@ -13,7 +15,15 @@ const IMPORTER = (filePath: string) => {
   return import(filePath)
 }
 
-new Ignitor(APP_ROOT, { importer: IMPORTER })
+const argv = process.argv.splice(2)
+// Writes made by an operator's command are audited as that command's (the audit trigger reads this);
+// the test runner and the servers set their own actors per request and job.
+const command = argv.find((arg) => !arg.startsWith('-')) ?? ''
+const actor = ['test', 'serve', 'queue:work'].includes(command)
+  ? undefined
+  : { id: null, type: 'command' as const, userAgent: `ace ${command} (server account ${userInfo().username})` }
+
+const run = () => new Ignitor(APP_ROOT, { importer: IMPORTER })
   .tap((app) => {
     app.booting(async () => {
       await import('#start/env')
@@ -22,8 +32,10 @@ new Ignitor(APP_ROOT, { importer: IMPORTER })
     app.listenIf(app.managedByPm2, 'SIGINT', () => app.terminate())
   })
   .ace()
-  .handle(process.argv.splice(2))
+  .handle(argv)
   .catch((error) => {
     process.exitCode = 1
     prettyPrintError(error)
   })
+
+await (actor ? runWithActor(actor, run) : run())

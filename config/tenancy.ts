@@ -20,6 +20,7 @@ export default defineTenancyConfig({
     () => import('#analytics/briefings/module'),
     () => import('#notifications/module'),
     () => import('#orders/module'),
+    () => import('#compliance/module'),
   ],
   merchantCacheTtlSeconds: 3600,
 })

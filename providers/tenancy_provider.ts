@@ -7,10 +7,15 @@ import type { ApplicationService } from '@adonisjs/core/types'
 export default class TenancyProvider {
   constructor(protected app: ApplicationService) {}
 
-  /** The API speaks snake_case, like the database: every model serialises that way. */
+  /**
+   * Every model serialises snake_case, like the database and the rest of the API; every process
+   * (server, worker, commands, tests) hands the acting user to PostgreSQL for the audit trail.
+   */
   async boot() {
     const { BaseModel, SnakeCaseNamingStrategy } = await import('@adonisjs/lucid/orm')
     BaseModel.namingStrategy = new SnakeCaseNamingStrategy()
+    const { installActorSession } = await import('#core/database/actor_session')
+    installActorSession()
   }
 
   async ready() {

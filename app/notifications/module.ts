@@ -7,6 +7,7 @@ import { defineModule } from '#tenancy/index'
 export default defineModule({
   name: 'notifications',
   routes: () => import('#notifications/routes'),
+  personalData: () => import('#notifications/personal_data'),
   listeners: () => import('#notifications/start/boot'),
   jobs: [() => import('#notifications/jobs/deliver_notification_job'), () => import('#notifications/jobs/relay_sweep_job')],
   schedules: [

@@ -5,4 +5,5 @@ export default defineModule({
   name: 'tenancy',
   core: true,
   routes: () => import('#tenancy/routes'),
+  personalData: () => import('#tenancy/personal_data'),
 })

@@ -3,6 +3,7 @@ import type { ApplicationService, LoggerService } from '@adonisjs/core/types'
 import type { JobConstructor, JobPayload } from '#core/queue/tenant_job'
 import { jitteredBackoff } from '#core/queue/backoff'
 import { metrics } from '#core/observability/metrics'
+import { runWithActor } from '#core/database/actor_context'
 
 export type RunInContext = <T>(payload: JobPayload, fn: () => Promise<T>) => Promise<T>
 
@@ -59,7 +60,8 @@ export class WorkerPool {
     const instance = await this.app.container.make(JobClass)
     instance.$injectInternal({ job, logger: this.logger })
     const payload = job.data as JobPayload
-    await this.runInContext(payload, () => instance.handle(payload))
+    // Writes made by a job are audited as the job's.
+    await runWithActor({ id: null, type: 'job', reason: job.name }, () => this.runInContext(payload, () => instance.handle(payload)))
   }
 
   async #onFailed(queue: string, job: BullJob | undefined, error: Error) {

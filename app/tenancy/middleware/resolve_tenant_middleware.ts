@@ -11,6 +11,7 @@ import {
 } from '#tenancy/exceptions/tenancy_exceptions'
 import type { MerchantSnapshot, PlatformRole, StaffRole } from '#tenancy/types'
 import { UnauthorizedException } from '#core/exceptions/http_errors'
+import { runWithActor } from '#core/database/actor_context'
 
 export type Actor = {
   userId: string
@@ -33,6 +34,20 @@ export default class ResolveTenantMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
     const actor = ctx.request.header('authorization') ? await this.#authenticate(ctx) : null
     ctx.actor = actor
+    // Every write of this request carries who made it (the audit trigger reads it, transaction-local).
+    return runWithActor(
+      {
+        id: actor?.userId ?? null,
+        type: actor ? (actor.platformRole === 'support' && !actor.merchantId ? 'support' : 'user') : 'system',
+        requestId: ctx.requestId,
+        ip: ctx.request.ip(),
+        userAgent: ctx.request.header('user-agent'),
+      },
+      () => this.#resolve(ctx, actor, next)
+    )
+  }
+
+  async #resolve(ctx: HttpContext, actor: Actor | null, next: NextFn) {
 
     // Explicit names (path, header) must agree with a staff token; the subdomain is only a fallback.
     const explicit = ctx.params.merchantSlug ?? ctx.request.header('x-merchant')

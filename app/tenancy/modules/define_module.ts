@@ -1,6 +1,8 @@
 import type { Router } from '@adonisjs/core/http'
 import type { ApiBudgetCategory } from '#core/observability/budgets'
 import type { JobConstructor } from '#core/queue/tenant_job'
+import type { PersonalDataDeclaration } from '#core/privacy/personal_data'
+import type { Archivable } from '#core/archiving/archivable'
 
 type Loader<T> = () => Promise<{ default: T }>
 
@@ -28,9 +30,13 @@ export type ModuleDefinition = {
   schedules?: ModuleSchedule[]
   /** Performance budget category of the module's routes (seed 3.4). */
   budget?: ApiBudgetCategory
+  /** The module's personal-data tables (GDPR export and erasure, schema scan): see #core/privacy/personal_data. */
+  personalData?: Loader<PersonalDataDeclaration>
+  /** Cold data moved out of hot tables by `archive:run`: see #core/archiving/archivable. */
+  archives?: Loader<Archivable[]>
 }
 
-const KEYS = new Set(['name', 'core', 'dependsOn', 'routes', 'listeners', 'jobs', 'schedules', 'budget'])
+const KEYS = new Set(['name', 'core', 'dependsOn', 'routes', 'listeners', 'jobs', 'schedules', 'budget', 'personalData', 'archives'])
 const NAME = /^[a-z][a-z0-9_]*$/
 
 /**
@@ -52,7 +58,7 @@ export function defineModule(definition: ModuleDefinition): Readonly<ModuleDefin
     }
     if (definition.dependsOn.includes(definition.name)) throw new Error(`${where}: "dependsOn" names the module itself`)
   }
-  for (const key of ['routes', 'listeners'] as const) {
+  for (const key of ['routes', 'listeners', 'personalData', 'archives'] as const) {
     if (definition[key] !== undefined && typeof definition[key] !== 'function') {
       throw new Error(`${where}: "${key}" must be a lazy import () => import(...)`)
     }

@@ -2,6 +2,8 @@ import type { Router } from '@adonisjs/core/http'
 import type { ModuleDefinition } from '#tenancy/modules/define_module'
 import type { Tier } from '#tenancy/types'
 import type { JobConstructor } from '#core/queue/tenant_job'
+import type { PersonalDataDeclaration } from '#core/privacy/personal_data'
+import type { Archivable } from '#core/archiving/archivable'
 
 export type ModuleOverride = { module: string; enabled: boolean }
 export type GateMiddleware = (module: ModuleDefinition) => any
@@ -148,5 +150,21 @@ export class ModuleRegistry {
       }
     }
     return schedules
+  }
+
+  /** Every module's personal-data declaration, in dependency order. */
+  async loadPersonalData(): Promise<Array<{ module: string; declaration: PersonalDataDeclaration }>> {
+    const declarations = []
+    for (const module of this.#order) {
+      if (module.personalData) declarations.push({ module: module.name, declaration: (await module.personalData()).default })
+    }
+    return declarations
+  }
+
+  /** Every module's archivables, in dependency order. */
+  async loadArchives(): Promise<Archivable[]> {
+    const archives: Archivable[] = []
+    for (const module of this.#order) if (module.archives) archives.push(...(await module.archives()).default)
+    return archives
   }
 }

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto'
+import db from '@adonisjs/lucid/services/db'
+import type { ApiClient } from '@japa/api-client'
+import User from '#tenancy/models/user'
+import { runJobInTenant, shardRouter, tenantDb } from '#tenancy/index'
+import { createMerchant, login, TEST_PASSWORD } from '#tests/helpers'
+
+/** A platform support user and a token for the admin API. */
+export async function supportToken(client: ApiClient) {
+  const email = `support-${randomUUID().slice(0, 8)}@gudbro.test`
+  const user = await User.create({ email, password: TEST_PASSWORD, fullName: 'Support Person', platformRole: 'support' })
+  return { user, email, token: await login(client, email) }
+}
+
+/** Two merchants whose shards live on different nodes. */
+export async function merchantsOnTwoNodes() {
+  const first = await createMerchant()
+  const firstNode = shardRouter.connectionForShard(first.merchant.shardId)
+  for (;;) {
+    const other = await createMerchant()
+    if (shardRouter.connectionForShard(other.merchant.shardId) !== firstNode) return [first, other] as const
+  }
+}
+
+export function inTenant<T>(merchantId: string, fn: () => Promise<T>) {
+  return runJobInTenant({ merchantId }, fn)
+}
+
+/**
+ * A customer's data at one merchant: a chat conversation with messages, an email notification, and
+ * (for accounts) a staff push subscription.
+ */
+export async function seedCustomerData(merchantId: string, customer: { email: string; name: string; userId?: string }, messages = 2) {
+  return inTenant(merchantId, () =>
+    shardRouter.transaction(async (trx) => {
+      const [conversation] = await trx
+        .table('conversations')
+        .insert({
+          merchant_id: merchantId,
+          customer_name: customer.name,
+          customer_email: customer.email,
+          customer_user_id: customer.userId ?? null,
+          token_hash: randomUUID(),
+        })
+        .returning('id')
+      for (let i = 0; i < messages; i++) {
+        await trx.table('messages').insert({ merchant_id: merchantId, conversation_id: conversation.id, sender_type: 'customer', body: `Hello, I am ${customer.name} (${i})` })
+      }
+      await trx.table('notification_queue').insert({
+        merchant_id: merchantId,
+        type: 'email',
+        event: 'order.ready',
+        recipient: customer.email,
+        payload: JSON.stringify({ customerName: customer.name, to: customer.email }),
+      })
+      if (customer.userId) {
+        await trx.table('push_subscriptions').insert({ merchant_id: merchantId, user_id: customer.userId, endpoint: `https://push.test/${randomUUID()}`, p256dh: 'key', auth: 'auth' })
+      }
+      return conversation.id as string
+    })
+  )
+}
+
+export function nodeOf(merchantId: string, shardId: number) {
+  void merchantId
+  return shardRouter.connectionForShard(shardId)
+}
+
+export function rowsOn(node: string, table: string) {
+  return db.connection(node).from(table)
+}
+
+export { tenantDb }
