@@ -4,6 +4,7 @@ import { defineModule } from '#tenancy/index'
 export default defineModule({
   name: 'menu',
   routes: () => import('#menu/routes'),
+  personalData: () => import('#menu/personal_data'),
   listeners: () => import('#menu/start/events'),
   jobs: [() => import('#menu/jobs/menu_import_job'), () => import('#menu/jobs/menu_export_job')],
   budget: 'menu',

@@ -9,6 +9,7 @@ export default defineModule({
   name: 'orders',
   dependsOn: ['menu', 'notifications'],
   routes: () => import('#orders/routes'),
+  personalData: () => import('#orders/personal_data'),
   listeners: () => import('#orders/start/realtime'),
   jobs: [() => import('#orders/jobs/purge_idempotency_keys_job')],
   schedules: [

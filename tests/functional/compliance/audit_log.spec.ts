@@ -12,7 +12,7 @@ test.group('Audit log', () => {
     const { merchant } = await createMerchant()
     const support = await supportToken(client)
     const response = await client
-      .post(`/api/v1/admin/merchants/${merchant.slug}/modules/notifications/disable`)
+      .post(`/api/v1/admin/merchants/${merchant.slug}/modules/analytics/disable`)
       .header('Authorization', `Bearer ${support.token}`)
       .header('X-Request-Id', 'audit-test-request-1')
       .json({ reason: 'merchant asked' })
@@ -23,7 +23,7 @@ test.group('Audit log', () => {
     assert.equal(rows[0].actor_id, support.user.id)
     assert.equal(rows[0].actor_type, 'support')
     assert.equal(rows[0].request_id, 'audit-test-request-1')
-    assert.equal(rows[0].new_values.module, 'notifications')
+    assert.equal(rows[0].new_values.module, 'analytics')
   })
 
   test('the actor is transaction-local: it never reaches the next user of a pooled connection', async ({ assert }) => {
@@ -85,7 +85,7 @@ test.group('Audit log', () => {
     const support = await supportToken(client)
     for (const action of ['disable', 'enable', 'disable']) {
       await client
-        .post(`/api/v1/admin/merchants/${owner.merchant.slug}/modules/notifications/${action}`)
+        .post(`/api/v1/admin/merchants/${owner.merchant.slug}/modules/analytics/${action}`)
         .header('Authorization', `Bearer ${support.token}`)
         .json({ reason: `test ${action}` })
     }
