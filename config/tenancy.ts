@@ -10,9 +10,14 @@ export default defineTenancyConfig({
   // Each tier lists the registered modules it gets; a module joins its tiers when it lands.
   tiers: {
     digital_menu: ['menu'],
-    pre_ordering: ['menu', 'notifications'],
-    full_suite: ['menu', 'notifications'],
+    pre_ordering: ['menu', 'notifications', 'orders'],
+    full_suite: ['menu', 'notifications', 'orders'],
   },
-  modules: [() => import('#tenancy/module'), () => import('#menu/module'), () => import('#notifications/module')],
+  modules: [
+    () => import('#tenancy/module'),
+    () => import('#menu/module'),
+    () => import('#notifications/module'),
+    () => import('#orders/module'),
+  ],
   merchantCacheTtlSeconds: 3600,
 })

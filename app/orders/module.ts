@@ -1,0 +1,14 @@
+import { defineModule } from '#tenancy/index'
+
+/**
+ * Pickup orders from the public menu: server-side pricing, pickup slots with capacities,
+ * idempotent placement, a status machine for staff, tracking for customers, real-time kitchen
+ * updates. Notifications go through the notifications module's outbox. Tiers: config/tenancy.ts.
+ */
+export default defineModule({
+  name: 'orders',
+  dependsOn: ['menu', 'notifications'],
+  routes: () => import('#orders/routes'),
+  listeners: () => import('#orders/start/realtime'),
+  budget: 'orders',
+})

@@ -1,0 +1,41 @@
+/**
+ * Loaded in every process with the module's listeners: plugs order tracking into the realtime hub.
+ * - authenticator "tracking": { trackingToken } -> the order's room `order:<id>` only;
+ * - room authorizer "order": the order's own tracking socket, or staff of the order's merchant.
+ */
+import { realtime } from '#core/realtime/realtime'
+import type { SocketIdentity } from '#core/realtime/types'
+import { runJobInTenant, requireTenant, tenantDb } from '#tenancy/index'
+import { trackingTokens } from '#orders/tracking_token'
+import { orderQueries } from '#orders/services/order_queries'
+import { orderRoom } from '#orders/services/order_publisher'
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+async function authenticateTracking(credentials: Record<string, unknown>): Promise<SocketIdentity | null> {
+  const merchantId = trackingTokens.merchantOf(credentials.trackingToken)
+  if (!merchantId) return null
+  const order = await runJobInTenant({ merchantId }, async () => {
+    // The merchant must still have the module for its customers to follow orders live.
+    if (!requireTenant().modules.has('orders')) return null
+    return orderQueries.byTrackingToken(credentials.trackingToken)
+  }).catch(() => null)
+  if (!order) return null
+  return { kind: 'tracking', merchantId, subject: order.id, rooms: [orderRoom(order.id)] }
+}
+
+/** Runs inside the identity's merchant context (the hub does that). */
+async function mayJoinOrderRoom(identity: SocketIdentity, room: string) {
+  const orderId = room.slice('order:'.length)
+  if (!UUID.test(orderId)) return false
+  if (identity.kind === 'tracking') return identity.subject === orderId
+  if (identity.kind !== 'staff') return false
+  const row = await tenantDb().from('orders').where({ merchant_id: identity.merchantId, id: orderId }).select('id').first()
+  return Boolean(row)
+}
+
+realtime.registerAuthenticator('tracking', authenticateTracking)
+realtime.registerRoomAuthorizer('order', mayJoinOrderRoom)
+
+/** The registry only imports this file; the default export marks it as loaded. */
+export default true
