@@ -9,15 +9,17 @@ export default defineTenancyConfig({
   shardCount: 16,
   // Each tier lists the registered modules it gets; a module joins its tiers when it lands.
   tiers: {
-    digital_menu: ['menu'],
-    pre_ordering: ['menu', 'notifications', 'orders'],
-    full_suite: ['menu', 'notifications', 'orders'],
+    digital_menu: ['menu', 'analytics'],
+    pre_ordering: ['menu', 'notifications', 'orders', 'analytics'],
+    full_suite: ['menu', 'notifications', 'orders', 'analytics', 'ai_briefings'],
   },
   modules: [
     () => import('#tenancy/module'),
     () => import('#menu/module'),
     () => import('#notifications/module'),
     () => import('#orders/module'),
+    () => import('#analytics/module'),
+    () => import('#analytics/briefings/module'),
   ],
   merchantCacheTtlSeconds: 3600,
 })

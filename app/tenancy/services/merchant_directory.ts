@@ -53,6 +53,12 @@ export class MerchantDirectory {
     return UUID.test(reference) ? this.byId(reference) : this.bySlug(reference)
   }
 
+  /** Ids of every active merchant (platform jobs that fan out per merchant, e.g. daily briefings). */
+  async activeMerchantIds(): Promise<string[]> {
+    const rows = await Merchant.query().where('status', 'active').select('id').orderBy('id')
+    return rows.map((row) => row.id)
+  }
+
   /** Reads the merchant and its overrides from the control database. */
   async load(id: string): Promise<MerchantSnapshot | null> {
     const merchant = await Merchant.find(id)

@@ -1,0 +1,73 @@
+import emitter from '@adonisjs/core/services/emitter'
+import { requireTenant, tenantDb } from '#tenancy/index'
+import { loadBriefingFigures } from '#analytics/briefings/figures'
+import { briefingProvider } from '#analytics/briefings/providers/provider_factory'
+import type { BriefingProvider } from '#analytics/briefings/providers/briefing_provider'
+import '#analytics/events'
+
+export type Briefing = {
+  id: string
+  day: string
+  provider: string
+  headline: string
+  body: string
+  figures: Record<string, unknown>
+  createdAt: string
+}
+
+const COLUMNS = ['id', 'provider', 'headline', 'body', 'figures', 'created_at']
+
+function toBriefing(row: Record<string, any>): Briefing {
+  return {
+    id: row.id,
+    day: row.day,
+    provider: row.provider,
+    headline: row.headline,
+    body: row.body,
+    figures: row.figures,
+    createdAt: new Date(row.created_at).toISOString(),
+  }
+}
+
+/**
+ * Writes the current merchant's briefing of one UTC day from its daily aggregates, stores it (one per
+ * day: regenerating replaces it) and announces it with ai.insight.generated.
+ */
+export class BriefingService {
+  async generate(day: string, provider: BriefingProvider = briefingProvider()): Promise<Briefing> {
+    const tenant = requireTenant()
+    const figures = await loadBriefingFigures(day)
+    const text = await provider.write(figures)
+    const client = tenantDb('write')
+    const result = await client.rawQuery(
+      `INSERT INTO analytics_briefings (merchant_id, shard_id, day, provider, headline, body, figures)
+       VALUES (?, ?, ?, ?, ?, ?, ?::jsonb)
+       ON CONFLICT (merchant_id, day) DO UPDATE SET provider = EXCLUDED.provider, headline = EXCLUDED.headline,
+         body = EXCLUDED.body, figures = EXCLUDED.figures, created_at = now()
+       RETURNING ${COLUMNS.join(', ')}, day::text AS day`,
+      [tenant.merchantId, tenant.shardId, day, provider.name, text.headline, text.body, JSON.stringify(figures)]
+    )
+    const briefing = toBriefing(result.rows[0])
+    await emitter.emit('ai.insight.generated', {
+      merchantId: tenant.merchantId,
+      briefingId: briefing.id,
+      day,
+      provider: provider.name,
+      headline: briefing.headline,
+    })
+    return briefing
+  }
+
+  async list(limit = 30): Promise<Briefing[]> {
+    const client = tenantDb()
+    const rows = await client
+      .from('analytics_briefings')
+      .where('merchant_id', requireTenant().merchantId)
+      .orderBy('day', 'desc')
+      .limit(limit)
+      .select(...COLUMNS, client.raw('day::text AS day'))
+    return rows.map(toBriefing)
+  }
+}
+
+export const briefingService = new BriefingService()

@@ -1,0 +1,84 @@
+import { tenantDb, requireTenant } from '#tenancy/index'
+import { addDays } from '#analytics/services/utc_days'
+import type { TopItem } from '#analytics/services/dashboard_query'
+
+export const METRICS = ['menuViews', 'itemClicks', 'addToCarts', 'orders', 'revenueMinor'] as const
+export type Metric = (typeof METRICS)[number]
+export type MetricChange = { metric: Metric; day: number; weekAverage: number; changePct: number | null }
+export type ItemMove = { itemId: string; name: string | null; day: number; weekAverage: number }
+
+/** What a briefing is written from: one UTC day against the average of the 7 days before it. */
+export type BriefingFigures = {
+  day: string
+  hasData: boolean
+  changes: MetricChange[]
+  topItems: Array<TopItem>
+  fallingItems: ItemMove[]
+  anomalies: MetricChange[]
+}
+
+const COLUMNS: Record<Metric, string> = {
+  menuViews: 'menu_views',
+  itemClicks: 'item_clicks',
+  addToCarts: 'add_to_carts',
+  orders: 'orders',
+  revenueMinor: 'revenue_minor',
+}
+
+/** An anomaly: at least 50 % away from the week's average, on a metric that usually has some volume. */
+const ANOMALY_PCT = 50
+const ANOMALY_MIN_AVERAGE = 5
+const round1 = (value: number) => Math.round(value * 10) / 10
+
+/** Item activity used to rank items: ordered counts most, clicks break ties. */
+const activity = (item: Pick<TopItem, 'ordered' | 'clicks'>) => item.ordered * 10 + item.clicks
+
+export async function loadBriefingFigures(day: string): Promise<BriefingFigures> {
+  const { merchantId } = requireTenant()
+  const client = tenantDb()
+  const rows = await client
+    .from('analytics_daily_aggregates')
+    .where('merchant_id', merchantId)
+    .whereBetween('day', [addDays(day, -7), day])
+    .select('*', client.raw('day::text AS day'))
+  const target = rows.find((row) => row.day === day)
+  const week = rows.filter((row) => row.day !== day)
+
+  const changes = METRICS.map((metric) => {
+    const value = Number(target?.[COLUMNS[metric]] ?? 0)
+    const weekAverage = round1(week.reduce((sum, row) => sum + Number(row[COLUMNS[metric]]), 0) / 7)
+    const changePct = weekAverage > 0 ? round1(((value - weekAverage) / weekAverage) * 100) : null
+    return { metric, day: value, weekAverage, changePct }
+  })
+
+  const dayItems = new Map<string, TopItem>((target?.top_items ?? []).map((item: TopItem) => [item.itemId, item]))
+  const weekItems = new Map<string, { name: string | null; total: number }>()
+  for (const row of week) {
+    for (const item of row.top_items as TopItem[]) {
+      const seen = weekItems.get(item.itemId) ?? { name: item.name, total: 0 }
+      seen.total += activity(item)
+      weekItems.set(item.itemId, seen)
+    }
+  }
+  const fallingItems = [...weekItems.entries()]
+    .map(([itemId, { name, total }]) => ({
+      itemId,
+      name,
+      day: dayItems.has(itemId) ? activity(dayItems.get(itemId)!) : 0,
+      weekAverage: round1(total / 7),
+    }))
+    .filter((item) => item.weekAverage > 0 && item.day < item.weekAverage / 2)
+    .sort((a, b) => b.weekAverage - b.day - (a.weekAverage - a.day) || a.itemId.localeCompare(b.itemId))
+    .slice(0, 3)
+
+  return {
+    day,
+    hasData: Boolean(target) || week.length > 0,
+    changes,
+    topItems: [...dayItems.values()].slice(0, 3),
+    fallingItems,
+    anomalies: changes.filter(
+      (change) => change.weekAverage >= ANOMALY_MIN_AVERAGE && change.changePct !== null && Math.abs(change.changePct) >= ANOMALY_PCT
+    ),
+  }
+}

@@ -1,0 +1,44 @@
+import vine from '@vinejs/vine'
+
+/**
+ * The closed list of events the public digital menu may send, each with the shape of its data.
+ * `order_placed` is not here: it is recorded by the server from `order.created`, never by a client.
+ * Unknown keys in `data` are dropped by validation, so what we store is bounded.
+ */
+export const CLIENT_EVENT_TYPES = [
+  'menu_view',
+  'category_view',
+  'item_click',
+  'search',
+  'add_to_cart',
+  'remove_from_cart',
+  'checkout_started',
+] as const
+export type ClientEventType = (typeof CLIENT_EVENT_TYPES)[number]
+
+export const SERVER_EVENT_TYPES = ['order_placed'] as const
+export type AnalyticsEventType = ClientEventType | (typeof SERVER_EVENT_TYPES)[number]
+
+const ref = () => vine.string().trim().minLength(1).maxLength(64)
+const name = () => vine.string().trim().maxLength(200)
+const quantity = () => vine.number().withoutDecimals().range([1, 999])
+
+export const EVENT_DATA_SCHEMAS = {
+  menu_view: vine.object({ locale: vine.string().maxLength(16).optional(), tableRef: ref().optional() }).optional(),
+  category_view: vine.object({ categoryId: ref(), name: name().optional() }),
+  item_click: vine.object({ itemId: ref(), name: name().optional(), categoryId: ref().optional() }),
+  search: vine.object({ query: vine.string().trim().maxLength(100), results: vine.number().withoutDecimals().min(0).optional() }),
+  add_to_cart: vine.object({
+    itemId: ref(),
+    name: name().optional(),
+    quantity: quantity().optional(),
+    priceMinor: vine.number().withoutDecimals().min(0).optional(),
+  }),
+  remove_from_cart: vine.object({ itemId: ref(), quantity: quantity().optional() }),
+  checkout_started: vine
+    .object({
+      cartValueMinor: vine.number().withoutDecimals().min(0).optional(),
+      itemCount: vine.number().withoutDecimals().min(0).optional(),
+    })
+    .optional(),
+} satisfies Record<ClientEventType, unknown>

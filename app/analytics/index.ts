@@ -1,0 +1,8 @@
+/**
+ * The analytics module's public surface. Other modules import from here only.
+ */
+export type { OrderCreated, AiInsightGenerated } from '#analytics/events'
+export { CLIENT_EVENT_TYPES } from '#analytics/event_types'
+export type { AnalyticsEventType, ClientEventType } from '#analytics/event_types'
+export { dashboardQuery } from '#analytics/services/dashboard_query'
+export type { Dashboard, DayFigures } from '#analytics/services/dashboard_query'

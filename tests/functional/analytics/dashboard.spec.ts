@@ -1,0 +1,95 @@
+import { test } from '@japa/runner'
+import { createMerchant, login } from '#tests/helpers'
+import { dailyAggregator } from '#analytics/services/daily_aggregator'
+import { addDays, today } from '#analytics/services/utc_days'
+import { dashboardQuery } from '#analytics/services/dashboard_query'
+import { asMerchant, seedEvents } from './analytics_helpers.js'
+
+const now = () => new Date()
+const daysAgo = (n: number, time = '10:00:00') => `${addDays(today(), -n)}T${time}Z`
+
+test.group('analytics / dashboard', () => {
+  test('series, totals, funnel and top items come from aggregates and today live; B never sees A', async ({ client, assert }) => {
+    const a = await createMerchant()
+    const b = await createMerchant()
+    const order = (id: string, total: number) => ({
+      type: 'order_placed' as const,
+      sessionId: `order:${id}`,
+      at: daysAgo(2),
+      data: { orderId: id, totalMinor: total, currency: 'EUR', items: [{ itemId: 'latte', name: 'Latte', quantity: 1 }] },
+    })
+    await seedEvents(a.merchant, [
+      { type: 'menu_view', sessionId: 'a-session-1', at: daysAgo(2) },
+      { type: 'menu_view', sessionId: 'a-session-2', at: daysAgo(2) },
+      { type: 'item_click', sessionId: 'a-session-1', at: daysAgo(2), data: { itemId: 'latte', name: 'Latte' } },
+      { type: 'add_to_cart', sessionId: 'a-session-1', at: daysAgo(2), data: { itemId: 'latte' } },
+      order('a1', 450),
+      { type: 'menu_view', sessionId: 'a-session-3', at: now().toISOString() },
+    ])
+    await seedEvents(b.merchant, [
+      { type: 'menu_view', sessionId: 'b-session-1', at: daysAgo(2) },
+      { type: 'item_click', sessionId: 'b-session-1', at: daysAgo(2), data: { itemId: 'secret-b', name: 'B only' } },
+      order('b1', 99_900),
+      { type: 'menu_view', sessionId: 'b-session-2', at: now().toISOString() },
+      { type: 'menu_view', sessionId: 'b-session-3', at: now().toISOString() },
+    ])
+    await dailyAggregator.aggregateDay(addDays(today(), -2))
+
+    const token = await login(client, a.email)
+    const response = await client.get('/api/v1/analytics/dashboard').qs({ days: 7 }).header('Authorization', `Bearer ${token}`)
+    response.assertStatus(200)
+    const dashboard = response.body().data
+    assert.equal(dashboard.to, today())
+    assert.equal(dashboard.from, addDays(today(), -6))
+    assert.lengthOf(dashboard.series, 7)
+    const byDate = Object.fromEntries(dashboard.series.map((day: any) => [day.date, day]))
+    assert.containsSubset(byDate[addDays(today(), -2)], { source: 'aggregate', menuViews: 2, itemClicks: 1, addToCarts: 1, orders: 1, revenueMinor: 450 })
+    assert.containsSubset(byDate[today()], { source: 'live', menuViews: 1, orders: 0 })
+    assert.containsSubset(dashboard.totals, { menuViews: 3, itemClicks: 1, addToCarts: 1, orders: 1, revenueMinor: 450 })
+    assert.deepEqual(dashboard.funnel, [
+      { step: 'menu_view', count: 3, rateFromPrevious: null },
+      { step: 'item_click', count: 1, rateFromPrevious: 0.3333 },
+      { step: 'add_to_cart', count: 1, rateFromPrevious: 1 },
+      { step: 'order_placed', count: 1, rateFromPrevious: 1 },
+    ])
+    assert.deepEqual(dashboard.topItems, [{ itemId: 'latte', name: 'Latte', clicks: 1, addedToCart: 1, ordered: 1 }])
+    assert.notInclude(JSON.stringify(dashboard), 'secret-b')
+
+    // B's staff see B's figures only.
+    const tokenB = await login(client, b.email)
+    const forB = await client.get('/api/v1/analytics/dashboard').header('Authorization', `Bearer ${tokenB}`)
+    forB.assertStatus(200)
+    assert.containsSubset(forB.body().data.totals, { menuViews: 3, orders: 1, revenueMinor: 99_900 })
+    assert.lengthOf(forB.body().data.series, 30)
+
+    // A's token naming B is refused, never switched.
+    const crossed = await client.get('/api/v1/analytics/dashboard').header('Authorization', `Bearer ${token}`).header('X-Merchant', b.merchant.slug)
+    crossed.assertStatus(403)
+  })
+
+  test('the dashboard is cached briefly: a new event shows once the entry is dropped', async ({ client, assert }) => {
+    const a = await createMerchant()
+    const token = await login(client, a.email)
+    const read = async () => {
+      const response = await client.get('/api/v1/analytics/dashboard').header('Authorization', `Bearer ${token}`)
+      response.assertStatus(200)
+      return response.body().data.totals.menuViews
+    }
+    assert.equal(await read(), 0)
+    await seedEvents(a.merchant, [{ type: 'menu_view', sessionId: 'cached-1', at: now().toISOString() }])
+    assert.equal(await read(), 0)
+    await asMerchant(a.merchant, () => dashboardQuery.invalidate(a.merchant.id, 30))
+    assert.equal(await read(), 1)
+  })
+
+  test('staff only, and days must be 1..90', async ({ client }) => {
+    const a = await createMerchant()
+    const anonymous = await client.get('/api/v1/analytics/dashboard').header('X-Merchant', a.merchant.slug)
+    anonymous.assertStatus(401)
+    const token = await login(client, a.email)
+    for (const days of ['0', '91', 'x']) {
+      const response = await client.get('/api/v1/analytics/dashboard').qs({ days }).header('Authorization', `Bearer ${token}`)
+      response.assertStatus(422)
+    }
+  })
+})

@@ -1,0 +1,110 @@
+import { test } from '@japa/runner'
+import { createMerchant } from '#tests/helpers'
+import { eventsOf } from './analytics_helpers.js'
+
+const session = 'sess-abcdef12'
+
+test.group('analytics / ingestion', () => {
+  test('a good batch is written in full, for the merchant named by X-Merchant', async ({ client, assert }) => {
+    const { merchant } = await createMerchant()
+    const response = await client
+      .post('/api/v1/analytics/events')
+      .header('X-Merchant', merchant.slug)
+      .json({
+        events: [
+          { type: 'menu_view', sessionId: session },
+          { type: 'item_click', sessionId: session, data: { itemId: 'latte', name: 'Latte', secret: 'dropped' } },
+          { type: 'add_to_cart', sessionId: session, data: { itemId: 'latte', quantity: 2 } },
+        ],
+      })
+    response.assertStatus(202)
+    response.assertBodyContains({ data: { accepted: 3 } })
+    const rows = await eventsOf(merchant)
+    assert.sameMembers(rows.map((row) => row.event_type), ['menu_view', 'item_click', 'add_to_cart'])
+    assert.isTrue(rows.every((row) => row.shard_id === merchant.shardId && row.session_id === session))
+    const click = rows.find((row) => row.event_type === 'item_click')!
+    assert.deepEqual(click.event_data, { itemId: 'latte', name: 'Latte' })
+  })
+
+  test('the merchant slug in the path works for clients that cannot set headers', async ({ client, assert }) => {
+    const { merchant } = await createMerchant()
+    const response = await client
+      .post(`/api/v1/analytics/m/${merchant.slug}/events`)
+      .json({ events: [{ type: 'checkout_started', sessionId: session, data: { itemCount: 2 } }] })
+    response.assertStatus(202)
+    assert.lengthOf(await eventsOf(merchant), 1)
+  })
+
+  test('one bad event refuses the whole batch with every bad index named, and nothing is written', async ({ client, assert }) => {
+    const { merchant } = await createMerchant()
+    const response = await client
+      .post('/api/v1/analytics/events')
+      .header('X-Merchant', merchant.slug)
+      .json({
+        events: [
+          { type: 'menu_view', sessionId: session },
+          { type: 'free_money', sessionId: session },
+          { type: 'item_click', sessionId: session, data: {} },
+          { type: 'order_placed', sessionId: session, data: { totalMinor: 99999 } },
+          { type: 'menu_view', sessionId: session },
+        ],
+      })
+    response.assertStatus(422)
+    const fields = response.body().errors.map((error: { field: string }) => error.field)
+    assert.includeMembers(fields, ['events.1.type', 'events.2.data.itemId', 'events.3.type'])
+    assert.notInclude(fields, 'events.0.type')
+    assert.notInclude(fields, 'events.4.type')
+    const orderError = response.body().errors.find((error: { field: string }) => error.field === 'events.3.type')
+    assert.include(orderError.message, 'order_placed is recorded by the server')
+    assert.lengthOf(await eventsOf(merchant), 0)
+  })
+
+  test('a batch over 500 events is a 422 and nothing is written', async ({ client, assert }) => {
+    const { merchant } = await createMerchant()
+    const events = Array.from({ length: 501 }, () => ({ type: 'menu_view', sessionId: session }))
+    const response = await client.post('/api/v1/analytics/events').header('X-Merchant', merchant.slug).json({ events })
+    response.assertStatus(422)
+    assert.equal(response.body().errors[0].field, 'events')
+    assert.lengthOf(await eventsOf(merchant), 0)
+
+    const full = await client
+      .post('/api/v1/analytics/events')
+      .header('X-Merchant', merchant.slug)
+      .json({ events: events.slice(0, 500) })
+    full.assertStatus(202)
+    assert.lengthOf(await eventsOf(merchant), 500)
+  })
+
+  test('a client clock outside the last 24 hours is refused; a recent one is kept', async ({ client, assert }) => {
+    const { merchant } = await createMerchant()
+    const old = new Date(Date.now() - 3 * 86_400_000).toISOString()
+    const recent = new Date(Date.now() - 3_600_000).toISOString()
+    const refused = await client
+      .post('/api/v1/analytics/events')
+      .header('X-Merchant', merchant.slug)
+      .json({ events: [{ type: 'menu_view', sessionId: session, occurredAt: recent }, { type: 'menu_view', sessionId: session, occurredAt: old }] })
+    refused.assertStatus(422)
+    assert.deepEqual(refused.body().errors.map((e: { field: string }) => e.field), ['events.1.occurredAt'])
+    assert.lengthOf(await eventsOf(merchant), 0)
+
+    const kept = await client
+      .post('/api/v1/analytics/events')
+      .header('X-Merchant', merchant.slug)
+      .json({ events: [{ type: 'menu_view', sessionId: session, occurredAt: recent }] })
+    kept.assertStatus(202)
+    const [row] = await eventsOf(merchant)
+    assert.equal(row.created_at.toISOString(), recent)
+  })
+
+  test('without a merchant the endpoint refuses, and it is rate limited per client', async ({ client }) => {
+    const response = await client.post('/api/v1/analytics/events').json({ events: [{ type: 'menu_view', sessionId: session }] })
+    response.assertStatus(400)
+    const { merchant } = await createMerchant()
+    const limited = await client
+      .post('/api/v1/analytics/events')
+      .header('X-Merchant', merchant.slug)
+      .json({ events: [{ type: 'menu_view', sessionId: session }] })
+    limited.assertStatus(202)
+    limited.assertHeader('x-ratelimit-limit')
+  })
+})
