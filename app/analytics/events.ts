@@ -1,20 +1,8 @@
 /**
- * Events the analytics module listens to or emits.
- *
- * `order.created` is owned by the orders module, which does not exist yet: its payload type is declared
- * here so the listener is typed. When orders lands it emits exactly this shape (importing the type from
- * '#analytics/index', or moving the declaration to '#orders/index' and re-exporting it here: one
- * declaration of the event, whichever module owns it). Money in minor units.
+ * Events the analytics module listens to or emits. `order.created` is declared by the orders module
+ * (one declaration of the event); its payload type is re-exported here for the listener.
  */
-export type OrderCreated = {
-  orderId: string
-  merchantId: string
-  totalMinor: number
-  currency: string
-  items: Array<{ itemId: string; name: string; quantity: number }>
-  /** ISO 8601 timestamp of the order. */
-  createdAt: string
-}
+export type { OrderCreated } from '#orders/index'
 
 /** Emitted after a daily briefing is stored (notifications may announce it to staff). */
 export type AiInsightGenerated = {
@@ -28,7 +16,6 @@ export type AiInsightGenerated = {
 
 declare module '@adonisjs/core/types' {
   interface EventsList {
-    'order.created': OrderCreated
     'ai.insight.generated': AiInsightGenerated
   }
 }

@@ -14,12 +14,16 @@ function order(merchantId: string): OrderCreated {
   return {
     orderId: randomUUID(),
     merchantId,
+    number: 1,
+    status: 'pending',
     totalMinor: 1250,
     currency: 'EUR',
     items: [
-      { itemId: 'latte', name: 'Latte', quantity: 2 },
-      { itemId: 'croissant', name: 'Croissant', quantity: 1 },
+      { itemId: 'latte', name: 'Latte', quantity: 2, unitPriceMinor: 450, lineTotalMinor: 900 },
+      { itemId: 'croissant', name: 'Croissant', quantity: 1, unitPriceMinor: 350, lineTotalMinor: 350 },
     ],
+    pickupAt: null,
+    customerUserId: null,
     createdAt: new Date(Date.now() - 60_000).toISOString(),
   }
 }
