@@ -34,7 +34,7 @@ export default class WebController {
     const shell = ['/m/_shell', ...(await menuShellFiles())]
     const version = createHash('sha256').update(shell.join('\n')).digest('hex').slice(0, 12)
     const body = await readFile(app.makePath('resources/ui/service_worker.js'), 'utf8')
-    response.header('Content-Type', contentType('.js'))
+    response.header('Content-Type', contentType('sw.js'))
     response.header('Cache-Control', NO_CACHE)
     return response.send(`const SHELL_VERSION = ${JSON.stringify(version)}\nconst SHELL_FILES = ${JSON.stringify(shell)}\n${body}`)
   }
@@ -43,7 +43,7 @@ export default class WebController {
     const slug = String(params.slug)
     const merchant = SLUG.test(slug) ? await merchantDirectory.bySlug(slug) : null
     if (!merchant) return response.status(404).send({ errors: [{ code: 'E_NOT_FOUND', message: 'Merchant not found' }] })
-    response.header('Content-Type', contentType('.webmanifest'))
+    response.header('Content-Type', contentType('manifest.webmanifest'))
     response.header('Cache-Control', NO_CACHE)
     return response.send({
       name: merchant.name,

@@ -12,8 +12,8 @@ export const SCREENSHOTS = app.makePath('test-output/screenshots')
 export const baseUrl = () => `http://${env.get('HOST')}:${env.get('PORT')}`
 
 /** A phone (the digital menu's customer) and a desk screen (the kitchen board). */
-export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }
-export const DESK = { viewport: { width: 1280, height: 800 } }
+export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-GB', timezoneId: 'Europe/Rome' }
+export const DESK = { viewport: { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: 'Europe/Rome' }
 
 /** The demo merchants, menus and pickup slots that `npm start` seeds (idempotent). */
 export async function seedDemo() {

@@ -42,6 +42,8 @@ test.group('Web UI: serving the built apps', () => {
     const response = await get('/m/sw.js')
     assert.equal(response.status, 200)
     assert.equal(response.headers.get('cache-control'), 'no-cache')
+    // Browsers refuse to register a worker script served with a non-script type.
+    assert.match(response.headers.get('content-type') ?? '', /^text\/javascript/)
     const files = JSON.parse((await response.text()).match(/const SHELL_FILES = (.*)\n/)![1]) as string[]
     assert.include(files, '/m/_shell')
     assert.isTrue(files.some((file) => /^\/assets\/menu-.*\.js$/.test(file)))
@@ -52,6 +54,7 @@ test.group('Web UI: serving the built apps', () => {
     await new DemoSeeder(db.connection()).run()
     const response = await get('/m/demo-coffee/manifest.webmanifest')
     assert.equal(response.status, 200)
+    assert.match(response.headers.get('content-type') ?? '', /^application\/manifest\+json/)
     const manifest: any = await response.json()
     assert.equal(manifest.start_url, '/m/demo-coffee')
     assert.equal(manifest.name, 'Demo Coffee')

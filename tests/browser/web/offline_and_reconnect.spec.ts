@@ -1,0 +1,65 @@
+import { test } from '@japa/runner'
+import { DESK, PHONE, baseUrl, launch, recordProblems, seedDemo, shot, staffSignIn } from './browser_helpers.js'
+
+/** Places an order through the public API, as another customer's phone would. */
+async function placeOrderByApi() {
+  const base = `${baseUrl()}/api/v1/orders/m/demo-coffee`
+  const slots: any = await (await fetch(`${base}/pickup-slots/open`)).json()
+  const menu: any = await (await fetch(`${baseUrl()}/api/v1/menus/demo-coffee`)).json()
+  const espresso = menu.data.categories.flatMap((c: any) => c.items).find((i: any) => i.name === 'Espresso')
+  const response = await fetch(base, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      pickup_slot_id: slots.data.find((s: any) => !s.is_full).id,
+      customer: { name: 'Grace', email: 'grace@example.test' },
+      items: [{ item_id: espresso.id, quantity: 2 }],
+    }),
+  })
+  const body: any = await response.json()
+  return body.data.number as number
+}
+
+test.group('Web UI: offline menu and kitchen reconnection', (group) => {
+  group.setup(seedDemo)
+
+  test('the digital menu opens offline from the last menu the phone loaded', async ({ assert, cleanup }) => {
+    const browser = await launch()
+    cleanup(() => browser.close())
+    const context = await browser.newContext(PHONE)
+    const customer = await context.newPage()
+    recordProblems(customer, 'customer')
+    await customer.goto(`${baseUrl()}/m/demo-coffee`)
+    await customer.waitForFunction("navigator.serviceWorker.getRegistration().then((r) => Boolean(r?.active))", undefined, { timeout: 15_000 })
+    // Once the worker controls the page, a load fills its menu cache.
+    await customer.reload()
+    await customer.waitForFunction("navigator.serviceWorker.controller !== null")
+    await customer.getByRole('button', { name: /Latte/ }).waitFor()
+
+    await context.setOffline(true)
+    await customer.reload()
+    await customer.getByRole('button', { name: /Latte/ }).waitFor()
+    assert.isTrue(await customer.getByRole('heading', { name: 'Demo Coffee' }).isVisible())
+    await shot(customer, 'menu-offline')
+  })
+
+  test('the kitchen board catches up on orders placed while it was disconnected', async ({ assert, cleanup }) => {
+    const browser = await launch()
+    cleanup(() => browser.close())
+    const context = await browser.newContext(DESK)
+    const staff = await context.newPage()
+    recordProblems(staff, 'staff')
+    await staffSignIn(staff)
+    await staff.getByRole('status').filter({ hasText: 'Live' }).waitFor()
+
+    await context.setOffline(true)
+    await staff.getByRole('status').filter({ hasText: 'Reconnecting' }).waitFor()
+    const number = await placeOrderByApi()
+    assert.equal(await staff.getByRole('article', { name: `Order ${number}` }).count(), 0)
+
+    await context.setOffline(false)
+    await staff.getByRole('status').filter({ hasText: 'Live' }).waitFor()
+    await staff.locator('[data-status="pending"]').getByRole('article', { name: `Order ${number}` }).waitFor()
+    assert.include(await staff.getByRole('article', { name: `Order ${number}` }).textContent(), 'Espresso')
+  })
+})
