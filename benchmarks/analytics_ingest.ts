@@ -39,7 +39,7 @@ const env = {
   PORT: String(APP_PORT),
   LOG_LEVEL: 'warn',
   // The per-client limit is the subject's, not the benchmark's: lift it so wrk is never throttled.
-  RATE_LIMIT_API: '100000000',
+  RATE_LIMIT_INGEST: '100000000',
 }
 const nodeUrl = (node: number) => {
   const url = new URL(DATABASE_URL)
@@ -70,12 +70,12 @@ function startOnCore0(commandArgs: string[]) {
 function batchBody(): string {
   const kinds = [
     { type: 'menu_view' },
-    { type: 'item_click', data: { itemId: 'latte', name: 'Latte' } },
-    { type: 'add_to_cart', data: { itemId: 'latte', quantity: 1 } },
-    { type: 'item_click', data: { itemId: 'croissant', name: 'Croissant' } },
-    { type: 'checkout_started', data: { itemCount: 2 } },
+    { type: 'item_click', data: { item_id: 'latte', name: 'Latte' } },
+    { type: 'add_to_cart', data: { item_id: 'latte', quantity: 1 } },
+    { type: 'item_click', data: { item_id: 'croissant', name: 'Croissant' } },
+    { type: 'checkout_started', data: { item_count: 2 } },
   ]
-  const events = Array.from({ length: BATCH }, (_, i) => ({ ...kinds[i % kinds.length], sessionId: `bench-session-${i % 20}` }))
+  const events = Array.from({ length: BATCH }, (_, i) => ({ ...kinds[i % kinds.length], session_id: `bench-session-${i % 20}` }))
   return JSON.stringify({ events })
 }
 
@@ -122,7 +122,7 @@ http.createServer((req, res) => {
     for (const e of events) {
       const i = params.length
       values.push('($' + (i + 1) + ',$' + (i + 2) + ',$' + (i + 3) + ',$' + (i + 4) + ',$' + (i + 5) + ',$' + (i + 6) + ')')
-      params.push(merchantId, shardId, e.sessionId, e.type, JSON.stringify(e.data ?? {}), now)
+      params.push(merchantId, shardId, e.session_id, e.type, JSON.stringify(e.data ?? {}), now)
     }
     await pool.query('INSERT INTO bench_events_plain (merchant_id, shard_id, session_id, event_type, event_data, created_at) VALUES ' + values.join(','), params)
     res.writeHead(202, { 'Content-Type': 'application/json' })
@@ -143,11 +143,11 @@ async function seedOneDay(client: pg.Client, events: number) {
      SELECT m.id, m.shard_id, 's-' || (g % 50000),
        (ARRAY['menu_view','menu_view','menu_view','item_click','item_click','add_to_cart','checkout_started','order_placed'])[1 + g % 8],
        CASE g % 8
-         WHEN 3 THEN jsonb_build_object('itemId', 'item-' || (g % 37), 'name', 'Item ' || (g % 37))
-         WHEN 4 THEN jsonb_build_object('itemId', 'item-' || (g % 23), 'name', 'Item ' || (g % 23))
-         WHEN 5 THEN jsonb_build_object('itemId', 'item-' || (g % 29), 'quantity', 1 + g % 3)
-         WHEN 7 THEN jsonb_build_object('orderId', 'o-' || g, 'totalMinor', 350 + g % 900, 'currency', 'EUR',
-           'items', jsonb_build_array(jsonb_build_object('itemId', 'item-' || (g % 31), 'name', 'Item ' || (g % 31), 'quantity', 1)))
+         WHEN 3 THEN jsonb_build_object('item_id', 'item-' || (g % 37), 'name', 'Item ' || (g % 37))
+         WHEN 4 THEN jsonb_build_object('item_id', 'item-' || (g % 23), 'name', 'Item ' || (g % 23))
+         WHEN 5 THEN jsonb_build_object('item_id', 'item-' || (g % 29), 'quantity', 1 + g % 3)
+         WHEN 7 THEN jsonb_build_object('order_id', 'o-' || g, 'total_minor', 350 + g % 900, 'currency', 'EUR',
+           'items', jsonb_build_array(jsonb_build_object('item_id', 'item-' || (g % 31), 'name', 'Item ' || (g % 31), 'quantity', 1)))
          ELSE '{}'::jsonb END,
        '${AGGREGATED_DAY}'::timestamptz + (g % 86400) * interval '1 second'
      FROM generate_series(1, $1::int) g JOIN bench_merchants m ON m.n = g % 200`,

@@ -24,6 +24,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   RATE_LIMIT_API: Env.schema.number.optional(),
   RATE_LIMIT_AUTH: Env.schema.number.optional(),
   RATE_LIMIT_AI: Env.schema.number.optional(),
+  RATE_LIMIT_INGEST: Env.schema.number.optional(),
 
   SENTRY_DSN: Env.schema.string.optional(),
   STATSIG_SERVER_KEY: Env.schema.string.optional(),

@@ -3,7 +3,8 @@ import vine from '@vinejs/vine'
 /**
  * The closed list of events the public digital menu may send, each with the shape of its data.
  * `order_placed` is not here: it is recorded by the server from `order.created`, never by a client.
- * Unknown keys in `data` are dropped by validation, so what we store is bounded.
+ * Unknown keys in `data` are dropped by validation, so what we store is bounded. Keys are snake_case,
+ * like every JSON body of the API, and are stored as sent (the aggregation SQL reads them by these names).
  */
 export const CLIENT_EVENT_TYPES = [
   'menu_view',
@@ -24,21 +25,21 @@ const name = () => vine.string().trim().maxLength(200)
 const quantity = () => vine.number().withoutDecimals().range([1, 999])
 
 export const EVENT_DATA_SCHEMAS = {
-  menu_view: vine.object({ locale: vine.string().maxLength(16).optional(), tableRef: ref().optional() }).optional(),
-  category_view: vine.object({ categoryId: ref(), name: name().optional() }),
-  item_click: vine.object({ itemId: ref(), name: name().optional(), categoryId: ref().optional() }),
+  menu_view: vine.object({ locale: vine.string().maxLength(16).optional(), table_ref: ref().optional() }).optional(),
+  category_view: vine.object({ category_id: ref(), name: name().optional() }),
+  item_click: vine.object({ item_id: ref(), name: name().optional(), category_id: ref().optional() }),
   search: vine.object({ query: vine.string().trim().maxLength(100), results: vine.number().withoutDecimals().min(0).optional() }),
   add_to_cart: vine.object({
-    itemId: ref(),
+    item_id: ref(),
     name: name().optional(),
     quantity: quantity().optional(),
-    priceMinor: vine.number().withoutDecimals().min(0).optional(),
+    price_minor: vine.number().withoutDecimals().min(0).optional(),
   }),
-  remove_from_cart: vine.object({ itemId: ref(), quantity: quantity().optional() }),
+  remove_from_cart: vine.object({ item_id: ref(), quantity: quantity().optional() }),
   checkout_started: vine
     .object({
-      cartValueMinor: vine.number().withoutDecimals().min(0).optional(),
-      itemCount: vine.number().withoutDecimals().min(0).optional(),
+      cart_value_minor: vine.number().withoutDecimals().min(0).optional(),
+      item_count: vine.number().withoutDecimals().min(0).optional(),
     })
     .optional(),
 } satisfies Record<ClientEventType, unknown>

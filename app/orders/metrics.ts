@@ -19,7 +19,7 @@ export const orderTransitions = metrics.counter({
   labelNames: ['to'],
 })
 
-export const orderRejections = metrics.counter({
+export const orderRefusals = metrics.counter({
   name: 'order_placement_refusals_total',
   help: 'Order placements refused, by error code (slot full, item unavailable, ...)',
   labelNames: ['code'],

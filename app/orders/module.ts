@@ -10,5 +10,9 @@ export default defineModule({
   dependsOn: ['menu', 'notifications'],
   routes: () => import('#orders/routes'),
   listeners: () => import('#orders/start/realtime'),
+  jobs: [() => import('#orders/jobs/purge_idempotency_keys_job')],
+  schedules: [
+    { name: 'orders.purge_idempotency_keys', cron: '17 * * * *', job: () => import('#orders/jobs/purge_idempotency_keys_job') },
+  ],
   budget: 'orders',
 })

@@ -1,6 +1,7 @@
 import emitter from '@adonisjs/core/services/emitter'
 import { requireTenant, tenantDb } from '#tenancy/index'
 import { loadBriefingFigures } from '#analytics/briefings/figures'
+import { snakeKeys } from '#analytics/services/json_keys'
 import { briefingProvider } from '#analytics/briefings/providers/provider_factory'
 import type { BriefingProvider } from '#analytics/briefings/providers/briefing_provider'
 import '#analytics/events'
@@ -11,6 +12,7 @@ export type Briefing = {
   provider: string
   headline: string
   body: string
+  /** BriefingFigures as stored: snake_case JSON. */
   figures: Record<string, unknown>
   createdAt: string
 }
@@ -45,7 +47,7 @@ export class BriefingService {
        ON CONFLICT (merchant_id, day) DO UPDATE SET provider = EXCLUDED.provider, headline = EXCLUDED.headline,
          body = EXCLUDED.body, figures = EXCLUDED.figures, created_at = now()
        RETURNING ${COLUMNS.join(', ')}, day::text AS day`,
-      [tenant.merchantId, tenant.shardId, day, provider.name, text.headline, text.body, JSON.stringify(figures)]
+      [tenant.merchantId, tenant.shardId, day, provider.name, text.headline, text.body, JSON.stringify(snakeKeys(figures))]
     )
     const briefing = toBriefing(result.rows[0])
     await emitter.emit('ai.insight.generated', {

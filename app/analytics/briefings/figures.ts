@@ -1,8 +1,9 @@
 import { tenantDb, requireTenant } from '#tenancy/index'
 import { addDays } from '#analytics/services/utc_days'
-import type { TopItem } from '#analytics/services/dashboard_query'
+import { topItemsFromJson, type TopItem } from '#analytics/services/dashboard_query'
 
-export const METRICS = ['menuViews', 'itemClicks', 'addToCarts', 'orders', 'revenueMinor'] as const
+/** Metric names are the aggregate columns' names (they also appear as values in the stored figures). */
+export const METRICS = ['menu_views', 'item_clicks', 'add_to_carts', 'orders', 'revenue_minor'] as const
 export type Metric = (typeof METRICS)[number]
 export type MetricChange = { metric: Metric; day: number; weekAverage: number; changePct: number | null }
 export type ItemMove = { itemId: string; name: string | null; day: number; weekAverage: number }
@@ -15,14 +16,6 @@ export type BriefingFigures = {
   topItems: Array<TopItem>
   fallingItems: ItemMove[]
   anomalies: MetricChange[]
-}
-
-const COLUMNS: Record<Metric, string> = {
-  menuViews: 'menu_views',
-  itemClicks: 'item_clicks',
-  addToCarts: 'add_to_carts',
-  orders: 'orders',
-  revenueMinor: 'revenue_minor',
 }
 
 /** An anomaly: at least 50 % away from the week's average, on a metric that usually has some volume. */
@@ -45,16 +38,16 @@ export async function loadBriefingFigures(day: string): Promise<BriefingFigures>
   const week = rows.filter((row) => row.day !== day)
 
   const changes = METRICS.map((metric) => {
-    const value = Number(target?.[COLUMNS[metric]] ?? 0)
-    const weekAverage = round1(week.reduce((sum, row) => sum + Number(row[COLUMNS[metric]]), 0) / 7)
+    const value = Number(target?.[metric] ?? 0)
+    const weekAverage = round1(week.reduce((sum, row) => sum + Number(row[metric]), 0) / 7)
     const changePct = weekAverage > 0 ? round1(((value - weekAverage) / weekAverage) * 100) : null
     return { metric, day: value, weekAverage, changePct }
   })
 
-  const dayItems = new Map<string, TopItem>((target?.top_items ?? []).map((item: TopItem) => [item.itemId, item]))
+  const dayItems = new Map<string, TopItem>(topItemsFromJson(target?.top_items).map((item) => [item.itemId, item]))
   const weekItems = new Map<string, { name: string | null; total: number }>()
   for (const row of week) {
-    for (const item of row.top_items as TopItem[]) {
+    for (const item of topItemsFromJson(row.top_items)) {
       const seen = weekItems.get(item.itemId) ?? { name: item.name, total: 0 }
       seen.total += activity(item)
       weekItems.set(item.itemId, seen)

@@ -19,16 +19,16 @@ export default class EventsController {
     const bad: Array<{ message: string; field: string; rule: string }> = []
     const rows: EventRow[] = events.map((event, index) => {
       let createdAt = new Date(now)
-      if (event.occurredAt !== undefined) {
-        const at = Date.parse(event.occurredAt)
+      if (event.occurred_at !== undefined) {
+        const at = Date.parse(event.occurred_at)
         if (Number.isNaN(at) || at < now - OCCURRED_AT_PAST_MS || at > now + OCCURRED_AT_FUTURE_MS) {
-          bad.push({ field: `events.${index}.occurredAt`, rule: 'occurredAt', message: 'occurredAt must be an ISO 8601 time within the last 24 hours' })
+          bad.push({ field: `events.${index}.occurred_at`, rule: 'occurred_at', message: 'occurred_at must be an ISO 8601 time within the last 24 hours' })
         } else {
           createdAt = new Date(at)
         }
       }
       const data = ('data' in event ? event.data : undefined) ?? {}
-      return { type: event.type, sessionId: event.sessionId, data: data as Record<string, unknown>, createdAt }
+      return { type: event.type, sessionId: event.session_id, data: data as Record<string, unknown>, createdAt }
     })
     if (bad.length) throw new vineErrors.E_VALIDATION_ERROR(bad)
     const accepted = await eventIngestor.record(rows)

@@ -5,7 +5,8 @@ import type { OrderCreated } from '#analytics/events'
 /**
  * order.created -> one order_placed event, written by the server (clients cannot send it). The
  * session id is the order's, so orders never count as menu sessions. Replays of the same event
- * (an outbox relay after a crash) are ignored: at most one order_placed per order.
+ * (an outbox relay after a crash) are ignored: at most one order_placed per order. The payload is
+ * camelCase TypeScript; what is stored is snake_case JSON, like the client events.
  */
 export async function recordOrderPlaced(order: OrderCreated) {
   const current = getTenant()
@@ -21,7 +22,7 @@ async function record(order: OrderCreated) {
   const already = await tenantDb('write')
     .from('analytics_events')
     .where({ merchant_id: order.merchantId, event_type: 'order_placed', created_at: createdAt })
-    .whereRaw(`event_data->>'orderId' = ?`, [order.orderId])
+    .whereRaw(`event_data->>'order_id' = ?`, [order.orderId])
     .first()
   if (already) return
   await eventIngestor.record(
@@ -31,10 +32,10 @@ async function record(order: OrderCreated) {
         sessionId: `order:${order.orderId}`,
         createdAt,
         data: {
-          orderId: order.orderId,
-          totalMinor: order.totalMinor,
+          order_id: order.orderId,
+          total_minor: order.totalMinor,
           currency: order.currency,
-          items: order.items.map((item) => ({ itemId: item.itemId, name: item.name, quantity: item.quantity })),
+          items: order.items.map((item) => ({ item_id: item.itemId, name: item.name, quantity: item.quantity })),
         },
       },
     ],

@@ -25,17 +25,17 @@ counts AS (
     COUNT(*) FILTER (WHERE event_type = 'add_to_cart') AS add_to_carts,
     COUNT(*) FILTER (WHERE event_type = 'checkout_started') AS checkouts_started,
     COUNT(*) FILTER (WHERE event_type = 'order_placed') AS orders,
-    COALESCE(SUM((event_data->>'totalMinor')::bigint) FILTER (WHERE event_type = 'order_placed'), 0) AS revenue_minor
+    COALESCE(SUM((event_data->>'total_minor')::bigint) FILTER (WHERE event_type = 'order_placed'), 0) AS revenue_minor
   FROM ev GROUP BY merchant_id
 ),
 item_events AS (
-  SELECT merchant_id, event_data->>'itemId' AS item_id, event_data->>'name' AS name,
+  SELECT merchant_id, event_data->>'item_id' AS item_id, event_data->>'name' AS name,
     (event_type = 'item_click')::int AS clicks,
     CASE WHEN event_type = 'add_to_cart' THEN COALESCE((event_data->>'quantity')::int, 1) ELSE 0 END AS carted,
     0 AS ordered
-  FROM ev WHERE event_type IN ('item_click', 'add_to_cart') AND event_data->>'itemId' IS NOT NULL
+  FROM ev WHERE event_type IN ('item_click', 'add_to_cart') AND event_data->>'item_id' IS NOT NULL
   UNION ALL
-  SELECT ev.merchant_id, item->>'itemId', item->>'name', 0, 0, COALESCE((item->>'quantity')::int, 1)
+  SELECT ev.merchant_id, item->>'item_id', item->>'name', 0, 0, COALESCE((item->>'quantity')::int, 1)
   FROM ev CROSS JOIN LATERAL jsonb_array_elements(ev.event_data->'items') AS item
   WHERE ev.event_type = 'order_placed' AND jsonb_typeof(ev.event_data->'items') = 'array'
 ),
@@ -46,7 +46,7 @@ items AS (
 ),
 top AS (
   SELECT merchant_id, jsonb_agg(jsonb_build_object(
-      'itemId', item_id, 'name', name, 'clicks', clicks, 'addedToCart', carted, 'ordered', ordered) ORDER BY rank) AS top_items
+      'item_id', item_id, 'name', name, 'clicks', clicks, 'added_to_cart', carted, 'ordered', ordered) ORDER BY rank) AS top_items
   FROM items WHERE rank <= ${TOP_ITEMS_PER_DAY} GROUP BY merchant_id
 ),
 upserted AS (

@@ -8,6 +8,18 @@ export const COUNTERS = ['uniqueSessions', 'menuViews', 'itemClicks', 'addToCart
 type Counter = (typeof COUNTERS)[number]
 export type DayFigures = Record<Counter, number> & { date: string; source: 'aggregate' | 'view' | 'live' | 'none' }
 export type TopItem = { itemId: string; name: string | null; clicks: number; addedToCart: number; ordered: number }
+
+/** The aggregates store top_items as snake_case JSON (see daily_aggregator.ts); services use TopItem. */
+export function topItemsFromJson(json: unknown): TopItem[] {
+  const stored = (Array.isArray(json) ? json : []) as Array<Record<string, any>>
+  return stored.map((item) => ({
+    itemId: String(item.item_id),
+    name: item.name ?? null,
+    clicks: Number(item.clicks ?? 0),
+    addedToCart: Number(item.added_to_cart ?? 0),
+    ordered: Number(item.ordered ?? 0),
+  }))
+}
 export type Dashboard = {
   from: string
   to: string
@@ -70,7 +82,7 @@ export class DashboardQuery {
     const topItems = new Map<string, TopItem>()
     for (const row of aggregates) {
       byDay.set(row.day, { date: row.day, source: 'aggregate', ...figures(row) })
-      for (const item of row.top_items as TopItem[]) {
+      for (const item of topItemsFromJson(row.top_items)) {
         const seen = topItems.get(item.itemId) ?? { itemId: item.itemId, name: item.name, clicks: 0, addedToCart: 0, ordered: 0 }
         seen.clicks += item.clicks
         seen.addedToCart += item.addedToCart

@@ -16,7 +16,7 @@ SELECT
   COUNT(*) FILTER (WHERE event_type = 'add_to_cart')::int AS add_to_carts,
   COUNT(*) FILTER (WHERE event_type = 'checkout_started')::int AS checkouts_started,
   COUNT(*) FILTER (WHERE event_type = 'order_placed')::int AS orders,
-  COALESCE(SUM((event_data->>'totalMinor')::bigint) FILTER (WHERE event_type = 'order_placed'), 0)::bigint AS revenue_minor
+  COALESCE(SUM((event_data->>'total_minor')::bigint) FILTER (WHERE event_type = 'order_placed'), 0)::bigint AS revenue_minor
 FROM analytics_events
 WHERE merchant_id = ? AND created_at >= ? AND created_at < ?`,
     bindings: [merchantId, start, end],

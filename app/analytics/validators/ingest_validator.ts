@@ -15,8 +15,8 @@ const dataByType = vine
 const event = vine
   .object({
     type: vine.enum(CLIENT_EVENT_TYPES),
-    sessionId: vine.string().trim().minLength(8).maxLength(128),
-    occurredAt: vine.string().trim().maxLength(40).optional(),
+    session_id: vine.string().trim().minLength(8).maxLength(128),
+    occurred_at: vine.string().trim().maxLength(40).optional(),
   })
   .merge(dataByType)
 

@@ -1,5 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { AppException } from '#core/exceptions/app_exception'
 import { NotFoundException } from '#core/exceptions/http_errors'
+import { orderRefusals } from '#orders/metrics'
 import { OrderInputException } from '#orders/exceptions'
 import { idempotencyKeyValidator, placeOrderValidator } from '#orders/validators/order_validators'
 import { placeOrder, type Customer } from '#orders/services/order_placement'
@@ -23,7 +25,10 @@ export default class PublicOrdersController {
     // Staff ordering at the counter order for a guest; any other signed-in user orders for themself.
     const staffHere = actor?.merchantId === tenant!.merchantId
     const customer: Customer = actor && !staffHere ? { userId: actor.userId, email: actor.email } : null
-    const result = await placeOrder(input, { customer, idempotencyKey })
+    const result = await placeOrder(input, { customer, idempotencyKey }).catch((error) => {
+      if (error instanceof AppException) orderRefusals.inc({ code: String(error.code) })
+      throw error
+    })
     if (result.replayed) response.header('Idempotent-Replayed', 'true')
     return response.status(result.status).send(result.body)
   }

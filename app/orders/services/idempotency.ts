@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto'
 import encryption from '@adonisjs/core/services/encryption'
+import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
-import { requireTenant } from '#tenancy/index'
+import { requireTenant, shardRouter } from '#tenancy/index'
 import { IdempotencyKeyReusedException } from '#orders/exceptions'
 
 /** How long a key keeps its first response; after that the key may be used again. */
 const KEY_LIFETIME = '24 hours'
+const PURGE_BATCH = 5000
 
 export type StoredResponse = { status: number; body: { data: Record<string, unknown> } }
 
@@ -68,5 +70,21 @@ export const idempotency = {
         response_body: JSON.stringify({ data }),
         token_ciphertext: typeof token === 'string' ? encryption.encrypt(token) : null,
       })
+  },
+
+  /** Deletes expired keys on every shard node, in batches; returns how many went. */
+  async purgeExpired(): Promise<number> {
+    let purged = 0
+    for (const node of shardRouter.nodes()) {
+      while (true) {
+        const result = await db.connection(node, { mode: 'write' }).rawQuery(
+          `DELETE FROM order_idempotency_keys WHERE ctid IN (
+             SELECT ctid FROM order_idempotency_keys WHERE created_at < now() - interval '${KEY_LIFETIME}' LIMIT ${PURGE_BATCH})`
+        )
+        purged += result.rowCount ?? 0
+        if ((result.rowCount ?? 0) < PURGE_BATCH) break
+      }
+    }
+    return purged
   },
 }

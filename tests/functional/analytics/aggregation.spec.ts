@@ -20,25 +20,25 @@ async function seedHandCheckedDay(merchant: MerchantSnapshot) {
     { type: 'menu_view', sessionId: 'session-2', at: at('09:10:00') },
     { type: 'menu_view', sessionId: 'session-3', at: at('12:00:00') },
     { type: 'menu_view', sessionId: 'session-1', at: at('09:00:00') },
-    { type: 'item_click', sessionId: 'session-1', at: at('09:01:00'), data: { itemId: 'latte', name: 'Latte' } },
-    { type: 'item_click', sessionId: 'session-1', at: at('09:02:00'), data: { itemId: 'latte', name: 'Latte' } },
-    { type: 'item_click', sessionId: 'session-2', at: at('09:11:00'), data: { itemId: 'croissant', name: 'Croissant' } },
-    { type: 'item_click', sessionId: 'session-3', at: at('12:01:00'), data: { itemId: 'muffin', name: 'Muffin' } },
-    { type: 'add_to_cart', sessionId: 'session-1', at: at('09:03:00'), data: { itemId: 'latte', quantity: 2 } },
-    { type: 'add_to_cart', sessionId: 'session-2', at: at('09:12:00'), data: { itemId: 'croissant' } },
+    { type: 'item_click', sessionId: 'session-1', at: at('09:01:00'), data: { item_id: 'latte', name: 'Latte' } },
+    { type: 'item_click', sessionId: 'session-1', at: at('09:02:00'), data: { item_id: 'latte', name: 'Latte' } },
+    { type: 'item_click', sessionId: 'session-2', at: at('09:11:00'), data: { item_id: 'croissant', name: 'Croissant' } },
+    { type: 'item_click', sessionId: 'session-3', at: at('12:01:00'), data: { item_id: 'muffin', name: 'Muffin' } },
+    { type: 'add_to_cart', sessionId: 'session-1', at: at('09:03:00'), data: { item_id: 'latte', quantity: 2 } },
+    { type: 'add_to_cart', sessionId: 'session-2', at: at('09:12:00'), data: { item_id: 'croissant' } },
     { type: 'checkout_started', sessionId: 'session-1', at: at('09:04:00') },
     // Two orders from the server (order.created): 12.50 and 3.00.
     {
       type: 'order_placed',
       sessionId: 'order:o1',
       at: at('09:05:00'),
-      data: { orderId: 'o1', totalMinor: 1250, currency: 'EUR', items: [{ itemId: 'latte', name: 'Latte', quantity: 2 }] },
+      data: { order_id: 'o1', total_minor: 1250, currency: 'EUR', items: [{ item_id: 'latte', name: 'Latte', quantity: 2 }] },
     },
     {
       type: 'order_placed',
       sessionId: 'order:o2',
       at: at('23:59:59.999'),
-      data: { orderId: 'o2', totalMinor: 300, currency: 'EUR', items: [{ itemId: 'croissant', name: 'Croissant', quantity: 1 }] },
+      data: { order_id: 'o2', total_minor: 300, currency: 'EUR', items: [{ item_id: 'croissant', name: 'Croissant', quantity: 1 }] },
     },
   ])
 }
@@ -61,9 +61,9 @@ const EXPECTED = {
   orders: 2,
   revenue_minor: 1550,
   top_items: [
-    { itemId: 'latte', name: 'Latte', clicks: 2, addedToCart: 2, ordered: 2 },
-    { itemId: 'croissant', name: 'Croissant', clicks: 1, addedToCart: 1, ordered: 1 },
-    { itemId: 'muffin', name: 'Muffin', clicks: 1, addedToCart: 0, ordered: 0 },
+    { item_id: 'latte', name: 'Latte', clicks: 2, added_to_cart: 2, ordered: 2 },
+    { item_id: 'croissant', name: 'Croissant', clicks: 1, added_to_cart: 1, ordered: 1 },
+    { item_id: 'muffin', name: 'Muffin', clicks: 1, added_to_cart: 0, ordered: 0 },
   ],
 }
 

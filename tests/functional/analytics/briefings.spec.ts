@@ -24,13 +24,13 @@ async function seedWeek(merchant: MerchantSnapshot) {
     type: 'order_placed' as const,
     sessionId: `order:${day}-${n}`,
     at: `${day}T11:00:00Z`,
-    data: { orderId: `${day}-${n}`, totalMinor: 400, currency: 'EUR', items: [{ itemId: 'latte', name: 'Latte', quantity: 1 }] },
+    data: { order_id: `${day}-${n}`, total_minor: 400, currency: 'EUR', items: [{ item_id: 'latte', name: 'Latte', quantity: 1 }] },
   })
   const click = (day: string, itemId: string, name: string) => ({
     type: 'item_click' as const,
     sessionId: `s-${day}`,
     at: `${day}T10:00:00Z`,
-    data: { itemId, name },
+    data: { item_id: itemId, name },
   })
   const views = (day: string, n: number) =>
     Array.from({ length: n }, (_, i) => ({ type: 'menu_view' as const, sessionId: `s-${day}-${i}`, at: `${day}T09:00:00Z` }))
@@ -87,7 +87,14 @@ test.group('analytics / AI daily briefings', () => {
     const response = await client.get('/api/v1/analytics/briefings').header('Authorization', `Bearer ${token}`)
     response.assertStatus(200)
     assert.lengthOf(response.body().data, 1)
-    assert.containsSubset(response.body().data[0], { day: DAY, provider: 'local', headline: briefing.headline, body: EXPECTED_BODY })
+    const listed = response.body().data[0]
+    assert.containsSubset(listed, { day: DAY, provider: 'local', headline: briefing.headline, body: EXPECTED_BODY })
+    // snake_case JSON, the stored figures included (metric names are the aggregate columns).
+    assert.properties(listed, ['created_at'])
+    assert.properties(listed.figures, ['has_data', 'top_items', 'falling_items'])
+    assert.containsSubset(listed.figures.top_items[0], { item_id: 'latte', name: 'Latte', added_to_cart: 0 })
+    assert.containsSubset(listed.figures.changes[0], { metric: 'menu_views' })
+    assert.properties(listed.figures.changes[0], ['week_average', 'change_pct'])
   })
 
   test('only merchants with the ai_briefings module get briefings or the API', async ({ client, assert }) => {

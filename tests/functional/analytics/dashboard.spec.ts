@@ -16,19 +16,19 @@ test.group('analytics / dashboard', () => {
       type: 'order_placed' as const,
       sessionId: `order:${id}`,
       at: daysAgo(2),
-      data: { orderId: id, totalMinor: total, currency: 'EUR', items: [{ itemId: 'latte', name: 'Latte', quantity: 1 }] },
+      data: { order_id: id, total_minor: total, currency: 'EUR', items: [{ item_id: 'latte', name: 'Latte', quantity: 1 }] },
     })
     await seedEvents(a.merchant, [
       { type: 'menu_view', sessionId: 'a-session-1', at: daysAgo(2) },
       { type: 'menu_view', sessionId: 'a-session-2', at: daysAgo(2) },
-      { type: 'item_click', sessionId: 'a-session-1', at: daysAgo(2), data: { itemId: 'latte', name: 'Latte' } },
-      { type: 'add_to_cart', sessionId: 'a-session-1', at: daysAgo(2), data: { itemId: 'latte' } },
+      { type: 'item_click', sessionId: 'a-session-1', at: daysAgo(2), data: { item_id: 'latte', name: 'Latte' } },
+      { type: 'add_to_cart', sessionId: 'a-session-1', at: daysAgo(2), data: { item_id: 'latte' } },
       order('a1', 450),
       { type: 'menu_view', sessionId: 'a-session-3', at: now().toISOString() },
     ])
     await seedEvents(b.merchant, [
       { type: 'menu_view', sessionId: 'b-session-1', at: daysAgo(2) },
-      { type: 'item_click', sessionId: 'b-session-1', at: daysAgo(2), data: { itemId: 'secret-b', name: 'B only' } },
+      { type: 'item_click', sessionId: 'b-session-1', at: daysAgo(2), data: { item_id: 'secret-b', name: 'B only' } },
       order('b1', 99_900),
       { type: 'menu_view', sessionId: 'b-session-2', at: now().toISOString() },
       { type: 'menu_view', sessionId: 'b-session-3', at: now().toISOString() },
@@ -38,28 +38,32 @@ test.group('analytics / dashboard', () => {
     const token = await login(client, a.email)
     const response = await client.get('/api/v1/analytics/dashboard').qs({ days: 7 }).header('Authorization', `Bearer ${token}`)
     response.assertStatus(200)
+    // The dashboard keeps the api limit; only ingestion has the higher ingest one.
+    response.assertHeader('x-ratelimit-limit', '100')
     const dashboard = response.body().data
     assert.equal(dashboard.to, today())
+    assert.properties(dashboard, ['series', 'totals', 'funnel', 'top_items'])
+    assert.properties(dashboard.totals, ['unique_sessions', 'checkouts_started'])
     assert.equal(dashboard.from, addDays(today(), -6))
     assert.lengthOf(dashboard.series, 7)
     const byDate = Object.fromEntries(dashboard.series.map((day: any) => [day.date, day]))
-    assert.containsSubset(byDate[addDays(today(), -2)], { source: 'aggregate', menuViews: 2, itemClicks: 1, addToCarts: 1, orders: 1, revenueMinor: 450 })
-    assert.containsSubset(byDate[today()], { source: 'live', menuViews: 1, orders: 0 })
-    assert.containsSubset(dashboard.totals, { menuViews: 3, itemClicks: 1, addToCarts: 1, orders: 1, revenueMinor: 450 })
+    assert.containsSubset(byDate[addDays(today(), -2)], { source: 'aggregate', menu_views: 2, item_clicks: 1, add_to_carts: 1, orders: 1, revenue_minor: 450 })
+    assert.containsSubset(byDate[today()], { source: 'live', menu_views: 1, orders: 0 })
+    assert.containsSubset(dashboard.totals, { menu_views: 3, item_clicks: 1, add_to_carts: 1, orders: 1, revenue_minor: 450 })
     assert.deepEqual(dashboard.funnel, [
-      { step: 'menu_view', count: 3, rateFromPrevious: null },
-      { step: 'item_click', count: 1, rateFromPrevious: 0.3333 },
-      { step: 'add_to_cart', count: 1, rateFromPrevious: 1 },
-      { step: 'order_placed', count: 1, rateFromPrevious: 1 },
+      { step: 'menu_view', count: 3, rate_from_previous: null },
+      { step: 'item_click', count: 1, rate_from_previous: 0.3333 },
+      { step: 'add_to_cart', count: 1, rate_from_previous: 1 },
+      { step: 'order_placed', count: 1, rate_from_previous: 1 },
     ])
-    assert.deepEqual(dashboard.topItems, [{ itemId: 'latte', name: 'Latte', clicks: 1, addedToCart: 1, ordered: 1 }])
+    assert.deepEqual(dashboard.top_items, [{ item_id: 'latte', name: 'Latte', clicks: 1, added_to_cart: 1, ordered: 1 }])
     assert.notInclude(JSON.stringify(dashboard), 'secret-b')
 
     // B's staff see B's figures only.
     const tokenB = await login(client, b.email)
     const forB = await client.get('/api/v1/analytics/dashboard').header('Authorization', `Bearer ${tokenB}`)
     forB.assertStatus(200)
-    assert.containsSubset(forB.body().data.totals, { menuViews: 3, orders: 1, revenueMinor: 99_900 })
+    assert.containsSubset(forB.body().data.totals, { menu_views: 3, orders: 1, revenue_minor: 99_900 })
     assert.lengthOf(forB.body().data.series, 30)
 
     // A's token naming B is refused, never switched.
@@ -73,7 +77,7 @@ test.group('analytics / dashboard', () => {
     const read = async () => {
       const response = await client.get('/api/v1/analytics/dashboard').header('Authorization', `Bearer ${token}`)
       response.assertStatus(200)
-      return response.body().data.totals.menuViews
+      return response.body().data.totals.menu_views
     }
     assert.equal(await read(), 0)
     await seedEvents(a.merchant, [{ type: 'menu_view', sessionId: 'cached-1', at: now().toISOString() }])

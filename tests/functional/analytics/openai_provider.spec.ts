@@ -33,7 +33,15 @@ test.group('analytics / OpenAI-compatible briefing provider', () => {
     assert.lengthOf(api.requests, 3)
     assert.equal(api.requests[2].auth, 'Bearer test-key')
     assert.equal(api.requests[2].body.model, 'tiny')
-    assert.deepEqual(JSON.parse(api.requests[2].body.messages[1].content), figures)
+    // The figures travel as snake_case JSON, like the stored ones.
+    assert.deepEqual(JSON.parse(api.requests[2].body.messages[1].content), {
+      day: '2032-03-10',
+      has_data: true,
+      changes: [],
+      top_items: [],
+      falling_items: [],
+      anomalies: [],
+    })
   })
 
   test('a 4xx is not retried, and giving up after the last attempt is an error', async ({ assert, cleanup }) => {

@@ -39,11 +39,15 @@ test.group('analytics / order_placed from order.created', () => {
     assert.equal(rows[0].event_type, 'order_placed')
     assert.equal(rows[0].session_id, `order:${created.orderId}`)
     assert.equal(rows[0].created_at.toISOString(), created.createdAt)
+    // The payload is camelCase TypeScript; the stored JSON is snake_case.
     assert.deepEqual(rows[0].event_data, {
-      orderId: created.orderId,
-      totalMinor: 1250,
+      order_id: created.orderId,
+      total_minor: 1250,
       currency: 'EUR',
-      items: created.items,
+      items: [
+        { item_id: 'latte', name: 'Latte', quantity: 2 },
+        { item_id: 'croissant', name: 'Croissant', quantity: 1 },
+      ],
     })
   })
 

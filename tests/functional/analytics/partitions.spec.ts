@@ -22,7 +22,7 @@ test.group('analytics / monthly partitions', () => {
     // 2031 has no partitions: both sides of the January/February boundary go to the default partition.
     await seedEvents(merchant, [
       { type: 'menu_view', at: '2031-01-31T23:59:59.999Z' },
-      { type: 'item_click', at: '2031-02-01T00:00:00.000Z', data: { itemId: 'latte' } },
+      { type: 'item_click', at: '2031-02-01T00:00:00.000Z', data: { item_id: 'latte' } },
     ])
     let rows = await eventsOf(merchant)
     assert.deepEqual(rows.map((row) => row.partition), ['analytics_events_default', 'analytics_events_default'])

@@ -24,9 +24,13 @@ test.group('analytics / mv_merchant_daily_summary', () => {
       return response.body().data.series.find((day: { date: string }) => day.date === yesterday())
     }
 
-    await seedEvents(merchant, views(2, 'first'))
+    await seedEvents(merchant, [
+      ...views(2, 'first'),
+      // The view reads the order total from the stored snake_case JSON.
+      { type: 'order_placed', sessionId: 'order:v1', at: `${yesterday()}T13:00:00Z`, data: { order_id: 'v1', total_minor: 700, items: [] } },
+    ])
     await summaryView.refreshAll()
-    assert.containsSubset(await readYesterday(), { source: 'view', menuViews: 2, uniqueSessions: 2 })
+    assert.containsSubset(await readYesterday(), { source: 'view', menu_views: 2, unique_sessions: 2, orders: 1, revenue_minor: 700 })
 
     await seedEvents(merchant, views(3, 'second'))
     const node = shardRouter.connectionForShard(merchant.shardId)
@@ -41,13 +45,13 @@ test.group('analytics / mv_merchant_daily_summary', () => {
       assert.include(modes, 'ExclusiveLock')
       assert.notInclude(modes, 'AccessExclusiveLock')
       // A dashboard read during the refresh answers at once, with the previous contents.
-      assert.containsSubset(await readYesterday(), { source: 'view', menuViews: 2 })
+      assert.containsSubset(await readYesterday(), { source: 'view', menu_views: 2 })
       await trx.commit()
     } catch (error) {
       await trx.rollback()
       throw error
     }
-    assert.containsSubset(await readYesterday(), { source: 'view', menuViews: 5, uniqueSessions: 5 })
+    assert.containsSubset(await readYesterday(), { source: 'view', menu_views: 5, unique_sessions: 5 })
   })
 
   test('views:refresh refreshes the view on every node', async ({ assert }) => {

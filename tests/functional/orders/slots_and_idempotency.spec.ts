@@ -1,5 +1,13 @@
 import { test } from '@japa/runner'
 import { runJobInTenant, tenantDb } from '#tenancy/index'
+import app from '@adonisjs/core/services/app'
+import logger from '@adonisjs/core/services/logger'
+import { WorkerPool } from '#core/queue/worker_pool'
+import { dispatch } from '#core/queue/dispatcher'
+import PurgeIdempotencyKeysJob from '#orders/jobs/purge_idempotency_keys_job'
+import { eventually } from '../notifications/stand_ins.js'
+
+const queueConnection = () => app.config.get<{ defaultConnection: Record<string, unknown> }>('queue').defaultConnection
 import { buildMenu, createSlot, guest, ordersMerchant, postOrder, shardRow, staffToken } from './orders_helpers.js'
 
 function countOrders(merchantId: string) {
@@ -151,5 +159,34 @@ test.group('Orders: Idempotency-Key', () => {
     const retried = await postOrder(client, shop.slug, body, { 'Idempotency-Key': 'retry-me' })
     retried.assertStatus(201)
     assert.isUndefined(retried.header('idempotent-replayed'))
+  })
+
+  test('after 24 hours a key may be used again, and the hourly job purges expired keys', async ({ client, assert }) => {
+    const shop = await ordersMerchant()
+    const menu = await buildMenu(client, shop.token)
+    const slot = await createSlot(client, shop.token, { capacity: 5 })
+    const body = { pickup_slot_id: slot.id, customer: guest, items: [{ item_id: menu.espresso.id, quantity: 1 }] }
+    const first = await postOrder(client, shop.slug, body, { 'Idempotency-Key': 'old-key' })
+    first.assertStatus(201)
+    ;(await postOrder(client, shop.slug, body, { 'Idempotency-Key': 'fresh-key' })).assertStatus(201)
+    const age = (key: string, hours: number) =>
+      runJobInTenant({ merchantId: shop.merchant.id }, () =>
+        tenantDb('write').from('order_idempotency_keys').where({ merchant_id: shop.merchant.id, key }).update({ created_at: new Date(Date.now() - hours * 3600_000) })
+      )
+    await age('old-key', 25)
+    const reused = await postOrder(client, shop.slug, { ...body, items: [{ item_id: menu.espresso.id, quantity: 2 }] }, { 'Idempotency-Key': 'old-key' })
+    reused.assertStatus(201)
+    assert.notEqual(reused.body().data.id, first.body().data.id)
+
+    await age('old-key', 25)
+    // Through the queue, as the hourly schedule runs it.
+    const workers = new WorkerPool(app, logger, queueConnection(), [PurgeIdempotencyKeysJob], runJobInTenant, { concurrency: 1 }).start()
+    try {
+      await dispatch(PurgeIdempotencyKeysJob, { merchantId: null })
+      await eventually('expired key purged', async () => !(await shardRow(shop.merchant.id, 'order_idempotency_keys', { key: 'old-key' })))
+    } finally {
+      await workers.stop()
+    }
+    assert.exists(await shardRow(shop.merchant.id, 'order_idempotency_keys', { key: 'fresh-key' }))
   })
 })

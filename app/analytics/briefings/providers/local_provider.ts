@@ -2,14 +2,14 @@ import type { BriefingFigures, Metric, MetricChange } from '#analytics/briefings
 import type { BriefingProvider, BriefingText } from '#analytics/briefings/providers/briefing_provider'
 
 const LABELS: Record<Metric, string> = {
-  menuViews: 'Menu views',
-  itemClicks: 'Item clicks',
-  addToCarts: 'Added to cart',
+  menu_views: 'Menu views',
+  item_clicks: 'Item clicks',
+  add_to_carts: 'Added to cart',
   orders: 'Orders',
-  revenueMinor: 'Revenue',
+  revenue_minor: 'Revenue',
 }
 
-const amount = (metric: Metric, value: number) => (metric === 'revenueMinor' ? (value / 100).toFixed(2) : String(value))
+const amount = (metric: Metric, value: number) => (metric === 'revenue_minor' ? (value / 100).toFixed(2) : String(value))
 
 function change(c: MetricChange): string {
   if (c.changePct === null) return c.day > 0 ? 'new this week' : 'no activity this week'
@@ -33,8 +33,8 @@ export class LocalBriefingProvider implements BriefingProvider {
       }
     }
     const orders = byMetric.orders
-    const revenue = byMetric.revenueMinor
-    const headline = `${figures.day}: ${orders.day} orders (${change(orders)}), revenue ${amount('revenueMinor', revenue.day)}`
+    const revenue = byMetric.revenue_minor
+    const headline = `${figures.day}: ${orders.day} orders (${change(orders)}), revenue ${amount('revenue_minor', revenue.day)}`
 
     const lines = ['What moved:']
     for (const c of figures.changes) lines.push(`- ${LABELS[c.metric]}: ${amount(c.metric, c.day)} (${change(c)})`)
@@ -56,7 +56,7 @@ export class LocalBriefingProvider implements BriefingProvider {
   #suggestion(figures: BriefingFigures, byMetric: Record<Metric, MetricChange>): string {
     const falling = figures.fallingItems[0]
     if (falling) return `put ${falling.name ?? falling.itemId} back in view (first screen or a daily special): it fell well below last week.`
-    const views = byMetric.menuViews
+    const views = byMetric.menu_views
     const orders = byMetric.orders
     const conversion = (c: { views: number; orders: number }) => (c.views > 0 ? c.orders / c.views : 0)
     if (

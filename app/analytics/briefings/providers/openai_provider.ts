@@ -2,6 +2,7 @@ import limiter from '@adonisjs/limiter/services/main'
 import rateLimits from '#config/rate_limits'
 import { jitteredBackoff } from '#core/queue/backoff'
 import type { BriefingFigures } from '#analytics/briefings/figures'
+import { snakeKeys } from '#analytics/services/json_keys'
 import type { BriefingProvider, BriefingText } from '#analytics/briefings/providers/briefing_provider'
 
 export type OpenAiOptions = { apiKey: string; baseUrl: string; model: string; attempts?: number; baseDelayMs?: number }
@@ -54,7 +55,8 @@ export class OpenAiBriefingProvider implements BriefingProvider {
           response_format: { type: 'json_object' },
           messages: [
             { role: 'system', content: SYSTEM },
-            { role: 'user', content: JSON.stringify(figures) },
+            // The same snake_case JSON as the stored figures.
+            { role: 'user', content: JSON.stringify(snakeKeys(figures)) },
           ],
         }),
         signal: AbortSignal.timeout(30_000),

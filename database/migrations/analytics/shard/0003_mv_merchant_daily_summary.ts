@@ -18,7 +18,7 @@ SELECT
   COUNT(*) FILTER (WHERE event_type = 'add_to_cart') AS add_to_carts,
   COUNT(*) FILTER (WHERE event_type = 'checkout_started') AS checkouts_started,
   COUNT(*) FILTER (WHERE event_type = 'order_placed') AS orders,
-  COALESCE(SUM((event_data->>'totalMinor')::bigint) FILTER (WHERE event_type = 'order_placed'), 0) AS revenue_minor
+  COALESCE(SUM((event_data->>'total_minor')::bigint) FILTER (WHERE event_type = 'order_placed'), 0) AS revenue_minor
 FROM analytics_events
 WHERE created_at >= CURRENT_DATE - INTERVAL '90 days'
 GROUP BY merchant_id, (created_at AT TIME ZONE 'UTC')::date;

@@ -1,0 +1,284 @@
+/**
+ * Order POST latency: notifications pointed at 500 ms-slow targets vs notifications off (goal p95 <= 1.1x).
+ *
+ *   off  a merchant with no notification routes: the order transaction writes no outbox row
+ *   on   a merchant routing order.created to email (2 recipients) and a webhook; the SMTP server and
+ *        the webhook receiver answer every step 500 ms late, and a queue worker is busy delivering
+ *
+ * Both merchants have the same menu; every request orders a latte with a modifier and an espresso,
+ * priced on the server, into a fresh pickup slot. The server (bin/server.ts) runs pinned to core 0,
+ * wrk and the queue worker on core 1. Runs alternate off/on; medians of p50/p95/p99 are printed with
+ * the ratio, and the server's CPU time per request as a second opinion.
+ * Run (once: NODE_ENV=development DATABASE_URL=<db> node ace.js migrate:all --create):
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> REDIS_URL=redis://127.0.0.1:6379/<db> LOG_LEVEL=warn \
+ *   NODE_ENV=production APP_KEY=<32+ chars> node --import=ts-node-maintained/register/esm benchmarks/orders.ts
+ */
+import http from 'node:http'
+import net from 'node:net'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { AddressInfo } from 'node:net'
+import { randomUUID } from 'node:crypto'
+import { bootApp, median } from './notifications_app.js'
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
+const SLOW_MS = 500
+const ROOT = new URL('../', import.meta.url).pathname
+const pinned = spawnSync('taskset', ['-c', '0', 'true']).status === 0
+const onCore = (core: number, command: string, args: string[]) => (pinned ? ['taskset', ['-c', String(core), command, ...args]] : [command, args]) as [string, string[]]
+
+/** An SMTP server that answers every command SLOW_MS late (and accepts everything). */
+async function slowSmtp() {
+  let received = 0
+  const server = net.createServer((socket) => {
+    socket.on('error', () => undefined)
+    let buffer = ''
+    let inData = false
+    const reply = (line: string) => setTimeout(() => socket.writable && socket.write(`${line}\r\n`), SLOW_MS)
+    reply('220 slow ESMTP')
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString('utf8')
+      while (true) {
+        if (inData) {
+          const end = buffer.indexOf('\r\n.\r\n')
+          if (end === -1) return
+          buffer = buffer.slice(end + 5)
+          inData = false
+          received++
+          reply('250 queued')
+          continue
+        }
+        const lineEnd = buffer.indexOf('\r\n')
+        if (lineEnd === -1) return
+        const verb = buffer.slice(0, 4).toUpperCase()
+        buffer = buffer.slice(lineEnd + 2)
+        if (verb === 'EHLO') reply('250-slow\r\n250 8BITMIME')
+        else if (verb === 'DATA') (inData = true), reply('354 go on')
+        else if (verb === 'QUIT') reply('221 bye'), setTimeout(() => socket.end(), SLOW_MS)
+        else reply('250 ok')
+      }
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { port: (server.address() as AddressInfo).port, received: () => received, close: () => server.close() }
+}
+
+/** A webhook receiver answering 200 after SLOW_MS. */
+async function slowWebhook() {
+  let received = 0
+  const server = http.createServer((req, res) => {
+    req.resume()
+    req.on('end', () => setTimeout(() => (received++, res.writeHead(200).end('ok')), SLOW_MS))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`, received: () => received, close: () => server.close() }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/** User + system CPU of a process so far, in ms (Linux /proc). */
+function cpuMs(pid: number) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
+}
+
+/** A wrk script that sends each request to a random one of the targets (merchant path + body). */
+function wrkScript(targets: Array<{ path: string; body: string }>, delayMs: number | null) {
+  // delay(): each connection pauses (jittered) between requests, which holds a fixed request rate below capacity.
+  const pace = delayMs ? `function delay() return math.floor(${delayMs} * (0.5 + math.random())) end` : ''
+  const list = targets.map((t) => `{ path = [==[${t.path}]==], body = [==[${t.body}]==] }`).join(',\n  ')
+  return `
+local targets = {
+  ${list}
+}
+local headers = { ["Content-Type"] = "application/json" }
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) failures = 0; math.randomseed(os.time()) end
+function request()
+  local target = targets[math.random(#targets)]
+  return wrk.format("POST", target.path, headers, target.body)
+end
+${pace}
+function response(status, headers, body) if status ~= 201 then failures = failures + 1 end end
+function done(summary, latency, requests)
+  local failed = 0
+  for _, thread in ipairs(threads) do failed = failed + thread:get("failures") end
+  io.write(string.format('RESULT {"requests":%d,"failed":%d,"p50":%d,"p95":%d,"p99":%d}\\n',
+    summary.requests, failed + summary.errors.status + summary.errors.connect + summary.errors.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+`
+}
+
+const app = await bootApp()
+const { onboarding } = await import('#tenancy/services/onboarding_service')
+const User = (await import('#tenancy/models/user')).default
+const smtp = await slowSmtp()
+const webhook = await slowWebhook()
+const scriptPath = join(mkdtempSync(join(tmpdir(), 'orders-bench-')), 'orders.lua')
+
+const port = await freePort()
+const base = `http://127.0.0.1:${port}`
+const childEnv = {
+  ...process.env,
+  PORT: String(port),
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+  LOG_FILE: '',
+  RATE_LIMIT_API: '100000000',
+  SMTP_HOST: '127.0.0.1',
+  SMTP_PORT: String(smtp.port),
+  NOTIFICATIONS_ALLOW_PRIVATE_TARGETS: 'true',
+}
+const children: ChildProcess[] = []
+const start = (core: number, args: string[]) => {
+  const [command, argv] = onCore(core, process.execPath, ['--import=ts-node-maintained/register/esm', ...args])
+  const child = spawn(command, argv, { cwd: ROOT, env: childEnv, stdio: ['ignore', 'ignore', 'inherit'] })
+  children.push(child)
+  return child
+}
+const server = start(0, ['bin/server.ts'])
+if (!process.env.BENCH_NO_WORKER) start(1, ['ace.js', 'queue:work'])
+process.on('exit', () => children.forEach((child) => child.kill('SIGTERM')))
+for (let tries = 0; ; tries++) {
+  if ((await fetch(`${base}/health`).catch(() => null))?.ok) break
+  if (tries > 300) throw new Error('server did not start')
+  await new Promise((r) => setTimeout(r, 100))
+}
+
+async function api(token: string, method: string, path: string, body?: object) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'authorization': `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  })
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`)
+  return ((await response.json()) as any).data
+}
+
+/** A merchant with the bench menu; `notify` routes order.created to the slow targets. */
+async function benchMerchant(notify: boolean) {
+  const slug = `bench-${randomUUID().slice(0, 8)}`
+  const merchant = await onboarding.onboard({
+    slug, name: 'Bench', vertical: 'coffeeshop', tier: 'pre_ordering',
+    owner: { email: `owner@${slug}.test`, password: 'bench-password-1' },
+  })
+  const user = await User.findByOrFail('email', `owner@${slug}.test`)
+  const token = (await User.accessTokens.create(user, [`merchant:${merchant.id}`])).value!.release()
+  const drinks = await api(token, 'POST', '/api/v1/menu/categories', { name: 'Drinks' })
+  const latte = await api(token, 'POST', '/api/v1/menu/items', { category_id: drinks.id, name: 'Latte', price_minor: 350, currency: 'EUR' })
+  const espresso = await api(token, 'POST', '/api/v1/menu/items', { category_id: drinks.id, name: 'Espresso', price_minor: 150, currency: 'EUR' })
+  const milk = await api(token, 'POST', `/api/v1/menu/items/${latte.id}/modifier-groups`, { name: 'Milk', is_required: true })
+  await api(token, 'POST', `/api/v1/menu/modifier-groups/${milk.id}/options`, { name: 'Whole milk' })
+  const oat = await api(token, 'POST', `/api/v1/menu/modifier-groups/${milk.id}/options`, { name: 'Oat milk', price_delta_minor: 50 })
+  if (notify) {
+    await api(token, 'PUT', '/api/v1/notifications/settings', {
+      routes: { 'order.created': ['email', 'webhook'] },
+      emailRecipients: ['kitchen@bench.test'],
+      webhookUrl: webhook.url,
+    })
+  }
+  let slotMinutes = 60
+  return {
+    path: `/api/v1/orders/m/${slug}`,
+    /** A request body for a fresh slot (so capacity never runs out). */
+    async body() {
+      const startsAt = new Date(Date.now() + (slotMinutes += 15) * 60_000)
+      const slot = await api(token, 'POST', '/api/v1/orders/pickup-slots', {
+        starts_at: startsAt.toISOString(), ends_at: new Date(startsAt.getTime() + 15 * 60_000).toISOString(), capacity: 10_000,
+      })
+      return JSON.stringify({
+        pickup_slot_id: slot.id,
+        customer: { name: 'Bench', email: 'customer@bench.test' },
+        items: [{ item_id: latte.id, quantity: 2, option_ids: [oat.id] }, { item_id: espresso.id, quantity: 1 }],
+      })
+    },
+  }
+}
+
+type Run = { requests: number; failed: number; p50: number; p95: number; p99: number; cpuPerRequestMs: number }
+
+/**
+ * Each side spreads its orders over MERCHANTS merchants, as the platform does: one merchant's orders
+ * queue on its slot row and its day counter by design (capacity and gapless numbers), and a single
+ * merchant taking hundreds of orders a second is not a case we serve.
+ */
+const MERCHANTS = Number(process.env.BENCH_MERCHANTS ?? 20)
+/** paced: a fixed rate well below capacity (what a customer sees); saturated: as fast as the server goes (capacity, CPU). */
+type Mode = 'paced' | 'saturated'
+const RATE = Number(process.env.BENCH_RATE ?? 150)
+const subjects = {
+  off: await Promise.all(Array.from({ length: MERCHANTS }, () => benchMerchant(false))),
+  on: await Promise.all(Array.from({ length: MERCHANTS }, () => benchMerchant(true))),
+}
+
+/** One wrk run against a side, on fresh slots; the server's CPU time is read around it. */
+const runOf = async (name: 'off' | 'on', mode: Mode, seconds: number): Promise<Run> => {
+  const targets = await Promise.all(subjects[name].map(async (merchant) => ({ path: merchant.path, body: await merchant.body() })))
+  writeFileSync(scriptPath, wrkScript(targets, mode === 'paced' ? (CONNECTIONS * 1000) / RATE : null))
+  const cpuBefore = cpuMs(server.pid!)
+  const [command, argv] = onCore(1, 'wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '-s', scriptPath, base])
+  const run = await new Promise<Run>((resolve, reject) => {
+    let out = ''
+    const child = spawn(command, argv)
+    child.stdout.on('data', (chunk) => (out += chunk))
+    child.once('exit', () => {
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '))
+      if (!line) return reject(new Error(`wrk said: ${out}`))
+      resolve({ ...JSON.parse(line.slice(7)), cpuPerRequestMs: 0 })
+    })
+  })
+  return { ...run, cpuPerRequestMs: (cpuMs(server.pid!) - cpuBefore) / Math.max(1, run.requests) }
+}
+
+const results: Record<Mode, Record<'off' | 'on', Run[]>> = { paced: { off: [], on: [] }, saturated: { off: [], on: [] } }
+const ms = (us: number) => (us / 1000).toFixed(1)
+await runOf('off', 'saturated', 3)
+await runOf('on', 'saturated', 3)
+for (let round = 1; round <= ROUNDS; round++) {
+  for (const mode of ['paced', 'saturated'] as const) {
+    for (const name of ['off', 'on'] as const) {
+      const run = await runOf(name, mode, SECONDS)
+      results[mode][name].push(run)
+      console.log(
+        `round ${round} ${mode.padEnd(9)} ${name.padEnd(3)} ${(run.requests / SECONDS).toFixed(0)} orders/s  p50 ${ms(run.p50)} ms  p95 ${ms(run.p95)} ms  ` +
+          `p99 ${ms(run.p99)} ms  ${run.cpuPerRequestMs.toFixed(2)} ms CPU/order  non-201: ${run.failed}`
+      )
+    }
+  }
+}
+
+const pick = (mode: Mode, name: 'off' | 'on', key: keyof Run) => median(results[mode][name].map((run) => run[key]))
+const line = (mode: Mode, name: 'off' | 'on') =>
+  `p50 ${ms(pick(mode, name, 'p50'))} ms  p95 ${ms(pick(mode, name, 'p95'))} ms  p99 ${ms(pick(mode, name, 'p99'))} ms  ` +
+  `${(pick(mode, name, 'requests') / SECONDS).toFixed(0)} orders/s  ${pick(mode, name, 'cpuPerRequestMs').toFixed(2)} ms CPU/order`
+const ratio = (mode: Mode, key: 'p50' | 'p95') => (pick(mode, 'on', key) / pick(mode, 'off', key)).toFixed(2)
+console.log(
+  `\n${ROUNDS} rounds x ${SECONDS} s, ${CONNECTIONS} connections, orders spread over ${MERCHANTS} merchants per side` +
+    `${pinned ? ', server on core 0, wrk + queue worker on core 1' : ' (not pinned)'}; medians:`
+)
+for (const mode of ['paced', 'saturated'] as const) {
+  console.log(mode === 'paced' ? `  paced at ~${RATE} orders/s:` : '  saturated (closed loop, as fast as the server answers):')
+  console.log(`    notifications off                   ${line(mode, 'off')}`)
+  console.log(`    notifications on, ${SLOW_MS} ms targets   ${line(mode, 'on')}`)
+  console.log(`    ratio on/off: p95 ${ratio(mode, 'p95')}x${mode === 'paced' ? ' (goal <= 1.1x)' : ''}, p50 ${ratio(mode, 'p50')}x`)
+}
+console.log(`  the slow targets got ${smtp.received()} emails and ${webhook.received()} webhooks meanwhile (the backlog drains in the background)`)
+
+for (const child of children) child.kill('SIGTERM')
+smtp.close()
+webhook.close()
+await app.terminate()
+process.exit(0)
