@@ -73,6 +73,13 @@ test.group('Web UI: a pickup order from phone to kitchen board', (group) => {
       types = await analyticsTypes(coffee!.id)
     }
     assert.includeMembers(types, ['menu_view', 'item_click', 'add_to_cart', 'checkout_started'])
+
+    // The dashboard shows today's live figures (top items come from finished days only).
+    await staff.getByRole('link', { name: 'Analytics' }).click()
+    await staff.locator('.chart canvas').waitFor()
+    const addedToCart = staff.locator('.funnel li').filter({ hasText: 'add_to_cart' }).locator('span').last()
+    assert.match((await addedToCart.textContent()) ?? '', /^1\b/)
+    await shot(staff, 'analytics-dashboard')
   })
 
   test('a merchant without the orders module gets a browse-only menu', async ({ assert, cleanup }) => {

@@ -5,8 +5,8 @@ import 'uplot/dist/uPlot.min.css'
 import { money } from '../shared/api'
 import { useStaffApi } from './session'
 
-type Day = { date: string; menuViews: number; itemClicks: number; addToCarts: number; orders: number; revenueMinor: number }
-type Dashboard = { series: Day[]; funnel: Array<{ step: string; count: number; rateFromPrevious: number | null }>; topItems: Array<{ itemId: string; name: string | null; clicks: number; addedToCart: number; ordered: number }> }
+type Day = { date: string; menu_views: number; item_clicks: number; add_to_carts: number; orders: number; revenue_minor: number }
+type Dashboard = { series: Day[]; funnel: Array<{ step: string; count: number; rate_from_previous: number | null }>; top_items: Array<{ item_id: string; name: string | null; clicks: number; added_to_cart: number; ordered: number }> }
 type Briefing = { id: string; day: string; headline: string; body: string }
 
 /** A daily line chart; uPlot draws on canvas, so the figures are also given as a table for screen readers. */
@@ -22,7 +22,7 @@ function DailyChart({ series }: { series: Day[] }) {
         series: [{}, { label: 'Menu views', stroke: '#1d4ed8' }, { label: 'Added to cart', stroke: '#b45309' }, { label: 'Orders', stroke: '#15803d', width: 2 }],
         axes: [{}, {}],
       },
-      [x, series.map((d) => d.menuViews), series.map((d) => d.addToCarts), series.map((d) => d.orders)],
+      [x, series.map((d) => d.menu_views), series.map((d) => d.add_to_carts), series.map((d) => d.orders)],
       box.current
     )
     return () => plot.destroy()
@@ -40,7 +40,7 @@ export function Analytics({ briefings }: { briefings: boolean }) {
     queryFn: () => staffApi<{ data: Briefing[] }>('/api/v1/analytics/briefings?limit=1'),
   })
   const data = dashboard.data?.data
-  const revenue = data?.series.reduce((sum, d) => sum + d.revenueMinor, 0) ?? 0
+  const revenue = data?.series.reduce((sum, d) => sum + d.revenue_minor, 0) ?? 0
 
   return (
     <section aria-labelledby="analytics-title">
@@ -82,7 +82,7 @@ export function Analytics({ briefings }: { briefings: boolean }) {
                   <li key={step.step}>
                     <span>{step.step}</span>
                     <meter min={0} max={Math.max(1, data.funnel[0]?.count ?? 1)} value={step.count} aria-label={step.step} />
-                    <span>{step.count}{step.rateFromPrevious !== null ? ` (${Math.round(step.rateFromPrevious * 100)} %)` : ''}</span>
+                    <span>{step.count}{step.rate_from_previous !== null ? ` (${Math.round(step.rate_from_previous * 100)} %)` : ''}</span>
                   </li>
                 ))}
               </ol>
@@ -92,8 +92,8 @@ export function Analytics({ briefings }: { briefings: boolean }) {
               <table>
                 <thead><tr><th scope="col">Item</th><th scope="col">Ordered</th><th scope="col">Carts</th><th scope="col">Clicks</th></tr></thead>
                 <tbody>
-                  {data.topItems.map((item) => (
-                    <tr key={item.itemId}><td>{item.name ?? item.itemId}</td><td>{item.ordered}</td><td>{item.addedToCart}</td><td>{item.clicks}</td></tr>
+                  {data.top_items.map((item) => (
+                    <tr key={item.item_id}><td>{item.name ?? item.item_id}</td><td>{item.ordered}</td><td>{item.added_to_cart}</td><td>{item.clicks}</td></tr>
                   ))}
                 </tbody>
               </table>

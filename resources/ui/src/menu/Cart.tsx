@@ -30,14 +30,14 @@ export function Cart(props: {
 
   useEffect(() => {
     dialog.current?.showModal()
-    props.tracker.track('checkout_started', { cartValueMinor: total, itemCount: props.lines.length })
+    props.tracker.track('checkout_started', { cart_value_minor: total, item_count: props.lines.length })
   }, [])
   useEffect(() => {
     if (!slotId && open[0]) setSlotId(open[0].id)
   }, [open, slotId])
 
   function setQuantity(line: CartLine, quantity: number) {
-    if (quantity < line.quantity) props.tracker.track('remove_from_cart', { itemId: line.item.id, quantity: line.quantity - quantity })
+    if (quantity < line.quantity) props.tracker.track('remove_from_cart', { item_id: line.item.id, quantity: line.quantity - quantity })
     props.onChange(quantity <= 0 ? props.lines.filter((l) => l !== line) : props.lines.map((l) => (l === line ? { ...l, quantity } : l)))
   }
 

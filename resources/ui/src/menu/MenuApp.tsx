@@ -46,7 +46,7 @@ export function MenuApp({ slug }: { slug: string }) {
       const same = lines.find((l) => l.key === line.key)
       return same ? lines.map((l) => (l === same ? { ...l, quantity: l.quantity + line.quantity } : l)) : [...lines, line]
     })
-    tracker.track('add_to_cart', { itemId: line.item.id, name: line.item.name, quantity: line.quantity })
+    tracker.track('add_to_cart', { item_id: line.item.id, name: line.item.name, quantity: line.quantity })
     setSelected(null)
   }
 
@@ -64,7 +64,7 @@ export function MenuApp({ slug }: { slug: string }) {
           <OrderStatus slug={slug} orderId={route.orderId} />
         ) : (
           <MenuBrowser slug={slug} tracker={tracker} canOrder={canOrder} onOpen={(item) => {
-            tracker.track('item_click', { itemId: item.id, name: item.name })
+            tracker.track('item_click', { item_id: item.id, name: item.name })
             setSelected(item)
           }} />
         )}

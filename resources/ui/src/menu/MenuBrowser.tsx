@@ -61,7 +61,7 @@ export function MenuBrowser(props: { slug: string; tracker: Tracker; canOrder: b
             aria-pressed={shown?.id === category.id}
             onClick={() => {
               setActive(category.id)
-              props.tracker.track('category_view', { categoryId: category.id, name: category.name })
+              props.tracker.track('category_view', { category_id: category.id, name: category.name })
             }}
           >
             {category.name}

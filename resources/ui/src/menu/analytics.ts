@@ -2,7 +2,7 @@
  * Menu analytics, sent in batches: events queue in memory and leave every 5 s, at 20 events, or when
  * the page is hidden (sendBeacon, on the slug path because a beacon cannot set X-Merchant).
  */
-type Event = { type: string; sessionId: string; occurredAt: string; data?: Record<string, unknown> }
+type Event = { type: string; session_id: string; occurred_at: string; data?: Record<string, unknown> }
 
 const FLUSH_MS = 5000
 const FLUSH_AT = 20
@@ -38,7 +38,7 @@ export function createTracker(slug: string) {
 
   return {
     track(type: string, data?: Record<string, unknown>) {
-      queue.push({ type, sessionId: sessionId(), occurredAt: new Date().toISOString(), ...(data ? { data } : {}) })
+      queue.push({ type, session_id: sessionId(), occurred_at: new Date().toISOString(), ...(data ? { data } : {}) })
       if (queue.length >= FLUSH_AT) flush()
     },
     flush,
