@@ -1,8 +1,9 @@
 import { mkdir } from 'node:fs/promises'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core'
 import db from '@adonisjs/lucid/services/db'
 import app from '@adonisjs/core/services/app'
 import env from '#start/env'
+import { randomClientIp } from '#tests/support/app_process'
 import DemoSeeder, { DEMO_PASSWORD } from '#database/seeders/demo_seeder'
 import MenuDemoSeeder from '#database/seeders/menu_demo_seeder'
 import OrdersDemoSeeder from '#database/seeders/orders_demo_seeder'
@@ -20,6 +21,14 @@ export async function seedDemo() {
   await new DemoSeeder(db.connection()).run()
   await new MenuDemoSeeder(db.connection()).run()
   await new OrdersDemoSeeder(db.connection()).run()
+}
+
+/**
+ * A browser context (one device) with its own client address: the suite shares 127.0.0.1 with every
+ * other test, and the per-client login limit must not see them all as one client.
+ */
+export async function device(browser: Browser, options: BrowserContextOptions) {
+  return browser.newContext({ ...options, extraHTTPHeaders: { 'X-Forwarded-For': randomClientIp() } })
 }
 
 /** Debian's Chromium, headless, with the flags that keep it off the network it cannot reach. */

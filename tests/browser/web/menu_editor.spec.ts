@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { DESK, baseUrl, launch, recordProblems, seedDemo, shot, staffSignIn } from './browser_helpers.js'
+import { DESK, device, baseUrl, launch, recordProblems, seedDemo, shot, staffSignIn } from './browser_helpers.js'
 
 test.group('Web UI: optimistic menu edits', (group) => {
   group.setup(seedDemo)
@@ -7,7 +7,7 @@ test.group('Web UI: optimistic menu edits', (group) => {
   test('an edit the server refuses is rolled back with a message', async ({ assert, cleanup }) => {
     const browser = await launch()
     cleanup(() => browser.close())
-    const staff = await (await browser.newContext(DESK)).newPage()
+    const staff = await (await device(browser, DESK)).newPage()
     recordProblems(staff, 'staff')
     await staffSignIn(staff)
     await staff.getByRole('link', { name: 'Menu' }).click()
@@ -31,7 +31,7 @@ test.group('Web UI: optimistic menu edits', (group) => {
   test('an accepted edit stays: sold out shows on the public menu', async ({ assert, cleanup }) => {
     const browser = await launch()
     cleanup(() => browser.close())
-    const staff = await (await browser.newContext(DESK)).newPage()
+    const staff = await (await device(browser, DESK)).newPage()
     recordProblems(staff, 'staff')
     await staffSignIn(staff)
     await staff.getByRole('link', { name: 'Menu' }).click()

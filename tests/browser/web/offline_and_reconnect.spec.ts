@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { DESK, PHONE, baseUrl, launch, recordProblems, seedDemo, shot, staffSignIn } from './browser_helpers.js'
+import { DESK, device, PHONE, baseUrl, launch, recordProblems, seedDemo, shot, staffSignIn } from './browser_helpers.js'
 
 /** Places an order through the public API, as another customer's phone would. */
 async function placeOrderByApi() {
@@ -26,7 +26,7 @@ test.group('Web UI: offline menu and kitchen reconnection', (group) => {
   test('the digital menu opens offline from the last menu the phone loaded', async ({ assert, cleanup }) => {
     const browser = await launch()
     cleanup(() => browser.close())
-    const context = await browser.newContext(PHONE)
+    const context = await device(browser, PHONE)
     const customer = await context.newPage()
     recordProblems(customer, 'customer')
     await customer.goto(`${baseUrl()}/m/demo-coffee`)
@@ -46,7 +46,7 @@ test.group('Web UI: offline menu and kitchen reconnection', (group) => {
   test('the kitchen board catches up on orders placed while it was disconnected', async ({ assert, cleanup }) => {
     const browser = await launch()
     cleanup(() => browser.close())
-    const context = await browser.newContext(DESK)
+    const context = await device(browser, DESK)
     const staff = await context.newPage()
     recordProblems(staff, 'staff')
     await staffSignIn(staff)

@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import { merchantDirectory, runJobInTenant, tenantDb } from '#tenancy/index'
-import { DESK, PHONE, baseUrl, launch, recordProblems, seedDemo, shot, staffSignIn } from './browser_helpers.js'
+import { DESK, device, PHONE, baseUrl, launch, recordProblems, seedDemo, shot, staffSignIn } from './browser_helpers.js'
 
 async function analyticsTypes(merchantId: string): Promise<string[]> {
   return runJobInTenant({ merchantId }, async () => {
@@ -17,13 +17,13 @@ test.group('Web UI: a pickup order from phone to kitchen board', (group) => {
     cleanup(() => browser.close())
 
     // Staff: the kitchen board at a desk, live before the order exists.
-    const staff = await (await browser.newContext(DESK)).newPage()
+    const staff = await (await device(browser, DESK)).newPage()
     recordProblems(staff, 'staff')
     await staffSignIn(staff)
     await staff.getByRole('status').filter({ hasText: 'Live' }).waitFor()
 
     // Customer: the digital menu on a phone.
-    const customer = await (await browser.newContext(PHONE)).newPage()
+    const customer = await (await device(browser, PHONE)).newPage()
     recordProblems(customer, 'customer')
     await customer.goto(`${baseUrl()}/m/demo-coffee`)
     await customer.getByRole('heading', { name: 'Demo Coffee' }).waitFor()
@@ -85,7 +85,7 @@ test.group('Web UI: a pickup order from phone to kitchen board', (group) => {
   test('a merchant without the orders module gets a browse-only menu', async ({ assert, cleanup }) => {
     const browser = await launch()
     cleanup(() => browser.close())
-    const customer = await (await browser.newContext(PHONE)).newPage()
+    const customer = await (await device(browser, PHONE)).newPage()
     await customer.goto(`${baseUrl()}/m/demo-wellness`)
     await customer.getByText('order at the counter').waitFor()
     await customer.getByRole('button', { name: /Relaxing massage/ }).click()

@@ -1,12 +1,14 @@
-import { useEffect, useMemo, useState } from 'react'
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react'
 import { useQuery } from '@tanstack/react-query'
 import { api } from '../shared/api'
 import { createTracker } from './analytics'
 import { MenuBrowser } from './MenuBrowser'
 import { ItemDetail } from './ItemDetail'
 import { Cart } from './Cart'
-import { OrderStatus } from './OrderStatus'
 import type { CartLine, Item } from './types'
+
+// The order page brings socket.io-client: browsing the menu does not pay for it.
+const OrderStatus = lazy(() => import('./OrderStatus').then((m) => ({ default: m.OrderStatus })))
 
 type Route = { page: 'menu' } | { page: 'order'; orderId: string }
 
@@ -61,7 +63,9 @@ export function MenuApp({ slug }: { slug: string }) {
       </header>
       <main>
         {route.page === 'order' ? (
-          <OrderStatus slug={slug} orderId={route.orderId} />
+          <Suspense fallback={<p aria-busy="true">Loading your order…</p>}>
+            <OrderStatus slug={slug} orderId={route.orderId} />
+          </Suspense>
         ) : (
           <MenuBrowser slug={slug} tracker={tracker} canOrder={canOrder} onOpen={(item) => {
             tracker.track('item_click', { item_id: item.id, name: item.name })
