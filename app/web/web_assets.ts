@@ -1,5 +1,7 @@
 import { readFile, stat } from 'node:fs/promises'
 import { extname, join, normalize, sep } from 'node:path'
+import { promisify } from 'node:util'
+import { brotliCompress, constants, gzip } from 'node:zlib'
 import app from '@adonisjs/core/services/app'
 
 /** Where `vite build` writes the two single-page apps (built by the start and test commands, never committed). */
@@ -56,4 +58,30 @@ export async function menuShellFiles(): Promise<string[]> {
   }
   visit('menu.html')
   return [...files]
+}
+
+const COMPRESSIBLE = new Set(['.js', '.css', '.svg', '.json', '.html'])
+const compressed = new Map<string, Promise<Buffer>>()
+const brotli = promisify(brotliCompress)
+const gzipAsync = promisify(gzip)
+
+/**
+ * The best encoding the client takes for a text asset, compressed once per process: hashed files never
+ * change, so the compressed bytes are kept (a few hundred KiB for both apps).
+ */
+export function encodedAsset(path: string, body: Buffer, acceptEncoding: string | undefined): { body: Promise<Buffer>; encoding: string | null } {
+  if (!COMPRESSIBLE.has(extname(path)) || body.length < 1024) return { body: Promise.resolve(body), encoding: null }
+  const accepts = (acceptEncoding ?? '').toLowerCase()
+  const encoding = accepts.includes('br') ? 'br' : accepts.includes('gzip') ? 'gzip' : null
+  if (!encoding) return { body: Promise.resolve(body), encoding: null }
+  const key = `${encoding}:${path}`
+  let pending = compressed.get(key)
+  if (!pending) {
+    pending =
+      encoding === 'br'
+        ? brotli(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } })
+        : gzipAsync(body, { level: 9 })
+    compressed.set(key, pending)
+  }
+  return { body: pending, encoding }
 }

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import app from '@adonisjs/core/services/app'
 import { merchantDirectory } from '#tenancy/index'
-import { IMMUTABLE, NO_CACHE, contentType, menuShellFiles, readDistFile } from '#web/web_assets'
+import { IMMUTABLE, NO_CACHE, contentType, encodedAsset, menuShellFiles, readDistFile } from '#web/web_assets'
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/
 
@@ -12,13 +12,16 @@ const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/
  * (/m/:slug) with its service worker and per-merchant manifest. The API stays under /api/v1.
  */
 export default class WebController {
-  async asset({ params, response }: HttpContext) {
+  async asset({ params, request, response }: HttpContext) {
     const path = `assets/${(params['*'] as string[]).join('/')}`
-    const body = await readDistFile(path)
-    if (!body) return response.status(404).send({ errors: [{ code: 'E_NOT_FOUND', message: 'Asset not found' }] })
+    const raw = await readDistFile(path)
+    if (!raw) return response.status(404).send({ errors: [{ code: 'E_NOT_FOUND', message: 'Asset not found' }] })
+    const { body, encoding } = encodedAsset(path, raw, request.header('accept-encoding'))
     response.header('Content-Type', contentType(path))
     response.header('Cache-Control', IMMUTABLE)
-    return response.send(body)
+    response.header('Vary', 'Accept-Encoding')
+    if (encoding) response.header('Content-Encoding', encoding)
+    return response.send(await body)
   }
 
   async admin({ response }: HttpContext) {

@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { readdir } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import app from '@adonisjs/core/services/app'
 import DemoSeeder from '#database/seeders/demo_seeder'
 import db from '@adonisjs/lucid/services/db'
@@ -21,6 +21,32 @@ test.group('Web UI: serving the built apps', () => {
     response.assertStatus(200)
     assert.equal(response.header('cache-control'), 'public, max-age=31536000, immutable')
     assert.match(response.header('content-type') ?? '', /^text\/javascript/)
+  })
+
+  test('text assets go out compressed in the best encoding the client accepts', async ({ assert }) => {
+    const script = await builtAsset('.js')
+    const { brotliDecompressSync, gunzipSync } = await import('node:zlib')
+    const original = await readFile(app.makePath('public/ui/assets', script))
+    const http = await import('node:http')
+    const fetchRaw = (encoding: string) =>
+      new Promise<{ headers: Record<string, any>; body: Buffer }>((resolve, reject) => {
+        http.get(`http://${env.get('HOST')}:${env.get('PORT')}/assets/${script}`, { headers: { 'Accept-Encoding': encoding } }, (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (chunk) => chunks.push(chunk))
+          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }))
+        }).on('error', reject)
+      })
+    const br = await fetchRaw('gzip, deflate, br')
+    assert.equal(br.headers['content-encoding'], 'br')
+    assert.equal(br.headers['vary'], 'Accept-Encoding')
+    assert.isBelow(br.body.length, original.length / 2)
+    assert.isTrue(brotliDecompressSync(br.body).equals(original))
+    const gz = await fetchRaw('gzip')
+    assert.equal(gz.headers['content-encoding'], 'gzip')
+    assert.isTrue(gunzipSync(gz.body).equals(original))
+    const plain = await fetchRaw('identity')
+    assert.isUndefined(plain.headers['content-encoding'])
+    assert.isTrue(plain.body.equals(original))
   })
 
   test('the HTML of both apps is revalidated on every load', async ({ client, assert }) => {
