@@ -46,3 +46,34 @@ test.group('Web UI: optimistic menu edits', (group) => {
     await Promise.all([saved(false), soldOut.click()])
   })
 })
+
+test.group('Web UI: adding to the menu', (group) => {
+  group.setup(seedDemo)
+
+  test('staff add an item and a milk option; the public menu has both', async ({ assert, cleanup }) => {
+    const browser = await launch()
+    cleanup(() => browser.close())
+    const staff = await (await device(browser, DESK)).newPage()
+    recordProblems(staff, 'staff')
+    await staffSignIn(staff)
+    await staff.getByRole('link', { name: 'Menu' }).click()
+
+    const name = `Flat white ${Date.now() % 100000}`
+    await staff.getByLabel('New item in Coffee name').fill(name)
+    await staff.getByLabel('New item in Coffee price').fill('3.20')
+    await staff.getByLabel('New item in Coffee name').press('Enter')
+    await staff.getByLabel(`Price of ${name}`).waitFor()
+
+    await staff.getByLabel('Option for Latte Milk name').fill('Almond milk')
+    await staff.getByLabel('Option for Latte Milk price').fill('0.60')
+    await staff.getByLabel('Option for Latte Milk name').press('Enter')
+    await staff.locator('li[data-item="Latte"]').getByText(/Almond milk/).waitFor()
+    await shot(staff, 'menu-editor')
+
+    const menu: any = await (await fetch(`${baseUrl()}/api/v1/menus/demo-coffee`)).json()
+    const items = menu.data.categories.flatMap((c: any) => c.items)
+    assert.equal(items.find((i: any) => i.name === name)?.price_minor, 320)
+    const milk = items.find((i: any) => i.name === 'Latte').modifier_groups.find((g: any) => g.name === 'Milk')
+    assert.equal(milk.options.find((o: any) => o.name === 'Almond milk')?.price_delta_minor, 60)
+  })
+})

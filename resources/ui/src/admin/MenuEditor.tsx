@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query'
 import { money } from '../shared/api'
 import { useStaffApi } from './session'
 import { useOptimistic } from './optimistic'
+import { AddRow, useMenuWrite } from './MenuCreate'
 
 type Option = { id: string; name: string; price_delta_minor: number }
 type Group = { id: string; name: string; options: Option[] }
@@ -34,6 +35,7 @@ export function MenuEditor() {
   const staffApi = useStaffApi()
   const tree = useQuery({ queryKey: KEY, queryFn: () => staffApi<Tree>('/api/v1/menu') })
   const { edit, message, dismiss } = useOptimistic<Tree>(KEY)
+  const { write, error } = useMenuWrite(KEY)
   const [dragging, setDragging] = useState<{ categoryId: string; index: number } | null>(null)
 
   const patchItem = (item: Item, body: Partial<Item>, what: string) =>
@@ -59,6 +61,8 @@ export function MenuEditor() {
           {message} <button type="button" className="secondary" onClick={dismiss}>Dismiss</button>
         </div>
       )}
+      {error && <p className="error" role="alert">{error}</p>}
+      <AddRow label="New category" onAdd={(name) => write({ path: '/categories', method: 'POST', body: { name } })} />
       {tree.data?.data.categories.map((category) => (
         <section key={category.id} className="card editor-category" aria-labelledby={`c-${category.id}`}>
           <h2 id={`c-${category.id}`}>{category.name}</h2>
@@ -94,12 +98,29 @@ export function MenuEditor() {
                   <button type="button" className="secondary" aria-label={`Move ${item.name} up`} onClick={() => reorder(category, index, index - 1)}>↑</button>
                   <button type="button" className="secondary" aria-label={`Move ${item.name} down`} onClick={() => reorder(category, index, index + 1)}>↓</button>
                 </span>
-                {item.modifier_groups.length > 0 && (
-                  <span className="muted modifiers">{item.modifier_groups.map((g) => `${g.name}: ${g.options.map((o) => o.name).join(', ')}`).join(' · ')}</span>
-                )}
+                <button
+                  type="button"
+                  className="secondary"
+                  aria-label={`Delete ${item.name}`}
+                  onClick={() => confirm(`Delete ${item.name}?`) && write({ path: `/items/${item.id}`, method: 'DELETE' })}
+                >
+                  Delete
+                </button>
+                {item.modifier_groups.map((group) => (
+                  <div key={group.id} className="modifiers">
+                    <span className="muted">{group.name}: {group.options.map((o) => o.name).join(', ')}</span>
+                    <AddRow label={`Option for ${item.name} ${group.name}`} withPrice onAdd={(name, price_delta_minor) => write({ path: `/modifier-groups/${group.id}/options`, method: 'POST', body: { name, price_delta_minor } })} />
+                  </div>
+                ))}
+                <AddRow label={`Option group for ${item.name}`} onAdd={(name) => write({ path: `/items/${item.id}/modifier-groups`, method: 'POST', body: { name, max_select: 1 } })} />
               </li>
             ))}
           </ul>
+          <AddRow
+            label={`New item in ${category.name}`}
+            withPrice
+            onAdd={(name, price_minor) => write({ path: '/items', method: 'POST', body: { category_id: category.id, name, price_minor, currency: category.items[0]?.currency ?? 'EUR' } })}
+          />
         </section>
       ))}
     </section>
