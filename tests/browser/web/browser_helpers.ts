@@ -12,9 +12,9 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const SCREENSHOTS = app.makePath('test-output/screenshots')
 export const baseUrl = () => `http://${env.get('HOST')}:${env.get('PORT')}`
 
-/** A phone (the digital menu's customer) and a desk screen (the kitchen board). */
-export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-GB', timezoneId: 'Europe/Rome' }
-export const DESK = { viewport: { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: 'Europe/Rome' }
+/** A visitor's phone (its clock in another zone than the shop's) and the shop's desk screen (the kitchen board). */
+export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-GB', timezoneId: 'America/New_York' }
+export const DESK = { viewport: { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: 'Asia/Tokyo' }
 
 /** The demo merchants, menus and pickup slots that `npm start` seeds (idempotent). */
 export async function seedDemo() {

@@ -51,6 +51,11 @@ test.group('Web UI: a pickup order from phone to kitchen board', (group) => {
     await staff.locator('[data-status="pending"]').getByRole('article', { name: `Order ${number}` }).waitFor()
     assert.include(await ticket.textContent(), 'Oat milk')
     assert.include((await ticket.getAttribute('class')) ?? '', 'fresh')
+    // Pickup times are the shop's clock (Europe/Rome) on both screens, whatever zone each device is in.
+    const pickupOnPhone = (await customer.getByText(/^Pickup at /).textContent())!.replace('Pickup at ', '')
+    const pickupOnBoard = (await ticket.getByText(/^pickup /).textContent())!.replace('pickup ', '')
+    assert.equal(pickupOnPhone, pickupOnBoard)
+    assert.match(pickupOnPhone, /^(0[89]|1[0-7]):[0-5][05]$/, 'demo slots open 08:00 to 17:45 shop time')
     await shot(staff, 'kitchen-board-new-order')
 
     // One tap per step; the customer's page follows each one over its socket.

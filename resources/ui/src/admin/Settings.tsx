@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { useQuery } from '@tanstack/react-query'
-import { ApiError, time } from '../shared/api'
+import { ApiError, time, weekday } from '../shared/api'
 import { useStaffApi } from './session'
 import { useOptimistic } from './optimistic'
 
@@ -118,7 +118,7 @@ function PickupSlots() {
         <tbody>
           {(slots.data?.data ?? []).slice(0, 48).map((slot) => (
             <tr key={slot.id}>
-              <td>{new Date(slot.starts_at).toLocaleDateString([], { weekday: 'short' })} {time(slot.starts_at)}</td>
+              <td>{weekday(slot.starts_at)} {time(slot.starts_at)}</td>
               <td>{slot.booked}</td>
               <td>
                 <label className="sr-only" htmlFor={`cap-${slot.id}`}>Capacity at {time(slot.starts_at)}</label>

@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useState } from 'react'
 import { useQuery } from '@tanstack/react-query'
+import { setShopTimeZone } from '../shared/api'
 import { useSession, useStaffApi } from './session'
 import { KitchenBoard } from './KitchenBoard'
 
@@ -26,6 +27,15 @@ export function Shell() {
   const staffApi = useStaffApi()
   const [section, setSection] = useState<Section>(sectionOf)
   const modules = useQuery({ queryKey: ['modules'], queryFn: () => staffApi<{ data: Array<{ module: string; enabled: boolean; source: string; depends_on: string[]; reason: string | null }> }>('/api/v1/tenancy/modules') })
+  // The signed-in merchant's clock for pickup times (the staff token names the merchant).
+  const merchant = useQuery({
+    queryKey: ['merchant'],
+    queryFn: async () => {
+      const profile = await staffApi<{ data: { timezone: string } }>('/api/v1/tenancy/merchant')
+      setShopTimeZone(profile.data.timezone)
+      return profile
+    },
+  })
   const enabled = new Set((modules.data?.data ?? []).filter((m) => m.enabled).map((m) => m.module))
   const visible = SECTIONS.filter((s) => s.module === null || enabled.has(s.module))
   const current = modules.data && !visible.some((s) => s.path === section) ? visible[0].path : section
@@ -60,7 +70,7 @@ export function Shell() {
         <button type="button" className="secondary" onClick={signOut}>Sign out</button>
       </header>
       <main className="content">
-        {!modules.data ? (
+        {!modules.data || !merchant.data ? (
           <p aria-busy="true">Loading…</p>
         ) : (
           <Suspense fallback={<p aria-busy="true">Loading…</p>}>

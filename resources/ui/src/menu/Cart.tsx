@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react'
 import { useQuery } from '@tanstack/react-query'
-import { api, ApiError, money, time } from '../shared/api'
+import { api, ApiError, money, time, weekday } from '../shared/api'
 import type { Tracker } from './analytics'
 import { unitPrice, type CartLine, type Slot } from './types'
 
@@ -97,7 +97,7 @@ export function Cart(props: {
           {open.length === 0 && <option value="">No pickup times left</option>}
           {open.map((slot) => (
             <option key={slot.id} value={slot.id}>
-              {new Date(slot.starts_at).toLocaleDateString([], { weekday: 'short' })} {time(slot.starts_at)} ({slot.remaining} left)
+              {weekday(slot.starts_at)} {time(slot.starts_at)} ({slot.remaining} left)
             </option>
           ))}
         </select>

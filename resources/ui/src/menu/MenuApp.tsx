@@ -1,6 +1,6 @@
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react'
 import { useQuery } from '@tanstack/react-query'
-import { api } from '../shared/api'
+import { api, setShopTimeZone } from '../shared/api'
 import { createTracker } from './analytics'
 import { MenuBrowser } from './MenuBrowser'
 import { ItemDetail } from './ItemDetail'
@@ -33,7 +33,11 @@ export function MenuApp({ slug }: { slug: string }) {
 
   const merchant = useQuery({
     queryKey: ['merchant', slug],
-    queryFn: () => api<{ data: { name: string; modules: string[] } }>('/api/v1/tenancy/merchant', { headers: { 'X-Merchant': slug } }),
+    queryFn: async () => {
+      const profile = await api<{ data: { name: string; modules: string[]; timezone: string } }>('/api/v1/tenancy/merchant', { headers: { 'X-Merchant': slug } })
+      setShopTimeZone(profile.data.timezone)
+      return profile
+    },
   })
   const canOrder = merchant.data?.data.modules.includes('orders') ?? false
 

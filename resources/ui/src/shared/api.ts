@@ -33,6 +33,16 @@ export function money(minor: number, currency = 'EUR') {
   return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(minor / 100)
 }
 
+/** The merchant's time zone, once known: pickup times are the shop's clock, not the phone's. */
+let shopTimeZone: string | undefined
+export function setShopTimeZone(zone: string | undefined) {
+  shopTimeZone = zone
+}
+
 export function time(iso: string | null | undefined) {
-  return iso ? new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : ''
+  return iso ? new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', timeZone: shopTimeZone }) : ''
+}
+
+export function weekday(iso: string) {
+  return new Date(iso).toLocaleDateString([], { weekday: 'short', timeZone: shopTimeZone })
 }
