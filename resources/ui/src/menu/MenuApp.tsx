@@ -9,6 +9,7 @@ import type { CartLine, Item } from './types'
 
 // The order page brings socket.io-client: browsing the menu does not pay for it.
 const OrderStatus = lazy(() => import('./OrderStatus').then((m) => ({ default: m.OrderStatus })))
+const CustomerChat = lazy(() => import('./CustomerChat').then((m) => ({ default: m.CustomerChat })))
 
 type Route = { page: 'menu' } | { page: 'order'; orderId: string }
 
@@ -22,6 +23,7 @@ export function MenuApp({ slug }: { slug: string }) {
   const [selected, setSelected] = useState<Item | null>(null)
   const [cart, setCart] = useState<CartLine[]>([])
   const [cartOpen, setCartOpen] = useState(false)
+  const [chatOpen, setChatOpen] = useState(false)
   const tracker = useMemo(() => createTracker(slug), [slug])
 
   useEffect(() => {
@@ -40,6 +42,7 @@ export function MenuApp({ slug }: { slug: string }) {
     },
   })
   const canOrder = merchant.data?.data.modules.includes('orders') ?? false
+  const canChat = merchant.data?.data.modules.includes('notifications') ?? false
 
   function go(path: string) {
     history.pushState(null, '', path)
@@ -63,6 +66,11 @@ export function MenuApp({ slug }: { slug: string }) {
         <a href={`/m/${slug}`} onClick={(e) => (e.preventDefault(), go(`/m/${slug}`))}>
           <h1>{merchant.data?.data.name ?? 'Menu'}</h1>
         </a>
+        {canChat && (
+          <button type="button" className="secondary chat-button" onClick={() => setChatOpen(true)}>
+            Chat with us
+          </button>
+        )}
         {!navigator.onLine && <p className="muted">Offline: showing the last menu you loaded.</p>}
       </header>
       <main>
@@ -77,6 +85,11 @@ export function MenuApp({ slug }: { slug: string }) {
           }} />
         )}
       </main>
+      {chatOpen && (
+        <Suspense fallback={null}>
+          <CustomerChat slug={slug} onClose={() => setChatOpen(false)} />
+        </Suspense>
+      )}
       {selected && <ItemDetail item={selected} canOrder={canOrder} onAdd={add} onClose={() => setSelected(null)} />}
       {canOrder && route.page === 'menu' && count > 0 && !cartOpen && (
         <button className="cart-bar" onClick={() => setCartOpen(true)}>
