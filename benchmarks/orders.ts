@@ -1,35 +1,39 @@
 /**
  * Order POST latency: notifications pointed at 500 ms-slow targets vs notifications off (goal p95 <= 1.1x).
  *
- *   off  a merchant with no notification routes: the order transaction writes no outbox row
- *   on   a merchant routing order.created to email (2 recipients) and a webhook; the SMTP server and
+ *   off  merchants with no notification routes: the order transaction writes no outbox row
+ *   on   merchants routing order.created to email (kitchen + customer) and a webhook; the SMTP server and
  *        the webhook receiver answer every step 500 ms late, and a queue worker is busy delivering
  *
- * Both merchants have the same menu; every request orders a latte with a modifier and an espresso,
- * priced on the server, into a fresh pickup slot. The server (bin/server.ts) runs pinned to core 0,
- * wrk and the queue worker on core 1. Runs alternate off/on; medians of p50/p95/p99 are printed with
- * the ratio, and the server's CPU time per request as a second opinion.
- * Run (once: NODE_ENV=development DATABASE_URL=<db> node ace.js migrate:all --create):
- *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> REDIS_URL=redis://127.0.0.1:6379/<db> LOG_LEVEL=warn \
- *   NODE_ENV=production APP_KEY=<32+ chars> node --import=ts-node-maintained/register/esm benchmarks/orders.ts
+ * Every request orders a latte with a modifier and an espresso (priced on the server) into a fresh
+ * pickup slot, spread over 20 merchants per side. The production build's server runs on core 0, wrk
+ * and the queue worker on core 1. Two modes, each alternating off/on: paced (a fixed rate below
+ * capacity: what a customer sees) and saturated (capacity). Medians of p50/p95/p99, the ratios, and
+ * the server's CPU time per order as a second opinion.
+ *
+ *   node --import=ts-node-maintained/register/esm benchmarks/orders.ts [--no-build] [--runs 3] [--seconds 10] [--rate 150]
+ * Env: BENCH_DATABASE_URL (control db; nodes get _node0/_node1), BENCH_REDIS_URL. Give it its own database
+ * and Redis db: it deletes every outbox row and flushes Redis first.
  */
 import http from 'node:http'
 import net from 'node:net'
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { randomUUID } from 'node:crypto'
-import { bootApp, median } from './notifications_app.js'
+import { benchEnv, cliFlag, median, prepareBuild, ROOT, startOnCore0, stopAll, waitFor } from './support/http_bench.js'
+import { freePort } from '../scripts/provision.js'
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
+const SECONDS = cliFlag('--seconds', 10)
+const ROUNDS = cliFlag('--runs', 3)
+const RATE = cliFlag('--rate', 150)
+const CONNECTIONS = 10
+const MERCHANTS = 20
 const SLOW_MS = 500
-const ROOT = new URL('../', import.meta.url).pathname
-const pinned = spawnSync('taskset', ['-c', '0', 'true']).status === 0
-const onCore = (core: number, command: string, args: string[]) => (pinned ? ['taskset', ['-c', String(core), command, ...args]] : [command, args]) as [string, string[]]
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/gudbro_bench_orders'
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/12'
 
 /** An SMTP server that answers every command SLOW_MS late (and accepts everything). */
 async function slowSmtp() {
@@ -78,15 +82,6 @@ async function slowWebhook() {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`, received: () => received, close: () => server.close() }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
-}
-
 /** User + system CPU of a process so far, in ms (Linux /proc). */
 function cpuMs(pid: number) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
@@ -122,41 +117,42 @@ end
 `
 }
 
-const app = await bootApp()
-const { onboarding } = await import('#tenancy/services/onboarding_service')
-const User = (await import('#tenancy/models/user')).default
 const smtp = await slowSmtp()
 const webhook = await slowWebhook()
-const scriptPath = join(mkdtempSync(join(tmpdir(), 'orders-bench-')), 'orders.lua')
-
 const port = await freePort()
 const base = `http://127.0.0.1:${port}`
-const childEnv = {
-  ...process.env,
+const env = benchEnv({
+  DATABASE_URL,
+  REDIS_URL,
   PORT: String(port),
-  HOST: '127.0.0.1',
-  LOG_LEVEL: 'warn',
   LOG_FILE: '',
-  RATE_LIMIT_API: '100000000',
   SMTP_HOST: '127.0.0.1',
   SMTP_PORT: String(smtp.port),
   NOTIFICATIONS_ALLOW_PRIVATE_TARGETS: 'true',
-}
-const children: ChildProcess[] = []
-const start = (core: number, args: string[]) => {
-  const [command, argv] = onCore(core, process.execPath, ['--import=ts-node-maintained/register/esm', ...args])
-  const child = spawn(command, argv, { cwd: ROOT, env: childEnv, stdio: ['ignore', 'ignore', 'inherit'] })
-  children.push(child)
-  return child
-}
-const server = start(0, ['bin/server.ts'])
-if (!process.env.BENCH_NO_WORKER) start(1, ['ace.js', 'queue:work'])
-process.on('exit', () => children.forEach((child) => child.kill('SIGTERM')))
-for (let tries = 0; ; tries++) {
-  if ((await fetch(`${base}/health`).catch(() => null))?.ok) break
-  if (tries > 300) throw new Error('server did not start')
-  await new Promise((r) => setTimeout(r, 100))
-}
+})
+prepareBuild(env)
+
+// The script itself boots the app (console) to create merchants and tokens and to clear earlier runs'
+// notification backlog, aimed at stand-ins that are gone, which would keep the worker retrying.
+Object.assign(process.env, env)
+const { bootApp } = await import('./notifications_app.js')
+const app = await bootApp()
+const redis = (await import('@adonisjs/redis/services/main')).default
+const db = (await import('@adonisjs/lucid/services/db')).default
+const { shardRouter } = await import('#tenancy/index')
+const { onboarding } = await import('#tenancy/services/onboarding_service')
+const User = (await import('#tenancy/models/user')).default
+await redis.flushdb()
+for (const node of shardRouter.nodes()) await db.connection(node, { mode: 'write' }).rawQuery('DELETE FROM notification_queue')
+
+const scriptPath = join(mkdtempSync(join(tmpdir(), 'orders-bench-')), 'orders.lua')
+const server = startOnCore0(env, ['build/bin/server.js'])
+const worker = spawn('taskset', ['-c', '1', process.execPath, 'build/ace.js', 'queue:work'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] })
+process.on('exit', () => {
+  stopAll()
+  worker.kill('SIGTERM')
+})
+await waitFor(`${base}/health`)
 
 async function api(token: string, method: string, path: string, body?: object) {
   const response = await fetch(`${base}${path}`, {
@@ -215,10 +211,8 @@ type Run = { requests: number; failed: number; p50: number; p95: number; p99: nu
  * queue on its slot row and its day counter by design (capacity and gapless numbers), and a single
  * merchant taking hundreds of orders a second is not a case we serve.
  */
-const MERCHANTS = Number(process.env.BENCH_MERCHANTS ?? 20)
 /** paced: a fixed rate well below capacity (what a customer sees); saturated: as fast as the server goes (capacity, CPU). */
 type Mode = 'paced' | 'saturated'
-const RATE = Number(process.env.BENCH_RATE ?? 150)
 const subjects = {
   off: await Promise.all(Array.from({ length: MERCHANTS }, () => benchMerchant(false))),
   on: await Promise.all(Array.from({ length: MERCHANTS }, () => benchMerchant(true))),
@@ -229,7 +223,7 @@ const runOf = async (name: 'off' | 'on', mode: Mode, seconds: number): Promise<R
   const targets = await Promise.all(subjects[name].map(async (merchant) => ({ path: merchant.path, body: await merchant.body() })))
   writeFileSync(scriptPath, wrkScript(targets, mode === 'paced' ? (CONNECTIONS * 1000) / RATE : null))
   const cpuBefore = cpuMs(server.pid!)
-  const [command, argv] = onCore(1, 'wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '-s', scriptPath, base])
+  const [command, argv] = ['taskset', ['-c', '1', 'wrk', '-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '-s', scriptPath, base]] as const
   const run = await new Promise<Run>((resolve, reject) => {
     let out = ''
     const child = spawn(command, argv)
@@ -267,7 +261,7 @@ const line = (mode: Mode, name: 'off' | 'on') =>
 const ratio = (mode: Mode, key: 'p50' | 'p95') => (pick(mode, 'on', key) / pick(mode, 'off', key)).toFixed(2)
 console.log(
   `\n${ROUNDS} rounds x ${SECONDS} s, ${CONNECTIONS} connections, orders spread over ${MERCHANTS} merchants per side` +
-    `${pinned ? ', server on core 0, wrk + queue worker on core 1' : ' (not pinned)'}; medians:`
+    ', server on core 0, wrk + queue worker on core 1; medians:'
 )
 for (const mode of ['paced', 'saturated'] as const) {
   console.log(mode === 'paced' ? `  paced at ~${RATE} orders/s:` : '  saturated (closed loop, as fast as the server answers):')
@@ -277,7 +271,8 @@ for (const mode of ['paced', 'saturated'] as const) {
 }
 console.log(`  the slow targets got ${smtp.received()} emails and ${webhook.received()} webhooks meanwhile (the backlog drains in the background)`)
 
-for (const child of children) child.kill('SIGTERM')
+stopAll()
+worker.kill('SIGTERM')
 smtp.close()
 webhook.close()
 await app.terminate()

@@ -10,16 +10,16 @@ export default defineTenancyConfig({
   // Each tier lists the registered modules it gets; a module joins its tiers when it lands.
   tiers: {
     digital_menu: ['menu', 'analytics'],
-    pre_ordering: ['menu', 'notifications', 'orders', 'analytics'],
-    full_suite: ['menu', 'notifications', 'orders', 'analytics', 'ai_briefings'],
+    pre_ordering: ['menu', 'analytics', 'notifications', 'orders'],
+    full_suite: ['menu', 'analytics', 'notifications', 'orders', 'ai_briefings'],
   },
   modules: [
     () => import('#tenancy/module'),
     () => import('#menu/module'),
-    () => import('#notifications/module'),
-    () => import('#orders/module'),
     () => import('#analytics/module'),
     () => import('#analytics/briefings/module'),
+    () => import('#notifications/module'),
+    () => import('#orders/module'),
   ],
   merchantCacheTtlSeconds: 3600,
 })

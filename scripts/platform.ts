@@ -46,11 +46,7 @@ async function start() {
   }
   await buildWebUi()
   await must(['ace.js', 'migrate:all', '--create'], env, 'migrations')
-  await must(
-    ['ace.js', 'db:seed', '--files', 'database/seeders/demo_seeder.ts', '--files', 'database/seeders/menu_demo_seeder.ts', '--files', 'database/seeders/orders_demo_seeder.ts'],
-    env,
-    'demo data'
-  )
+  await must(['ace.js', 'db:seed', '--files', 'database/seeders/demo_seeder.ts', '--files', 'database/seeders/menu_demo_seeder.ts', '--files', 'database/seeders/orders_demo_seeder.ts'], env, 'demo data')
 
   const children: ChildProcess[] = [
     spawn(process.execPath, [...TS, 'bin/server.ts'], { cwd: ROOT, env, stdio: 'inherit' }),

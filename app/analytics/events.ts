@@ -1,6 +1,6 @@
 /**
- * Events the analytics module listens to or emits. `order.created` is declared by the orders module
- * (one declaration of the event); its payload type is re-exported here for the listener.
+ * Events the analytics module emits. It listens to `order.created`, which the orders module owns
+ * (its payload type is re-exported here for the listener).
  */
 export type { OrderCreated } from '#orders/index'
 

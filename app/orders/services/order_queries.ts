@@ -62,7 +62,8 @@ export const orderQueries = {
     const [{ total }] = await query.clone().count('* as total')
     const rows = await query
       .select(client.raw(ORDER_SELECT))
-      .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }])
+      // Exactly the index order (no tie-breaker column), so a page is read straight off the index without a sort.
+      .orderBy('created_at', 'desc')
       .limit(perPage)
       .offset((page - 1) * perPage)
     const count = Number(total)
