@@ -30,10 +30,11 @@ test.group('Web UI: offline menu and kitchen reconnection', (group) => {
     const customer = await context.newPage()
     recordProblems(customer, 'customer')
     await customer.goto(`${baseUrl()}/m/demo-coffee`)
-    await customer.waitForFunction("navigator.serviceWorker.getRegistration().then((r) => Boolean(r?.active))", undefined, { timeout: 15_000 })
-    // Once the worker controls the page, a load fills its menu cache.
+    // The worker installs its shell, activates and claims the page (controllerchange).
+    await customer.evaluate(`navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller ? true
+      : new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', () => resolve(true), { once: true })))`)
+    // Now the worker sees the menu read: a reload fills its data cache.
     await customer.reload()
-    await customer.waitForFunction("navigator.serviceWorker.controller !== null")
     await customer.getByRole('button', { name: /Latte/ }).waitFor()
 
     await context.setOffline(true)
