@@ -42,7 +42,11 @@ export function KitchenBoard() {
   })
 
   useEffect(() => {
-    const upsert = (order: Order) => client.setQueryData<Order[]>(KEY, (list = []) => [...list.filter((o) => o.id !== order.id), order])
+    const upsert = (order: Order) => {
+      client.setQueryData<Order[]>(KEY, (list = []) => [...list.filter((o) => o.id !== order.id), order])
+      // A list read already in flight was started before this event: redo it rather than let it win.
+      if (client.isFetching({ queryKey: KEY })) client.invalidateQueries({ queryKey: KEY })
+    }
     const onCreated = ({ order }: { order: Order }) => {
       upsert(order)
       setFresh((ids) => new Set(ids).add(order.id))

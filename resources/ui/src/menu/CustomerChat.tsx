@@ -57,6 +57,8 @@ export function CustomerChat({ slug, onClose }: { slug: string; onClose: () => v
         body: { body: draft },
       })
       client.setQueryData<{ data: Message[] }>(['chat', current.id], (old) => ({ data: [...(old?.data ?? []).filter((m) => m.id !== posted.data.id), posted.data] }))
+      // A history read started before this post (the new conversation's first load) must not win.
+      client.invalidateQueries({ queryKey: ['chat', current.id] })
       setDraft('')
     } catch (failure) {
       setError(failure instanceof ApiError ? failure.message : 'Not sent: check your connection')

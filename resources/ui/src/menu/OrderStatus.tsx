@@ -29,7 +29,10 @@ export function OrderStatus({ slug, orderId }: { slug: string; orderId: string }
   useEffect(() => {
     if (!token) return
     const socket = io({ auth: { trackingToken: token }, transports: ['websocket'] })
-    socket.on('order.status_changed', (payload: { order: any }) => client.setQueryData(queryKey, { data: payload.order }))
+    socket.on('order.status_changed', (payload: { order: any }) => {
+      client.setQueryData(queryKey, { data: payload.order })
+      if (client.isFetching({ queryKey })) client.invalidateQueries({ queryKey })
+    })
     socket.on('connect', () => client.invalidateQueries({ queryKey }))
     return () => {
       socket.close()
