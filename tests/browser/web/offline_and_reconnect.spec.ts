@@ -62,5 +62,10 @@ test.group('Web UI: offline menu and kitchen reconnection', (group) => {
     await staff.getByRole('status').filter({ hasText: 'Live' }).waitFor()
     await staff.locator('[data-status="pending"]').getByRole('article', { name: `Order ${number}` }).waitFor()
     assert.include(await staff.getByRole('article', { name: `Order ${number}` }).textContent(), 'Espresso')
+
+    // Rejecting asks for the reason, then the order leaves the board.
+    staff.once('dialog', (dialog) => dialog.accept('Out of espresso beans'))
+    await staff.getByRole('article', { name: `Order ${number}` }).getByRole('button', { name: 'Reject' }).click()
+    await staff.getByRole('article', { name: `Order ${number}` }).waitFor({ state: 'detached' })
   })
 })

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { ApiError, money, time } from '../shared/api'
+import { ApiError, money, shopToday, time } from '../shared/api'
 import { useSession, useStaffApi } from './session'
 import { staffSocket, useConnected } from './staff_socket'
 import { chime } from './kitchen_cue'
@@ -33,7 +33,7 @@ export function KitchenBoard() {
   const orders = useQuery({
     queryKey: KEY,
     queryFn: async () => {
-      const today = new Date().toLocaleDateString('en-CA')
+      const today = shopToday()
       const pages = await Promise.all(
         COLUMNS.map((c) => staffApi<{ data: Order[] }>(`/api/v1/orders?status=${c.status}&date=${today}&per_page=100`))
       )
@@ -67,8 +67,8 @@ export function KitchenBoard() {
   }, [socket, client])
 
   const move = useMutation({
-    mutationFn: ({ order, status }: { order: Order; status: string }) =>
-      staffApi<{ data: Order }>(`/api/v1/orders/${order.id}/status`, { method: 'PATCH', body: { status } }),
+    mutationFn: ({ order, status, reason }: { order: Order; status: string; reason?: string }) =>
+      staffApi<{ data: Order }>(`/api/v1/orders/${order.id}/status`, { method: 'PATCH', body: { status, reason } }),
     onSuccess: (result) => client.setQueryData<Order[]>(KEY, (list = []) => [...list.filter((o) => o.id !== result.data.id), result.data]),
     onError: (failure) => {
       setError(failure instanceof ApiError ? failure.message : 'Could not update the order')
@@ -77,6 +77,7 @@ export function KitchenBoard() {
   })
 
   const list = orders.data ?? []
+  // Orders that are done (completed, rejected, cancelled) leave the board: only the columns' statuses show.
   return (
     <section aria-labelledby="kitchen-title">
       <div className="row">
@@ -108,6 +109,20 @@ export function KitchenBoard() {
                   </ul>
                   <div className="row">
                     <span className="muted">{money(order.total_minor, order.currency)}</span>
+                    {column.status === 'pending' && (
+                      <button
+                        type="button"
+                        className="secondary"
+                        disabled={move.isPending}
+                        onClick={() => {
+                          // The customer sees the reason on their order page.
+                          const reason = prompt(`Why reject order #${order.number}?`)?.trim()
+                          if (reason) move.mutate({ order, status: 'rejected', reason })
+                        }}
+                      >
+                        Reject
+                      </button>
+                    )}
                     <button type="button" disabled={move.isPending} onClick={() => move.mutate({ order, status: column.next })}>
                       {column.action}
                     </button>

@@ -49,6 +49,7 @@ export function OrderStatus({ slug, orderId }: { slug: string; orderId: string }
       <p className="status-now" role="status" aria-live="polite" data-status={data.status}>
         {WORDS[data.status] ?? data.status}
       </p>
+      {data.status_reason && <p>{data.status_reason}</p>}
       <ol className="steps">
         {STEPS.map((step, index) => (
           <li key={step} className={index <= reached ? 'done' : ''}>{WORDS[step]}</li>

@@ -43,6 +43,11 @@ export function time(iso: string | null | undefined) {
   return iso ? new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', timeZone: shopTimeZone }) : ''
 }
 
+/** Today's date (YYYY-MM-DD) on the shop's clock: the orders API keys business days by it. */
+export function shopToday() {
+  return new Date().toLocaleDateString('en-CA', { timeZone: shopTimeZone })
+}
+
 export function weekday(iso: string) {
   return new Date(iso).toLocaleDateString([], { weekday: 'short', timeZone: shopTimeZone })
 }
