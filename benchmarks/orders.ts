@@ -33,7 +33,7 @@ const CONNECTIONS = 10
 const MERCHANTS = 20
 const SLOW_MS = 500
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/gudbro_bench_orders'
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/12'
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/14'
 
 /** An SMTP server that answers every command SLOW_MS late (and accepts everything). */
 async function slowSmtp() {
