@@ -36,6 +36,8 @@ export default defineConfig({
       { files: ['tests/unit/**/*.spec(.ts|.js)'], name: 'unit', timeout: 10000 },
       { files: ['tests/functional/**/*.spec(.ts|.js)'], name: 'functional', timeout: 30000 },
       { files: ['tests/architecture/**/*.spec(.ts|.js)'], name: 'architecture', timeout: 10000 },
+      // Real browser journeys (Debian's Chromium driven by playwright-core) against the test HTTP server.
+      { files: ['tests/browser/**/*.spec(.ts|.js)'], name: 'browser', timeout: 120000 },
     ],
     forceExit: false,
   },

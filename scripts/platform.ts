@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import pg from 'pg'
 import { provision, databaseUrl, freePort } from './provision.js'
+import { buildWebUi, ensureChromium } from './web_ui.js'
 
 const ROOT = new URL('../', import.meta.url).pathname
 const TS = ['--import=ts-node-maintained/register/esm']
@@ -43,6 +44,7 @@ async function start() {
     PORT: process.env.PORT ?? '3333',
     HOST: process.env.HOST ?? '0.0.0.0',
   }
+  await buildWebUi()
   await must(['ace.js', 'migrate:all', '--create'], env, 'migrations')
   await must(['ace.js', 'db:seed', '--files', 'database/seeders/demo_seeder.ts', '--files', 'database/seeders/menu_demo_seeder.ts', '--files', 'database/seeders/orders_demo_seeder.ts'], env, 'demo data')
 
@@ -53,6 +55,7 @@ async function start() {
   const url = `http://127.0.0.1:${env.PORT}`
   console.log(`
 GUDBRO Verticals is starting on ${url}
+  backoffice: ${url}/admin   digital menu: ${url}/m/demo-coffee
   health:  ${url}/health   ready: ${url}/ready   metrics: ${url}/metrics
   demo logins (password: demo-password-1)
     owner@demo-coffee.test    Demo Coffee (coffeeshop, pre_ordering)
@@ -93,6 +96,8 @@ async function test(args: string[]) {
     TRUSTED_PROXIES: '127.0.0.1,::1,::ffff:127.0.0.1',
   } as NodeJS.ProcessEnv
   delete env.SHARD_NODE_URLS
+  // The functional and browser suites load the built UI; the browser suite drives Debian's Chromium.
+  await Promise.all([buildWebUi(), ensureChromium()])
   await dropDatabases(services.databaseUrl, [control, `${control}_node0`, `${control}_node1`, `${control}_replica`])
   let code = 1
   try {

@@ -42,7 +42,6 @@ export default await Env.create(new URL('../', import.meta.url), {
   SMS_DRIVER: Env.schema.enum.optional(['log'] as const),
   NOTIFICATION_LEASE_SECONDS: Env.schema.number.optional(),
   NOTIFICATIONS_ALLOW_PRIVATE_TARGETS: Env.schema.boolean.optional(),
-
   // Daily AI briefings: an OpenAI-compatible provider only when a key is set (else the local writer).
   AI_BRIEFINGS_API_KEY: Env.schema.string.optional(),
   AI_BRIEFINGS_BASE_URL: Env.schema.string.optional(),

@@ -14,3 +14,4 @@ router.get('/metrics', [HealthController, 'metrics'])
 
 const registry = await bootModuleRegistry()
 await registry.mountRoutes(router, moduleGate)
+await import('#web/routes')

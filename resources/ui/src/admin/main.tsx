@@ -1,0 +1,37 @@
+import { StrictMode, useState } from 'react'
+import { createRoot } from 'react-dom/client'
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import '../shared/base.css'
+import './admin.css'
+import { Login } from './Login'
+import { Shell } from './Shell'
+import { SessionContext, loadSession, saveSession, type Session } from './session'
+import { closeStaffSocket } from './staff_socket'
+
+const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: true } } })
+
+function App() {
+  const [session, setSession] = useState<Session | null>(loadSession)
+  if (!session) {
+    return <Login onSignedIn={(s) => (saveSession(s), setSession(s))} />
+  }
+  const signOut = () => {
+    saveSession(null)
+    closeStaffSocket()
+    queryClient.clear()
+    setSession(null)
+  }
+  return (
+    <SessionContext.Provider value={{ session, signOut }}>
+      <Shell />
+    </SessionContext.Provider>
+  )
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <App />
+    </QueryClientProvider>
+  </StrictMode>
+)
