@@ -15,9 +15,10 @@ export default class GdprErase extends GdprCommand {
     const subject = this.subject()
     const reason = this.requireReason(this.reason)
     const { gdprErasure } = await import('#compliance/services/gdpr_erasure_service')
+    const { requestJson } = await import('#compliance/services/wire_format')
     const { receipt } = await gdprErasure.erase({ ...subject, reason, via: 'command', onProgress: this.progress })
     if (this.json) {
-      console.log(JSON.stringify(receipt, null, 2))
+      console.log(JSON.stringify(requestJson(receipt), null, 2))
       return
     }
     const rows = Object.values(receipt.anonymized).reduce((sum, n) => sum + n, 0)

@@ -17,9 +17,10 @@ export default class GdprExport extends GdprCommand {
     const reason = this.requireReason(this.reason)
     if (!this.out) throw new Error('--out <file> is required')
     const { gdprExport } = await import('#compliance/services/gdpr_export_service')
+    const { exportDocumentJson } = await import('#compliance/services/wire_format')
     const started = Date.now()
     const { requestId, document } = await gdprExport.export({ ...subject, reason, via: 'command', onProgress: this.progress })
-    await writeFile(this.out, JSON.stringify(document, null, 2), { mode: 0o600 })
+    await writeFile(this.out, JSON.stringify(exportDocumentJson(document), null, 2), { mode: 0o600 })
     const rows = Object.values(document.counts).reduce((sum, n) => sum + n, 0)
     this.logger.success(`request ${requestId}: ${rows} row(s) written to ${this.out} in ${Date.now() - started} ms`)
   }

@@ -15,9 +15,10 @@ export default class GdprRequestsCommand extends BaseCommand {
   async run() {
     try {
       const { gdprRequests, presentRequest } = await import('#compliance/services/gdpr_requests')
+      const { requestJson } = await import('#compliance/services/wire_format')
       const { rows, total } = await gdprRequests.list({ open: !this.all, perPage: 200 })
       const requests = rows.map(presentRequest)
-      if (this.json) return console.log(JSON.stringify({ data: requests, total }, null, 2))
+      if (this.json) return console.log(JSON.stringify({ data: requests.map(requestJson), total }, null, 2))
       if (requests.length === 0) return this.logger.info(this.all ? 'no requests' : 'no open requests')
       const table = this.ui.table()
       table.head(['id', 'kind', 'status', 'received', 'legal deadline', 'hard delete due'])

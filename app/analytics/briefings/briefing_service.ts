@@ -1,7 +1,7 @@
 import emitter from '@adonisjs/core/services/emitter'
 import { requireTenant, tenantDb } from '#tenancy/index'
 import { loadBriefingFigures } from '#analytics/briefings/figures'
-import { snakeKeys } from '#analytics/services/json_keys'
+import { snakeKeys } from '#core/http/json_keys'
 import { briefingProvider } from '#analytics/briefings/providers/provider_factory'
 import type { BriefingProvider } from '#analytics/briefings/providers/briefing_provider'
 import '#analytics/events'

@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { dashboardQuery } from '#analytics/services/dashboard_query'
-import { snakeKeys } from '#analytics/services/json_keys'
+import { snakeKeys } from '#core/http/json_keys'
 import { dashboardValidator } from '#analytics/validators/dashboard_validator'
 
 /** The merchant's analytics dashboard (staff only), in snake_case like the rest of the API. */

@@ -56,9 +56,9 @@ export function buildProgram() {
       const password = options.password ?? process.env.GUDBRO_PASSWORD ?? (await ask('Password: ', { flag: '--password', secret: true }))
       const api = new ApiClient(url.origin)
       const result = await api.request('POST', '/api/v1/auth/login', { body: { email, password } })
-      if (result.user?.platformRole !== 'support') log('warning: this account does not have the support role; admin commands will be refused')
+      if (result.user?.platform_role !== 'support') log('warning: this account does not have the support role; admin commands will be refused')
       const path = await saveConfig({ url: url.origin, token: result.token, email: result.user.email, savedAt: new Date().toISOString() })
-      if (globals().json) printJson({ url: url.origin, email: result.user.email, platformRole: result.user.platformRole, config: path })
+      if (globals().json) printJson({ url: url.origin, email: result.user.email, platform_role: result.user.platform_role, config: path })
       else log(`Logged in to ${url.origin} as ${result.user.email} (token kept in ${path})`)
     })
 
@@ -81,10 +81,10 @@ export function buildProgram() {
     .option('--per-page <n>', 'rows per page', '50')
     .action(async (options: { status?: string; page: string; perPage: string }) => {
       const result = await (await client()).request('GET', '/api/v1/admin/merchants', {
-        query: { status: options.status, page: options.page, perPage: options.perPage },
+        query: { status: options.status, page: options.page, per_page: options.perPage },
       })
       if (globals().json) return printJson(result)
-      printTable(['slug', 'name', 'vertical', 'tier', 'status', 'shard', 'id'], result.data.map((m: any) => [m.slug, m.name, m.vertical, m.tier, m.status, m.shardId, m.id]))
+      printTable(['slug', 'name', 'vertical', 'tier', 'status', 'shard', 'id'], result.data.map((m: any) => [m.slug, m.name, m.vertical, m.tier, m.status, m.shard_id, m.id]))
       log(`page ${result.meta.page}, ${result.data.length} of ${result.meta.total}`)
     })
 
@@ -128,8 +128,8 @@ export function buildProgram() {
       const rows = Object.values<number>(document.counts ?? {}).reduce((sum, n) => sum + n, 0)
       if (!options.out) return printJson(document)
       await writeFile(options.out, JSON.stringify(document, null, 2) + '\n', { mode: 0o600 })
-      if (globals().json) return printJson({ requestId: document.requestId, out: options.out, rows, counts: document.counts })
-      log(`request ${document.requestId}: ${rows} row(s) written to ${options.out}`)
+      if (globals().json) return printJson({ request_id: document.request_id, out: options.out, rows, counts: document.counts })
+      log(`request ${document.request_id}: ${rows} row(s) written to ${options.out}`)
     })
   gdpr
     .command('erase')
@@ -148,18 +148,18 @@ export function buildProgram() {
       const receipt = result.data
       if (globals().json) return printJson(receipt)
       printTable(['table', 'rows anonymized'], Object.entries(receipt.anonymized))
-      log(`request ${receipt.id}: legal deadline ${receipt.legalDeadline}; hard delete due ${receipt.hardDeleteDueAt}`)
+      log(`request ${receipt.id}: legal deadline ${receipt.legal_deadline}; hard delete due ${receipt.hard_delete_due_at}`)
     })
   gdpr
     .command('requests')
     .description('List data-subject requests and their deadlines')
     .option('--all', 'include finished requests')
     .action(async (options: { all?: boolean }) => {
-      const result = await (await client()).request('GET', '/api/v1/admin/gdpr/requests', { query: { open: options.all ? undefined : true, perPage: 200 } })
+      const result = await (await client()).request('GET', '/api/v1/admin/gdpr/requests', { query: { open: options.all ? undefined : true, per_page: 200 } })
       if (globals().json) return printJson(result)
       printTable(
         ['id', 'kind', 'status', 'received', 'legal deadline', 'hard delete due'],
-        result.data.map((r: any) => [r.id, r.kind, r.status, r.receivedAt, r.legalDeadline, r.hardDeleteDueAt])
+        result.data.map((r: any) => [r.id, r.kind, r.status, r.received_at, r.legal_deadline, r.hard_delete_due_at])
       )
     })
 

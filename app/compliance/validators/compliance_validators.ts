@@ -1,12 +1,14 @@
 import vine from '@vinejs/vine'
 
+/** Query strings and bodies are snake_case like the rest of the API; controllers map them to the services' names. */
+
 export const auditListValidator = vine.compile(
   vine.object({
-    perPage: vine.number().withoutDecimals().min(1).max(200).optional(),
+    per_page: vine.number().withoutDecimals().min(1).max(200).optional(),
     cursor: vine.string().maxLength(500).optional(),
     action: vine.enum(['INSERT', 'UPDATE', 'DELETE', 'gdpr.export', 'gdpr.erase'] as const).optional(),
-    resourceType: vine.string().trim().regex(/^[a-z_.]{1,64}$/).optional(),
-    actorId: vine.string().uuid().optional(),
+    resource_type: vine.string().trim().regex(/^[a-z_.]{1,64}$/).optional(),
+    actor_id: vine.string().uuid().optional(),
     from: vine.date({ formats: { utc: true } }).optional(),
     to: vine.date({ formats: { utc: true } }).optional(),
   })
@@ -25,6 +27,6 @@ export const requestListValidator = vine.compile(
   vine.object({
     open: vine.boolean().optional(),
     page: vine.number().withoutDecimals().min(1).optional(),
-    perPage: vine.number().withoutDecimals().min(1).max(200).optional(),
+    per_page: vine.number().withoutDecimals().min(1).max(200).optional(),
   })
 )

@@ -7,7 +7,7 @@ import vine from '@vinejs/vine'
 const listValidator = vine.compile(
   vine.object({
     page: vine.number().withoutDecimals().min(1).optional(),
-    perPage: vine.number().withoutDecimals().min(1).max(100).optional(),
+    per_page: vine.number().withoutDecimals().min(1).max(100).optional(),
     status: vine.enum(['active', 'suspended'] as const).optional(),
   })
 )
@@ -15,7 +15,7 @@ const listValidator = vine.compile(
 /** Platform support: every merchant, and onboarding new ones. */
 export default class AdminMerchantsController {
   async index({ request, response }: HttpContext) {
-    const { page = 1, perPage = 50, status } = await listValidator.validate(request.qs())
+    const { page = 1, per_page: perPage = 50, status } = await listValidator.validate(request.qs())
     const query = Merchant.query().orderBy('created_at', 'asc')
     if (status) query.where('status', status)
     const result = await query.paginate(page, perPage)

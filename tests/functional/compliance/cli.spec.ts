@@ -39,14 +39,20 @@ test.group('gudbro support CLI', (group) => {
     const support = await supportToken(client)
     const { merchant } = await createMerchant({ tier: 'digital_menu' })
 
-    const login = await gudbro(config, ['login', '--url', serverUrl(), '--email', support.email, '--password', TEST_PASSWORD])
+    const login = await gudbro(config, ['--json', 'login', '--url', serverUrl(), '--email', support.email, '--password', TEST_PASSWORD])
     assert.equal(login.code, 0, login.stderr)
+    assert.equal(JSON.parse(login.stdout).platform_role, 'support')
+    assert.notInclude(login.stderr, 'does not have the support role')
     assert.equal((await stat(config)).mode & 0o777, 0o600)
     assert.equal(JSON.parse(await readFile(config, 'utf8')).email, support.email)
 
     const list = await gudbro(config, ['--json', 'merchants', 'list', '--per-page', '100'])
     assert.equal(list.code, 0, list.stderr)
     assert.isAbove(JSON.parse(list.stdout).meta.total, 0)
+    const one = JSON.parse((await gudbro(config, ['--json', 'merchants', 'list', '--per-page', '1'])).stdout)
+    assert.equal(one.meta.per_page, 1)
+    assert.lengthOf(one.data, 1)
+    assert.isNumber(one.data[0].shard_id)
     const table = await gudbro(config, ['merchants', 'list', '--per-page', '5'])
     assert.match(table.stdout, /^slug\s+name\s+vertical/)
 
@@ -67,7 +73,8 @@ test.group('gudbro support CLI', (group) => {
     assert.equal((await stat(out)).mode & 0o777, 0o600)
     const document = JSON.parse(await readFile(out, 'utf8'))
     assert.lengthOf(document.data.notifications.conversations, 2)
-    const audit = await db.connection('control').from('audit_log').where({ action: 'gdpr.export', resource_id: document.requestId }).first()
+    assert.notProperty(document, 'requestId')
+    const audit = await db.connection('control').from('audit_log').where({ action: 'gdpr.export', resource_id: document.request_id }).first()
     assert.equal(audit.actor_id, support.user.id)
     assert.equal(audit.reason, 'ticket 9')
 
@@ -76,13 +83,19 @@ test.group('gudbro support CLI', (group) => {
     const receipt = JSON.parse(erased.stdout)
     assert.equal(receipt.status, 'anonymized')
     assert.equal(receipt.anonymized['notifications.conversations'], 2)
+    assert.isString(receipt.legal_deadline)
+    assert.isString(receipt.hard_delete_due_at)
+    assert.equal(receipt.requested_via, 'api')
 
     const requests = await gudbro(config, ['--json', 'gdpr', 'requests', '--all'])
     assert.equal(requests.code, 0, requests.stderr)
-    assert.includeMembers(JSON.parse(requests.stdout).data.map((r: any) => r.id), [document.requestId, receipt.id])
+    const listed = JSON.parse(requests.stdout).data
+    assert.includeMembers(listed.map((r: any) => r.id), [document.request_id, receipt.id])
+    assert.equal(listed.find((r: any) => r.id === receipt.id).received_at, receipt.received_at)
     const open = await gudbro(config, ['gdpr', 'requests'])
     assert.include(open.stdout, receipt.id)
-    assert.notInclude(open.stdout, document.requestId)
+    assert.include(open.stdout, receipt.hard_delete_due_at)
+    assert.notInclude(open.stdout, document.request_id)
   }).timeout(60_000)
 
   test('a non-support user is refused with 403 and a clear message', async ({ assert }) => {

@@ -41,7 +41,7 @@ test.group('gdpr:* ace commands', () => {
       assert.equal((await stat(out)).mode & 0o777, 0o600)
       const document = JSON.parse(await readFile(out, 'utf8'))
       assert.lengthOf(document.data.notifications.conversations, 2)
-      const audit = await db.connection('control').from('audit_log').where({ action: 'gdpr.export', resource_id: document.requestId }).first()
+      const audit = await db.connection('control').from('audit_log').where({ action: 'gdpr.export', resource_id: document.request_id }).first()
       assert.equal(audit.actor_type, 'command')
       assert.equal(audit.reason, 'ticket 77')
 
@@ -54,7 +54,9 @@ test.group('gdpr:* ace commands', () => {
       assert.equal(listed.code, 0, listed.stderr)
       const open = JSON.parse(listed.stdout.slice(listed.stdout.indexOf('{'))).data
       const mine = open.find((r: any) => r.id === receipt.id)
-      assert.equal(mine.legalDeadline, receipt.legalDeadline)
+      assert.isString(receipt.legal_deadline)
+      assert.equal(mine.legal_deadline, receipt.legal_deadline)
+      assert.equal(mine.hard_delete_due_at, receipt.hard_delete_due_at)
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
