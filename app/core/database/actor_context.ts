@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
+import { HttpContext } from '@adonisjs/core/http'
 
 /**
  * Who is acting, for the audit trail: set once per request (after authentication), per job and per
@@ -22,12 +23,22 @@ export function runWithActor<T>(actor: AuditActor, fn: () => T): T {
   return storage.run(actor, fn)
 }
 
+/**
+ * The actor of this unit of work. HTTP requests keep theirs on the HttpContext (whose store already
+ * propagates): one AsyncLocalStorage fewer per request, a measurable share of CPU on Node 20.
+ */
 export function getActor(): AuditActor | undefined {
-  return storage.getStore()
+  return storage.getStore() ?? HttpContext.get()?.auditActor
 }
 
 /** The current actor with a reason added (support operations state why they touch personal data). */
 export function runWithReason<T>(reason: string, fn: () => T): T {
-  const actor = storage.getStore() ?? { id: null, type: 'system' as const }
+  const actor = getActor() ?? { id: null, type: 'system' as const }
   return storage.run({ ...actor, reason }, fn)
+}
+
+declare module '@adonisjs/core/http' {
+  interface HttpContext {
+    auditActor?: AuditActor
+  }
 }

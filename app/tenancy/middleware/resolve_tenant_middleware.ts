@@ -11,7 +11,7 @@ import {
 } from '#tenancy/exceptions/tenancy_exceptions'
 import type { MerchantSnapshot, PlatformRole, StaffRole } from '#tenancy/types'
 import { UnauthorizedException } from '#core/exceptions/http_errors'
-import { runWithActor } from '#core/database/actor_context'
+import '#core/database/actor_context'
 
 export type Actor = {
   userId: string
@@ -35,16 +35,14 @@ export default class ResolveTenantMiddleware {
     const actor = ctx.request.header('authorization') ? await this.#authenticate(ctx) : null
     ctx.actor = actor
     // Every write of this request carries who made it (the audit trigger reads it, transaction-local).
-    return runWithActor(
-      {
-        id: actor?.userId ?? null,
-        type: actor ? (actor.platformRole === 'support' && !actor.merchantId ? 'support' : 'user') : 'system',
-        requestId: ctx.requestId,
-        ip: ctx.request.ip(),
-        userAgent: ctx.request.header('user-agent'),
-      },
-      () => this.#resolve(ctx, actor, next)
-    )
+    ctx.auditActor = {
+      id: actor?.userId ?? null,
+      type: actor ? (actor.platformRole === 'support' && !actor.merchantId ? 'support' : 'user') : 'system',
+      requestId: ctx.requestId,
+      ip: ctx.request.ip(),
+      userAgent: ctx.request.header('user-agent'),
+    }
+    return this.#resolve(ctx, actor, next)
   }
 
   async #resolve(ctx: HttpContext, actor: Actor | null, next: NextFn) {
