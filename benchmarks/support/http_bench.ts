@@ -98,6 +98,20 @@ export function wrk(url: string, seconds: number, pid: number, headers: Record<s
   }
 }
 
+/**
+ * Latency at a fixed offered rate (autocannon -R, which corrects for coordinated omission), for
+ * comparing p99 of two servers under the same load rather than each at its own saturation.
+ */
+export function paced(url: string, rate: number, seconds: number) {
+  const out = execFileSync(
+    'taskset',
+    ['-c', '1', process.execPath, `${ROOT}node_modules/autocannon/autocannon.js`, '-c', String(CONNECTIONS), '-R', String(rate), '-d', String(seconds), '-j', url],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }
+  )
+  const result = JSON.parse(out)
+  return { rate, achieved: result.requests.average as number, p50: result.latency.p50 as number, p99: result.latency.p99 as number, non2xx: result.non2xx as number }
+}
+
 export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 
 export function summarize(runs: Run[]): Summary {
