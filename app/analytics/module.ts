@@ -9,6 +9,7 @@ export default defineModule({
   name: 'analytics',
   routes: () => import('#analytics/routes'),
   listeners: () => import('#analytics/start/events'),
+  archives: () => import('#analytics/archives'),
   jobs: [
     () => import('#analytics/jobs/ensure_partitions_job'),
     () => import('#analytics/jobs/aggregate_daily_job'),

@@ -10,6 +10,7 @@ export default defineModule({
   dependsOn: ['menu', 'notifications'],
   routes: () => import('#orders/routes'),
   personalData: () => import('#orders/personal_data'),
+  archives: () => import('#orders/archives'),
   listeners: () => import('#orders/start/realtime'),
   jobs: [() => import('#orders/jobs/purge_idempotency_keys_job')],
   schedules: [

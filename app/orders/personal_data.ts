@@ -42,6 +42,38 @@ export default definePersonalData({
         retention: 'kept with the order for the legal accounting period',
       },
     },
+    // Finished orders older than six months (archive:run): the same data, so export and erasure cover them.
+    {
+      table: 'orders_archive',
+      location: 'shard',
+      subject: [
+        { column: 'customer_user_id', kind: 'userId' },
+        { column: 'customer_email', kind: 'email' },
+        { column: 'customer_phone', kind: 'phone' },
+      ],
+      personal: { customer_user_id: 'null', customer_name: 'redact', customer_email: 'null', customer_phone: 'null', notes: 'null' },
+      erase: 'anonymize',
+      exportExcludes: ['tracking_token_hash'],
+      information: {
+        ...ORDER_SERVICE,
+        purpose: 'Your past pickup orders, kept for the merchant’s accounting',
+        recipients: ['the merchant and its staff'],
+        retention: 'amounts kept for the legal accounting period; your details blanked on erasure',
+      },
+    },
+    {
+      table: 'order_items_archive',
+      location: 'shard',
+      subject: [{ column: 'order_id', kind: 'parent', table: 'orders_archive' }],
+      personal: { notes: 'null' },
+      erase: 'anonymize',
+      information: {
+        ...ORDER_SERVICE,
+        purpose: 'What you ordered in your past orders (your notes on a line are blanked on erasure)',
+        recipients: ['the merchant and its staff'],
+        retention: 'kept with the order for the legal accounting period',
+      },
+    },
     {
       table: 'order_idempotency_keys',
       location: 'shard',
@@ -60,5 +92,6 @@ export default definePersonalData({
   ],
   notPersonal: [
     { table: 'order_items', location: 'shard', columns: { name: 'the menu item’s name as it was when ordered' } },
+    { table: 'order_items_archive', location: 'shard', columns: { name: 'the menu item’s name as it was when ordered' } },
   ],
 })
