@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
 import { archiveRunner } from '#compliance/services/archive_runner'
 import { gdprExport } from '#compliance/services/gdpr_export_service'
+import { gdprErasure } from '#compliance/services/gdpr_erasure_service'
 import { shardRouter } from '#tenancy/index'
 import { createMerchant } from '#tests/helpers'
 import { inTenant, nodeOf, tenantDb } from './helpers.js'
@@ -90,6 +91,15 @@ test.group('archivables declared by modules', () => {
     assert.sameMembers(document.data.orders.orders.map((o: any) => o.id), stay)
     assert.lengthOf(document.data.orders.order_items_archive, 6)
     assert.notProperty(document.data.orders.orders_archive[0], 'tracking_token_hash')
+
+    await gdprErasure.erase({ email, reason: 'test: archived orders are erased', via: 'command' })
+    const erased = await db.connection(node).from('orders_archive').whereIn('id', old).select('customer_email', 'customer_name', 'total_minor')
+    assert.lengthOf(erased, 3)
+    for (const row of erased) {
+      assert.isNull(row.customer_email)
+      assert.notEqual(row.customer_name, 'Ada Archive')
+      assert.equal(row.total_minor, 700)
+    }
   })
 
   test('analytics: partitions that ended more than a year ago are detached into the archive schema with their rows', async ({ assert, cleanup }) => {
