@@ -1,16 +1,22 @@
 import { test } from '@japa/runner'
 import { DESK, device, baseUrl, launch, recordProblems, seedDemo, shot, staffSignIn } from './browser_helpers.js'
 
+/** A staff member of the demo coffee shop on the menu editor, in a desk-sized browser. */
+async function openMenuEditor(cleanup: (fn: () => Promise<void>) => void) {
+  const browser = await launch()
+  cleanup(() => browser.close())
+  const staff = await (await device(browser, DESK)).newPage()
+  recordProblems(staff, 'staff')
+  await staffSignIn(staff)
+  await staff.getByRole('link', { name: 'Menu' }).click()
+  return staff
+}
+
 test.group('Web UI: optimistic menu edits', (group) => {
   group.setup(seedDemo)
 
   test('an edit the server refuses is rolled back with a message', async ({ assert, cleanup }) => {
-    const browser = await launch()
-    cleanup(() => browser.close())
-    const staff = await (await device(browser, DESK)).newPage()
-    recordProblems(staff, 'staff')
-    await staffSignIn(staff)
-    await staff.getByRole('link', { name: 'Menu' }).click()
+    const staff = await openMenuEditor(cleanup)
 
     const price = staff.getByLabel('Price of Espresso')
     await price.waitFor()
@@ -29,12 +35,7 @@ test.group('Web UI: optimistic menu edits', (group) => {
   })
 
   test('an accepted edit stays: sold out shows on the public menu', async ({ assert, cleanup }) => {
-    const browser = await launch()
-    cleanup(() => browser.close())
-    const staff = await (await device(browser, DESK)).newPage()
-    recordProblems(staff, 'staff')
-    await staffSignIn(staff)
-    await staff.getByRole('link', { name: 'Menu' }).click()
+    const staff = await openMenuEditor(cleanup)
     const soldOut = staff.locator('li[data-item="Cappuccino"]').getByLabel('Sold out')
     const saved = (sold: boolean) => staff.waitForResponse((r) => r.url().includes('/sold-out') && r.request().postData() === JSON.stringify({ sold_out: sold }))
     const [answer] = await Promise.all([saved(true), soldOut.click()])
@@ -51,12 +52,7 @@ test.group('Web UI: adding to the menu', (group) => {
   group.setup(seedDemo)
 
   test('staff add an item and a milk option; the public menu has both', async ({ assert, cleanup }) => {
-    const browser = await launch()
-    cleanup(() => browser.close())
-    const staff = await (await device(browser, DESK)).newPage()
-    recordProblems(staff, 'staff')
-    await staffSignIn(staff)
-    await staff.getByRole('link', { name: 'Menu' }).click()
+    const staff = await openMenuEditor(cleanup)
 
     const name = `Flat white ${Date.now() % 100000}`
     await staff.getByLabel('New item in Coffee name').fill(name)
