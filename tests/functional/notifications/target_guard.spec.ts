@@ -10,9 +10,10 @@ import { isPublicAddress, PrivateTargetError, PublicTargetClient, type Resolver 
 import { startHttpReceiver } from './stand_ins.js'
 import { enqueueCommitted, inTenant, merchantWithSettings, outboxRow } from './helpers.js'
 
-/** Runs `fn` the way production does: private targets refused. */
+/** Runs `fn` the way production does: NOTIFICATIONS_ALLOW_PRIVATE_TARGETS not set, so private targets are refused. */
 async function inProductionMode<T>(fn: () => Promise<T>) {
-  env.set('NOTIFICATIONS_ALLOW_PRIVATE_TARGETS', false)
+  env.set('NOTIFICATIONS_ALLOW_PRIVATE_TARGETS', undefined)
+  delete process.env.NOTIFICATIONS_ALLOW_PRIVATE_TARGETS
   try {
     return await fn()
   } finally {
