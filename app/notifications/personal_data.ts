@@ -14,6 +14,7 @@ export default definePersonalData({
       subject: [{ column: 'recipient', kind: 'contact' }],
       personal: { recipient: 'null', payload: 'emptyJson', last_error: 'null' },
       erase: 'anonymize-then-delete',
+      exportExcludes: ['idempotency_key'],
       information: {
         ...MERCHANT_SERVICE,
         purpose: 'Sending you messages about your orders and bookings (email, push, SMS)',
@@ -69,6 +70,9 @@ export default definePersonalData({
       subject: [{ column: 'email_recipients', kind: 'contactList' }, { column: 'sms_recipients', kind: 'contactList' }],
       personal: { email_recipients: 'removeSubject', sms_recipients: 'removeSubject' },
       erase: 'anonymize',
+      // The row is the merchant's (its webhook secret and URL, its routes, its other recipients): a
+      // recipient's export holds only their own entries, and erasure removes only them from the lists.
+      export: 'subjectEntries',
       information: {
         ...MERCHANT_SERVICE,
         purpose: 'Where a merchant sends its staff alerts (your address as a recipient)',

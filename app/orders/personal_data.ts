@@ -64,7 +64,7 @@ export default definePersonalData({
       subject: [{ column: 'order_id', kind: 'parent', table: 'orders' }],
       personal: { response_body: 'emptyJson', token_ciphertext: 'null' },
       erase: 'delete-now',
-      exportExcludes: ['token_ciphertext', 'request_hash'],
+      exportExcludes: ['key', 'token_ciphertext', 'request_hash'],
       information: {
         ...ORDER_SERVICE,
         recipients: [],

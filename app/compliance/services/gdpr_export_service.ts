@@ -1,7 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import { runWithReason } from '#core/database/actor_context'
 import { personalDataRegistry, type RegisteredTable } from '#compliance/services/personal_data_registry'
-import { resolveSubject, subjectCondition, subjectDigest, type Subject } from '#compliance/services/subject'
+import { exportedColumns, resolveSubject, subjectCondition, subjectDigest, type Subject } from '#compliance/services/subject'
 import { gdprRequests, type RequestVia } from '#compliance/services/gdpr_requests'
 import { recordAudit } from '#compliance/services/audit_recorder'
 import { ART15_CONTROLLER, processingInformation } from '#compliance/services/art15'
@@ -69,8 +69,13 @@ export class GdprExportService {
     const found: Array<{ table: RegisteredTable; rows: Array<Record<string, unknown>> }> = []
     for (const table of tables) {
       const condition = subjectCondition(table, subject, parentKeys)
+      const columns = exportedColumns(table, subject)
       const rows = condition
-        ? ((await db.connection(node).rawQuery(`SELECT * FROM "${table.table}" WHERE ${condition.sql}`, condition.bindings as any[])).rows as Array<Record<string, unknown>>)
+        ? ((
+            await db
+              .connection(node)
+              .rawQuery(`SELECT ${columns.sql} FROM "${table.table}" WHERE ${condition.sql}`, [...columns.bindings, ...condition.bindings] as any[])
+          ).rows as Array<Record<string, unknown>>)
         : []
       parentKeys.set(table.table, rows.map((row) => String(row[table.key ?? 'id'])))
       for (const column of table.exportExcludes ?? []) for (const row of rows) delete row[column]

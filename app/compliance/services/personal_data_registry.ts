@@ -9,6 +9,10 @@ export type Node = { name: string; location: 'control' | 'shard' }
 export const LOOKS_PERSONAL =
   /(^|_)(e?mail|emails|phone|phones|mobile|name|names|surname|address|addresses|ip|user_agent|birth|birthday|dob|postcode|zip|recipient|recipients|contact|customer|guest|iban|passport)(_|$)/i
 
+/** Column names that look like secrets (the schema scan checks an export never carries one). */
+export const LOOKS_SECRET =
+  /(^|_)(secret|secrets|token|tokens|hash|password|passwd|passphrase|pin|otp|key|keys|salt|auth|p256dh|ciphertext|signature|credential|credentials|private)(_|$)/i
+
 /** Tables of the framework itself (migration bookkeeping), not of any module. */
 const FRAMEWORK_TABLES = /^schema_migrations/
 
@@ -47,6 +51,29 @@ export class PersonalDataRegistry {
       if (entry.location !== node.location) continue
       for (const column of Object.keys(entry.columns)) declared.add(`${entry.table}.${column}`)
     }
+    return (await this.#columns(node))
+      .filter((row) => !FRAMEWORK_TABLES.test(row.table_name) && LOOKS_PERSONAL.test(row.column_name))
+      .map((row) => `${row.table_name}.${row.column_name}`)
+      .filter((column) => !declared.has(column))
+  }
+
+  /**
+   * Columns on `node` whose names look secret and that a GDPR export would carry: columns of tables
+   * exported whole ('row') that are not in the table's `exportExcludes`.
+   */
+  async exportedSecretColumns(node: Node): Promise<string[]> {
+    const excluded = new Map<string, Set<string>>()
+    for (const table of await this.tablesAt(node.location)) {
+      if (table.export !== 'subjectEntries') excluded.set(table.table, new Set(table.exportExcludes ?? []))
+    }
+    return (await this.#columns(node))
+      .filter((row) => excluded.has(row.table_name) && LOOKS_SECRET.test(row.column_name))
+      .filter((row) => !excluded.get(row.table_name)!.has(row.column_name))
+      .map((row) => `${row.table_name}.${row.column_name}`)
+  }
+
+  /** Every column of the node's tables (partitions are read through their parent table). */
+  async #columns(node: Node) {
     const result = await db.connection(node.name).rawQuery(
       `SELECT c.relname AS table_name, a.attname AS column_name
          FROM pg_attribute a
@@ -56,10 +83,7 @@ export class PersonalDataRegistry {
           AND a.attnum > 0 AND NOT a.attisdropped
         ORDER BY 1, 2`
     )
-    return (result.rows as Array<{ table_name: string; column_name: string }>)
-      .filter((row) => !FRAMEWORK_TABLES.test(row.table_name) && LOOKS_PERSONAL.test(row.column_name))
-      .map((row) => `${row.table_name}.${row.column_name}`)
-      .filter((column) => !declared.has(column))
+    return result.rows as Array<{ table_name: string; column_name: string }>
   }
 }
 

@@ -58,3 +58,16 @@ export function subjectCondition(
   }
   return parts.length ? { sql: parts.map((part) => `(${part})`).join(' OR '), bindings } : null
 }
+
+/**
+ * The select list an export reads from a table's matched rows: the whole row, or for rows that belong
+ * to someone else (export 'subjectEntries') only the key and the subject's own entries of each list.
+ */
+export function exportedColumns(table: PersonalTable, subject: Subject): { sql: string; bindings: unknown[] } {
+  if (table.export !== 'subjectEntries') return { sql: '*', bindings: [] }
+  const contacts = [...subject.emails, ...subject.phones]
+  const lists = table.subject.map(
+    ({ column }) => `ARRAY(SELECT c FROM unnest("${column}") AS c WHERE lower(c) = ANY(?::text[])) AS "${column}"`
+  )
+  return { sql: [`"${table.key ?? 'id'}"`, ...lists].join(', '), bindings: table.subject.map(() => contacts) }
+}

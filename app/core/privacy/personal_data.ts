@@ -54,7 +54,14 @@ export type PersonalTable = {
   /** Personal columns and how each is anonymized (subject link columns that are personal belong here too). */
   personal: Record<string, Anonymizer>
   erase: ErasureStrategy
-  /** Columns never exported (secrets: password hashes, token hashes, push keys). */
+  /**
+   * What an export holds of a matched row. 'row' (the default): the row is the subject's own; every
+   * column but `exportExcludes`. 'subjectEntries': the row belongs to someone else and lists the subject
+   * among other people (a merchant's alert recipients): only its key and the subject's own entries of
+   * its contactList columns. Tables with a contactList link must use it.
+   */
+  export?: 'row' | 'subjectEntries'
+  /** Columns never exported (secrets: password hashes, token hashes, push keys, idempotency keys). */
   exportExcludes?: string[]
   information: ProcessingInformation
 }
@@ -82,6 +89,13 @@ export function definePersonalData(declaration: PersonalDataDeclaration): Person
       if (link.kind === 'parent' && !seen.has(`${table.location}.${link.table}`)) {
         throw new Error(`${where}: parent table "${link.table}" must be declared before it`)
       }
+    }
+    const contactLists = table.subject.filter((link) => link.kind === 'contactList').length
+    if (contactLists > 0 && table.export !== 'subjectEntries') {
+      throw new Error(`${where}: a contactList names other people too; declare export: 'subjectEntries'`)
+    }
+    if (table.export === 'subjectEntries' && contactLists !== table.subject.length) {
+      throw new Error(`${where}: export 'subjectEntries' needs contactList subject links only`)
     }
     for (const [column, anonymizer] of Object.entries(table.personal)) {
       if (!IDENT.test(column)) throw new Error(`${where}: bad column "${column}"`)

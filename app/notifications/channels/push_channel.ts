@@ -1,7 +1,7 @@
 import webpush from 'web-push'
 import { requireTenant, tenantDb } from '#tenancy/index'
 import { notificationsConfig } from '#notifications/notifications_config'
-import { assertPublicTarget } from '#notifications/services/target_guard'
+import { publicTargets } from '#notifications/services/target_guard'
 import { messageOf, PermanentDeliveryError, type NotificationChannel } from '#notifications/channels/channel'
 import type { QueuedNotification } from '#notifications/types'
 
@@ -20,10 +20,9 @@ export class PushChannel implements NotificationChannel {
       .where({ id: notification.recipient, merchant_id: requireTenant().merchantId })
       .first()
     if (!subscription) throw new PermanentDeliveryError('push subscription no longer exists')
-    await assertPublicTarget(subscription.endpoint)
     const message = messageOf(notification)
     const payload = JSON.stringify({ id: notification.id, event: notification.event, ...message, data: notification.payload.data })
-    // web-push encrypts (aes128gcm) and signs (VAPID); we send with fetch like the webhook channel, with the same timeout.
+    // web-push encrypts (aes128gcm) and signs (VAPID); we send through the checked client, like webhooks.
     const request = webpush.generateRequestDetails(
       { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
       payload,
@@ -33,18 +32,16 @@ export class PushChannel implements NotificationChannel {
         urgency: URGENCY[notification.priority],
       }
     )
-    const response = await fetch(request.endpoint, {
+    const status = await publicTargets.send(request.endpoint, {
       method: request.method,
       headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)])),
-      body: request.body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(notificationsConfig.webhookTimeoutMs),
+      body: request.body ?? '',
+      timeoutMs: notificationsConfig.webhookTimeoutMs,
     })
-    await response.arrayBuffer().catch(() => undefined)
-    if (response.status === 404 || response.status === 410) {
+    if (status === 404 || status === 410) {
       await tenantDb('write').from('push_subscriptions').where('id', subscription.id).delete()
-      throw new PermanentDeliveryError(`push subscription expired (HTTP ${response.status})`)
+      throw new PermanentDeliveryError(`push subscription expired (HTTP ${status})`)
     }
-    if (response.status < 200 || response.status >= 300) throw new Error(`push service answered HTTP ${response.status}`)
+    if (status < 200 || status >= 300) throw new Error(`push service answered HTTP ${status}`)
   }
 }

@@ -1,6 +1,6 @@
 import { settingsService } from '#notifications/services/settings_service'
 import { signWebhook } from '#notifications/services/webhook_signature'
-import { assertPublicTarget } from '#notifications/services/target_guard'
+import { publicTargets } from '#notifications/services/target_guard'
 import { notificationsConfig } from '#notifications/notifications_config'
 import { PermanentDeliveryError, type NotificationChannel } from '#notifications/channels/channel'
 import type { QueuedNotification } from '#notifications/types'
@@ -14,7 +14,6 @@ export class WebhookChannel implements NotificationChannel {
   async send(notification: QueuedNotification) {
     const settings = await settingsService.find()
     if (!settings || !notification.recipient) throw new PermanentDeliveryError('webhook is not configured')
-    await assertPublicTarget(notification.recipient)
     const body = JSON.stringify({
       id: notification.id,
       event: notification.event,
@@ -22,11 +21,10 @@ export class WebhookChannel implements NotificationChannel {
       createdAt: new Date(notification.created_at).toISOString(),
       data: notification.payload.data ?? {},
     })
-    const response = await fetch(notification.recipient, {
+    const status = await publicTargets.send(notification.recipient, {
       method: 'POST',
       body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(notificationsConfig.webhookTimeoutMs),
+      timeoutMs: notificationsConfig.webhookTimeoutMs,
       headers: {
         'Content-Type': 'application/json',
         'User-Agent': 'gudbro-webhooks/1',
@@ -35,8 +33,7 @@ export class WebhookChannel implements NotificationChannel {
         'Gudbro-Signature': signWebhook(settings.webhookSecret, body),
       },
     })
-    // Drain the body so the connection is released.
-    await response.arrayBuffer().catch(() => undefined)
-    if (response.status < 200 || response.status >= 300) throw new Error(`webhook answered HTTP ${response.status}`)
+    if (status >= 300 && status < 400) throw new Error(`webhook answered HTTP ${status} (redirects are not followed)`)
+    if (status < 200 || status >= 300) throw new Error(`webhook answered HTTP ${status}`)
   }
 }

@@ -4,10 +4,10 @@ import db from '@adonisjs/lucid/services/db'
 import User from '#tenancy/models/user'
 import Membership from '#tenancy/models/membership'
 import { personalDataRegistry } from '#compliance/index'
-import { shardRouter } from '#tenancy/index'
+import { shardRouter, tenantDb } from '#tenancy/index'
 import { TEST_PASSWORD } from '#tests/helpers'
 import { randomClientIp } from '#tests/support/app_process'
-import { merchantsOnTwoNodes, seedCustomerData, supportToken } from './helpers.js'
+import { inTenant, merchantsOnTwoNodes, seedCustomerData, supportToken } from './helpers.js'
 
 /** A customer with an account, chat and notifications at two merchants on different shard nodes. */
 async function customerOnTwoNodes() {
@@ -85,6 +85,57 @@ test.group('GDPR export and erasure', () => {
     const request = await db.connection('control').from('gdpr_requests').where('id', document.request_id).first()
     assert.equal(request.status, 'completed')
     assert.notInclude(JSON.stringify(request), email.toLowerCase())
+  })
+
+  test("a merchant's alert recipient gets only their own entries: no secret, no URL, no other recipient; erasure removes only them", async ({ client, assert }) => {
+    const [a] = await merchantsOnTwoNodes()
+    const tag = randomUUID().slice(0, 8)
+    const email = `recipient.${tag}@example.test`
+    const phone = `+4479${String(Date.now()).slice(-8)}`
+    const others = { email: `colleague.${tag}@example.test`, phone: '+4479000000001' }
+    const secret = `whsec_${randomUUID().replaceAll('-', '')}`
+    const merchantSettings = {
+      routes: JSON.stringify({ 'order.created': ['email', 'sms', 'webhook'] }),
+      webhook_url: `https://hooks.example.test/${tag}`,
+      webhook_secret: secret,
+    }
+    await shardRouter.transaction(
+      (trx) =>
+        trx.table('notification_settings').insert({
+          merchant_id: a.merchant.id,
+          ...merchantSettings,
+          email_recipients: [others.email, email],
+          sms_recipients: [phone, others.phone],
+        }),
+      a.merchant.shardId
+    )
+    await inTenant(a.merchant.id, () =>
+      tenantDb('write').table('notification_queue').insert({
+        merchant_id: a.merchant.id, type: 'email', event: 'order.created', recipient: email, payload: '{}', idempotency_key: `order:${tag}:created:email:${email}`,
+      })
+    )
+    const support = await supportToken(client)
+    for (const [subject, own] of [[{ email }, { email_recipients: [email], sms_recipients: [] }], [{ phone }, { email_recipients: [], sms_recipients: [phone] }]] as const) {
+      const response = await client.post('/api/v1/admin/gdpr/exports').header('Authorization', `Bearer ${support.token}`).json({ ...subject, reason: 'recipient asked' })
+      response.assertStatus(200)
+      const document = response.body()
+      assert.deepEqual(document.data.notifications.notification_settings, [{ merchant_id: a.merchant.id, ...own, _source: 'shard' }])
+      const text = JSON.stringify(document)
+      for (const leak of [secret, merchantSettings.webhook_url, others.email, others.phone, 'order.created":']) assert.notInclude(text, leak)
+      assert.sameMembers(document.merchants.map((m: any) => m.id), [a.merchant.id])
+    }
+    const byEmail = await client.post('/api/v1/admin/gdpr/exports').header('Authorization', `Bearer ${support.token}`).json({ email, reason: 'recipient asked' })
+    assert.lengthOf(byEmail.body().data.notifications.notification_queue, 1)
+    assert.notProperty(byEmail.body().data.notifications.notification_queue[0], 'idempotency_key')
+
+    const erased = await client.post('/api/v1/admin/gdpr/erasures').header('Authorization', `Bearer ${support.token}`).json({ email, reason: 'recipient left' })
+    erased.assertStatus(201)
+    const settings = await inTenant(a.merchant.id, () => tenantDb('write').from('notification_settings').where('merchant_id', a.merchant.id).first())
+    assert.deepEqual(settings.email_recipients, [others.email])
+    assert.deepEqual(settings.sms_recipients, [phone, others.phone], 'erased by email: the phone was not named')
+    assert.equal(settings.webhook_secret, secret)
+    assert.equal(settings.webhook_url, merchantSettings.webhook_url)
+    assert.deepEqual(settings.routes, { 'order.created': ['email', 'sms', 'webhook'] })
   })
 
   test('a guest is exported by contact details alone', async ({ client, assert }) => {
