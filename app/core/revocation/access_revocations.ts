@@ -38,6 +38,7 @@ class AccessRevocations {
     return `access:revoked:db${redis.connection('main').ioConnection.options.db ?? 0}`
   }
 
+  /** Tells every process; never throws for Redis (see below). */
   async publish(revocation: AccessRevocation) {
     if (!revocation.tokenId && !revocation.userId && !revocation.merchantId) {
       throw new Error('A revocation names a token, a user or a merchant')
@@ -49,7 +50,13 @@ class AccessRevocations {
       merchant_id: revocation.merchantId ?? null,
       module: revocation.module ?? null,
     }
-    await redis.connection('main').publish(this.#channel, JSON.stringify(message))
+    try {
+      await redis.connection('main').publish(this.#channel, JSON.stringify(message))
+    } catch (error) {
+      // The revocation itself is already committed (the caller's database change) and must not fail on
+      // Redis: sockets' periodic re-validation closes what the lost signal would have (core/realtime).
+      logger.error({ err: error, reason: revocation.reason }, 'access revocation not published')
+    }
   }
 
   /** Calls the handler for every revocation published from now on, in any process; resolves once subscribed. */
