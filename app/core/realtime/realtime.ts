@@ -81,6 +81,7 @@ export class Realtime {
   #handlers = new Map<string, SocketHandler>()
   #runInContext: RunInMerchantContext = (_merchantId, fn) => fn()
   #handshakeLimiter?: ReturnType<typeof limiter.use>
+  #onRevocation = (revocation: AccessRevocation) => this.closeRevoked(revocation)
 
   constructor() {
     // merchant:<id> and merchant:<id>:<anything>: that merchant's staff only.
@@ -126,7 +127,7 @@ export class Realtime {
     if (this.#attachedTo.has(httpServer)) return
     this.#attachedTo.add(httpServer)
     this.#server().attach(httpServer)
-    accessRevocations.listen((revocation) => this.closeRevoked(revocation)).catch((error) => {
+    accessRevocations.listen(this.#onRevocation).catch((error) => {
       logger.error({ err: error }, 'cannot subscribe to access revocations')
     })
   }
