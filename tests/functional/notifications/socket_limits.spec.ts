@@ -33,7 +33,7 @@ test.group('Realtime: limits on what clients can make the server keep', (group) 
 
     const after = await series('socket_room_refusals_total')
     const labels = after.map((value) => String(value.labels.prefix))
-    assert.isAtMost(after.length, 4, `series: ${labels.join(', ')}`)
+    assert.isAtMost(after.length, 4, `${after.length} series, e.g. ${labels.slice(0, 4).map((label) => label.slice(0, 20)).join(', ')}`)
     assert.includeMembers(['merchant', 'order', 'conversation', 'other'], labels)
     assert.equal(after.reduce((sum, value) => sum + value.value, 0) - refusedBefore, 1000, 'every refusal was counted')
     const exposition = await metrics.registry.getSingleMetricAsString('socket_room_refusals_total')
