@@ -25,7 +25,7 @@ export type Actor = {
 const appDomain = env.get('APP_DOMAIN')
 
 /** The name of POST /api/v1/auth/logout (app/tenancy/routes.ts). */
-export const SIGN_OUT_ROUTE = 'auth.logout'
+const SIGN_OUT_ROUTE = 'auth.logout'
 
 /**
  * Resolves who is calling and for which merchant, in the order of DESIGN.md §4:
