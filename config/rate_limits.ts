@@ -11,6 +11,8 @@ const rateLimits = {
   auth: { requests: env.get('RATE_LIMIT_AUTH', 10), duration: '1 minute' },
   ai: { requests: env.get('RATE_LIMIT_AI', 20), duration: '1 minute' },
   ingest: { requests: env.get('RATE_LIMIT_INGEST', 600), duration: '1 minute' },
+  // socket.io connection attempts (reconnections included), keyed by the client address alone.
+  socket_handshake: { requests: 60, duration: '1 minute' },
 } as const
 
 export type RateLimitName = keyof typeof rateLimits

@@ -6,12 +6,13 @@ const LocationsController = () => import('#tenancy/controllers/locations_control
 const MerchantProfileController = () => import('#tenancy/controllers/merchant_profile_controller')
 const ModulesController = () => import('#tenancy/controllers/modules_controller')
 const AdminMerchantsController = () => import('#tenancy/controllers/admin_merchants_controller')
+const AdminMembershipsController = () => import('#tenancy/controllers/admin_memberships_controller')
 
 export default function tenancyRoutes(router: Router) {
   router
     .group(() => {
       router.post('/login', [AuthController, 'login']).use(middleware.throttle({ limit: 'auth' }))
-      router.post('/logout', [AuthController, 'logout']).use(middleware.throttle({ limit: 'api' }))
+      router.post('/logout', [AuthController, 'logout']).as('auth.logout').use(middleware.throttle({ limit: 'api' }))
       router.get('/me', [AuthController, 'me']).use(middleware.throttle({ limit: 'api' }))
     })
     .prefix('/api/v1/auth')
@@ -35,6 +36,9 @@ export default function tenancyRoutes(router: Router) {
     .group(() => {
       router.get('/merchants', [AdminMerchantsController, 'index'])
       router.post('/merchants', [AdminMerchantsController, 'store'])
+      router.post('/merchants/:merchant/suspend', [AdminMerchantsController, 'suspend'])
+      router.post('/merchants/:merchant/reactivate', [AdminMerchantsController, 'reactivate'])
+      router.delete('/merchants/:merchant/members/:user', [AdminMembershipsController, 'destroy'])
       router.get('/merchants/:merchant/modules', [ModulesController, 'index'])
       router.post('/merchants/:merchant/modules/:module/enable', [ModulesController, 'enable'])
       router.post('/merchants/:merchant/modules/:module/disable', [ModulesController, 'disable'])

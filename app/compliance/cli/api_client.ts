@@ -9,7 +9,7 @@ export class ApiClient {
     private token?: string
   ) {}
 
-  async request<T = any>(method: 'GET' | 'POST', path: string, options: { body?: unknown; query?: Record<string, unknown> } = {}): Promise<T> {
+  async request<T = any>(method: 'GET' | 'POST' | 'DELETE', path: string, options: { body?: unknown; query?: Record<string, unknown> } = {}): Promise<T> {
     const url = new URL(path, this.baseUrl)
     for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value))
     let response: Response

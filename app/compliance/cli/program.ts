@@ -88,6 +88,33 @@ export function buildProgram() {
       log(`page ${result.meta.page}, ${result.data.length} of ${result.meta.total}`)
     })
 
+  for (const action of ['suspend', 'reactivate'] as const) {
+    merchants
+      .command(`${action} <merchant>`)
+      .description(action === 'suspend' ? 'Suspend a merchant (slug or id): every request and live connection refused' : 'Reactivate a suspended merchant')
+      .option('--reason <text>', 'why (required; audited)')
+      .action(async (merchant: string, options: { reason?: string }) => {
+        const result = await (await client()).request('POST', `/api/v1/admin/merchants/${encodeURIComponent(merchant)}/${action}`, {
+          body: { reason: requireReason(options.reason) },
+        })
+        if (globals().json) return printJson(result)
+        log(`${merchant} is now ${result.data.status}`)
+      })
+  }
+
+  program
+    .command('members')
+    .description("A merchant's members")
+    .command('remove <merchant> <user-id>')
+    .description('Remove a member: their tokens for this merchant and live connections end at once')
+    .option('--reason <text>', 'why (required; audited)')
+    .action(async (merchant: string, userId: string, options: { reason?: string }) => {
+      const path = `/api/v1/admin/merchants/${encodeURIComponent(merchant)}/members/${encodeURIComponent(userId)}`
+      await (await client()).request('DELETE', path, { body: { reason: requireReason(options.reason) } })
+      if (globals().json) return printJson({ merchant, user_id: userId, removed: true })
+      log(`${userId} removed from ${merchant}`)
+    })
+
   const modules = program.command('modules').description("A merchant's modules")
   modules
     .command('list <merchant>')

@@ -2,6 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type { Anonymizer } from '#core/privacy/personal_data'
 import { runWithReason } from '#core/database/actor_context'
+import { accessRevocations } from '#core/revocation/access_revocations'
 import { personalDataRegistry, type RegisteredTable } from '#compliance/services/personal_data_registry'
 import { resolveSubject, subjectCondition, subjectDigest, type Subject } from '#compliance/services/subject'
 import { gdprRequests, presentRequest, type RequestVia } from '#compliance/services/gdpr_requests'
@@ -79,6 +80,8 @@ export class GdprErasureService {
         summary: JSON.stringify({ counts }),
       })
       await recordAudit({ action: 'gdpr.erase', resourceType: 'data_subject', resourceId: request.id, reason: input.reason, details: { counts } })
+      // Their access tokens are deleted above: close their open sockets in every process too.
+      for (const userId of subject.userIds) await accessRevocations.publish({ reason: 'account_erased', userId })
       return {
         receipt: {
           ...presentRequest(request),

@@ -1,11 +1,18 @@
 import type { Server as HttpServer } from 'node:http'
 import { Server, type Socket } from 'socket.io'
 import { createAdapter } from '@socket.io/redis-adapter'
+import proxyAddr from 'proxy-addr'
+import app from '@adonisjs/core/services/app'
 import redis from '@adonisjs/redis/services/main'
 import logger from '@adonisjs/core/services/logger'
+import limiter from '@adonisjs/limiter/services/main'
+import rateLimits from '#config/rate_limits'
+import { rateLimitRejectionsTotal } from '#core/observability/metrics'
+import { accessRevocations, type AccessRevocation } from '#core/revocation/access_revocations'
 import type {
   RoomAuthorizer,
   RunInMerchantContext,
+  SocketAdmission,
   SocketAuthenticator,
   SocketHandler,
   SocketIdentity,
@@ -16,15 +23,30 @@ import {
   socketEventsThrottled,
   socketHandshakeRefusals,
   socketRoomRefusals,
+  socketsClosedForAccess,
 } from '#core/realtime/realtime_metrics'
 
-const ROOM = /^[a-z_]+:[A-Za-z0-9_:-]{1,200}$/
+/** Rooms clients may ask for: `<prefix>:<id...>`, short (the longest real one, merchant:<uuid>:orders, has 52 characters). */
+const MAX_ROOM_LENGTH = 128
+const ROOM = /^[a-z_]+:[A-Za-z0-9_:-]+$/
 
 /** Events one socket may send per window (in this process); beyond that they are answered E_TOO_MANY_REQUESTS. */
 const EVENT_LIMIT = { events: 30, windowMs: 10_000 }
 
-function prefixOf(room: string) {
-  return room.split(':', 1)[0]
+/**
+ * Every open socket is authenticated again this often (with jitter), and at its credentials' expiry: the
+ * backstop for a revocation message lost while this process was cut off from Redis pub/sub.
+ */
+const REVALIDATE_EVERY_MS = 5 * 60_000
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+type CloseReason = AccessRevocation['reason'] | 'token_expired' | 'access_lost'
+
+/** Rooms a revocation finds sockets by. Not of the ROOM form: no client can join or leave them. */
+const accessRoom = {
+  token: (id: string) => `#token:${id}`,
+  user: (id: string) => `#user:${id}`,
+  merchant: (id: string) => `#merchant:${id}`,
 }
 
 function refusal(code: string, message: string) {
@@ -33,19 +55,33 @@ function refusal(code: string, message: string) {
   return error
 }
 
+function matches(identity: SocketIdentity, revocation: AccessRevocation) {
+  return (
+    (!revocation.tokenId || identity.tokenId === revocation.tokenId) &&
+    (!revocation.userId || identity.userId === revocation.userId) &&
+    (!revocation.merchantId || identity.merchantId === revocation.merchantId) &&
+    (!revocation.module || identity.module === revocation.module)
+  )
+}
+
 /**
  * socket.io on the Adonis HTTP server, fanned out across processes through Redis. Knows nothing about
- * merchants or orders: modules plug in authenticators (who is this socket?), room authorizers (may it
- * join this room?) and event handlers. Every handler runs inside the socket's merchant context.
+ * merchants or orders: modules plug in authenticators (who is this socket?), an admission check (may it
+ * be connected now?), room authorizers (may it join this room?) and event handlers. Every handler runs
+ * inside the socket's merchant context. Access is checked at the handshake, again on every access
+ * revocation (core/revocation, from any process), at the credentials' expiry, and every few minutes.
  */
 export class Realtime {
   #io?: Server
   #attachedTo = new WeakSet<HttpServer>()
   #redisClients: Array<{ quit(): Promise<unknown> }> = []
   #authenticators: Array<{ name: string; authenticate: SocketAuthenticator }> = []
+  #admit: SocketAdmission = async () => {}
   #authorizers = new Map<string, RoomAuthorizer>()
   #handlers = new Map<string, SocketHandler>()
   #runInContext: RunInMerchantContext = (_merchantId, fn) => fn()
+  #handshakeLimiter?: ReturnType<typeof limiter.use>
+  #onRevocation = (revocation: AccessRevocation) => this.closeRevoked(revocation)
 
   constructor() {
     // merchant:<id> and merchant:<id>:<anything>: that merchant's staff only.
@@ -54,6 +90,11 @@ export class Realtime {
 
   useContext(run: RunInMerchantContext) {
     this.#runInContext = run
+  }
+
+  /** Checked after every successful authentication (handshake and re-validation). */
+  useAdmission(admit: SocketAdmission) {
+    this.#admit = admit
   }
 
   registerAuthenticator(name: string, authenticate: SocketAuthenticator) {
@@ -75,8 +116,8 @@ export class Realtime {
   }
 
   async canJoin(identity: SocketIdentity, room: string): Promise<boolean> {
-    if (!ROOM.test(room)) return false
-    const authorize = this.#authorizers.get(prefixOf(room))
+    if (room.length > MAX_ROOM_LENGTH || !ROOM.test(room)) return false
+    const authorize = this.#authorizers.get(room.split(':', 1)[0])
     if (!authorize) return false
     return this.#runInContext(identity.merchantId, async () => Boolean(await authorize(identity, room)))
   }
@@ -86,16 +127,37 @@ export class Realtime {
     if (this.#attachedTo.has(httpServer)) return
     this.#attachedTo.add(httpServer)
     this.#server().attach(httpServer)
+    accessRevocations.listen(this.#onRevocation).catch((error) => {
+      logger.error({ err: error }, 'cannot subscribe to access revocations')
+    })
   }
 
   broadcastToRoom(room: string, event: string, payload: unknown) {
-    realtimeBroadcasts.inc({ prefix: prefixOf(room) })
+    realtimeBroadcasts.inc({ prefix: this.#prefixLabel(room) })
     this.#server().to(room).emit(event, payload)
   }
 
   /** Every staff socket of the merchant. */
   broadcastToMerchant(merchantId: string, event: string, payload: unknown) {
     this.broadcastToRoom(`merchant:${merchantId}`, event, payload)
+  }
+
+  /**
+   * Closes this process's sockets that a revocation covers (every process does the same on the signal).
+   * Each is told why first (`access.revoked { reason }`), so a client can sign out rather than reconnect.
+   */
+  closeRevoked(revocation: AccessRevocation) {
+    const namespace = this.#io?.of('/')
+    if (!namespace) return
+    const room = revocation.tokenId
+      ? accessRoom.token(revocation.tokenId)
+      : revocation.userId
+        ? accessRoom.user(revocation.userId)
+        : accessRoom.merchant(revocation.merchantId!)
+    for (const id of [...(namespace.adapter.rooms.get(room) ?? [])]) {
+      const socket = namespace.sockets.get(id)
+      if (socket && matches(socket.data.identity, revocation)) this.#close(socket, revocation.reason)
+    }
   }
 
   /** Disconnects this process's sockets and leaves Redis; the HTTP server belongs to its owner and stays up. */
@@ -125,7 +187,7 @@ export class Realtime {
       serveClient: false,
     })
     io.use((socket, next) => {
-      this.#authenticate(socket).then(
+      this.#handshake(socket).then(
         () => next(),
         (error) => next(error)
       )
@@ -135,8 +197,38 @@ export class Realtime {
     return io
   }
 
-  async #authenticate(socket: Socket) {
-    const credentials = (socket.handshake.auth ?? {}) as Record<string, unknown>
+  /** Known room prefixes (those with an authorizer) as they are; any other string is "other". */
+  #prefixLabel(room: string) {
+    const prefix = room.split(':', 1)[0]
+    return this.#authorizers.has(prefix) ? prefix : 'other'
+  }
+
+  async #handshake(socket: Socket) {
+    await this.#throttleHandshake(socket)
+    const identity = await this.#identify((socket.handshake.auth ?? {}) as Record<string, unknown>)
+    socket.data.identity = identity
+    // A recovered session brings its rooms back: keep only those this identity may still join.
+    for (const room of [...socket.rooms]) {
+      if (room !== socket.id && !identity.rooms.includes(room) && !(await this.canJoin(identity, room))) socket.leave(room)
+    }
+  }
+
+  /** Handshakes per client address (X-Forwarded-For only from trusted proxies, as for HTTP), shared across processes. */
+  async #throttleHandshake(socket: Socket) {
+    const address = proxyAddr(socket.request, app.config.get('app.http.trustProxy'))
+    this.#handshakeLimiter ??= limiter.use(rateLimits.socket_handshake)
+    try {
+      await this.#handshakeLimiter.consume(`socket_handshake:ip:${address}`)
+    } catch (error: any) {
+      if (error?.code !== 'E_TOO_MANY_REQUESTS') throw error
+      rateLimitRejectionsTotal.inc({ limiter: 'socket_handshake' })
+      socketHandshakeRefusals.inc({ reason: 'rate_limited' })
+      throw refusal('E_TOO_MANY_REQUESTS', 'Too many connection attempts, try again later')
+    }
+  }
+
+  /** The identity these credentials stand for, admitted now; or a refusal (error.data.code). */
+  async #identify(credentials: Record<string, unknown>): Promise<SocketIdentity> {
     let identity: SocketIdentity | null = null
     for (const { name, authenticate } of this.#authenticators) {
       try {
@@ -147,21 +239,65 @@ export class Realtime {
       if (identity) break
     }
     if (!identity) {
-      socketHandshakeRefusals.inc()
+      socketHandshakeRefusals.inc({ reason: 'unauthenticated' })
       throw refusal('E_UNAUTHORIZED', 'Authentication required')
     }
-    socket.data.identity = identity
-    // A recovered session brings its rooms back: keep only those this identity may still join.
-    for (const room of [...socket.rooms]) {
-      if (room !== socket.id && !identity.rooms.includes(room) && !(await this.canJoin(identity, room))) socket.leave(room)
+    try {
+      await this.#admit(identity)
+    } catch (error: any) {
+      const known = typeof error?.code === 'string' && typeof error?.status === 'number' && error.status < 500
+      if (!known) logger.warn({ err: error, kind: identity.kind }, 'socket admission failed')
+      socketHandshakeRefusals.inc({ reason: 'not_admitted' })
+      throw known ? refusal(error.code, error.message) : refusal('E_UNAUTHORIZED', 'Authentication required')
     }
+    return identity
+  }
+
+  #close(socket: Socket, reason: CloseReason) {
+    if (!socket.connected) return
+    socketsClosedForAccess.inc({ reason })
+    socket.emit('access.revoked', { reason })
+    socket.disconnect(true)
+  }
+
+  /**
+   * One timer per socket: at the credentials' expiry the socket is closed; every few minutes before that,
+   * the handshake's credentials are authenticated and admitted again, and the socket closed if they no
+   * longer are. A timer per socket, rather than a sweep, closes an expired token at its second exactly.
+   */
+  #watchAccess(socket: Socket, identity: SocketIdentity) {
+    let timer: NodeJS.Timeout | undefined
+    const arm = () => {
+      const revalidateAt = Date.now() + REVALIDATE_EVERY_MS * (0.8 + Math.random() * 0.4)
+      const at = Math.min(revalidateAt, identity.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY)
+      timer = setTimeout(check, Math.min(Math.max(at - Date.now(), 0), MAX_TIMER_MS))
+      timer.unref()
+    }
+    const check = async () => {
+      if (!socket.connected) return
+      if (identity.expiresAt && identity.expiresAt.getTime() <= Date.now()) return this.#close(socket, 'token_expired')
+      const still = await this.#identify((socket.handshake.auth ?? {}) as Record<string, unknown>).then(
+        () => true,
+        () => false
+      )
+      if (!still) return this.#close(socket, 'access_lost')
+      if (socket.connected) arm()
+    }
+    arm()
+    socket.once('disconnect', () => clearTimeout(timer))
   }
 
   #onConnection(socket: Socket) {
     const identity = socket.data.identity as SocketIdentity
-    socket.join(identity.rooms)
+    socket.join([
+      ...identity.rooms,
+      accessRoom.merchant(identity.merchantId),
+      ...(identity.userId ? [accessRoom.user(identity.userId)] : []),
+      ...(identity.tokenId ? [accessRoom.token(identity.tokenId)] : []),
+    ])
     socketConnections.inc({ kind: identity.kind })
     socket.once('disconnect', () => socketConnections.dec({ kind: identity.kind }))
+    this.#watchAccess(socket, identity)
 
     // A fixed window per socket: cheap, local, enough to stop one client flooding the handlers.
     let windowStart = Date.now()
@@ -182,12 +318,13 @@ export class Realtime {
       const room = typeof (payload as any)?.room === 'string' ? (payload as any).room : ''
       const allowed = await this.canJoin(identity, room).catch(() => false)
       if (allowed) socket.join(room)
-      else socketRoomRefusals.inc({ prefix: prefixOf(room) || 'none' })
+      else socketRoomRefusals.inc({ prefix: this.#prefixLabel(room) })
       if (typeof ack === 'function') ack(allowed ? { ok: true, room } : { ok: false, error: { code: 'E_ROOM_FORBIDDEN', message: 'You may not join this room' } })
     })
     socket.on('room:leave', (payload: unknown, ack?: (reply: unknown) => void) => {
       const room = (payload as any)?.room
-      if (typeof room === 'string' && room !== socket.id) socket.leave(room)
+      // Only rooms of the joinable form: the access rooms a revocation finds this socket by stay.
+      if (typeof room === 'string' && room.length <= MAX_ROOM_LENGTH && ROOM.test(room)) socket.leave(room)
       if (typeof ack === 'function') ack({ ok: true })
     })
     for (const [event, handler] of this.#handlers) {

@@ -19,7 +19,7 @@ async function mayUse(identity: SocketIdentity, conversationId: string) {
 }
 
 export function registerChatRealtime() {
-  // A customer's socket: { conversationToken } -> the conversation's room only.
+  // A customer's socket: { conversationToken } -> the conversation's room only (while the merchant has this module).
   realtime.registerAuthenticator('conversation', async (credentials) => {
     const token = credentials.conversationToken
     if (typeof token !== 'string') return null
@@ -27,7 +27,7 @@ export function registerChatRealtime() {
     if (!UUID.test(merchantId)) return null
     const conversation = await runJobInTenant({ merchantId }, () => chatService.byToken(token)).catch(() => null)
     if (!conversation || conversation.status !== 'open') return null
-    return { kind: 'conversation', merchantId, subject: conversation.id, rooms: [`conversation:${conversation.id}`] }
+    return { kind: 'conversation', merchantId, subject: conversation.id, rooms: [`conversation:${conversation.id}`], module: 'notifications' }
   })
 
   realtime.registerRoomAuthorizer('conversation', (identity, room) => mayUse(identity, room.slice('conversation:'.length)))

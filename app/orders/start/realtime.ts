@@ -1,11 +1,12 @@
 /**
  * Loaded in every process with the module's listeners: plugs order tracking into the realtime hub.
- * - authenticator "tracking": { trackingToken } -> the order's room `order:<id>` only;
+ * - authenticator "tracking": { trackingToken } -> the order's room `order:<id>` only, while the merchant
+ *   is active and has the orders module (the hub's admission check);
  * - room authorizer "order": the order's own tracking socket, or staff of the order's merchant.
  */
 import { realtime } from '#core/realtime/realtime'
 import type { SocketIdentity } from '#core/realtime/types'
-import { runJobInTenant, requireTenant, tenantDb } from '#tenancy/index'
+import { runJobInTenant, tenantDb } from '#tenancy/index'
 import { trackingTokens } from '#orders/tracking_token'
 import { orderQueries } from '#orders/services/order_queries'
 import { orderRoom } from '#orders/services/order_publisher'
@@ -15,13 +16,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 async function authenticateTracking(credentials: Record<string, unknown>): Promise<SocketIdentity | null> {
   const merchantId = trackingTokens.merchantOf(credentials.trackingToken)
   if (!merchantId) return null
-  const order = await runJobInTenant({ merchantId }, async () => {
-    // The merchant must still have the module for its customers to follow orders live.
-    if (!requireTenant().modules.has('orders')) return null
-    return orderQueries.byTrackingToken(credentials.trackingToken)
-  }).catch(() => null)
+  const order = await runJobInTenant({ merchantId }, () => orderQueries.byTrackingToken(credentials.trackingToken)).catch(() => null)
   if (!order) return null
-  return { kind: 'tracking', merchantId, subject: order.id, rooms: [orderRoom(order.id)] }
+  // module: the hub admits it only while the merchant has orders (and closes it when they are switched off).
+  return { kind: 'tracking', merchantId, subject: order.id, rooms: [orderRoom(order.id)], module: 'orders' }
 }
 
 /** Runs inside the identity's merchant context (the hub does that). */

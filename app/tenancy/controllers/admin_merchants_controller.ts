@@ -1,7 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import Merchant from '#tenancy/models/merchant'
 import { onboarding } from '#tenancy/services/onboarding_service'
-import { onboardMerchantValidator } from '#tenancy/validators/merchant_validators'
+import { merchantAccess } from '#tenancy/services/merchant_access_service'
+import { accessChangeValidator, onboardMerchantValidator } from '#tenancy/validators/merchant_validators'
 import vine from '@vinejs/vine'
 
 const listValidator = vine.compile(
@@ -12,7 +13,7 @@ const listValidator = vine.compile(
   })
 )
 
-/** Platform support: every merchant, and onboarding new ones. */
+/** Platform support: every merchant, onboarding new ones, suspending and reactivating them. */
 export default class AdminMerchantsController {
   async index({ request, response }: HttpContext) {
     const { page = 1, per_page: perPage = 50, status } = await listValidator.validate(request.qs())
@@ -30,5 +31,18 @@ export default class AdminMerchantsController {
     const input = await request.validateUsing(onboardMerchantValidator)
     const merchant = await onboarding.onboard(input)
     return response.created({ data: (await Merchant.findOrFail(merchant.id)).serialize() })
+  }
+
+  /** Every request and socket of the merchant is refused from now on; its open sockets are closed. */
+  async suspend({ params, request }: HttpContext) {
+    const { reason } = await request.validateUsing(accessChangeValidator)
+    const merchant = await merchantAccess.suspend(params.merchant, reason)
+    return { data: { merchant_id: merchant.id, status: merchant.status } }
+  }
+
+  async reactivate({ params, request }: HttpContext) {
+    const { reason } = await request.validateUsing(accessChangeValidator)
+    const merchant = await merchantAccess.reactivate(params.merchant, reason)
+    return { data: { merchant_id: merchant.id, status: merchant.status } }
   }
 }

@@ -59,3 +59,15 @@ export class InvalidCredentialsException extends AppException {
   static code = 'E_INVALID_CREDENTIALS'
   static message = 'Invalid email or password'
 }
+
+export class MembershipNotFoundException extends AppException {
+  static status = 404
+  static code = 'E_MEMBERSHIP_NOT_FOUND'
+  static message = 'This user is not a member of this merchant'
+}
+
+export class LastOwnerException extends AppException {
+  static status = 409
+  static code = 'E_LAST_OWNER'
+  static message = 'The last owner of a merchant cannot be removed'
+}

@@ -24,6 +24,9 @@ export type Actor = {
 
 const appDomain = env.get('APP_DOMAIN')
 
+/** The name of POST /api/v1/auth/logout (app/tenancy/routes.ts). */
+const SIGN_OUT_ROUTE = 'auth.logout'
+
 /**
  * Resolves who is calling and for which merchant, in the order of DESIGN.md §4:
  * the staff token's merchant; the merchant slug in the path; the X-Merchant header; the subdomain.
@@ -42,6 +45,8 @@ export default class ResolveTenantMiddleware {
       ip: ctx.request.ip(),
       userAgent: ctx.request.header('user-agent'),
     }
+    // Signing out needs no merchant, so it works for a suspended (or deleted) merchant's staff too.
+    if (ctx.route?.name === SIGN_OUT_ROUTE) return next()
     return this.#resolve(ctx, actor, next)
   }
 

@@ -2,6 +2,7 @@ import hash from '@adonisjs/core/services/hash'
 import User from '#tenancy/models/user'
 import Membership from '#tenancy/models/membership'
 import { merchantDirectory } from '#tenancy/services/merchant_directory'
+import { accessRevocations } from '#core/revocation/access_revocations'
 import { InvalidCredentialsException, RoleRequiredException } from '#tenancy/exceptions/tenancy_exceptions'
 
 // Verified against when the email is unknown, so both paths cost one scrypt (no user enumeration by timing).
@@ -43,8 +44,10 @@ export class AuthService {
     }
   }
 
+  /** Deletes the token; its open sockets are closed in every process (core/revocation). */
   async logout(user: User, tokenId: Parameters<typeof User.accessTokens.delete>[1]) {
     await User.accessTokens.delete(user, tokenId)
+    await accessRevocations.publish({ reason: 'signed_out', tokenId: String(tokenId) })
   }
 
   describeUser(user: User) {

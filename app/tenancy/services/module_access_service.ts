@@ -2,6 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import ModuleOverride from '#tenancy/models/module_override'
 import { moduleRegistry } from '#tenancy/services/module_registry_service'
 import { merchantDirectory } from '#tenancy/services/merchant_directory'
+import { accessRevocations } from '#core/revocation/access_revocations'
 import {
   InvalidModuleException,
   MerchantNotFoundException,
@@ -69,6 +70,8 @@ export class ModuleAccessService {
       )
     }
     await this.#setOverride(merchant, module, false, actor)
+    // What serves this module live (customers' tracking and chat sockets) is closed in every process.
+    await accessRevocations.publish({ reason: 'module_disabled', merchantId: merchant.id, module })
     return merchantDirectory.byId(merchant.id)
   }
 

@@ -3,7 +3,7 @@ import User from '#tenancy/models/user'
 import Membership from '#tenancy/models/membership'
 import type { StaffRole } from '#tenancy/types'
 
-export type StaffIdentity = { userId: string; merchantId: string; role: StaffRole }
+export type StaffIdentity = { userId: string; merchantId: string; role: StaffRole; tokenId: string; expiresAt: Date | null }
 
 /**
  * Checks a staff access token outside of HTTP (socket handshakes): valid, not expired, bound to a
@@ -17,5 +17,11 @@ export async function verifyStaffToken(value: string): Promise<StaffIdentity | n
   if (!merchantId) return null
   const membership = await Membership.query().where({ user_id: String(token.tokenableId), merchant_id: merchantId }).first()
   if (!membership) return null
-  return { userId: String(token.tokenableId), merchantId, role: membership.role }
+  return {
+    userId: String(token.tokenableId),
+    merchantId,
+    role: membership.role,
+    tokenId: String(token.identifier),
+    expiresAt: token.expiresAt ?? null,
+  }
 }

@@ -21,3 +21,6 @@ export const onboardMerchantValidator = vine.compile(
 export const moduleChangeValidator = vine.compile(
   vine.object({ reason: vine.string().trim().minLength(3).maxLength(500).optional() })
 )
+
+/** Support actions on who may act for a merchant (suspension, member removal) say why: it goes to the audit log. */
+export const accessChangeValidator = vine.compile(vine.object({ reason: vine.string().trim().minLength(3).maxLength(500) }))

@@ -6,6 +6,8 @@ import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
 import { createMerchant, TEST_PASSWORD } from '#tests/helpers'
+import User from '#tenancy/models/user'
+import Membership from '#tenancy/models/membership'
 import { merchantsOnTwoNodes, seedCustomerData, supportToken } from './helpers.js'
 
 const ROOT = new URL('../../../', import.meta.url).pathname
@@ -129,5 +131,34 @@ test.group('gudbro support CLI', (group) => {
     const unreachable = await gudbro(config, ['login', '--url', 'http://127.0.0.1:1', '--email', 'a@b.test', '--password', 'x'])
     assert.equal(unreachable.code, 7)
     assert.include(unreachable.stderr, 'Cannot reach')
+  }).timeout(60_000)
+
+  test('merchants suspend and reactivate, members remove: each needs a reason and takes effect', async ({ client, assert }) => {
+    const config = join(dir, 'config.json')
+    const support = await supportToken(client)
+    const { merchant } = await createMerchant()
+    const member = await User.create({ email: `m-${randomUUID().slice(0, 8)}@staff.test`, password: TEST_PASSWORD, fullName: 'Member' })
+    await Membership.create({ userId: member.id, merchantId: merchant.id, role: 'staff' })
+    assert.equal((await gudbro(config, ['login', '--url', serverUrl(), '--email', support.email, '--password', TEST_PASSWORD])).code, 0)
+    const status = async () => (await db.connection('control').from('merchants').where('id', merchant.id).first()).status
+
+    const noReason = await gudbro(config, ['merchants', 'suspend', merchant.slug])
+    assert.equal(noReason.code, 2)
+    assert.include(noReason.stderr, '--reason is required')
+    const suspended = await gudbro(config, ['--json', 'merchants', 'suspend', merchant.slug, '--reason', 'fraud review'])
+    assert.equal(suspended.code, 0, suspended.stderr)
+    assert.equal(JSON.parse(suspended.stdout).data.status, 'suspended')
+    assert.equal(await status(), 'suspended')
+    const reactivated = await gudbro(config, ['merchants', 'reactivate', merchant.slug, '--reason', 'cleared'])
+    assert.equal(reactivated.code, 0, reactivated.stderr)
+    assert.include(reactivated.stderr, 'is now active')
+    assert.equal(await status(), 'active')
+
+    const removed = await gudbro(config, ['members', 'remove', merchant.slug, member.id, '--reason', 'left the team'])
+    assert.equal(removed.code, 0, removed.stderr)
+    assert.isNull(await Membership.query().where({ user_id: member.id, merchant_id: merchant.id }).first())
+    const again = await gudbro(config, ['members', 'remove', merchant.slug, member.id, '--reason', 'left the team'])
+    assert.notEqual(again.code, 0)
+    assert.include(again.stderr, '404')
   }).timeout(60_000)
 })

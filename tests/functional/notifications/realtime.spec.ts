@@ -58,10 +58,12 @@ test.group('Realtime: socket.io handshake and rooms', (group) => {
     realtime.broadcastToMerchant(owner.merchant.id, 'merchant.note', { n: 1 })
     await seen.waitFor('merchant.note')
 
-    // Revoke the token, drop the connection: the reconnection is refused.
+    // Revoke the token: the server closes the socket, and connecting again is refused.
+    const closed = new Promise<void>((resolve) => socket.once('disconnect', () => resolve()))
     ;(await client.post('/api/v1/auth/logout').header('Authorization', `Bearer ${owner.token}`)).assertStatus(204)
+    await closed
     const refusal = new Promise<any>((resolve) => socket.once('connect_error', resolve))
-    socket.io.engine.close()
+    socket.connect()
     const error = await refusal
     assert.equal(error.data?.code, 'E_UNAUTHORIZED')
     assert.isFalse(socket.connected)

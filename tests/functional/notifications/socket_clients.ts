@@ -2,6 +2,7 @@ import app from '@adonisjs/core/services/app'
 import type { AddressInfo } from 'node:net'
 import { io, type Socket, type ManagerOptions, type SocketOptions } from 'socket.io-client'
 import { eventually } from './stand_ins.js'
+import { randomClientIp } from '#tests/support/app_process'
 
 const opened: Socket[] = []
 
@@ -11,9 +12,20 @@ export async function socketUrl() {
   return `http://127.0.0.1:${address.port}`
 }
 
-/** A connected socket.io client (rejects with the server's refusal). */
-export async function connect(auth: Record<string, unknown>, options: Partial<ManagerOptions & SocketOptions> = {}) {
-  const socket = io(await socketUrl(), { auth, transports: ['websocket'], reconnection: false, forceNew: true, ...options })
+/**
+ * A connected socket.io client (rejects with the server's refusal), to this process's server or to `url`.
+ * Each plays its own client address (handshakes are limited per address), unless options say otherwise.
+ */
+export async function connect(auth: Record<string, unknown>, options: Partial<ManagerOptions & SocketOptions> & { url?: string } = {}) {
+  const { url, ...rest } = options
+  const socket = io(url ?? (await socketUrl()), {
+    auth,
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    extraHeaders: { 'x-forwarded-for': randomClientIp() },
+    ...rest,
+  })
   opened.push(socket)
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve())
