@@ -46,6 +46,9 @@ export default class HttpExceptionHandler extends ExceptionHandler {
         return simple(404, 'E_NOT_FOUND', 'Resource not found')
       case 'E_UNAUTHORIZED_ACCESS':
         return simple(401, 'E_UNAUTHORIZED', 'Invalid or missing token')
+      // PostgreSQL cannot store U+0000 in text: valid JSON, query or path input, refused by the database.
+      case '22021':
+        return simple(400, 'E_INVALID_TEXT', 'Text cannot contain NUL (U+0000) characters')
       case 'E_TOO_MANY_REQUESTS': {
         const limit = err.response
         return {
