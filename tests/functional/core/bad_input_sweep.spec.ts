@@ -63,6 +63,7 @@ async function seedShop(client: ApiClient, tag: string) {
     outbox: outbox.id,
     'push-subscriptions': push.id,
     conversations: conversationId,
+    'hidden-items': hidden.id,
   }
   // Only the shop's staff (and platform support) may see these; the public menu shows none of them.
   const privateValues = [
