@@ -34,7 +34,7 @@ export function registeredRoutes(): Route[] {
 }
 
 /** What a path parameter names: its own name, or for `:id` the resource before it (`/items/:id` is `items`). */
-export function paramKind(segments: string[], index: number) {
+function paramKind(segments: string[], index: number) {
   const name = segments[index] === '*' ? '*' : segments[index].slice(1).replace(/\?$/, '')
   return name === 'id' ? segments[index - 1] : name
 }
@@ -49,7 +49,7 @@ function hasParams(pattern: string) {
 }
 
 /** Path parameter values as they go on the wire (already percent-encoded where needed). */
-export function oddParamValues(ours: ParamValues) {
+function oddParamValues(ours: ParamValues) {
   const someRealId = Object.values(ours).find((value) => /^[0-9a-f-]{36}$/.test(value)) ?? randomUUID()
   return [
     'abc',
@@ -257,9 +257,6 @@ export function badRequests(route: Route, ours: ParamValues, theirs: ParamValues
   requests.push(request(route, 'another merchant in X-Merchant', 'staff', normal, { headers: { 'X-Merchant': theirs.merchantSlug } }))
   if (WRITE_METHODS.has(route.method)) {
     add("the other merchant's ids in the body", normal, { headers: { 'Content-Type': 'application/json' }, body: foreignBody(theirs) })
-  }
-
-  if (WRITE_METHODS.has(route.method)) {
     for (const body of badBodies()) {
       const headers: Record<string, string> = { ...body.headers }
       if (body.contentType) headers['Content-Type'] = body.contentType

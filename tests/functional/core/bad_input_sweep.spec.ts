@@ -178,7 +178,8 @@ class Sweep {
     }
     this.statuses.set(response.status, (this.statuses.get(response.status) ?? 0) + 1)
     const problems: string[] = []
-    if (response.status >= 500) problems.push('a 5xx')
+    // The readiness probe answers 503 when a dependency is not ready: that is its contract, not a failure on input.
+    if (response.status >= 500 && !(response.status === 503 && request.route.endsWith(' /ready'))) problems.push('a 5xx')
     if (response.status >= 400 && response.status < 500 && request.method !== 'HEAD') {
       const shape = errorShapeProblem(response)
       if (shape) problems.push(shape)
