@@ -46,6 +46,9 @@ export default class HttpExceptionHandler extends ExceptionHandler {
         return simple(404, 'E_NOT_FOUND', 'Resource not found')
       case 'E_UNAUTHORIZED_ACCESS':
         return simple(401, 'E_UNAUTHORIZED', 'Invalid or missing token')
+      // PostgreSQL cannot store U+0000 in text: valid JSON, query or path input, refused by the database.
+      case '22021':
+        return simple(400, 'E_INVALID_TEXT', 'Text cannot contain NUL (U+0000) characters')
       case 'E_TOO_MANY_REQUESTS': {
         const limit = err.response
         return {
@@ -60,8 +63,9 @@ export default class HttpExceptionHandler extends ExceptionHandler {
         }
       }
     }
-    // Malformed JSON bodies and other client errors thrown by the framework.
-    if (error instanceof SyntaxError || (err?.status === 400 && err?.code === undefined)) {
+    // Malformed JSON bodies, bodies that claim a Content-Encoding they do not have (zlib), and other client
+    // errors thrown by the framework.
+    if (error instanceof SyntaxError || (err?.status === 400 && err?.code === undefined) || ZLIB_INPUT_ERRORS.has(err?.code ?? '')) {
       return simple(400, 'E_INVALID_BODY', 'The request body could not be parsed')
     }
     if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
@@ -70,6 +74,9 @@ export default class HttpExceptionHandler extends ExceptionHandler {
     return simple(500, 'E_INTERNAL', 'Something went wrong on our side')
   }
 }
+
+/** What zlib says when the body parser inflates a request body that is not what its Content-Encoding claims. */
+const ZLIB_INPUT_ERRORS = new Set(['Z_DATA_ERROR', 'Z_BUF_ERROR'])
 
 function simple(status: number, code: string, message: string) {
   return { status, errors: [{ code, message }], headers: {} }
