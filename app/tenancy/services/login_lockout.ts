@@ -1,20 +1,18 @@
-import { createHmac } from 'node:crypto'
 import emitter from '@adonisjs/core/services/emitter'
 import logger from '@adonisjs/core/services/logger'
 import limiter from '@adonisjs/limiter/services/main'
-import { appKey } from '#config/app'
 import { loginLockout } from '#config/rate_limits'
 import { rateLimitRejectionsTotal } from '#core/observability/metrics'
+import { keyedDigest } from '#core/privacy/keyed_digest'
 import { InvalidCredentialsException } from '#tenancy/exceptions/tenancy_exceptions'
 import '#tenancy/events'
 
 /**
- * The Redis key of an account: a keyed digest of the normalised email, so keys have one size, and
- * the store holds no address a dictionary could recover. Unknown emails get keys like known ones:
- * the lockout says nothing about whether an account exists.
+ * The Redis key of an account: a keyed digest of the normalised email. Unknown emails get keys like
+ * known ones: the lockout says nothing about whether an account exists.
  */
 export function loginAccountKey(email: string) {
-  return createHmac('sha256', appKey.release()).update(email.trim().toLowerCase()).digest('hex').slice(0, 32)
+  return keyedDigest(email.trim().toLowerCase())
 }
 
 /**
