@@ -27,3 +27,9 @@ export const loginLockout = {
   /** How long a lockout counts towards the next one's length. */
   memory: '24 hours',
 } as const
+
+/**
+ * Anonymous (guest) orders per client address, merchant and pickup slot: a script cannot take a
+ * slot's places from one address. Signed-in customers and staff at the counter are not counted.
+ */
+export const guestOrders = { perSlot: 3, duration: '8 days' } as const
