@@ -22,27 +22,37 @@ export async function rejectUnacceptedOrders(options: { merchant?: { id: string;
   let rejected = 0
   const nodes = options.merchant ? [shardRouter.connectionForShard(options.merchant.shardId)] : shardRouter.nodes()
   for (const node of nodes) {
-    const overdue = await db.connection(node, { mode: 'write' }).rawQuery(
-      `SELECT o.merchant_id, o.id
-         FROM orders o LEFT JOIN order_settings s ON s.merchant_id = o.merchant_id
-        WHERE o.status = 'pending'
-          AND o.created_at < now() - make_interval(mins => coalesce(s.pending_timeout_minutes, ?))
-          AND (?::uuid IS NULL OR o.merchant_id = ?::uuid)
-        ORDER BY o.created_at
-        LIMIT ?`,
-      [PENDING_TIMEOUT_MINUTES.default, options.merchant?.id ?? null, options.merchant?.id ?? null, BATCH] as any[]
-    )
-    for (const row of overdue.rows as Array<{ merchant_id: string; id: string }>) {
-      try {
-        await runJobInTenant({ merchantId: row.merchant_id }, () =>
-          transitionOrder(row.id, 'rejected', { reason: NOT_ACCEPTED_REASON, actorUserId: null })
-        )
-        rejected++
-      } catch (error) {
-        if (error instanceof InvalidTransitionException || error instanceof NotFoundException) continue
-        logger.warn({ err: error, orderId: row.id, merchant_id: row.merchant_id }, 'orders: could not reject an unaccepted order')
+    // Batch after batch until the node has no overdue order left (or a batch moved none: errors, logged).
+    while (true) {
+      const overdue = await db.connection(node, { mode: 'write' }).rawQuery(
+        `SELECT o.merchant_id, o.id
+           FROM orders o LEFT JOIN order_settings s ON s.merchant_id = o.merchant_id
+          WHERE o.status = 'pending'
+            AND o.created_at < now() - make_interval(mins => coalesce(s.pending_timeout_minutes, ?))
+            AND (?::uuid IS NULL OR o.merchant_id = ?::uuid)
+          ORDER BY o.created_at
+          LIMIT ?`,
+        [PENDING_TIMEOUT_MINUTES.default, options.merchant?.id ?? null, options.merchant?.id ?? null, BATCH] as any[]
+      )
+      let moved = 0
+      for (const row of overdue.rows as Array<{ merchant_id: string; id: string }>) {
+        if (await rejectOne(row.merchant_id, row.id)) moved++
       }
+      rejected += moved
+      if (overdue.rows.length < BATCH || moved === 0) break
     }
   }
   return rejected
+}
+
+async function rejectOne(merchantId: string, orderId: string): Promise<boolean> {
+  try {
+    await runJobInTenant({ merchantId }, () => transitionOrder(orderId, 'rejected', { reason: NOT_ACCEPTED_REASON, actorUserId: null }))
+    return true
+  } catch (error) {
+    // Accepted or cancelled meanwhile (or gone): nothing left to do.
+    if (error instanceof InvalidTransitionException || error instanceof NotFoundException) return false
+    logger.warn({ err: error, orderId, merchant_id: merchantId }, 'orders: could not reject an unaccepted order')
+    return false
+  }
 }

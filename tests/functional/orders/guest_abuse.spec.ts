@@ -1,6 +1,12 @@
 import { test } from '@japa/runner'
+import app from '@adonisjs/core/services/app'
+import logger from '@adonisjs/core/services/logger'
+import redis from '@adonisjs/redis/services/main'
+import queue from '@rlanz/bull-queue/services/main'
 import type { ApiClient } from '@japa/api-client'
-import { runJobInTenant, tenantDb } from '#tenancy/index'
+import { moduleRegistry, runJobInTenant, tenantDb } from '#tenancy/index'
+import { WorkerPool } from '#core/queue/worker_pool'
+import { eventually } from '../notifications/stand_ins.js'
 import { randomClientIp } from '#tests/support/app_process'
 import { NOT_ACCEPTED_REASON, rejectUnacceptedOrders } from '#orders/services/unaccepted_orders'
 import { closeSockets, connect, recorder } from '../notifications/socket_clients.js'
@@ -133,4 +139,22 @@ test.group('Orders: pending orders the shop does not accept in time', (group) =>
     const status = async (id: string) => (await shardRow(shop.merchant.id, 'orders', { id })).status
     assert.deepEqual([await status(waiting), await status(overdue), await status(accepted)], ['pending', 'rejected', 'accepted'])
   })
+
+  test('after Redis lost everything, a starting worker registers the sweep again and it rejects what is overdue', async ({ client, cleanup }) => {
+    const { shop, menu } = await shopWithMenu(client)
+    const slot = await createSlot(client, shop.token, { capacity: 10 })
+    const body = { pickup_slot_id: slot.id, customer: guest, items: [{ item_id: menu.espresso.id, quantity: 1 }] }
+    const id = (await order(client, shop.slug, body, randomClientIp())).body().data.id as string
+    await age(shop.merchant.id, id, 11)
+    await redis.flushdb()
+
+    // What queue:work does on start: register the schedules (this one runs once at once), then work.
+    const connection = app.config.get<{ defaultConnection: Record<string, unknown> }>('queue').defaultConnection
+    const pool = new WorkerPool(app, logger, connection, await moduleRegistry().loadJobs(), runJobInTenant).start(['orders'])
+    cleanup(() => pool.stop())
+    const schedules = (await moduleRegistry().loadSchedules()).filter((schedule) => schedule.name === 'orders.reject_unaccepted')
+    await pool.upsertSchedules(schedules)
+    cleanup(() => queue.getOrSet('orders').removeJobScheduler('orders.reject_unaccepted'))
+    await eventually('order rejected by the sweep', async () => (await shardRow(shop.merchant.id, 'orders', { id })).status === 'rejected', 30_000)
+  }).timeout(60_000)
 })
