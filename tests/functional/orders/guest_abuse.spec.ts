@@ -154,7 +154,9 @@ test.group('Orders: pending orders the shop does not accept in time', (group) =>
     cleanup(() => pool.stop())
     const schedules = (await moduleRegistry().loadSchedules()).filter((schedule) => schedule.name === 'orders.reject_unaccepted')
     await pool.upsertSchedules(schedules)
-    cleanup(() => queue.getOrSet('orders').removeJobScheduler('orders.reject_unaccepted'))
+    cleanup(async () => {
+      await queue.getOrSet('orders').removeJobScheduler('orders.reject_unaccepted')
+    })
     await eventually('order rejected by the sweep', async () => (await shardRow(shop.merchant.id, 'orders', { id })).status === 'rejected', 30_000)
   }).timeout(60_000)
 })
