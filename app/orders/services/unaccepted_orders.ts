@@ -3,6 +3,7 @@ import logger from '@adonisjs/core/services/logger'
 import { runJobInTenant, shardRouter } from '#tenancy/index'
 import { NotFoundException } from '#core/exceptions/http_errors'
 import { InvalidTransitionException } from '#orders/exceptions'
+import { ordersNotAccepted } from '#orders/metrics'
 import { PENDING_TIMEOUT_MINUTES } from '#orders/services/order_settings'
 import { transitionOrder } from '#orders/services/order_transitions'
 
@@ -48,6 +49,7 @@ export async function rejectUnacceptedOrders(options: { merchant?: { id: string;
 async function rejectOne(merchantId: string, orderId: string): Promise<boolean> {
   try {
     await runJobInTenant({ merchantId }, () => transitionOrder(orderId, 'rejected', { reason: NOT_ACCEPTED_REASON, actorUserId: null }))
+    ordersNotAccepted.inc()
     return true
   } catch (error) {
     // Accepted or cancelled meanwhile (or gone): nothing left to do.

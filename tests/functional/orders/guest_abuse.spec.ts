@@ -6,6 +6,7 @@ import queue from '@rlanz/bull-queue/services/main'
 import type { ApiClient } from '@japa/api-client'
 import { moduleRegistry, runJobInTenant, tenantDb } from '#tenancy/index'
 import { WorkerPool } from '#core/queue/worker_pool'
+import { registry } from '#core/observability/metrics'
 import { eventually } from '../notifications/stand_ins.js'
 import { randomClientIp } from '#tests/support/app_process'
 import { NOT_ACCEPTED_REASON, rejectUnacceptedOrders } from '#orders/services/unaccepted_orders'
@@ -112,7 +113,9 @@ test.group('Orders: pending orders the shop does not accept in time', (group) =>
     assert.equal((await shardRow(shop.merchant.id, 'orders', { id })).status, 'pending')
 
     await age(shop.merchant.id, id, 11)
+    const before = (await registry.getSingleMetric('orders_not_accepted_in_time_total')!.get()).values[0]?.value ?? 0
     await rejectUnacceptedOrders({ merchant: shop.merchant })
+    assert.equal((await registry.getSingleMetric('orders_not_accepted_in_time_total')!.get()).values[0].value, before + 1)
     const tracked = await client.get(`/api/v1/orders/m/${shop.slug}/track`).header('X-Tracking-Token', trackingToken)
     tracked.assertStatus(200)
     assert.equal(tracked.body().data.status, 'rejected')
