@@ -4,7 +4,7 @@ import env from '#start/env'
  * Requests per minute (seed 1.1): api 100, auth 10, ai 20. The env overrides exist for load tests.
  * ingest 600: public analytics ingestion, where a café's guests share one Wi-Fi IP (anonymous key).
  * Keys: the signed-in user when known, else the client IP (X-Forwarded-For only from TRUSTED_PROXIES)
- * together with the merchant.
+ * with the merchant; auth by the client IP alone (see ThrottleMiddleware).
  */
 const rateLimits = {
   api: { requests: env.get('RATE_LIMIT_API', 100), duration: '1 minute' },
@@ -17,3 +17,21 @@ const rateLimits = {
 
 export type RateLimitName = keyof typeof rateLimits
 export default rateLimits
+
+/**
+ * Failed sign-ins per account (the normalised email, known or not): the 5th failure within 15 minutes
+ * locks the account out for 15 minutes, doubling with each lockout within a day, up to a day.
+ */
+export const loginLockout = {
+  failures: { requests: 5, duration: '15 minutes' },
+  firstLockoutSeconds: 15 * 60,
+  maxLockoutSeconds: 24 * 60 * 60,
+  /** How long a lockout counts towards the next one's length. */
+  memory: '24 hours',
+} as const
+
+/**
+ * Anonymous (guest) orders per client address, merchant and pickup slot: a script cannot take a
+ * slot's places from one address. Signed-in customers and staff at the counter are not counted.
+ */
+export const guestOrders = { perSlot: 3, duration: '8 days' } as const

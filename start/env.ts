@@ -41,6 +41,8 @@ export default await Env.create(new URL('../', import.meta.url), {
   VAPID_SUBJECT: Env.schema.string.optional(),
   SMS_DRIVER: Env.schema.enum.optional(['log'] as const),
   NOTIFICATION_LEASE_SECONDS: Env.schema.number.optional(),
+  NOTIFICATION_SENDS_PER_RECIPIENT_HOUR: Env.schema.number.optional(),
+  NOTIFICATION_SENDS_PER_MERCHANT_DAY: Env.schema.number.optional(),
   NOTIFICATIONS_ALLOW_PRIVATE_TARGETS: Env.schema.boolean.optional(),
   // Daily AI briefings: an OpenAI-compatible provider only when a key is set (else the local writer).
   AI_BRIEFINGS_API_KEY: Env.schema.string.optional(),

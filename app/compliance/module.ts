@@ -9,6 +9,7 @@ export default defineModule({
   name: 'compliance',
   core: true,
   routes: () => import('#compliance/routes'),
+  listeners: () => import('#compliance/start/events'),
   personalData: () => import('#compliance/personal_data'),
   jobs: [() => import('#compliance/jobs/retention_sweep_job')],
   schedules: [

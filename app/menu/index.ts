@@ -10,3 +10,5 @@ export type { MenuCategoryView, MenuItemView, MenuModifierGroup, MenuOption } fr
 /** Read service for ordering: the named items with modifiers, prices and whether they can be ordered. */
 export { loadOrderableItems } from '#menu/services/orderable_items'
 export type { OrderableItem, Unorderable } from '#menu/services/orderable_items'
+/** Read service for figures: catalog names by item id (unknown ids absent). */
+export { loadItemNames } from '#menu/services/item_names'

@@ -26,6 +26,11 @@ export const notificationsConfig = {
   allowPrivateTargets: () => env.get('NOTIFICATIONS_ALLOW_PRIVATE_TARGETS', false),
   /** How long a claimed row belongs to its worker; a dead worker's row is retried after this. */
   leaseSeconds: () => env.get('NOTIFICATION_LEASE_SECONDS', 60),
+  /** Email and SMS to customer addresses (see send_caps.ts). */
+  sendCaps: () => ({
+    perRecipientPerHour: env.get('NOTIFICATION_SENDS_PER_RECIPIENT_HOUR', 5),
+    perMerchantPerDay: env.get('NOTIFICATION_SENDS_PER_MERCHANT_DAY', 2000),
+  }),
   webhookTimeoutMs: 5000,
   defaultMaxAttempts: 5,
 }

@@ -7,6 +7,17 @@ export class SlotFullException extends AppException {
   static message = 'This pickup slot is full, please choose another one'
 }
 
+/** One client address has placed as many guest orders for this pickup slot as it may. */
+export class GuestOrderLimitException extends AppException {
+  static status = 429
+  static code = 'E_GUEST_ORDER_LIMIT'
+  static message = 'Too many guest orders from your connection for this pickup slot: choose another slot or sign in'
+
+  constructor() {
+    super(GuestOrderLimitException.message, { field: 'pickup_slot_id' })
+  }
+}
+
 /** The status change is not allowed from the order's current status. */
 export class InvalidTransitionException extends AppException {
   static status = 409

@@ -24,3 +24,8 @@ export const orderRefusals = metrics.counter({
   help: 'Order placements refused, by error code (slot full, item unavailable, ...)',
   labelNames: ['code'],
 })
+
+export const ordersNotAccepted = metrics.counter({
+  name: 'orders_not_accepted_in_time_total',
+  help: 'Pending orders rejected for the shop because it did not accept them within its timeout',
+})

@@ -4,6 +4,7 @@ import { middleware } from '#start/kernel'
 const PublicOrdersController = () => import('#orders/controllers/public_orders_controller')
 const OrdersController = () => import('#orders/controllers/orders_controller')
 const PickupSlotsController = () => import('#orders/controllers/pickup_slots_controller')
+const OrderSettingsController = () => import('#orders/controllers/order_settings_controller')
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
 
@@ -20,7 +21,7 @@ export default function ordersRoutes(router: Router) {
       .use([middleware.tenant(), middleware.throttle({ limit: 'api' })])
   }
 
-  // Staff of the merchant: orders; owners and managers: pickup slots.
+  // Staff of the merchant: orders; owners and managers: pickup slots and ordering settings.
   router
     .group(() => {
       router.get('/', [OrdersController, 'index'])
@@ -31,6 +32,8 @@ export default function ordersRoutes(router: Router) {
           router.get('/pickup-slots', [PickupSlotsController, 'index'])
           router.post('/pickup-slots', [PickupSlotsController, 'store'])
           router.patch('/pickup-slots/:id', [PickupSlotsController, 'update'])
+          router.get('/settings', [OrderSettingsController, 'show'])
+          router.put('/settings', [OrderSettingsController, 'update'])
         })
         .use(middleware.staff({ roles: ['owner', 'manager'] }))
     })

@@ -1,12 +1,12 @@
 import { tenantDb, requireTenant } from '#tenancy/index'
 import { addDays } from '#analytics/services/utc_days'
-import { topItemsFromJson, type TopItem } from '#analytics/services/dashboard_query'
+import { topItemsFromJson, withCatalogNames, type TopItem } from '#analytics/services/dashboard_query'
 
 /** Metric names are the aggregate columns' names (they also appear as values in the stored figures). */
 export const METRICS = ['menu_views', 'item_clicks', 'add_to_carts', 'orders', 'revenue_minor'] as const
 export type Metric = (typeof METRICS)[number]
 export type MetricChange = { metric: Metric; day: number; weekAverage: number; changePct: number | null }
-export type ItemMove = { itemId: string; name: string | null; day: number; weekAverage: number }
+export type ItemMove = { itemId: string; name: string; day: number; weekAverage: number }
 
 /** What a briefing is written from: one UTC day against the average of the 7 days before it. */
 export type BriefingFigures = {
@@ -44,17 +44,14 @@ export async function loadBriefingFigures(day: string): Promise<BriefingFigures>
     return { metric, day: value, weekAverage, changePct }
   })
 
-  const dayItems = new Map<string, TopItem>(topItemsFromJson(target?.top_items).map((item) => [item.itemId, item]))
-  const weekItems = new Map<string, { name: string | null; total: number }>()
+  const dayItems = new Map<string, TopItem>((await withCatalogNames(topItemsFromJson(target?.top_items))).map((item) => [item.itemId, item]))
+  const weekTotals = new Map<string, number>()
   for (const row of week) {
-    for (const item of topItemsFromJson(row.top_items)) {
-      const seen = weekItems.get(item.itemId) ?? { name: item.name, total: 0 }
-      seen.total += activity(item)
-      weekItems.set(item.itemId, seen)
-    }
+    for (const item of topItemsFromJson(row.top_items)) weekTotals.set(item.itemId, (weekTotals.get(item.itemId) ?? 0) + activity(item))
   }
-  const fallingItems = [...weekItems.entries()]
-    .map(([itemId, { name, total }]) => ({
+  const weekItems = await withCatalogNames([...weekTotals.entries()].map(([itemId, total]) => ({ itemId, total })))
+  const fallingItems = weekItems
+    .map(({ itemId, name, total }) => ({
       itemId,
       name,
       day: dayItems.has(itemId) ? activity(dayItems.get(itemId)!) : 0,

@@ -9,7 +9,8 @@ export const TOP_ITEMS_PER_DAY = 10
  * Aggregates one UTC day of one node in a single statement for every merchant on it (or one
  * merchant): counts, revenue and the ranked top items are upserted into analytics_daily_aggregates,
  * and a row whose merchant no longer has events that day (erased data) is deleted. Running it again
- * gives the same rows: it is a replace, never an increment.
+ * gives the same rows: it is a replace, never an increment. Items are kept by id only: a name sent by
+ * a client is never read (readers take names from the catalog, see withCatalogNames).
  */
 const AGGREGATE_DAY = `
 WITH ev AS MATERIALIZED (
@@ -29,24 +30,24 @@ counts AS (
   FROM ev GROUP BY merchant_id
 ),
 item_events AS (
-  SELECT merchant_id, event_data->>'item_id' AS item_id, event_data->>'name' AS name,
+  SELECT merchant_id, event_data->>'item_id' AS item_id,
     (event_type = 'item_click')::int AS clicks,
     CASE WHEN event_type = 'add_to_cart' THEN COALESCE((event_data->>'quantity')::int, 1) ELSE 0 END AS carted,
     0 AS ordered
   FROM ev WHERE event_type IN ('item_click', 'add_to_cart') AND event_data->>'item_id' IS NOT NULL
   UNION ALL
-  SELECT ev.merchant_id, item->>'item_id', item->>'name', 0, 0, COALESCE((item->>'quantity')::int, 1)
+  SELECT ev.merchant_id, item->>'item_id', 0, 0, COALESCE((item->>'quantity')::int, 1)
   FROM ev CROSS JOIN LATERAL jsonb_array_elements(ev.event_data->'items') AS item
   WHERE ev.event_type = 'order_placed' AND jsonb_typeof(ev.event_data->'items') = 'array'
 ),
 items AS (
-  SELECT merchant_id, item_id, max(name) AS name, sum(clicks) AS clicks, sum(carted) AS carted, sum(ordered) AS ordered,
+  SELECT merchant_id, item_id, sum(clicks) AS clicks, sum(carted) AS carted, sum(ordered) AS ordered,
     row_number() OVER (PARTITION BY merchant_id ORDER BY sum(ordered) DESC, sum(clicks) DESC, sum(carted) DESC, item_id) AS rank
   FROM item_events GROUP BY merchant_id, item_id
 ),
 top AS (
   SELECT merchant_id, jsonb_agg(jsonb_build_object(
-      'item_id', item_id, 'name', name, 'clicks', clicks, 'added_to_cart', carted, 'ordered', ordered) ORDER BY rank) AS top_items
+      'item_id', item_id, 'clicks', clicks, 'added_to_cart', carted, 'ordered', ordered) ORDER BY rank) AS top_items
   FROM items WHERE rank <= ${TOP_ITEMS_PER_DAY} GROUP BY merchant_id
 ),
 upserted AS (

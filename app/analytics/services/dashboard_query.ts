@@ -1,5 +1,6 @@
 import redis from '@adonisjs/redis/services/main'
 import { requireTenant, tenantDb } from '#tenancy/index'
+import { loadItemNames } from '#menu/index'
 import { TieredCache } from '#core/cache/tiered_cache'
 import { dayFiguresQuery } from '#analytics/services/day_figures'
 import { addDays, daysBetween, today } from '#analytics/services/utc_days'
@@ -7,18 +8,28 @@ import { addDays, daysBetween, today } from '#analytics/services/utc_days'
 export const COUNTERS = ['uniqueSessions', 'menuViews', 'itemClicks', 'addToCarts', 'checkoutsStarted', 'orders', 'revenueMinor'] as const
 type Counter = (typeof COUNTERS)[number]
 export type DayFigures = Record<Counter, number> & { date: string; source: 'aggregate' | 'view' | 'live' | 'none' }
-export type TopItem = { itemId: string; name: string | null; clicks: number; addedToCart: number; ordered: number }
+export type TopItem = { itemId: string; name: string; clicks: number; addedToCart: number; ordered: number }
+type ItemCounts = Omit<TopItem, 'name'>
 
-/** The aggregates store top_items as snake_case JSON (see daily_aggregator.ts); services use TopItem. */
-export function topItemsFromJson(json: unknown): TopItem[] {
+/** The aggregates store top_items as snake_case JSON of ids and counts (see daily_aggregator.ts). */
+export function topItemsFromJson(json: unknown): ItemCounts[] {
   const stored = (Array.isArray(json) ? json : []) as Array<Record<string, any>>
   return stored.map((item) => ({
     itemId: String(item.item_id),
-    name: item.name ?? null,
     clicks: Number(item.clicks ?? 0),
     addedToCart: Number(item.added_to_cart ?? 0),
     ordered: Number(item.ordered ?? 0),
   }))
+}
+
+/**
+ * Names items from the current merchant's catalog, by id. Ids the catalog does not know (made up by a
+ * client, or of another merchant) are dropped: neither their text nor a name sent with the events
+ * reaches the dashboard or a briefing prompt. Order is kept.
+ */
+export async function withCatalogNames<T extends { itemId: string }>(items: T[]): Promise<Array<T & { name: string }>> {
+  const names = await loadItemNames(items.map((item) => item.itemId))
+  return items.filter((item) => names.has(item.itemId)).map((item) => ({ ...item, name: names.get(item.itemId)! }))
 }
 export type Dashboard = {
   from: string
@@ -79,15 +90,14 @@ export class DashboardQuery {
       .whereBetween('day', [from, yesterday])
       .select('*', client.raw('day::text AS day'))
     const byDay = new Map<string, DayFigures>()
-    const topItems = new Map<string, TopItem>()
+    const topItems = new Map<string, ItemCounts>()
     for (const row of aggregates) {
       byDay.set(row.day, { date: row.day, source: 'aggregate', ...figures(row) })
       for (const item of topItemsFromJson(row.top_items)) {
-        const seen = topItems.get(item.itemId) ?? { itemId: item.itemId, name: item.name, clicks: 0, addedToCart: 0, ordered: 0 }
+        const seen = topItems.get(item.itemId) ?? { itemId: item.itemId, clicks: 0, addedToCart: 0, ordered: 0 }
         seen.clicks += item.clicks
         seen.addedToCart += item.addedToCart
         seen.ordered += item.ordered
-        seen.name ??= item.name
         topItems.set(item.itemId, seen)
       }
     }
@@ -124,7 +134,7 @@ export class DashboardQuery {
     const ranked = [...topItems.values()].sort(
       (a, b) => b.ordered - a.ordered || b.clicks - a.clicks || b.addedToCart - a.addedToCart || a.itemId.localeCompare(b.itemId)
     )
-    return { from, to, timezone: 'UTC', series, totals, funnel, topItems: ranked.slice(0, 10) }
+    return { from, to, timezone: 'UTC', series, totals, funnel, topItems: (await withCatalogNames(ranked)).slice(0, 10) }
   }
 }
 

@@ -1,12 +1,14 @@
 import { requireTenant, tenantDb } from '#tenancy/index'
 import { channels } from '#notifications/channels/registry'
 import { PermanentDeliveryError } from '#notifications/channels/channel'
-import { notificationOutcomes } from '#notifications/metrics'
+import { notificationOutcomes, notificationsCapped } from '#notifications/metrics'
+import { sendCapReached, type SendCap } from '#notifications/services/send_caps'
 import { notificationsConfig } from '#notifications/notifications_config'
 import type { QueuedNotification } from '#notifications/types'
 
 export type DeliveryResult =
   | { outcome: 'delivered' | 'skipped' }
+  | { outcome: 'capped'; cap: SendCap }
   | { outcome: 'retry' | 'failed'; error: Error }
 
 /**
@@ -35,6 +37,14 @@ export class Delivery {
   async deliver(id: string): Promise<DeliveryResult> {
     const notification = await this.claim(id)
     if (!notification) return { outcome: 'skipped' }
+    const cap = await sendCapReached(notification)
+    if (cap) {
+      // Final, not retried: the row says why it was not sent.
+      await this.#release(notification, 'failed', `E_SEND_CAPPED: ${cap}`)
+      notificationOutcomes.inc({ channel: notification.type, outcome: 'capped' })
+      notificationsCapped.inc({ channel: notification.type, cap })
+      return { outcome: 'capped', cap }
+    }
     try {
       await channels[notification.type].send(notification)
     } catch (caught) {

@@ -5,6 +5,7 @@ import { orderRefusals } from '#orders/metrics'
 import { OrderInputException } from '#orders/exceptions'
 import { idempotencyKeyValidator, placeOrderValidator } from '#orders/validators/order_validators'
 import { placeOrder, type Customer } from '#orders/services/order_placement'
+import { withGuestOrderLimit } from '#orders/services/guest_order_limit'
 import { orderQueries } from '#orders/services/order_queries'
 import { pickupSlots } from '#orders/services/pickup_slots'
 
@@ -25,7 +26,10 @@ export default class PublicOrdersController {
     // Staff ordering at the counter order for a guest; any other signed-in user orders for themself.
     const staffHere = actor?.merchantId === tenant!.merchantId
     const customer: Customer = actor && !staffHere ? { userId: actor.userId, email: actor.email } : null
-    const result = await placeOrder(input, { customer, idempotencyKey }).catch((error) => {
+    const place = () => placeOrder(input, { customer, idempotencyKey })
+    // Anonymous guests only: a signed-in customer answers for their orders, staff order at the counter.
+    const who = { ip: request.ip(), merchantId: tenant!.merchantId, slotId: input.pickup_slot_id }
+    const result = await (actor ? place() : withGuestOrderLimit(who, place)).catch((error) => {
       if (error instanceof AppException) orderRefusals.inc({ code: String(error.code) })
       throw error
     })

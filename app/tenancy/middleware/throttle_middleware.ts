@@ -17,12 +17,21 @@ function limiterFor(name: RateLimitName): Limiter {
 }
 
 /**
+ * Sign-in attempts are keyed on the client address alone: a merchant named by the client (X-Merchant)
+ * would multiply the budget by the number of merchants. Other anonymous limits are per merchant too,
+ * so guests of several shops behind one address do not share one budget.
+ */
+function anonymousKey(ctx: HttpContext, limit: RateLimitName) {
+  return limit === 'auth' ? `ip:${ctx.request.ip()}` : `ip:${ctx.request.ip()}:${ctx.tenant?.merchantId ?? '-'}`
+}
+
+/**
  * Rate limits in Redis (exact across processes), one round trip per request.
  * Use as middleware.throttle({ limit: 'auth' }).
  */
 export default class ThrottleMiddleware {
   async handle(ctx: HttpContext, next: NextFn, options: { limit: RateLimitName } = { limit: 'api' }) {
-    const who = ctx.actor ? `user:${ctx.actor.userId}` : `ip:${ctx.request.ip()}:${ctx.tenant?.merchantId ?? '-'}`
+    const who = ctx.actor ? `user:${ctx.actor.userId}` : anonymousKey(ctx, options.limit)
     let result
     try {
       result = await limiterFor(options.limit).consume(`${options.limit}:${who}`)

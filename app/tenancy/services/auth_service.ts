@@ -1,6 +1,7 @@
 import hash from '@adonisjs/core/services/hash'
 import User from '#tenancy/models/user'
 import Membership from '#tenancy/models/membership'
+import { loginLockoutService } from '#tenancy/services/login_lockout'
 import { merchantDirectory } from '#tenancy/services/merchant_directory'
 import { accessRevocations } from '#core/revocation/access_revocations'
 import { InvalidCredentialsException, RoleRequiredException } from '#tenancy/exceptions/tenancy_exceptions'
@@ -15,12 +16,7 @@ export class AuthService {
    * a merchant, and the list to choose from.
    */
   async login(input: { email: string; password: string; merchant?: string }) {
-    const user = await User.findByEmail(input.email)
-    if (!user || !user.password) {
-      await hash.verify(await (dummyHash ??= hash.make('not-a-password')), input.password)
-      throw new InvalidCredentialsException()
-    }
-    if (!(await hash.verify(user.password, input.password))) throw new InvalidCredentialsException()
+    const user = await loginLockoutService.guard(input.email, () => this.#verifyCredentials(input.email, input.password))
 
     const memberships = await Membership.query().where('user_id', user.id).preload('merchant')
     let chosen: Membership | undefined
@@ -42,6 +38,16 @@ export class AuthService {
       merchant: chosen ? { id: chosen.merchantId, slug: chosen.merchant.slug, name: chosen.merchant.name, role: chosen.role } : null,
       memberships: memberships.map((m) => ({ merchant_id: m.merchantId, slug: m.merchant.slug, role: m.role })),
     }
+  }
+
+  async #verifyCredentials(email: string, password: string) {
+    const user = await User.findByEmail(email)
+    if (!user || !user.password) {
+      await hash.verify(await (dummyHash ??= hash.make('not-a-password')), password)
+      throw new InvalidCredentialsException()
+    }
+    if (!(await hash.verify(user.password, password))) throw new InvalidCredentialsException()
+    return user
   }
 
   /** Deletes the token; its open sockets are closed in every process (core/revocation). */

@@ -61,9 +61,9 @@ const EXPECTED = {
   orders: 2,
   revenue_minor: 1550,
   top_items: [
-    { item_id: 'latte', name: 'Latte', clicks: 2, added_to_cart: 2, ordered: 2 },
-    { item_id: 'croissant', name: 'Croissant', clicks: 1, added_to_cart: 1, ordered: 1 },
-    { item_id: 'muffin', name: 'Muffin', clicks: 1, added_to_cart: 0, ordered: 0 },
+    { item_id: 'latte', clicks: 2, added_to_cart: 2, ordered: 2 },
+    { item_id: 'croissant', clicks: 1, added_to_cart: 1, ordered: 1 },
+    { item_id: 'muffin', clicks: 1, added_to_cart: 0, ordered: 0 },
   ],
 }
 

@@ -44,3 +44,17 @@ export async function eventsOf(merchant: MerchantSnapshot) {
     partition: string
   }>
 }
+
+/** Catalog items of a merchant (one category), written straight to its node: name -> item id. */
+export async function seedCatalogItems(merchant: MerchantSnapshot, names: string[]) {
+  const node = nodeOf(merchant)
+  const [category] = await node
+    .table('menu_categories')
+    .insert({ merchant_id: merchant.id, shard_id: merchant.shardId, name: 'Drinks' })
+    .returning('id')
+  const rows = await node
+    .table('menu_items')
+    .insert(names.map((name) => ({ merchant_id: merchant.id, shard_id: merchant.shardId, category_id: category.id, name, price_minor: 400, currency: 'EUR' })))
+    .returning(['id', 'name'])
+  return Object.fromEntries(rows.map((row: { id: string; name: string }) => [row.name, row.id])) as Record<string, string>
+}

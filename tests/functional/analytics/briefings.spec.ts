@@ -14,17 +14,18 @@ import { addDays } from '#analytics/services/utc_days'
 import { briefingService } from '#analytics/briefings/briefing_service'
 import { LocalBriefingProvider } from '#analytics/briefings/providers/local_provider'
 import GenerateDailyBriefingsJob from '#analytics/briefings/jobs/generate_daily_briefings_job'
-import { asMerchant, seedEvents } from './analytics_helpers.js'
+import { asMerchant, seedCatalogItems, seedEvents } from './analytics_helpers.js'
 
 const DAY = '2032-03-10'
 
 /** Seven ordinary days, then DAY: twice the views, half the orders, the muffin forgotten. */
 async function seedWeek(merchant: MerchantSnapshot) {
+  const { Latte: latte, Muffin: muffin } = await seedCatalogItems(merchant, ['Latte', 'Muffin'])
   const order = (day: string, n: number) => ({
     type: 'order_placed' as const,
     sessionId: `order:${day}-${n}`,
     at: `${day}T11:00:00Z`,
-    data: { order_id: `${day}-${n}`, total_minor: 400, currency: 'EUR', items: [{ item_id: 'latte', name: 'Latte', quantity: 1 }] },
+    data: { order_id: `${day}-${n}`, total_minor: 400, currency: 'EUR', items: [{ item_id: latte, name: 'Latte', quantity: 1 }] },
   })
   const click = (day: string, itemId: string, name: string) => ({
     type: 'item_click' as const,
@@ -38,16 +39,17 @@ async function seedWeek(merchant: MerchantSnapshot) {
     const day = addDays(DAY, -back)
     await seedEvents(merchant, [
       ...views(day, 10),
-      click(day, 'latte', 'Latte'),
-      click(day, 'latte', 'Latte'),
-      click(day, 'muffin', 'Muffin'),
-      click(day, 'muffin', 'Muffin'),
+      click(day, latte, 'Latte'),
+      click(day, latte, 'Latte'),
+      click(day, muffin, 'Muffin'),
+      click(day, muffin, 'Muffin'),
       order(day, 1),
       order(day, 2),
     ])
   }
-  await seedEvents(merchant, [...views(DAY, 20), click(DAY, 'latte', 'Latte'), click(DAY, 'latte', 'Latte'), order(DAY, 1)])
+  await seedEvents(merchant, [...views(DAY, 20), click(DAY, latte, 'Latte'), click(DAY, latte, 'Latte'), order(DAY, 1)])
   for (let back = 7; back >= 0; back--) await dailyAggregator.aggregateDay(addDays(DAY, -back), merchant)
+  return { latte, muffin }
 }
 
 const EXPECTED_BODY = `What moved:
@@ -68,7 +70,7 @@ Suggestion: put Muffin back in view (first screen or a daily special): it fell w
 test.group('analytics / AI daily briefings', () => {
   test('the local provider writes the briefing from the figures; it is stored, announced and listed', async ({ client, assert, cleanup }) => {
     const { merchant, email } = await createMerchant({ tier: 'full_suite' })
-    await seedWeek(merchant)
+    const { latte } = await seedWeek(merchant)
     const announced: AiInsightGenerated[] = []
     const listener = (event: AiInsightGenerated) => void announced.push(event)
     emitter.on('ai.insight.generated', listener)
@@ -92,7 +94,7 @@ test.group('analytics / AI daily briefings', () => {
     // snake_case JSON, the stored figures included (metric names are the aggregate columns).
     assert.properties(listed, ['created_at'])
     assert.properties(listed.figures, ['has_data', 'top_items', 'falling_items'])
-    assert.containsSubset(listed.figures.top_items[0], { item_id: 'latte', name: 'Latte', added_to_cart: 0 })
+    assert.containsSubset(listed.figures.top_items[0], { item_id: latte, name: 'Latte', added_to_cart: 0 })
     assert.containsSubset(listed.figures.changes[0], { metric: 'menu_views' })
     assert.properties(listed.figures.changes[0], ['week_average', 'change_pct'])
   })

@@ -3,7 +3,7 @@ import { createMerchant, login } from '#tests/helpers'
 import { dailyAggregator } from '#analytics/services/daily_aggregator'
 import { addDays, today } from '#analytics/services/utc_days'
 import { dashboardQuery } from '#analytics/services/dashboard_query'
-import { asMerchant, seedEvents } from './analytics_helpers.js'
+import { asMerchant, seedCatalogItems, seedEvents } from './analytics_helpers.js'
 
 const now = () => new Date()
 const daysAgo = (n: number, time = '10:00:00') => `${addDays(today(), -n)}T${time}Z`
@@ -12,17 +12,18 @@ test.group('analytics / dashboard', () => {
   test('series, totals, funnel and top items come from aggregates and today live; B never sees A', async ({ client, assert }) => {
     const a = await createMerchant()
     const b = await createMerchant()
+    const { Latte: latte } = await seedCatalogItems(a.merchant, ['Latte'])
     const order = (id: string, total: number) => ({
       type: 'order_placed' as const,
       sessionId: `order:${id}`,
       at: daysAgo(2),
-      data: { order_id: id, total_minor: total, currency: 'EUR', items: [{ item_id: 'latte', name: 'Latte', quantity: 1 }] },
+      data: { order_id: id, total_minor: total, currency: 'EUR', items: [{ item_id: latte, name: 'Latte', quantity: 1 }] },
     })
     await seedEvents(a.merchant, [
       { type: 'menu_view', sessionId: 'a-session-1', at: daysAgo(2) },
       { type: 'menu_view', sessionId: 'a-session-2', at: daysAgo(2) },
-      { type: 'item_click', sessionId: 'a-session-1', at: daysAgo(2), data: { item_id: 'latte', name: 'Latte' } },
-      { type: 'add_to_cart', sessionId: 'a-session-1', at: daysAgo(2), data: { item_id: 'latte' } },
+      { type: 'item_click', sessionId: 'a-session-1', at: daysAgo(2), data: { item_id: latte, name: 'Latte' } },
+      { type: 'add_to_cart', sessionId: 'a-session-1', at: daysAgo(2), data: { item_id: latte } },
       order('a1', 450),
       { type: 'menu_view', sessionId: 'a-session-3', at: now().toISOString() },
     ])
@@ -56,7 +57,7 @@ test.group('analytics / dashboard', () => {
       { step: 'add_to_cart', count: 1, rate_from_previous: 1 },
       { step: 'order_placed', count: 1, rate_from_previous: 1 },
     ])
-    assert.deepEqual(dashboard.top_items, [{ item_id: 'latte', name: 'Latte', clicks: 1, added_to_cart: 1, ordered: 1 }])
+    assert.deepEqual(dashboard.top_items, [{ item_id: latte, name: 'Latte', clicks: 1, added_to_cart: 1, ordered: 1 }])
     assert.notInclude(JSON.stringify(dashboard), 'secret-b')
 
     // B's staff see B's figures only.

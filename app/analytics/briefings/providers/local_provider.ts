@@ -40,11 +40,11 @@ export class LocalBriefingProvider implements BriefingProvider {
     for (const c of figures.changes) lines.push(`- ${LABELS[c.metric]}: ${amount(c.metric, c.day)} (${change(c)})`)
     lines.push('Top items:')
     if (figures.topItems.length === 0) lines.push('- none')
-    for (const item of figures.topItems) lines.push(`- ${item.name ?? item.itemId}: ${item.ordered} ordered, ${item.clicks} clicks`)
+    for (const item of figures.topItems) lines.push(`- ${item.name}: ${item.ordered} ordered, ${item.clicks} clicks`)
     lines.push('Falling items:')
     if (figures.fallingItems.length === 0) lines.push('- none')
     for (const item of figures.fallingItems) {
-      lines.push(`- ${item.name ?? item.itemId}: activity ${item.day} vs ${item.weekAverage} a day last week`)
+      lines.push(`- ${item.name}: activity ${item.day} vs ${item.weekAverage} a day last week`)
     }
     lines.push('Anomalies:')
     if (figures.anomalies.length === 0) lines.push('- none')
@@ -55,7 +55,7 @@ export class LocalBriefingProvider implements BriefingProvider {
 
   #suggestion(figures: BriefingFigures, byMetric: Record<Metric, MetricChange>): string {
     const falling = figures.fallingItems[0]
-    if (falling) return `put ${falling.name ?? falling.itemId} back in view (first screen or a daily special): it fell well below last week.`
+    if (falling) return `put ${falling.name} back in view (first screen or a daily special): it fell well below last week.`
     const views = byMetric.menu_views
     const orders = byMetric.orders
     const conversion = (c: { views: number; orders: number }) => (c.views > 0 ? c.orders / c.views : 0)
@@ -67,7 +67,7 @@ export class LocalBriefingProvider implements BriefingProvider {
       return 'more guests looked at the menu but fewer ordered: check item availability and the checkout.'
     }
     const top = figures.topItems[0]
-    if (top) return `keep ${top.name ?? top.itemId} well stocked: it led the day.`
+    if (top) return `keep ${top.name} well stocked: it led the day.`
     return 'feature one item on the first screen of the menu and compare tomorrow.'
   }
 }

@@ -1,0 +1,19 @@
+import emitter from '@adonisjs/core/services/emitter'
+import { recordAudit } from '#compliance/services/audit_recorder'
+
+/**
+ * Sign-in lockouts go to the platform's audit trail (no merchant: an email is not tied to one, and
+ * the entry must not tell whether an account exists). The actor row carries the request's address.
+ */
+emitter.on('auth.account_locked', async (event) => {
+  await recordAudit({
+    action: 'auth.account_locked',
+    resourceType: 'login_account',
+    resourceId: event.accountKey,
+    details: { lockout_number: event.lockoutNumber, lockout_seconds: event.seconds },
+    reason: 'too many failed sign-ins',
+  })
+})
+
+/** The events this file listens to. */
+export default ['auth.account_locked'] as const

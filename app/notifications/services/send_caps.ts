@@ -1,0 +1,41 @@
+import limiter from '@adonisjs/limiter/services/main'
+import { tenantDb } from '#tenancy/index'
+import { keyedDigest } from '#core/privacy/keyed_digest'
+import { settingsService } from '#notifications/services/settings_service'
+import { notificationsConfig } from '#notifications/notifications_config'
+import type { QueuedNotification } from '#notifications/types'
+
+export type SendCap = 'recipient_hour' | 'merchant_day'
+
+const normalise = (type: 'email' | 'sms', address: string) =>
+  type === 'email' ? address.trim().toLowerCase() : address.replace(/[\s().-]/g, '')
+
+/**
+ * Caps on what anyone who can place an order can make the platform send: email and SMS to a given
+ * address per hour (across merchants: the key is the address alone, as a keyed digest), and per
+ * merchant per day. Addresses the merchant itself configured for its staff are not capped: they
+ * are bounded by its settings, and a busy hour must not silence the shop's own order alerts.
+ * Counted on a row's first attempt only, so a retried send is not counted twice.
+ */
+export async function sendCapReached(notification: QueuedNotification): Promise<SendCap | null> {
+  const type = notification.type
+  if ((type !== 'email' && type !== 'sms') || !notification.recipient || notification.attempts > 1) return null
+  const address = normalise(type, notification.recipient)
+  const settings = await settingsService.find(tenantDb())
+  const staff = (type === 'email' ? settings?.emailRecipients : settings?.smsRecipients) ?? []
+  if (staff.some((configured) => normalise(type, configured) === address)) return null
+
+  const caps = notificationsConfig.sendCaps()
+  const perRecipient = limiter.use({ requests: caps.perRecipientPerHour, duration: '1 hour' })
+  const perMerchant = limiter.use({ requests: caps.perMerchantPerDay, duration: '24 hours' })
+  const recipientKey = `send_recipient:${type}:${keyedDigest(address)}`
+  const sent = await perRecipient.increment(recipientKey)
+  if (sent.consumed > sent.limit) return 'recipient_hour'
+  const merchantSent = await perMerchant.increment(`send_merchant:${notification.merchant_id}`)
+  if (merchantSent.consumed > merchantSent.limit) {
+    // Not sent: the address keeps its allowance.
+    await perRecipient.decrement(recipientKey)
+    return 'merchant_day'
+  }
+  return null
+}
