@@ -40,8 +40,6 @@ export class Supervisor {
     })
     entry.child = child
     log(`${entry.spec.name} started (pid ${child.pid})`)
-    // The app's own messages (e.g. "HTTP server ready") are not needed here.
-    child.on('message', () => {})
     child.once('error', (error) => log(`${entry.spec.name} could not start: ${error.message}`))
     child.once('exit', (code, signal) => {
       if (this.#stopping) return
