@@ -8,12 +8,13 @@
  * the ratio of medians a/b; then (c) the time to aggregate one UTC day holding 1,000,000 events
  * (analytics:aggregate, every merchant of every node). PostgreSQL shares the same two cores.
  *
- *   node --import=ts-node-maintained/register/esm benchmarks/analytics_ingest.ts [--no-build] [--runs 3] [--seconds 10] [--events 1000000]
+ *   npm run bench:analytics_ingest [-- --no-build --runs 3 --seconds 10 --events 1000000]
  * Env: BENCH_DATABASE_URL (control db; nodes get _node0/_node1), BENCH_REDIS_URL.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import pg from 'pg'
+import { requireHttpBench, seedEnv } from './support/http_bench.js'
 
 const ROOT = new URL('../', import.meta.url).pathname
 const args = process.argv.slice(2)
@@ -157,11 +158,12 @@ async function seedOneDay(client: pg.Client, events: number) {
 }
 
 async function main() {
+  await requireHttpBench(env)
   if (!args.includes('--no-build')) sh(process.execPath, ['ace.js', 'build'])
   if (!existsSync(`${ROOT}build/node_modules`)) symlinkSync(`${ROOT}node_modules`, `${ROOT}build/node_modules`)
   sh(process.execPath, ['build/ace.js', 'migrate:all', '--create'])
   sh(process.execPath, ['build/ace.js', 'partitions:ensure'])
-  sh(process.execPath, ['build/ace.js', 'db:seed', '--files', 'database/seeders/demo_seeder.js'])
+  execFileSync(process.execPath, ['build/ace.js', 'db:seed', '--files', 'database/seeders/demo_seeder.js'], { cwd: ROOT, env: seedEnv(env), stdio: ['ignore', 'ignore', 'inherit'] })
 
   const control = new pg.Client({ connectionString: DATABASE_URL })
   await control.connect()

@@ -3,15 +3,16 @@
  * it, copy, checksum the copy, delete) against a bare mover (DELETE ... RETURNING into INSERT, same
  * batch size, no verification), on one shard node. Runs alternated, medians printed.
  *
- * Run on a migrated database of its own (see benchmarks/gdpr_export.ts for the env):
- *   node --import=ts-node-maintained/register/esm benchmarks/archive_mover.ts
+ *   npm run bench:archive_mover
+ * Env: BENCH_DATABASE_URL (default gudbro_bench_archive on the local server, migrated first), BENCH_REDIS_URL.
  */
-import { bootApp, median } from './notifications_app.js'
+import { bootApp, median, useBenchDatabase } from './support/boot_app.js'
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 50_000)
 const BATCH = Number(process.env.BENCH_BATCH ?? 1000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 
+await useBenchDatabase('gudbro_bench_archive', 10)
 await bootApp()
 const db = (await import('@adonisjs/lucid/services/db')).default
 const { shardRouter } = await import('#tenancy/index')

@@ -3,15 +3,16 @@
  * short transactions, with an actor (settings sent, autocommit writes wrapped in a transaction) and
  * without one (the statement alone). Same trigger both ways; runs alternated, medians printed.
  *
- * Run on a migrated database of its own (see benchmarks/gdpr_export.ts for the env):
- *   node --import=ts-node-maintained/register/esm benchmarks/audit_session.ts
+ *   npm run bench:audit_session
+ * Env: BENCH_DATABASE_URL (default gudbro_bench_audit on the local server, migrated first), BENCH_REDIS_URL.
  */
 import { randomUUID } from 'node:crypto'
-import { bootApp, median } from './notifications_app.js'
+import { bootApp, median, useBenchDatabase } from './support/boot_app.js'
 
 const WRITES = Number(process.env.BENCH_WRITES ?? 2000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 
+await useBenchDatabase('gudbro_bench_audit', 11)
 await bootApp()
 const db = (await import('@adonisjs/lucid/services/db')).default
 const { runWithActor } = await import('#core/database/actor_context')

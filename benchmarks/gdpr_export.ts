@@ -3,19 +3,18 @@
  * nodes, against a baseline that fetches exactly the same rows with hand-written queries (no registry,
  * no request record, no audit entry, no document assembly). Runs alternated, medians printed.
  *
- * Run (on a migrated database of its own):
- *   DATABASE_URL=postgres://.../gudbro_bench_compliance REDIS_URL=redis://127.0.0.1:6379/9 NODE_ENV=production APP_KEY=<32 chars> \
- *   LOG_LEVEL=warn node ace.js migrate:all --create
- *   (same env) node --import=ts-node-maintained/register/esm benchmarks/gdpr_export.ts
+ *   npm run bench:gdpr_export
+ * Env: BENCH_DATABASE_URL (default gudbro_bench_compliance on the local server, migrated first), BENCH_REDIS_URL.
  * BENCH_ROWS (default 10000) and BENCH_ROUNDS (default 5) change the size.
  */
 import { randomUUID } from 'node:crypto'
-import { bootApp, median } from './notifications_app.js'
+import { bootApp, median, useBenchDatabase } from './support/boot_app.js'
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const MERCHANTS = 4
 
+await useBenchDatabase('gudbro_bench_compliance', 9)
 await bootApp()
 const db = (await import('@adonisjs/lucid/services/db')).default
 const { onboarding } = await import('#tenancy/services/onboarding_service')

@@ -8,7 +8,7 @@
  * Env: BENCH_DATABASE_URL (control db; nodes get _node0/_node1), BENCH_REDIS_URL.
  */
 import {
-  alternate, benchEnv, cliFlag, formatSummary, prepareBuild, startOnCore0, startRawServer, stopAll, waitFor, wrk,
+  alternate, benchEnv, cliFlag, formatSummary, prepareBuild, requireHttpBench, startOnCore0, startRawServer, stopAll, waitFor, wrk,
 } from './support/http_bench.js'
 
 const APP_PORT = 4523
@@ -22,6 +22,7 @@ const env = benchEnv({
 async function main() {
   const runs = cliFlag('--runs', 3)
   const seconds = cliFlag('--seconds', 10)
+  await requireHttpBench(env)
   prepareBuild(env)
   const app = startOnCore0(env, ['build/bin/server.js'])
   await waitFor(`http://127.0.0.1:${APP_PORT}/health`)

@@ -6,13 +6,13 @@
  * CPU per request and the ratio of medians a/b; then the cold-miss path: latency and SQL statements
  * per miss (pg_stat_database commits on the shard nodes: every autocommit statement is one).
  *
- *   node --import=ts-node-maintained/register/esm benchmarks/menu.ts [--no-build] [--runs 3] [--seconds 10]
+ *   npm run bench:menu [-- --no-build --runs 3 --seconds 10]
  * Env: BENCH_DATABASE_URL (control db; nodes get _node0/_node1), BENCH_REDIS_URL.
  */
 import net from 'node:net'
 import pg from 'pg'
 import {
-  alternate, benchEnv, cliFlag, formatSummary, median, paced, prepareBuild, startOnCore0, startRawServer, stopAll, waitFor,
+  alternate, benchEnv, cliFlag, formatSummary, median, paced, prepareBuild, requireHttpBench, startOnCore0, startRawServer, stopAll, waitFor,
 } from './support/http_bench.js'
 
 const RUNS = cliFlag('--runs', 3)
@@ -108,6 +108,7 @@ async function coldMisses(merchantId: string, count: number) {
 }
 
 async function main() {
+  await requireHttpBench(env)
   prepareBuild(env, ['demo_seeder', 'menu_demo_seeder'])
   const app = startOnCore0(env, ['build/bin/server.js'])
   await waitFor(`http://127.0.0.1:${APP_PORT}/health`)

@@ -7,18 +7,19 @@
  *             send through the SMS log driver (a no-op at LOG_LEVEL=warn), record completion
  *
  * Same concurrency (10), jobs queued before the workers start, runs alternated, medians printed.
- * Run: DATABASE_URL=<migrated control db> REDIS_URL=redis://127.0.0.1:6379/<db> LOG_LEVEL=warn NODE_ENV=production \
- *      node --import=ts-node-maintained/register/esm benchmarks/notifications_throughput.ts
- * The Redis database is flushed first: give it one of its own.
+ *   npm run bench:notifications_throughput
+ * Env: BENCH_DATABASE_URL (default gudbro_bench_notifications on the local server, migrated first),
+ * BENCH_REDIS_URL (default db 7). The Redis database is flushed first: give it one of its own.
  */
 import { randomUUID } from 'node:crypto'
 import { Queue, Worker } from 'bullmq'
-import { bootApp, median } from './notifications_app.js'
+import { bootApp, median, useBenchDatabase } from './support/boot_app.js'
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 3000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const CONCURRENCY = 10
 
+await useBenchDatabase('gudbro_bench_notifications', 7)
 const app = await bootApp()
 const redis = (await import('@adonisjs/redis/services/main')).default
 const logger = (await import('@adonisjs/core/services/logger')).default

@@ -11,7 +11,7 @@
  * capacity: what a customer sees) and saturated (capacity). Medians of p50/p95/p99, the ratios, and
  * the server's CPU time per order as a second opinion.
  *
- *   node --import=ts-node-maintained/register/esm benchmarks/orders.ts [--no-build] [--runs 3] [--seconds 10] [--rate 150]
+ *   npm run bench:orders [-- --no-build --runs 3 --seconds 10 --rate 150]
  * Env: BENCH_DATABASE_URL (control db; nodes get _node0/_node1), BENCH_REDIS_URL. Give it its own database
  * and Redis db: it deletes every outbox row and flushes Redis first.
  */
@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { randomUUID } from 'node:crypto'
-import { benchEnv, cliFlag, median, prepareBuild, ROOT, startOnCore0, stopAll, waitFor } from './support/http_bench.js'
+import { benchEnv, cliFlag, median, prepareBuild, requireHttpBench, ROOT, startOnCore0, stopAll, waitFor } from './support/http_bench.js'
 import { freePort } from '../scripts/provision.js'
 
 const SECONDS = cliFlag('--seconds', 10)
@@ -130,12 +130,13 @@ const env = benchEnv({
   SMTP_PORT: String(smtp.port),
   NOTIFICATIONS_ALLOW_PRIVATE_TARGETS: 'true',
 })
+await requireHttpBench(env)
 prepareBuild(env)
 
 // The script itself boots the app (console) to create merchants and tokens and to clear earlier runs'
 // notification backlog, aimed at stand-ins that are gone, which would keep the worker retrying.
 Object.assign(process.env, env)
-const { bootApp } = await import('./notifications_app.js')
+const { bootApp } = await import('./support/boot_app.js')
 const app = await bootApp()
 const redis = (await import('@adonisjs/redis/services/main')).default
 const db = (await import('@adonisjs/lucid/services/db')).default

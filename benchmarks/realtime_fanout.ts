@@ -8,8 +8,8 @@
  * The 1,000 clients live in a child process (pinned to the other core when taskset exists); latency is
  * from the broadcast call until the last client has the event. Rounds alternate ours/bare; printed are
  * medians of the per-round p50/p99.
- * Run: DATABASE_URL=<migrated control db> REDIS_URL=redis://127.0.0.1:6379/<db> LOG_LEVEL=warn NODE_ENV=production \
- *      APP_KEY=<any 32 chars> node --import=ts-node-maintained/register/esm benchmarks/realtime_fanout.ts
+ *   npm run bench:realtime_fanout
+ * Env: BENCH_DATABASE_URL (default gudbro_bench_realtime on the local server, migrated first), BENCH_REDIS_URL.
  */
 import http from 'node:http'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
@@ -58,7 +58,8 @@ async function runClients() {
 }
 
 async function runServer() {
-  const { bootApp, median, percentile } = await import('./notifications_app.js')
+  const { bootApp, median, percentile, useBenchDatabase } = await import('./support/boot_app.js')
+  await useBenchDatabase('gudbro_bench_realtime', 6)
   if (spawnSync('taskset', ['-p', '-c', '0', String(process.pid)]).status !== 0) console.log('(taskset not available: not pinned)')
   const app = await bootApp('web')
   const { Server } = await import('socket.io')

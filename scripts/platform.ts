@@ -1,15 +1,28 @@
 /**
  * The two commands of the README.
- *   start: provision, migrate every node, seed demo data, run the HTTP server and the queue worker.
+ *   start: provision, write .env, migrate every node, seed demo data (development only), run the HTTP
+ *          server and the queue worker under a supervisor (scripts/supervisor.ts).
  *   test:  provision, recreate the dedicated test databases, run the whole suite.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdirSync } from 'node:fs'
 import pg from 'pg'
 import { provision, databaseUrl, freePort } from './provision.js'
 import { buildWebUi, ensureChromium } from './web_ui.js'
+import { Supervisor } from './supervisor.js'
+import { documentedKeys, readEnvValue, writeEnvFile } from './env_file.js'
+import { DEMO_MERCHANTS, DEMO_PASSWORD, SUPPORT_EMAIL, ownerEmail } from '../database/demo_logins.js'
+import { isLoopbackHost } from '../app/core/http/loopback.js'
 
 const ROOT = new URL('../', import.meta.url).pathname
 const TS = ['--import=ts-node-maintained/register/esm']
+const NO_ENV_FILES = `${ROOT}tmp/no-env-files`
+const DEMO_SEEDERS = ['database/seeders/demo_seeder.ts', 'database/seeders/menu_demo_seeder.ts', 'database/seeders/orders_demo_seeder.ts']
+const DEMO_LOGINS = [
+  ...DEMO_MERCHANTS.map((m) => `    ${ownerEmail(m.slug).padEnd(26)}${m.name} (${m.vertical}, ${m.tier})`),
+  `    ${SUPPORT_EMAIL.padEnd(26)}platform support`,
+].join('\n') + '\n'
 
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve) => {
@@ -36,46 +49,53 @@ async function dropDatabases(serverUrl: string, names: string[]) {
 
 async function start() {
   const services = await provision()
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: process.env.NODE_ENV ?? 'development',
     DATABASE_URL: process.env.DATABASE_URL ?? databaseUrl(services.databaseUrl, 'gudbro'),
     REDIS_URL: services.redisUrl,
     PORT: process.env.PORT ?? '3333',
-    HOST: process.env.HOST ?? '0.0.0.0',
+    // Loopback unless HOST says otherwise.
+    HOST: process.env.HOST ?? '127.0.0.1',
+    // Kept from an earlier run's .env, so that tokens survive a restart.
+    APP_KEY: process.env.APP_KEY ?? readEnvValue('APP_KEY') ?? randomBytes(32).toString('base64url'),
   }
+  // What operator commands in another terminal need: every documented variable this run uses.
+  const settings = Object.fromEntries(documentedKeys().filter((key) => env[key]).map((key) => [key, env[key]!]))
+  const envFile = writeEnvFile(settings, 'Written by `npm start` (git-ignored): the settings it provisioned. See .env.example.')
+
+  const development = env.NODE_ENV === 'development'
   await buildWebUi()
   await must(['ace.js', 'migrate:all', '--create'], env, 'migrations')
-  await must(['ace.js', 'db:seed', '--files', 'database/seeders/demo_seeder.ts', '--files', 'database/seeders/menu_demo_seeder.ts', '--files', 'database/seeders/orders_demo_seeder.ts'], env, 'demo data')
+  // Demo accounts only in development (the demo seeder refuses production too).
+  if (development) await must(['ace.js', 'db:seed', ...DEMO_SEEDERS.flatMap((file) => ['--files', file])], env, 'demo data')
 
-  const children: ChildProcess[] = [
-    spawn(process.execPath, [...TS, 'bin/server.ts'], { cwd: ROOT, env, stdio: 'inherit' }),
-    spawn(process.execPath, ['ace.js', 'queue:work'], { cwd: ROOT, env, stdio: 'inherit' }),
-  ]
-  const url = `http://127.0.0.1:${env.PORT}`
+  const supervisor = new Supervisor()
+  supervisor.add({ name: 'http server', args: [...TS, 'bin/server.ts'], env, cwd: ROOT })
+  supervisor.add({ name: 'worker', args: ['ace.js', 'queue:work'], env, cwd: ROOT })
+  const url = `http://${env.HOST!.includes(':') ? `[${env.HOST}]` : env.HOST}:${env.PORT}`
+  const demo = !development
+    ? ''
+    : isLoopbackHost(env.HOST)
+      ? `  demo logins (password: ${DEMO_PASSWORD})\n${DEMO_LOGINS}`
+      : `  demo logins (passwords printed above when they were set; HOST is not loopback)\n${DEMO_LOGINS}`
   console.log(`
 GUDBRO Verticals is starting on ${url}
   backoffice: ${url}/admin   digital menu: ${url}/m/demo-coffee
   health:  ${url}/health   ready: ${url}/ready   metrics: ${url}/metrics
-  demo logins (password: demo-password-1)
-    owner@demo-coffee.test    Demo Coffee (coffeeshop, pre_ordering)
-    owner@demo-wellness.test  Demo Wellness (wellness, digital_menu)
-    owner@demo-rentals.test   Demo Rentals (rentals, full_suite)
-    support@gudbro.test       platform support
+${demo}  settings for \`node ace ...\` in another terminal: ${envFile}
   Ctrl-C stops everything.
 `)
   let stopping = false
   const stop = async () => {
     if (stopping) return
     stopping = true
-    for (const child of children) child.kill('SIGTERM')
-    await Promise.all(children.map((child) => new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)))))
+    await supervisor.stop()
     await services.stop()
     process.exit(0)
   }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
-  for (const child of children) child.once('exit', () => void stop())
 }
 
 async function test(args: string[]) {
@@ -94,8 +114,11 @@ async function test(args: string[]) {
     PORT: String(await freePort()),
     // Tests play many clients from loopback through X-Forwarded-For.
     TRUSTED_PROXIES: '127.0.0.1,::1,::ffff:127.0.0.1',
+    // The suite reads no dot-env file: a developer's .env (written by `npm start`) must not leak into it.
+    ENV_PATH: NO_ENV_FILES,
   } as NodeJS.ProcessEnv
   delete env.SHARD_NODE_URLS
+  mkdirSync(NO_ENV_FILES, { recursive: true })
   // The functional and browser suites load the built UI; the browser suite drives Debian's Chromium.
   await Promise.all([buildWebUi(), ensureChromium()])
   await dropDatabases(services.databaseUrl, [control, `${control}_node0`, `${control}_node1`, `${control}_replica`])

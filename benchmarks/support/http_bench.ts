@@ -4,6 +4,7 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { requireServices, requireTools } from './requirements.js'
 
 export const ROOT = new URL('../../', import.meta.url).pathname
 export const CONNECTIONS = 50
@@ -35,13 +36,24 @@ export function sh(env: NodeJS.ProcessEnv, command: string, args: string[]) {
   execFileSync(command, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] })
 }
 
-/** Builds the app (unless --no-build), migrates every node and seeds the demo data. */
+/** wrk and taskset, PostgreSQL and Redis: installed when we can, else one line saying what is missing. */
+export async function requireHttpBench(env: NodeJS.ProcessEnv) {
+  requireTools(['wrk', 'taskset'])
+  await requireServices(env.DATABASE_URL!, env.REDIS_URL!)
+}
+
+/**
+ * Builds the app (unless --no-build), migrates every node and seeds the demo data (as development: demo
+ * accounts are never seeded in production; HOST stays loopback, so they get the published password).
+ */
 export function prepareBuild(env: NodeJS.ProcessEnv, seeders: string[] = ['demo_seeder']) {
   if (!process.argv.includes('--no-build')) sh(env, process.execPath, ['ace.js', 'build'])
   if (!existsSync(`${ROOT}build/node_modules`)) symlinkSync(`${ROOT}node_modules`, `${ROOT}build/node_modules`)
   sh(env, process.execPath, ['build/ace.js', 'migrate:all', '--create'])
-  for (const seeder of seeders) sh(env, process.execPath, ['build/ace.js', 'db:seed', '--files', `database/seeders/${seeder}.js`])
+  for (const seeder of seeders) sh(seedEnv(env), process.execPath, ['build/ace.js', 'db:seed', '--files', `database/seeders/${seeder}.js`])
 }
+
+export const seedEnv = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({ ...env, NODE_ENV: 'development', HOST: '127.0.0.1' })
 
 export async function waitFor(url: string) {
   for (let i = 0; i < 300; i++) {

@@ -1,10 +1,11 @@
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
+import { gracefulShutdown } from '#core/process/graceful_shutdown'
 
 /**
  * The queue worker and scheduler: runs every module's jobs inside their tenant context, registers
  * the modules' repeatable schedules (BullMQ keys them, so they fire once however many workers run),
- * and on SIGTERM/SIGINT stops taking jobs and waits for the active ones.
+ * and on SIGTERM/SIGINT stops taking jobs and waits for the active ones (within the process's shutdown limit).
  */
 export default class QueueWork extends BaseCommand {
   static commandName = 'queue:work'
@@ -37,13 +38,11 @@ export default class QueueWork extends BaseCommand {
     }, 60_000)
     this.logger.info(`worker started on queues: ${pool.queueNames().join(', ') || '(none)'}`)
 
-    const stop = async () => {
+    // Before the app closes Redis and the databases (bin/console.ts bounds the whole shutdown).
+    gracefulShutdown.first('worker: finish active jobs', async () => {
       this.logger.info('stopping worker: finishing active jobs')
       clearInterval(reregister)
       await pool.stop()
-      await this.app.terminate()
-    }
-    process.once('SIGTERM', stop)
-    process.once('SIGINT', stop)
+    })
   }
 }

@@ -1,31 +1,62 @@
+import { randomBytes } from 'node:crypto'
 import { BaseSeeder } from '@adonisjs/lucid/seeders'
+import app from '@adonisjs/core/services/app'
+import hash from '@adonisjs/core/services/hash'
+import env from '#start/env'
 import Merchant from '#tenancy/models/merchant'
 import User from '#tenancy/models/user'
 import { bootTenancy } from '#tenancy/services/boot'
 import { onboarding } from '#tenancy/services/onboarding_service'
-import type { Tier, Vertical } from '#tenancy/types'
+import { isLoopbackHost } from '#core/http/loopback'
+import { DEMO_MERCHANTS, DEMO_PASSWORD, SUPPORT_EMAIL, ownerEmail } from '#database/demo_logins'
 
-export const DEMO_PASSWORD = 'demo-password-1'
+export { DEMO_MERCHANTS, DEMO_PASSWORD }
 
-export const DEMO_MERCHANTS: Array<{ slug: string; name: string; vertical: Vertical; tier: Tier; timezone: string }> = [
-  { slug: 'demo-coffee', name: 'Demo Coffee', vertical: 'coffeeshop', tier: 'pre_ordering', timezone: 'Europe/Rome' },
-  { slug: 'demo-wellness', name: 'Demo Wellness', vertical: 'wellness', tier: 'digital_menu', timezone: 'Europe/Rome' },
-  { slug: 'demo-rentals', name: 'Demo Rentals', vertical: 'rentals', tier: 'full_suite', timezone: 'Europe/Rome' },
-]
-
-/** Demo data: three merchants with an owner each, and a support user. Safe to re-run. */
+/**
+ * Demo data: three merchants with an owner each, and a platform support user. Safe to re-run.
+ * Never in production (db:seed skips it there, and run() refuses). When the server is reachable from
+ * other machines (HOST not loopback), every demo login gets a random password, printed once when set,
+ * including logins an earlier loopback-only run gave the published password.
+ */
 export default class DemoSeeder extends BaseSeeder {
+  static environment = ['development', 'test']
+
   async run() {
+    if (app.inProduction) throw new Error('Demo accounts are never seeded in production')
+    const published = isLoopbackHost(env.get('HOST'))
+    const password = () => (published ? DEMO_PASSWORD : randomBytes(12).toString('base64url'))
+    const issued: Array<{ email: string; password: string }> = []
+
     await bootTenancy()
     for (const merchant of DEMO_MERCHANTS) {
-      if (await Merchant.findBy('slug', merchant.slug)) continue
-      await onboarding.onboard({
-        ...merchant,
-        owner: { email: `owner@${merchant.slug}.test`, password: DEMO_PASSWORD, fullName: `${merchant.name} Owner` },
-      })
+      const email = ownerEmail(merchant.slug)
+      if (await Merchant.findBy('slug', merchant.slug)) {
+        if (!published) await this.#replacePublishedPassword(email, issued)
+        continue
+      }
+      const owner = { email, password: password(), fullName: `${merchant.name} Owner` }
+      await onboarding.onboard({ ...merchant, owner })
+      if (!published) issued.push(owner)
     }
-    if (!(await User.findByEmail('support@gudbro.test'))) {
-      await User.create({ email: 'support@gudbro.test', password: DEMO_PASSWORD, fullName: 'Support', platformRole: 'support' })
+    if (await User.findByEmail(SUPPORT_EMAIL)) {
+      if (!published) await this.#replacePublishedPassword(SUPPORT_EMAIL, issued)
+    } else {
+      const support = { email: SUPPORT_EMAIL, password: password() }
+      await User.create({ ...support, fullName: 'Support', platformRole: 'support' })
+      if (!published) issued.push(support)
     }
+
+    if (issued.length) {
+      console.log('Demo logins (random passwords, shown only this once: the server is reachable beyond this machine):')
+      for (const login of issued) console.log(`  ${login.email.padEnd(28)} ${login.password}`)
+    }
+  }
+
+  async #replacePublishedPassword(email: string, issued: Array<{ email: string; password: string }>) {
+    const user = await User.findByEmail(email)
+    if (!user?.password || !(await hash.verify(user.password, DEMO_PASSWORD))) return
+    user.password = randomBytes(12).toString('base64url')
+    issued.push({ email, password: user.password })
+    await user.save()
   }
 }
