@@ -36,6 +36,25 @@ export async function startAppProcess(extraEnv: Record<string, string> = {}) {
   }
 }
 
+/** `node ace queue:work` as `npm start` runs it, resolved once it takes jobs; the caller kills it. */
+export function startWorkerProcess(args: string[] = [], extraEnv: Record<string, string> = {}): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['ace.js', 'queue:work', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  return new Promise((resolve, reject) => {
+    let output = ''
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString()
+      if (output.includes('worker started')) resolve(child)
+    }
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', onData)
+    child.once('exit', (code) => reject(new Error(`worker exited early (${code}): ${output.slice(-2000)}`)))
+  })
+}
+
 /** A random client address, sent as X-Forwarded-For (trusted from loopback in tests). */
 export function randomClientIp() {
   const octet = () => Math.floor(Math.random() * 250) + 1
