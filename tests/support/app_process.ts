@@ -27,10 +27,17 @@ export async function startAppProcess(extraEnv: Record<string, string> = {}) {
   }
   return {
     url,
+    /** What the process wrote to stderr (its warnings and errors). */
+    stderr: () => stderr,
+    /** SIGTERM; SIGKILL if it has not exited within 15 s (a test must not hang on a stuck shutdown). */
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve()
-        child.once('exit', () => resolve())
+        if (child.exitCode !== null || child.signalCode !== null) return resolve()
+        const kill = setTimeout(() => child.kill('SIGKILL'), 15_000)
+        child.once('exit', () => {
+          clearTimeout(kill)
+          resolve()
+        })
         child.kill('SIGTERM')
       }),
   }

@@ -35,14 +35,28 @@ function filterParams(params: URLSearchParams) {
   return params.toString().replaceAll(encodeURIComponent(FILTERED), FILTERED)
 }
 
-/** A URL or path with its query values filtered (and any user:password@ dropped). */
+/** A URL or path with its query values filtered (and any user:password@ and fragment dropped). */
 export function scrubUrl(url: string) {
   const queryAt = url.indexOf('?')
   const base = queryAt === -1 ? url : url.slice(0, queryAt)
   const withoutCredentials = base.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1')
   if (queryAt === -1) return withoutCredentials
-  const [query, fragment] = url.slice(queryAt + 1).split('#', 2)
-  return `${withoutCredentials}?${filterParams(new URLSearchParams(query))}${fragment === undefined ? '' : '#'}`
+  // A fragment is dropped with the rest (it can hold a token too).
+  const query = url.slice(queryAt + 1).split('#')[0]
+  return `${withoutCredentials}?${filterParams(new URLSearchParams(query))}`
+}
+
+/** Keys holding a bare query string: the event's request.query_string, span attributes url.query, http.query. */
+const QUERY_KEYS = /^(query_string|url\.query|http\.query)$/
+
+function scrubQuery(value: unknown): unknown {
+  if (typeof value === 'string') return filterParams(new URLSearchParams(value.replace(/^\?/, '')))
+  if (Array.isArray(value)) return filterParams(new URLSearchParams(value as Array<[string, string]>))
+  if (!value || typeof value !== 'object') return value
+  // A span attribute: { value, type }.
+  const record = value as Record<string, unknown>
+  if ('value' in record) return { ...record, value: scrubQuery(record.value) }
+  return filterParams(new URLSearchParams(Object.entries(record).map(([k, v]): [string, string] => [k, String(v)])))
 }
 
 const URL_WITH_QUERY = /^(?:[a-z][a-z0-9+.-]*:\/\/|\/)[^\s]*\?/i
@@ -59,10 +73,11 @@ function scrub(value: unknown, key?: string): unknown {
   if (key === 'headers') return safeHeaders(record)
   const out: Record<string, unknown> = {}
   for (const [name, entry] of Object.entries(record)) {
-    if (name === 'cookies' || name === 'data' && key === 'request') continue
-    if (name === 'query_string' && typeof entry === 'string') out[name] = filterParams(new URLSearchParams(entry))
-    else if (name === 'query_string' && entry && typeof entry === 'object') out[name] = filterParams(new URLSearchParams(Object.entries(entry)))
-    else out[name] = scrub(entry, name)
+    if (name === 'cookies' || (name === 'data' && key === 'request')) continue
+    // Span attributes name headers one by one (http.request.header.<name>).
+    const header = /^http\.(request|response)\.header\.(.+)$/.exec(name)
+    if (header && !SAFE_HEADERS.has(header[2].toLowerCase())) continue
+    out[name] = QUERY_KEYS.test(name) ? scrubQuery(entry) : scrub(entry, name)
   }
   return out
 }
@@ -82,7 +97,7 @@ export function initSentry(options: { dsn?: string; environment: string; release
     release: options.release,
     tracesSampleRate: 0.1,
     beforeSend: (event) => scrubEvent(event),
-    beforeSendTransaction: (event) => scrubEvent(event),
+    beforeSendSpan: (span) => scrubEvent(span),
     beforeBreadcrumb: (breadcrumb) => scrubEvent(breadcrumb),
   })
   enabled = true
