@@ -12,9 +12,14 @@ const redisConfig = defineConfig({
     main: {
       ...redisOptions,
       keyPrefix: '',
+      // Reconnect for as long as Redis is away (a restart must not leave this process without Redis for
+      // good), and fail a command after one failed reconnect instead of queueing it: the request answers
+      // 503 (app/core/exceptions/dependency_unavailable.ts) rather than hanging.
       retryStrategy(times: number) {
-        return times > 10 ? null : times * 50
+        return Math.min(times * 100, 1000)
       },
+      maxRetriesPerRequest: 1,
+      connectTimeout: 2000,
     },
   },
 })

@@ -27,6 +27,8 @@ export default await Env.create(new URL('../', import.meta.url), {
   RATE_LIMIT_INGEST: Env.schema.number.optional(),
 
   SENTRY_DSN: Env.schema.string.optional(),
+  // Bearer token for GET /metrics. Without it /metrics answers only loopback clients, and never in production.
+  METRICS_TOKEN: Env.schema.string.optional(),
   STATSIG_SERVER_KEY: Env.schema.string.optional(),
   FEATURE_OVERRIDES: Env.schema.string.optional(),
 

@@ -7,12 +7,12 @@ import server from '@adonisjs/core/services/server'
 
 server.errorHandler(() => import('#core/exceptions/handler'))
 
-server.use([
-  () => import('#core/http/request_context_middleware'),
-  () => import('@adonisjs/core/bodyparser_middleware'),
-])
+server.use([() => import('#core/http/request_context_middleware')])
 
+// The body parser runs only for a matched route: a request to no route never has its body read
+// (config/bodyparser.ts: multipart files are never written to disk by the parser).
 router.use([
+  () => import('@adonisjs/core/bodyparser_middleware'),
   () => import('@adonisjs/auth/initialize_auth_middleware'),
   () => import('#tenancy/middleware/resolve_tenant_middleware'),
 ])

@@ -5,12 +5,9 @@
 import router from '@adonisjs/core/services/router'
 import { bootModuleRegistry } from '#tenancy/services/module_registry_service'
 import { moduleGate } from '#tenancy/middleware/module_gate_middleware'
+import { kernelRoutes } from '#core/http/kernel_routes'
 
-const HealthController = () => import('#core/http/health_controller')
-
-router.get('/health', [HealthController, 'live'])
-router.get('/ready', [HealthController, 'ready'])
-router.get('/metrics', [HealthController, 'metrics'])
+kernelRoutes(router)
 
 const registry = await bootModuleRegistry()
 await registry.mountRoutes(router, moduleGate)

@@ -20,6 +20,8 @@ export default class QueueWork extends BaseCommand {
     const { moduleRegistry } = await import('#tenancy/services/module_registry_service')
     const { runJobInTenant } = await import('#tenancy/services/tenant_jobs')
     const { WorkerPool } = await import('#core/queue/worker_pool')
+    const { startWorkerHeartbeat } = await import('#core/queue/worker_heartbeat')
+    const redis = (await import('@adonisjs/redis/services/main')).default
     await bootTenancy()
     const registry = moduleRegistry()
     const connection = this.app.config.get<{ defaultConnection: Record<string, unknown> }>('queue').defaultConnection
@@ -36,12 +38,17 @@ export default class QueueWork extends BaseCommand {
         this.logger.warning(`could not re-register schedules: ${error.message}`)
       })
     }, 60_000)
+    // /ready shows whether a worker is alive by this heartbeat.
+    const stopHeartbeat = startWorkerHeartbeat(redis.connection('main'), (error) => {
+      this.logger.warning(`could not write the worker heartbeat: ${error.message}`)
+    })
     this.logger.info(`worker started on queues: ${pool.queueNames().join(', ') || '(none)'}`)
 
     // Before the app closes Redis and the databases (bin/console.ts bounds the whole shutdown).
     gracefulShutdown.first('worker: finish active jobs', async () => {
       this.logger.info('stopping worker: finishing active jobs')
       clearInterval(reregister)
+      stopHeartbeat()
       await pool.stop()
     })
   }

@@ -27,13 +27,39 @@ export async function startAppProcess(extraEnv: Record<string, string> = {}) {
   }
   return {
     url,
+    /** What the process wrote to stderr (its warnings and errors). */
+    stderr: () => stderr,
+    /** SIGTERM; SIGKILL if it has not exited within 15 s (a test must not hang on a stuck shutdown). */
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve()
-        child.once('exit', () => resolve())
+        if (child.exitCode !== null || child.signalCode !== null) return resolve()
+        const kill = setTimeout(() => child.kill('SIGKILL'), 15_000)
+        child.once('exit', () => {
+          clearTimeout(kill)
+          resolve()
+        })
         child.kill('SIGTERM')
       }),
   }
+}
+
+/** `node ace queue:work` as `npm start` runs it, resolved once it takes jobs; the caller kills it. */
+export function startWorkerProcess(args: string[] = [], extraEnv: Record<string, string> = {}): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['ace.js', 'queue:work', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  return new Promise((resolve, reject) => {
+    let output = ''
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString()
+      if (output.includes('worker started')) resolve(child)
+    }
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', onData)
+    child.once('exit', (code) => reject(new Error(`worker exited early (${code}): ${output.slice(-2000)}`)))
+  })
 }
 
 /** A random client address, sent as X-Forwarded-For (trusted from loopback in tests). */

@@ -3,6 +3,10 @@ import { ExceptionHandler, type HttpContext } from '@adonisjs/core/http'
 import { errors as vineErrors } from '@vinejs/vine'
 import { AppException } from '#core/exceptions/app_exception'
 import { captureError } from '#core/observability/sentry'
+import { isDependencyUnavailable } from '#core/exceptions/dependency_unavailable'
+
+/** A PostgreSQL restart took 2.4 s under load; a client waiting this long usually finds it back. */
+const RETRY_AFTER_SECONDS = 2
 
 type ErrorBody = { code: string; message: string; field?: string }
 
@@ -20,6 +24,11 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   }
 
   async report(error: unknown, ctx: HttpContext) {
+    // An outage is not a bug: one warning line per request, nothing to Sentry (metrics show the 503s).
+    if (isDependencyUnavailable(error)) {
+      ctx.logger.warn({ err: error }, 'database or Redis unavailable: answered 503')
+      return
+    }
     if (this.#describe(error).status >= 500) {
       ctx.logger.error({ err: error }, 'request failed')
       captureError(error, { merchant: ctx.tenant?.merchantId, module: ctx.route?.meta?.module }, ctx)
@@ -61,6 +70,13 @@ export default class HttpExceptionHandler extends ExceptionHandler {
             'X-RateLimit-Reset': Math.ceil(Date.now() / 1000) + limit.availableIn,
           },
         }
+      }
+    }
+    if (isDependencyUnavailable(error)) {
+      return {
+        status: 503,
+        errors: [{ code: 'E_SERVICE_UNAVAILABLE', message: 'The service is briefly unavailable: retry shortly, with the same Idempotency-Key if you sent one' }],
+        headers: { 'Retry-After': RETRY_AFTER_SECONDS },
       }
     }
     // Malformed JSON bodies, bodies that claim a Content-Encoding they do not have (zlib), and other client

@@ -23,6 +23,49 @@ export const metrics = {
   histogram<L extends string>(config: client.HistogramConfiguration<L>) {
     return existing<client.Histogram<L>>(config.name) ?? new client.Histogram({ ...config, registers: [registry] })
   },
+  /**
+   * A gauge whose value costs a query (row counts, queue lengths). It is sampled on a timer, never at
+   * scrape time, so a scrape costs no query; the timers start with the first scrape (a process nobody
+   * scrapes, such as a worker, never samples).
+   */
+  sampled<L extends string>(config: Omit<client.GaugeConfiguration<L>, 'collect'> & { sample: (gauge: client.Gauge<L>) => Promise<void> }) {
+    const { sample, ...gaugeConfig } = config
+    const gauge = metrics.gauge(gaugeConfig)
+    samplers.set(config.name, () => sample(gauge))
+    if (sampling) void runSampler(config.name)
+    return gauge
+  },
+}
+
+/** How often sampled gauges are refreshed: a little below the usual 15 s scrape interval. */
+export const SAMPLE_EVERY_MS = 10_000
+
+const samplers = new Map<string, () => Promise<void>>()
+const inFlight = new Map<string, Promise<void>>()
+let sampling: Promise<void> | undefined
+
+function runSampler(name: string) {
+  // One sample at a time per gauge (a slow database does not pile them up); a failed sample (database
+  // or Redis down) keeps the last values rather than failing the scrape.
+  let running = inFlight.get(name)
+  if (!running) {
+    running = (samplers.get(name)?.() ?? Promise.resolve()).catch(() => {}).finally(() => inFlight.delete(name))
+    inFlight.set(name, running)
+  }
+  return running
+}
+
+/** Runs every sampler now. */
+export async function sampleNow() {
+  await Promise.all([...samplers.keys()].map(runSampler))
+}
+
+/** Starts the sampling timer (once) and resolves when the first round is in. */
+export function startSampling() {
+  sampling ??= sampleNow().then(() => {
+    setInterval(() => void sampleNow(), SAMPLE_EVERY_MS).unref()
+  })
+  return sampling
 }
 
 export const httpRequestDuration = metrics.histogram({

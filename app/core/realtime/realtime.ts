@@ -177,8 +177,11 @@ export class Realtime {
   #server(): Server {
     if (this.#io) return this.#io
     const main = redis.connection().ioConnection
-    const pub = main.duplicate()
-    const sub = main.duplicate()
+    // The adapter publishes without handling a failure: these clients wait for Redis to come back rather
+    // than reject (an unhandled rejection would end the process), and log their connection errors.
+    const pub = main.duplicate({ maxRetriesPerRequest: null })
+    const sub = main.duplicate({ maxRetriesPerRequest: null })
+    for (const client of [pub, sub]) client.on('error', (error) => logger.warn({ err: error }, 'socket.io Redis adapter connection error'))
     this.#redisClients.push(pub, sub)
     const io = new Server({
       adapter: createAdapter(pub, sub, { key: `gudbro:socket.io:db${main.options.db ?? 0}` }),

@@ -5,41 +5,33 @@ import { shardRouter } from '#tenancy/index'
 import DeliverNotificationJob from '#notifications/jobs/deliver_notification_job'
 
 /**
- * Queue depth as Prometheus sees it on scrape: outbox rows waiting or in flight (the truth, summed over
- * the shard nodes) and BullMQ's own counts for the notifications queue. A gap between the two means the
- * relay is behind.
+ * Queue depth for Prometheus, sampled on a timer (counting rows on every shard node is not a scrape's
+ * job): outbox rows waiting or in flight (the truth, summed over the shard nodes) and BullMQ's own
+ * counts for the notifications queue. A gap between the two means the relay is behind.
  */
 export function registerQueueDepthMetrics() {
-  metrics.gauge({
+  metrics.sampled({
     name: 'notification_outbox_rows',
     help: 'Outbox rows by status (pending and processing), summed over shard nodes',
     labelNames: ['status'],
-    async collect() {
+    async sample(gauge) {
       const totals: Record<string, number> = { pending: 0, processing: 0 }
-      try {
-        for (const node of shardRouter.nodes()) {
-          const result = await db
-            .connection(node)
-            .rawQuery(`SELECT status, count(*)::int AS n FROM notification_queue WHERE status IN ('pending', 'processing') GROUP BY status`)
-          for (const row of result.rows) totals[row.status] += row.n
-        }
-      } catch {
-        return
+      for (const node of shardRouter.nodes()) {
+        const result = await db
+          .connection(node)
+          .rawQuery(`SELECT status, count(*)::int AS n FROM notification_queue WHERE status IN ('pending', 'processing') GROUP BY status`)
+        for (const row of result.rows) totals[row.status] += row.n
       }
-      for (const [status, n] of Object.entries(totals)) this.set({ status }, n)
+      for (const [status, n] of Object.entries(totals)) gauge.set({ status }, n)
     },
   })
-  metrics.gauge({
+  metrics.sampled({
     name: 'notification_queue_jobs',
     help: 'BullMQ jobs of the notifications queue by state',
     labelNames: ['state'],
-    async collect() {
-      try {
-        const counts = await queue.getOrSet(DeliverNotificationJob.queueName).getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'failed')
-        for (const [state, n] of Object.entries(counts)) this.set({ state }, n)
-      } catch {
-        // Redis down: leave the last values rather than failing the whole scrape.
-      }
+    async sample(gauge) {
+      const counts = await queue.getOrSet(DeliverNotificationJob.queueName).getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'failed')
+      for (const [state, n] of Object.entries(counts)) gauge.set({ state }, n)
     },
   })
 }

@@ -11,6 +11,7 @@ import {
 } from '#tenancy/exceptions/tenancy_exceptions'
 import type { MerchantSnapshot, PlatformRole, StaffRole } from '#tenancy/types'
 import { UnauthorizedException } from '#core/exceptions/http_errors'
+import { KERNEL_PATHS } from '#core/http/kernel_routes'
 import '#core/database/actor_context'
 
 export type Actor = {
@@ -35,6 +36,7 @@ const SIGN_OUT_ROUTE = 'auth.logout'
  */
 export default class ResolveTenantMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
+    if (KERNEL_PATHS.has(ctx.route!.pattern)) return next()
     const actor = ctx.request.header('authorization') ? await this.#authenticate(ctx) : null
     ctx.actor = actor
     // Every write of this request carries who made it (the audit trigger reads it, transaction-local).

@@ -22,12 +22,12 @@ export function bootTenancy(): Promise<void> {
     await merchantDirectory.listen()
     watchWritesOnReplicatedNodes()
     instrumentDatabase()
-    metrics.gauge({
+    metrics.sampled({
       name: 'active_merchants',
-      help: 'Merchants with status active (read at scrape time)',
-      async collect() {
+      help: 'Merchants with status active (sampled on a timer)',
+      async sample(gauge) {
         const row = await db.connection('control').from('merchants').where('status', 'active').count('* as total').first()
-        this.set(Number(row?.total ?? 0))
+        gauge.set(Number(row?.total ?? 0))
       },
     })
   })()

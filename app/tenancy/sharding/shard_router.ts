@@ -1,5 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
+import { confirmedTransaction } from '#core/database/confirmed_transaction'
 import { assignShard } from '#tenancy/sharding/shard_hash'
 import { getTenant, requireTenant } from '#tenancy/context/tenant_context'
 
@@ -84,7 +85,7 @@ export class ShardRouter {
   async transaction<T>(fn: (trx: TransactionClientContract) => Promise<T>, shardId = requireTenant().shardId): Promise<T> {
     const name = this.connectionForShard(shardId)
     getTenant()?.wroteTo.add(name)
-    return db.connection(name).transaction(fn)
+    return confirmedTransaction(db.connection(name), fn)
   }
 
   /** Every physical node, for work that spans shards (migrations, GDPR, health). */

@@ -2,7 +2,14 @@ import { test } from '@japa/runner'
 import { readFileSync } from 'node:fs'
 import logger from '@adonisjs/core/services/logger'
 import env from '#start/env'
+import { randomUUID } from 'node:crypto'
+import db from '@adonisjs/lucid/services/db'
+import redis from '@adonisjs/redis/services/main'
 import { createMerchant, login } from '#tests/helpers'
+import { metrics, sampleNow, startSampling, SAMPLE_EVERY_MS } from '#core/observability/metrics'
+import { authorizeScrape } from '#core/observability/metrics_access'
+import { eventually } from '#tests/functional/notifications/stand_ins'
+import { startWorkerProcess } from '#tests/support/app_process'
 
 test.group('observability', () => {
   test('/metrics exposes the request histogram by method, route and status', async ({ client, assert }) => {
@@ -34,11 +41,101 @@ test.group('observability', () => {
     assert.match(text, /performance_budget_exceeded_total\{[^}]*category="menu",route="\/api\/v1\/loyalty\/slow"/)
   })
 
-  test('/health answers; /ready checks PostgreSQL on the control database and every shard node, and Redis', async ({ client, assert }) => {
+  test('/health answers; /ready checks PostgreSQL on the control database and every shard node, Redis and the worker heartbeat', async ({ client, assert }) => {
     ;(await client.get('/health')).assertStatus(200)
+    await redis.del('queue:worker_heartbeat')
+    await new Promise((resolve) => setTimeout(resolve, 1100)) // past the one-second reuse of the last answer
     const ready = await client.get('/ready')
+    // No worker is running in this process: reported, but this process can serve, so it stays in rotation.
     ready.assertStatus(200)
-    assert.deepEqual(ready.body().checks, { 'postgres:control': 'ok', 'postgres:node0': 'ok', 'postgres:node1': 'ok', 'redis': 'ok' })
+    assert.deepEqual(ready.body(), {
+      status: 'degraded',
+      checks: { 'postgres:control': 'ok', 'postgres:node0': 'ok', 'postgres:node1': 'ok', 'redis': 'ok', 'worker': 'failing' },
+    })
+  })
+
+  test('/ready shows worker ok while `queue:work` runs, and its heartbeat expires within 15 s when it is killed', async ({ client, assert }) => {
+    await redis.del('queue:worker_heartbeat')
+    const worker = await startWorkerProcess()
+    try {
+      const body = await eventually('worker heartbeat in /ready', async () => {
+        const response = await client.get('/ready')
+        return response.body().checks.worker === 'ok' && response.body()
+      })
+      assert.equal(body.status, 'ready')
+      const exited = new Promise((resolve) => worker.once('exit', resolve))
+      worker.kill('SIGKILL')
+      await exited
+      const ttl = await redis.pttl('queue:worker_heartbeat')
+      assert.isAbove(ttl, 0, 'the heartbeat expires by itself')
+      assert.isAtMost(ttl, 15_000)
+    } finally {
+      if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL')
+    }
+  }).timeout(60_000)
+
+  test('/metrics needs the bearer token when METRICS_TOKEN is set', async ({ client, assert }) => {
+    const token = `metrics-${randomUUID()}`
+    env.set('METRICS_TOKEN', token)
+    try {
+      const anonymous = await client.get('/metrics')
+      anonymous.assertStatus(401)
+      assert.equal(anonymous.body().errors[0].code, 'E_METRICS_TOKEN_REQUIRED')
+      assert.notInclude(anonymous.text(), 'http_request_duration_seconds')
+      ;(await client.get('/metrics').bearerToken(`${token}x`)).assertStatus(401)
+      ;(await client.get('/metrics').header('X-Forwarded-For', '127.0.0.1')).assertStatus(401)
+      const scraped = await client.get('/metrics').bearerToken(token)
+      scraped.assertStatus(200)
+      assert.include(scraped.text(), 'http_request_duration_seconds')
+    } finally {
+      env.set('METRICS_TOKEN', '')
+      delete process.env.METRICS_TOKEN
+    }
+  })
+
+  test('without METRICS_TOKEN, /metrics answers loopback clients outside production and nobody in production', async ({ assert }) => {
+    const request = (remoteAddress: string) => ({ request: { header: () => undefined, request: { socket: { remoteAddress } } } }) as any
+    assert.doesNotThrow(() => authorizeScrape(request('127.0.0.1'), { loopbackWithoutToken: true }))
+    assert.doesNotThrow(() => authorizeScrape(request('::ffff:127.0.0.1'), { loopbackWithoutToken: true }))
+    assert.throws(() => authorizeScrape(request('203.0.113.9'), { loopbackWithoutToken: true }), /METRICS_TOKEN/)
+    assert.throws(() => authorizeScrape(request('127.0.0.1'), { loopbackWithoutToken: false }), /METRICS_TOKEN/)
+  })
+
+  test('a scrape runs no query: queue depth and merchant counts are sampled on a timer', async ({ client, assert }) => {
+    await client.get('/metrics') // starts the sampling timer
+    const queries: string[] = []
+    const listeners = [...db.manager.connections.keys()].map((name) => {
+      const knex = db.connection(name).getWriteClient()
+      const listener = (query: { sql: string }) => queries.push(query.sql)
+      knex.on('query', listener)
+      return () => knex.off('query', listener)
+    })
+    try {
+      for (let scrape = 0; scrape < 3; scrape++) {
+        const text = (await client.get('/metrics')).text()
+        assert.match(text, /notification_outbox_rows\{[^}]*status="pending"/)
+        assert.match(text, /active_merchants\{[^}]*\} \d+/)
+      }
+    } finally {
+      for (const off of listeners) off()
+    }
+    assert.deepEqual(queries.filter((sql) => /notification_queue|merchants/.test(sql)), [])
+  })
+
+  test('a sampled gauge shows what its sampler last read (the timer runs sampleNow every SAMPLE_EVERY_MS)', async ({ assert }) => {
+    let calls = 0
+    const gauge = metrics.sampled({
+      name: `sampled_probe_${Date.now()}`,
+      help: 'test probe',
+      async sample(probe) {
+        probe.set(++calls)
+      },
+    })
+    await startSampling()
+    await sampleNow()
+    assert.isAtLeast(calls, 1)
+    assert.equal((await gauge.get()).values[0].value, calls)
+    assert.isAtMost(SAMPLE_EVERY_MS, 15_000, 'refreshed at least as often as a usual scrape interval')
   })
 
   test('every response carries a request id; an incoming one is kept', async ({ client, assert }) => {

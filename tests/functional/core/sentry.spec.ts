@@ -2,6 +2,7 @@ import { test } from '@japa/runner'
 import { createServer, type IncomingMessage } from 'node:http'
 import { gunzipSync } from 'node:zlib'
 import { captureError, closeSentry, flushSentry, initSentry, sentryEnabled } from '#core/observability/sentry'
+import { createMerchant, login } from '#tests/helpers'
 
 /** A local stand-in for Sentry's ingest endpoint: collects envelopes. */
 async function startReceiver() {
@@ -49,6 +50,45 @@ test.group('sentry', () => {
       assert.notInclude(envelope!, token)
       assert.notInclude(envelope!, session)
       assert.include(envelope!, 'tests')
+    } finally {
+      await closeSentry()
+      await receiver.close()
+    }
+  })
+
+  test('a 500 keeps only known-safe headers and no token from the query string', async ({ client, assert }) => {
+    const receiver = await startReceiver()
+    initSentry({ dsn: receiver.dsn, environment: 'test' })
+    const secret = (name: string) => [name, 'secret', Date.now(), Math.random().toString(36).slice(2)].join('-')
+    const secrets = {
+      tracking: secret('tracking'),
+      conversation: secret('conversation'),
+      idempotency: secret('idem'),
+      apiKey: secret('apikey'),
+      queryToken: secret('query'),
+      querySignature: secret('signature'),
+    }
+    try {
+      const { merchant, email } = await createMerchant({ tier: 'pre_ordering' })
+      const bearer = await login(client, email)
+      const response = await client
+        .post(`/api/v1/loyalty/boom?page=2&token=${secrets.queryToken}&sig=${secrets.querySignature}`)
+        .header('X-Merchant', merchant.slug)
+        .header('X-Tracking-Token', secrets.tracking)
+        .header('X-Conversation-Token', secrets.conversation)
+        .header('Idempotency-Key', secrets.idempotency)
+        .header('X-Api-Key', secrets.apiKey)
+        .header('Authorization', `Bearer ${bearer}`)
+        .header('User-Agent', 'sentry-scrub-check')
+        .json({ password: secrets.apiKey })
+      response.assertStatus(500)
+      await flushSentry()
+      const envelope = receiver.envelopes.find((e) => e.includes('loyalty boom'))
+      assert.exists(envelope)
+      for (const [name, value] of Object.entries({ ...secrets, bearer })) assert.notInclude(envelope!, value, `${name} was sent to Sentry`)
+      assert.include(envelope!, 'sentry-scrub-check')
+      assert.include(envelope!, 'page=2')
+      assert.include(envelope!, merchant.slug)
     } finally {
       await closeSentry()
       await receiver.close()

@@ -1,28 +1,14 @@
 import { test } from '@japa/runner'
-import { spawn, type ChildProcess } from 'node:child_process'
-import app from '@adonisjs/core/services/app'
+import type { ChildProcess } from 'node:child_process'
+import { startWorkerProcess as startWorker } from '#tests/support/app_process'
 import { relay } from '#notifications/services/relay'
 import type { WorkerPool } from '#core/queue/worker_pool'
 import { eventually, startHttpReceiver } from './stand_ins.js'
 import { enqueueCommitted, merchantWithSettings, outboxRow, startNotificationWorkers } from './helpers.js'
 
 /** `node ace queue:work` in a child process, with a short row lease so recovery does not wait a minute. */
-function startWorkerProcess(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['ace.js', 'queue:work', '--concurrency=1'], {
-    cwd: app.appRoot.pathname,
-    env: { ...process.env, NOTIFICATION_LEASE_SECONDS: '1', NOTIFICATIONS_ALLOW_PRIVATE_TARGETS: 'true' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  return new Promise((resolve, reject) => {
-    let output = ''
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString()
-      if (output.includes('worker started')) resolve(child)
-    }
-    child.stdout!.on('data', onData)
-    child.stderr!.on('data', onData)
-    child.once('exit', (code) => reject(new Error(`worker exited early (${code}): ${output.slice(-2000)}`)))
-  })
+function startWorkerProcess() {
+  return startWorker(['--concurrency=1'], { NOTIFICATION_LEASE_SECONDS: '1', NOTIFICATIONS_ALLOW_PRIVATE_TARGETS: 'true' })
 }
 
 test.group('Notifications outbox: a worker dies mid-send', (group) => {

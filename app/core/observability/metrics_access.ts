@@ -1,0 +1,42 @@
+import { timingSafeEqual } from 'node:crypto'
+import { isIP } from 'node:net'
+import ipaddr from 'ipaddr.js'
+import type { HttpContext } from '@adonisjs/core/http'
+import { AppException } from '#core/exceptions/app_exception'
+
+export class MetricsTokenRequiredException extends AppException {
+  static status = 401
+  static code = 'E_METRICS_TOKEN_REQUIRED'
+  static message = 'Scraping /metrics needs Authorization: Bearer <METRICS_TOKEN>'
+}
+
+function sameSecret(given: string, expected: string) {
+  const a = Buffer.from(given)
+  const b = Buffer.from(expected)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+/** The peer of the TCP connection (never X-Forwarded-For, which a client can write). */
+function fromLoopback(remoteAddress: string | undefined) {
+  if (!remoteAddress || !isIP(remoteAddress)) return false
+  const address = ipaddr.process(remoteAddress)
+  return address.range() === 'loopback'
+}
+
+/**
+ * Who may scrape /metrics (it shows revenue, connection names, queue depth):
+ * - METRICS_TOKEN set: whoever sends it as a bearer token, and nobody else;
+ * - no token, outside production: only a client on this machine (the TCP peer is loopback), so
+ *   `npm start` and the tests can scrape without configuration;
+ * - no token in production: nobody.
+ */
+export function authorizeScrape(ctx: Pick<HttpContext, 'request'>, options: { token?: string; loopbackWithoutToken: boolean }) {
+  if (options.token) {
+    const header = ctx.request.header('authorization') ?? ''
+    const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : ''
+    if (given && sameSecret(given, options.token)) return
+    throw new MetricsTokenRequiredException()
+  }
+  if (options.loopbackWithoutToken && fromLoopback(ctx.request.request.socket.remoteAddress)) return
+  throw new MetricsTokenRequiredException()
+}
