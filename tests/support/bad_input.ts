@@ -26,11 +26,15 @@ type Body = { label: string; contentType?: string; body: string | Buffer; header
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
+/** Test fixture routes that exist to fail on purpose (tests/fixtures/modules.ts: what a 500 reports). */
+const DELIBERATE_FAILURES = new Set(['POST /api/v1/loyalty/boom'])
+
 /** Every route and method the router has committed (HEAD is swept too: Adonis adds it to GET routes). */
 export function registeredRoutes(): Route[] {
   return Object.values(router.toJSON())
     .flat()
     .flatMap((route) => route.methods.map((method) => ({ method, pattern: route.pattern })))
+    .filter((route) => !DELIBERATE_FAILURES.has(`${route.method} ${route.pattern}`))
 }
 
 /** What a path parameter names: its own name, or for `:id` the resource before it (`/items/:id` is `items`). */
