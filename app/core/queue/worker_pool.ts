@@ -84,20 +84,10 @@ export class WorkerPool {
   /**
    * Registers repeatable schedules; BullMQ keys them by name, so many processes register one schedule.
    * A schedule marked runOnStart is also enqueued once now (this worker may have been down for a while).
-   * A scheduler left on one of these queues that no schedule declares any more (renamed or retired) is
-   * removed: it would keep firing a job that no worker knows.
    */
   async upsertSchedules(
     schedules: Array<{ name: string; cron: string; tz?: string; job: JobConstructor; payload?: object; runOnStart?: boolean }>
   ) {
-    const declared = new Set(schedules.map((schedule) => schedule.name))
-    for (const name of new Set(schedules.map((schedule) => schedule.job.queueName))) {
-      const queue = new Queue(name, { connection: this.connection as any })
-      for (const scheduler of await queue.getJobSchedulers()) {
-        if (scheduler.key && !declared.has(scheduler.key)) await queue.removeJobScheduler(scheduler.key)
-      }
-      await queue.close()
-    }
     for (const schedule of schedules) {
       const queue = new Queue(schedule.job.queueName, { connection: this.connection as any })
       await queue.upsertJobScheduler(
@@ -107,6 +97,21 @@ export class WorkerPool {
       )
       if (schedule.runOnStart) {
         await queue.add(schedule.job.jobName, { merchantId: null, ...schedule.payload }, { removeOnComplete: true, removeOnFail: 100 })
+      }
+      await queue.close()
+    }
+  }
+
+  /**
+   * Removes the schedulers of our queues that `schedules` (every schedule the modules declare) does not
+   * name: a renamed or retired schedule would otherwise keep firing a job that no worker knows.
+   */
+  async removeUndeclaredSchedules(schedules: Array<{ name: string }>) {
+    const declared = new Set(schedules.map((schedule) => schedule.name))
+    for (const name of this.queueNames()) {
+      const queue = new Queue(name, { connection: this.connection as any })
+      for (const scheduler of await queue.getJobSchedulers()) {
+        if (scheduler.key && !declared.has(scheduler.key)) await queue.removeJobScheduler(scheduler.key)
       }
       await queue.close()
     }

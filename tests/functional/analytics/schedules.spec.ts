@@ -13,14 +13,17 @@ const connection = () => app.config.get<{ defaultConnection: Record<string, unkn
 
 test.group('analytics / schedules and jobs', () => {
   test('the schedules are job schedulers, registered once however many processes start; retired ones go', async ({ assert }) => {
-    const schedules = (await moduleRegistry().loadSchedules()).filter((s) => s.name.startsWith('analytics.'))
-    const pool = new WorkerPool(app, logger, connection(), [], runJobInTenant)
+    const declared = await moduleRegistry().loadSchedules()
+    const schedules = declared.filter((s) => s.name.startsWith('analytics.'))
+    const pool = new WorkerPool(app, logger, connection(), await moduleRegistry().loadJobs(), runJobInTenant)
     const queue = new Queue('analytics', { connection: connection() as any })
     // A schedule an earlier release declared (the hourly refresh of a view that no longer exists).
     await queue.upsertJobScheduler('analytics.refresh-summary-view', { pattern: '0 * * * *', tz: 'UTC' }, { name: 'analytics.refresh_summary_view' })
     // Two processes starting: same names, so one scheduler each.
     await pool.upsertSchedules(schedules)
     await pool.upsertSchedules(schedules)
+    // What a worker does on start once its schedules are registered.
+    await pool.removeUndeclaredSchedules(declared)
     try {
       const registered = await queue.getJobSchedulers()
       const byName = Object.fromEntries(registered.map((s) => [s.key, s]))
