@@ -7,7 +7,7 @@ import { randomClientIp } from '#tests/support/app_process'
 export const TEST_PASSWORD = 'test-password-1'
 
 /** A fresh merchant with an owner; unique slug per call. */
-export async function createMerchant(options: { tier?: Tier; vertical?: Vertical; slug?: string } = {}) {
+export async function createMerchant(options: { tier?: Tier; vertical?: Vertical; slug?: string; timezone?: string } = {}) {
   const slug = options.slug ?? `m-${randomUUID().slice(0, 8)}`
   const email = `owner@${slug}.test`
   const merchant = await onboarding.onboard({
@@ -15,6 +15,7 @@ export async function createMerchant(options: { tier?: Tier; vertical?: Vertical
     name: `Merchant ${slug}`,
     vertical: options.vertical ?? 'coffeeshop',
     tier: options.tier ?? 'pre_ordering',
+    timezone: options.timezone,
     owner: { email, password: TEST_PASSWORD },
   })
   return { merchant, email, password: TEST_PASSWORD }

@@ -8,7 +8,7 @@ export type { OrderCreated } from '#orders/index'
 export type AiInsightGenerated = {
   merchantId: string
   briefingId: string
-  /** The UTC day the briefing describes, YYYY-MM-DD. */
+  /** The merchant-local day the briefing describes, YYYY-MM-DD. */
   day: string
   provider: string
   headline: string

@@ -1,9 +1,11 @@
 import { defineModule } from '#tenancy/index'
+import { TICK_CRON } from '#analytics/services/local_clock_schedule'
 
 /**
  * Analytics: public event ingestion from the digital menu, monthly partitions, daily aggregates, the
- * hourly summary view and the staff dashboard. Every tier has it. Schedules are BullMQ repeatable
- * jobs (one firing however many workers run), all read in UTC, like the analytics days themselves.
+ * staff dashboard, in each merchant's local days. Every tier has it. Schedules are BullMQ job
+ * schedulers (one firing however many workers run); the daily aggregation ticks every quarter hour and
+ * picks the merchants whose local clock reached 02:00 (services/local_clock_schedule.ts).
  */
 export default defineModule({
   name: 'analytics',
@@ -13,13 +15,12 @@ export default defineModule({
   jobs: [
     () => import('#analytics/jobs/ensure_partitions_job'),
     () => import('#analytics/jobs/aggregate_daily_job'),
-    () => import('#analytics/jobs/refresh_summary_view_job'),
+    () => import('#analytics/jobs/aggregate_merchant_day_job'),
     () => import('#analytics/jobs/record_order_placed_job'),
   ],
   schedules: [
     // Monthly, well before the month ends: partitions:ensure keeps three months ahead.
     { name: 'analytics.ensure-partitions', cron: '0 1 1 * *', tz: 'UTC', job: () => import('#analytics/jobs/ensure_partitions_job') },
-    { name: 'analytics.daily-aggregation', cron: '0 2 * * *', tz: 'UTC', job: () => import('#analytics/jobs/aggregate_daily_job') },
-    { name: 'analytics.refresh-summary-view', cron: '0 * * * *', tz: 'UTC', job: () => import('#analytics/jobs/refresh_summary_view_job') },
+    { name: 'analytics.daily-aggregation', cron: TICK_CRON, tz: 'UTC', job: () => import('#analytics/jobs/aggregate_daily_job') },
   ],
 })

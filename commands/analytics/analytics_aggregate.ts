@@ -2,18 +2,18 @@ import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 
 /**
- * Backfills daily aggregates for a range of UTC days, one day at a time with progress. Idempotent:
+ * Backfills daily aggregates for a range of days (each merchant's local days), one day at a time with progress. Idempotent:
  * re-running a range rewrites the same rows.
  */
 export default class AnalyticsAggregate extends BaseCommand {
   static commandName = 'analytics:aggregate'
-  static description = 'Aggregate analytics events into daily aggregates for a range of UTC days'
+  static description = 'Aggregate analytics events into daily aggregates for a range of merchant-local days'
   static options: CommandOptions = { startApp: true }
 
-  @flags.string({ description: 'First UTC day, YYYY-MM-DD (default: yesterday)' })
+  @flags.string({ description: 'First day, YYYY-MM-DD (default: yesterday in UTC)' })
   declare from?: string
 
-  @flags.string({ description: 'Last UTC day, YYYY-MM-DD (default: --from)' })
+  @flags.string({ description: 'Last day, YYYY-MM-DD (default: --from)' })
   declare to?: string
 
   @flags.string({ description: 'Only this merchant (id or slug)' })
@@ -22,17 +22,17 @@ export default class AnalyticsAggregate extends BaseCommand {
   async run() {
     const { shardRouter, merchantDirectory } = await import('#tenancy/index')
     const { dailyAggregator } = await import('#analytics/services/daily_aggregator')
-    const { addDays, daysBetween, isDay, today } = await import('#analytics/services/utc_days')
+    const { addDays, daysBetween, isDay, localToday } = await import('#analytics/services/local_days')
     await shardRouter.load()
 
-    const from = this.from ?? addDays(today(), -1)
+    const from = this.from ?? addDays(localToday('UTC'), -1)
     const to = this.to ?? from
     if (!isDay(from) || !isDay(to) || from > to) {
       this.logger.error('--from and --to must be days (YYYY-MM-DD) with from <= to')
       this.exitCode = 1
       return
     }
-    let merchant: { id: string; shardId: number } | undefined
+    let merchant: { id: string; shardId: number; timezone: string } | undefined
     if (this.merchant) {
       const found = await merchantDirectory.byReference(this.merchant)
       if (!found) {
@@ -40,7 +40,7 @@ export default class AnalyticsAggregate extends BaseCommand {
         this.exitCode = 1
         return
       }
-      merchant = { id: found.id, shardId: found.shardId }
+      merchant = { id: found.id, shardId: found.shardId, timezone: found.timezone }
     }
     const days = daysBetween(from, to)
     for (const [index, day] of days.entries()) {

@@ -31,6 +31,7 @@ export default class QueueWork extends BaseCommand {
     })
     const schedules = await registry.loadSchedules()
     await pool.upsertSchedules(schedules)
+    await pool.removeUndeclaredSchedules(schedules)
     pool.start()
     // Schedules live in Redis: if Redis loses its data they come back within a minute (upserting is idempotent).
     const reregister = setInterval(() => {

@@ -32,7 +32,7 @@ function toBriefing(row: Record<string, any>): Briefing {
 }
 
 /**
- * Writes the current merchant's briefing of one UTC day from its daily aggregates, stores it (one per
+ * Writes the current merchant's briefing of one local day from its daily aggregates, stores it (one per
  * day: regenerating replaces it) and announces it with ai.insight.generated.
  */
 export class BriefingService {

@@ -1,5 +1,5 @@
 import { tenantDb, requireTenant } from '#tenancy/index'
-import { addDays } from '#analytics/services/utc_days'
+import { addDays } from '#analytics/services/local_days'
 import { topItemsFromJson, withCatalogNames, type TopItem } from '#analytics/services/dashboard_query'
 
 /** Metric names are the aggregate columns' names (they also appear as values in the stored figures). */
@@ -8,7 +8,7 @@ export type Metric = (typeof METRICS)[number]
 export type MetricChange = { metric: Metric; day: number; weekAverage: number; changePct: number | null }
 export type ItemMove = { itemId: string; name: string; day: number; weekAverage: number }
 
-/** What a briefing is written from: one UTC day against the average of the 7 days before it. */
+/** What a briefing is written from: one local day of the merchant against the average of the 7 days before it. */
 export type BriefingFigures = {
   day: string
   hasData: boolean

@@ -1,9 +1,11 @@
 import { defineModule } from '#tenancy/index'
+import { TICK_CRON } from '#analytics/services/local_clock_schedule'
 
 /**
  * AI daily briefings, a module of its own so that it follows the tier (full_suite) and per-merchant
  * overrides (modules:enable <merchant> ai_briefings) like every other capability; it needs analytics.
- * The 06:00 UTC schedule comes after the 02:00 UTC aggregation of the same day.
+ * Briefings are written at 06:00 in each merchant's time zone, after its 02:00 aggregation of the same
+ * day (a quarter-hourly tick picks the merchants, see services/local_clock_schedule.ts).
  */
 export default defineModule({
   name: 'ai_briefings',
@@ -16,7 +18,7 @@ export default defineModule({
   schedules: [
     {
       name: 'ai_briefings.generate-daily',
-      cron: '0 6 * * *',
+      cron: TICK_CRON,
       tz: 'UTC',
       job: () => import('#analytics/briefings/jobs/generate_daily_briefings_job'),
     },

@@ -1,19 +1,30 @@
+import { merchantDirectory } from '#tenancy/index'
 import { TenantJob } from '#core/queue/tenant_job'
-import { dailyAggregator } from '#analytics/services/daily_aggregator'
-import { addDays, isDay, today } from '#analytics/services/utc_days'
+import { dispatch } from '#core/queue/dispatcher'
+import { reachingLocalHour, tickOf } from '#analytics/services/local_clock_schedule'
+import AggregateMerchantDayJob from '#analytics/jobs/aggregate_merchant_day_job'
+
+/** The local hour at which a merchant's previous day is aggregated. */
+export const AGGREGATION_LOCAL_HOUR = 2
+
+type Payload = { merchantId: null; at?: string }
 
 /**
- * Platform job (02:00 UTC): aggregates yesterday's UTC day for every merchant on every node.
- * `day` overrides the day (re-runs are harmless: the aggregation is an idempotent replace).
+ * Platform job, every quarter hour (local_clock_schedule.ts): queues the aggregation of the day that
+ * just ended for each merchant whose local clock reached 02:00. `at` replaces the tick's instant
+ * (tests, or replaying a missed tick).
  */
-export default class AggregateDailyJob extends TenantJob<{ merchantId: null; day?: string }> {
+export default class AggregateDailyJob extends TenantJob<Payload> {
   static jobName = 'analytics.aggregate_daily'
   static queueName = 'analytics'
 
-  async handle(payload: { merchantId: null; day?: string }) {
-    const day = payload.day ?? addDays(today(), -1)
-    if (!isDay(day)) throw new Error(`analytics.aggregate_daily: bad day ${JSON.stringify(day)}`)
-    const results = await dailyAggregator.aggregateDay(day)
-    this.logger.info({ day, results }, 'analytics day aggregated')
+  async handle(payload: Payload) {
+    const tick = tickOf(payload.at ? new Date(payload.at) : new Date())
+    if (Number.isNaN(tick.getTime())) throw new Error(`analytics.aggregate_daily: bad at ${JSON.stringify(payload.at)}`)
+    const due = reachingLocalHour(await merchantDirectory.activeMerchantClocks(), AGGREGATION_LOCAL_HOUR, tick)
+    for (const { merchant, day } of due) {
+      await dispatch(AggregateMerchantDayJob, { merchantId: merchant.id, day }, { jobId: `aggregate.${merchant.id}.${day}` })
+    }
+    if (due.length) this.logger.info({ tick, queued: due.length }, 'local days queued for aggregation')
   }
 }

@@ -1,89 +1,75 @@
 import db from '@adonisjs/lucid/services/db'
-import { shardRouter } from '#tenancy/index'
-import { dayBounds } from '#analytics/services/utc_days'
+import { merchantDirectory, shardRouter } from '#tenancy/index'
+import { dayBounds, zoneOf } from '#analytics/services/local_days'
+import { FIGURES_SELECT, FIGURE_COLUMNS, RANKED_ITEMS, TOP_ITEMS_PER_DAY } from '#analytics/services/figures_sql'
 
-/** Items ranked per merchant and day; ordered quantity first, then clicks, then carts. */
-export const TOP_ITEMS_PER_DAY = 10
+export { TOP_ITEMS_PER_DAY }
+
+/** A merchant as the aggregation needs it: where its rows live and which clock its days follow. */
+export type MerchantClock = { id: string; shardId: number; timezone: string }
 
 /**
- * Aggregates one UTC day of one node in a single statement for every merchant on it (or one
- * merchant): counts, revenue and the ranked top items are upserted into analytics_daily_aggregates,
- * and a row whose merchant no longer has events that day (erased data) is deleted. Running it again
- * gives the same rows: it is a replace, never an increment. Items are kept by id only: a name sent by
- * a client is never read (readers take names from the catalog, see withCatalogNames).
+ * Aggregates one local day of a set of merchants sharing a node and a time zone, in one statement:
+ * figures and the ranked top items are upserted into analytics_daily_aggregates, and a row whose
+ * merchant no longer has events that day (erased data) is deleted. Running it again gives the same
+ * rows: it is a replace, never an increment.
  */
 const AGGREGATE_DAY = `
 WITH ev AS MATERIALIZED (
   SELECT merchant_id, shard_id, session_id, event_type, event_data
   FROM analytics_events
-  WHERE created_at >= :start AND created_at < :end AND (:merchant::uuid IS NULL OR merchant_id = :merchant::uuid)
+  WHERE created_at >= :start AND created_at < :end AND merchant_id = ANY(:merchants::uuid[])
 ),
 counts AS (
-  SELECT merchant_id, min(shard_id) AS shard_id,
-    COUNT(DISTINCT session_id) FILTER (WHERE event_type <> 'order_placed') AS unique_sessions,
-    COUNT(*) FILTER (WHERE event_type = 'menu_view') AS menu_views,
-    COUNT(*) FILTER (WHERE event_type = 'item_click') AS item_clicks,
-    COUNT(*) FILTER (WHERE event_type = 'add_to_cart') AS add_to_carts,
-    COUNT(*) FILTER (WHERE event_type = 'checkout_started') AS checkouts_started,
-    COUNT(*) FILTER (WHERE event_type = 'order_placed') AS orders,
-    COALESCE(SUM((event_data->>'total_minor')::bigint) FILTER (WHERE event_type = 'order_placed'), 0) AS revenue_minor
+  SELECT merchant_id, min(shard_id) AS shard_id, ${FIGURES_SELECT}
   FROM ev GROUP BY merchant_id
-),
-item_events AS (
-  SELECT merchant_id, event_data->>'item_id' AS item_id,
-    (event_type = 'item_click')::int AS clicks,
-    CASE WHEN event_type = 'add_to_cart' THEN COALESCE((event_data->>'quantity')::int, 1) ELSE 0 END AS carted,
-    0 AS ordered
-  FROM ev WHERE event_type IN ('item_click', 'add_to_cart') AND event_data->>'item_id' IS NOT NULL
-  UNION ALL
-  SELECT ev.merchant_id, item->>'item_id', 0, 0, COALESCE((item->>'quantity')::int, 1)
-  FROM ev CROSS JOIN LATERAL jsonb_array_elements(ev.event_data->'items') AS item
-  WHERE ev.event_type = 'order_placed' AND jsonb_typeof(ev.event_data->'items') = 'array'
-),
-items AS (
-  SELECT merchant_id, item_id, sum(clicks) AS clicks, sum(carted) AS carted, sum(ordered) AS ordered,
-    row_number() OVER (PARTITION BY merchant_id ORDER BY sum(ordered) DESC, sum(clicks) DESC, sum(carted) DESC, item_id) AS rank
-  FROM item_events GROUP BY merchant_id, item_id
 ),
 top AS (
   SELECT merchant_id, jsonb_agg(jsonb_build_object(
       'item_id', item_id, 'clicks', clicks, 'added_to_cart', carted, 'ordered', ordered) ORDER BY rank) AS top_items
-  FROM items WHERE rank <= ${TOP_ITEMS_PER_DAY} GROUP BY merchant_id
+  FROM (${RANKED_ITEMS}) items WHERE rank <= ${TOP_ITEMS_PER_DAY} GROUP BY merchant_id
 ),
 upserted AS (
-  INSERT INTO analytics_daily_aggregates AS a (merchant_id, shard_id, day, unique_sessions, menu_views, item_clicks,
-    add_to_carts, checkouts_started, orders, revenue_minor, top_items, aggregated_at)
-  SELECT c.merchant_id, c.shard_id, :day::date, c.unique_sessions, c.menu_views, c.item_clicks, c.add_to_carts,
-    c.checkouts_started, c.orders, c.revenue_minor, COALESCE(t.top_items, '[]'::jsonb), now()
+  INSERT INTO analytics_daily_aggregates AS a (merchant_id, shard_id, day, ${FIGURE_COLUMNS.join(', ')}, top_items, aggregated_at)
+  SELECT c.merchant_id, c.shard_id, :day::date, ${FIGURE_COLUMNS.map((column) => `c.${column}`).join(', ')},
+    COALESCE(t.top_items, '[]'::jsonb), now()
   FROM counts c LEFT JOIN top t USING (merchant_id)
   ON CONFLICT (merchant_id, day) DO UPDATE SET
-    unique_sessions = EXCLUDED.unique_sessions, menu_views = EXCLUDED.menu_views, item_clicks = EXCLUDED.item_clicks,
-    add_to_carts = EXCLUDED.add_to_carts, checkouts_started = EXCLUDED.checkouts_started, orders = EXCLUDED.orders,
-    revenue_minor = EXCLUDED.revenue_minor, top_items = EXCLUDED.top_items, aggregated_at = EXCLUDED.aggregated_at
+    ${FIGURE_COLUMNS.map((column) => `${column} = EXCLUDED.${column}`).join(', ')},
+    top_items = EXCLUDED.top_items, aggregated_at = EXCLUDED.aggregated_at
   RETURNING a.merchant_id
 ),
 stale AS (
   DELETE FROM analytics_daily_aggregates d
-  WHERE d.day = :day::date AND (:merchant::uuid IS NULL OR d.merchant_id = :merchant::uuid)
+  WHERE d.day = :day::date AND d.merchant_id = ANY(:merchants::uuid[])
     AND d.merchant_id NOT IN (SELECT merchant_id FROM upserted)
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM upserted)::int AS merchants, (SELECT count(*) FROM stale)::int AS removed`
 
-export type DayResult = { day: string; node: string; merchants: number; removed: number }
+export type DayResult = { day: string; node: string; timezone: string; merchants: number; removed: number }
 
 export class DailyAggregator {
-  /** Aggregates `day` on every node (or only the node of `merchant`). */
-  async aggregateDay(day: string, merchant?: { id: string; shardId: number }): Promise<DayResult[]> {
-    const nodes = merchant ? [shardRouter.connectionForShard(merchant.shardId)] : shardRouter.nodes()
-    const { start, end } = dayBounds(day)
+  /**
+   * Aggregates the local `day` of one merchant, or of every active merchant with one statement per
+   * node and time zone (the day's bounds are the zone's).
+   */
+  async aggregateDay(day: string, only?: MerchantClock): Promise<DayResult[]> {
+    const groups = new Map<string, { node: string; timezone: string; ids: string[] }>()
+    for (const clock of only ? [only] : await merchantDirectory.activeMerchantClocks()) {
+      const node = shardRouter.connectionForShard(clock.shardId)
+      const timezone = zoneOf(clock.timezone)
+      const key = `${node} ${timezone}`
+      if (!groups.has(key)) groups.set(key, { node, timezone, ids: [] })
+      groups.get(key)!.ids.push(clock.id)
+    }
     const results: DayResult[] = []
-    for (const node of nodes) {
+    for (const { node, timezone, ids } of groups.values()) {
+      const { start, end } = dayBounds(day, timezone)
       const result = await db
         .connection(node, { mode: 'write' })
-        // A null merchant means every merchant of the node (the SQL tests `:merchant IS NULL`).
-        .rawQuery(AGGREGATE_DAY, { start, end, day, merchant: (merchant?.id ?? null) as string })
-      results.push({ day, node, merchants: result.rows[0].merchants, removed: result.rows[0].removed })
+        .rawQuery(AGGREGATE_DAY, { start, end, day, merchants: `{${ids.join(',')}}` })
+      results.push({ day, node, timezone, merchants: result.rows[0].merchants, removed: result.rows[0].removed })
     }
     return results
   }

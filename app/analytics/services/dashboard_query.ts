@@ -1,13 +1,17 @@
 import redis from '@adonisjs/redis/services/main'
+import string from '@adonisjs/core/helpers/string'
 import { requireTenant, tenantDb } from '#tenancy/index'
 import { loadItemNames } from '#menu/index'
 import { TieredCache } from '#core/cache/tiered_cache'
-import { dayFiguresQuery } from '#analytics/services/day_figures'
-import { addDays, daysBetween, today } from '#analytics/services/utc_days'
+import { liveFiguresQuery, liveItemsQuery } from '#analytics/services/live_figures'
+import { FIGURE_COLUMNS } from '#analytics/services/figures_sql'
+import { addDays, daysBetween, localToday, zoneOf } from '#analytics/services/local_days'
 
-export const COUNTERS = ['uniqueSessions', 'menuViews', 'itemClicks', 'addToCarts', 'checkoutsStarted', 'orders', 'revenueMinor'] as const
-type Counter = (typeof COUNTERS)[number]
-export type DayFigures = Record<Counter, number> & { date: string; source: 'aggregate' | 'view' | 'live' | 'none' }
+type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S
+/** The figures' TypeScript names: figures_sql.ts's columns, camelCased. */
+export const COUNTERS = FIGURE_COLUMNS.map((column) => string.camelCase(column)) as Array<CamelCase<(typeof FIGURE_COLUMNS)[number]>>
+type Counter = CamelCase<(typeof FIGURE_COLUMNS)[number]>
+export type DayFigures = Record<Counter, number> & { date: string; source: 'aggregate' | 'live' | 'none' }
 export type TopItem = { itemId: string; name: string; clicks: number; addedToCart: number; ordered: number }
 type ItemCounts = Omit<TopItem, 'name'>
 
@@ -34,107 +38,108 @@ export async function withCatalogNames<T extends { itemId: string }>(items: T[])
 export type Dashboard = {
   from: string
   to: string
-  timezone: 'UTC'
+  timezone: string
   series: DayFigures[]
   totals: Record<Counter, number>
-  funnel: Array<{ step: string; count: number; rateFromPrevious: number | null }>
+  funnel: Array<{ step: string; label: string; sessions: number; rateFromPrevious: number | null }>
   topItems: TopItem[]
 }
+
+/**
+ * Sessions that reached each step or a later one (figures_sql.ts): each step is a subset of the one
+ * before, so no rate exceeds 100 %. Orders are not a step (they carry no menu session); they are in
+ * the totals. Stable keys for code, labels for people.
+ */
+const FUNNEL = [
+  { step: 'visited', label: 'Visited the menu', counter: 'uniqueSessions' },
+  { step: 'opened_item', label: 'Opened an item', counter: 'itemSessions' },
+  { step: 'added_to_cart', label: 'Added to cart', counter: 'cartSessions' },
+  { step: 'started_checkout', label: 'Started checkout', counter: 'checkoutSessions' },
+] as const
 
 const CACHE_TTL_SECONDS = 30
 const cache = new TieredCache(redis.connection('main'), { name: 'analytics_dashboard', memoryMax: 2000, memoryTtlMs: 5000 })
 const cacheKey = (merchantId: string, days: number, to: string) => `analytics:dashboard:${merchantId}:${to}:${days}`
 
 function figures(row: Record<string, unknown>): Record<Counter, number> {
-  return {
-    uniqueSessions: Number(row.unique_sessions ?? 0),
-    menuViews: Number(row.menu_views ?? 0),
-    itemClicks: Number(row.item_clicks ?? 0),
-    addToCarts: Number(row.add_to_carts ?? 0),
-    checkoutsStarted: Number(row.checkouts_started ?? 0),
-    orders: Number(row.orders ?? 0),
-    revenueMinor: Number(row.revenue_minor ?? 0),
+  return Object.fromEntries(FIGURE_COLUMNS.map((column) => [string.camelCase(column), Number(row[column] ?? 0)])) as Record<Counter, number>
+}
+
+function addItems(into: Map<string, ItemCounts>, items: ItemCounts[]) {
+  for (const item of items) {
+    const seen = into.get(item.itemId) ?? { itemId: item.itemId, clicks: 0, addedToCart: 0, ordered: 0 }
+    seen.clicks += item.clicks
+    seen.addedToCart += item.addedToCart
+    seen.ordered += item.ordered
+    into.set(item.itemId, seen)
   }
 }
 
 /**
  * The CQRS read side of the dashboard (seed 4.2), on the read route of the shard router (a replica
- * when one is configured). Finished days come from the daily aggregates; a finished day not yet
- * aggregated (before the 02:00 run) from mv_merchant_daily_summary; today live from the events
- * (one partition). Cached for 30 s per merchant.
+ * when one is configured), in the merchant's local days. Aggregated days come from the daily
+ * aggregates; the days after the last aggregated one (today, and yesterday before its local 02:00
+ * aggregation) live from the events, with the same figures (figures_sql.ts). Cached for 30 s.
  */
 export class DashboardQuery {
   async get(days: number, now = new Date()): Promise<Dashboard> {
-    const { merchantId } = requireTenant()
-    const to = today(now)
+    const { merchantId, timezone } = requireTenant()
+    const to = localToday(timezone, now)
     await cache.listen()
     const { value } = await cache.getOrLoad(cacheKey(merchantId, days, to), CACHE_TTL_SECONDS, () => this.load(days, now))
     return value!
   }
 
   /** Drops one cached dashboard of a merchant (tests and tools that must read fresh figures). */
-  async invalidate(merchantId: string, days: number, now = new Date()) {
-    await cache.delete(cacheKey(merchantId, days, today(now)))
+  async invalidate(merchantId: string, timezone: string, days: number, now = new Date()) {
+    await cache.delete(cacheKey(merchantId, days, localToday(timezone, now)))
   }
 
   async load(days: number, now = new Date()): Promise<Dashboard> {
-    const { merchantId } = requireTenant()
+    const { merchantId, timezone } = requireTenant()
+    const zone = zoneOf(timezone)
     const client = tenantDb()
-    const to = today(now)
+    const to = localToday(zone, now)
     const from = addDays(to, -(days - 1))
-    const yesterday = addDays(to, -1)
 
     const aggregates = await client
       .from('analytics_daily_aggregates')
       .where('merchant_id', merchantId)
-      .whereBetween('day', [from, yesterday])
+      .whereBetween('day', [from, addDays(to, -1)])
+      .orderBy('analytics_daily_aggregates.day')
       .select('*', client.raw('day::text AS day'))
     const byDay = new Map<string, DayFigures>()
     const topItems = new Map<string, ItemCounts>()
     for (const row of aggregates) {
       byDay.set(row.day, { date: row.day, source: 'aggregate', ...figures(row) })
-      for (const item of topItemsFromJson(row.top_items)) {
-        const seen = topItems.get(item.itemId) ?? { itemId: item.itemId, clicks: 0, addedToCart: 0, ordered: 0 }
-        seen.clicks += item.clicks
-        seen.addedToCart += item.addedToCart
-        seen.ordered += item.ordered
-        topItems.set(item.itemId, seen)
-      }
+      addItems(topItems, topItemsFromJson(row.top_items))
     }
 
-    const missing = days > 1 ? daysBetween(from, yesterday).filter((day) => !byDay.has(day)) : []
-    if (missing.length) {
-      const rows = await client
-        .from('mv_merchant_daily_summary')
-        .where('merchant_id', merchantId)
-        .whereIn('date', missing)
-        .select('*', client.raw('date::text AS day'))
-      for (const row of rows) byDay.set(row.day, { date: row.day, source: 'view', ...figures(row) })
+    // Older days without a row had no events; days after the last aggregated one are not aggregated yet.
+    const liveFrom = aggregates.length ? addDays(aggregates[aggregates.length - 1].day, 1) : from
+    const live = liveFiguresQuery(merchantId, zone, liveFrom, to)
+    for (const row of (await client.rawQuery(live.sql, live.bindings)).rows) {
+      byDay.set(row.day, { date: row.day, source: 'live', ...figures(row) })
     }
-
-    const live = dayFiguresQuery(merchantId, to)
-    const todayRow = (await client.rawQuery(live.sql, live.bindings)).rows[0]
-    byDay.set(to, { date: to, source: 'live', ...figures(todayRow) })
+    const liveItems = liveItemsQuery(merchantId, zone, liveFrom, to)
+    addItems(topItems, topItemsFromJson((await client.rawQuery(liveItems.sql, liveItems.bindings)).rows))
 
     const zero = Object.fromEntries(COUNTERS.map((counter) => [counter, 0])) as Record<Counter, number>
-    const series = daysBetween(from, to).map((date) => byDay.get(date) ?? { date, source: 'none' as const, ...zero })
+    const series = daysBetween(from, to).map(
+      (date) => byDay.get(date) ?? { date, source: date >= liveFrom ? ('live' as const) : ('none' as const), ...zero }
+    )
     const totals = { ...zero }
+    // Unique sessions do not add up across days: the totals are sums of daily figures, labelled so.
     for (const day of series) for (const counter of COUNTERS) totals[counter] += day[counter]
-    // Unique sessions do not add up across days: the total is the sum of daily uniques, labelled so.
-    const steps = [
-      ['menu_view', totals.menuViews],
-      ['item_click', totals.itemClicks],
-      ['add_to_cart', totals.addToCarts],
-      ['order_placed', totals.orders],
-    ] as const
-    const funnel = steps.map(([step, count], index) => {
-      const previous = index > 0 ? steps[index - 1][1] : null
-      return { step, count, rateFromPrevious: previous ? Math.round((count / previous) * 10000) / 10000 : null }
+    const funnel = FUNNEL.map(({ step, label, counter }, index) => {
+      const previous = index > 0 ? totals[FUNNEL[index - 1].counter] : null
+      const sessions = totals[counter]
+      return { step, label, sessions, rateFromPrevious: previous ? Math.round((sessions / previous) * 10000) / 10000 : null }
     })
     const ranked = [...topItems.values()].sort(
       (a, b) => b.ordered - a.ordered || b.clicks - a.clicks || b.addedToCart - a.addedToCart || a.itemId.localeCompare(b.itemId)
     )
-    return { from, to, timezone: 'UTC', series, totals, funnel, topItems: (await withCatalogNames(ranked)).slice(0, 10) }
+    return { from, to, timezone: zone, series, totals, funnel, topItems: (await withCatalogNames(ranked)).slice(0, 10) }
   }
 }
 

@@ -1,6 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import { shardRouter } from '#tenancy/index'
-import { toDay } from '#analytics/services/utc_days'
+import { toDay } from '#analytics/services/local_days'
 
 export type PartitionReport = { node: string; created: string[]; movedFromDefault: string[] }
 

@@ -102,6 +102,21 @@ export class WorkerPool {
     }
   }
 
+  /**
+   * Removes the schedulers of our queues that `schedules` (every schedule the modules declare) does not
+   * name: a renamed or retired schedule would otherwise keep firing a job that no worker knows.
+   */
+  async removeUndeclaredSchedules(schedules: Array<{ name: string }>) {
+    const declared = new Set(schedules.map((schedule) => schedule.name))
+    for (const name of this.queueNames()) {
+      const queue = new Queue(name, { connection: this.connection as any })
+      for (const scheduler of await queue.getJobSchedulers()) {
+        if (scheduler.key && !declared.has(scheduler.key)) await queue.removeJobScheduler(scheduler.key)
+      }
+      await queue.close()
+    }
+  }
+
   async stop() {
     await Promise.all(this.#workers.map((worker) => worker.close()))
     this.#workers = []

@@ -59,6 +59,12 @@ export class MerchantDirectory {
     return rows.map((row) => row.id)
   }
 
+  /** Every active merchant's node and time zone (platform jobs that follow each merchant's local clock). */
+  async activeMerchantClocks(): Promise<Array<{ id: string; shardId: number; timezone: string }>> {
+    const rows = await Merchant.query().where('status', 'active').select('id', 'shard_id', 'timezone').orderBy('id')
+    return rows.map((row) => ({ id: row.id, shardId: row.shardId, timezone: row.timezone }))
+  }
+
   /** Reads the merchant and its overrides from the control database. */
   async load(id: string): Promise<MerchantSnapshot | null> {
     const merchant = await Merchant.find(id)

@@ -79,11 +79,12 @@ test.group('Web UI: a pickup order from phone to kitchen board', (group) => {
     }
     assert.includeMembers(types, ['menu_view', 'item_click', 'add_to_cart', 'checkout_started'])
 
-    // The dashboard shows today's live figures (top items come from finished days only).
+    // The dashboard shows today's live figures, top items included, with labelled funnel steps.
     await staff.getByRole('link', { name: 'Analytics' }).click()
     await staff.locator('.chart canvas').waitFor()
-    const addedToCart = staff.locator('.funnel li').filter({ hasText: 'add_to_cart' }).locator('span').last()
+    const addedToCart = staff.locator('.funnel li').filter({ hasText: 'Added to cart' }).locator('span').last()
     assert.match((await addedToCart.textContent()) ?? '', /^1\b/)
+    await staff.getByRole('cell', { name: 'Latte' }).waitFor()
     await shot(staff, 'analytics-dashboard')
   })
 

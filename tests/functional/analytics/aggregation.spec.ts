@@ -45,7 +45,7 @@ async function seedHandCheckedDay(merchant: MerchantSnapshot) {
 
 async function aggregateRow(merchant: MerchantSnapshot) {
   const result = await nodeOf(merchant).rawQuery(
-    `SELECT unique_sessions, menu_views, item_clicks, add_to_carts, checkouts_started, orders, revenue_minor::int, top_items
+    `SELECT unique_sessions, item_sessions, cart_sessions, checkout_sessions, menu_views, item_clicks, add_to_carts, checkouts_started, orders, revenue_minor::int, top_items
      FROM analytics_daily_aggregates WHERE merchant_id = ? AND day = ?`,
     [merchant.id, DAY]
   )
@@ -54,6 +54,10 @@ async function aggregateRow(merchant: MerchantSnapshot) {
 
 const EXPECTED = {
   unique_sessions: 3,
+  // Sessions that reached an item (all three), the cart (1 and 2), the checkout (1).
+  item_sessions: 3,
+  cart_sessions: 2,
+  checkout_sessions: 1,
   menu_views: 4,
   item_clicks: 4,
   add_to_carts: 2,
@@ -68,7 +72,7 @@ const EXPECTED = {
 }
 
 test.group('analytics / daily aggregation', () => {
-  test('hand-checked figures for one UTC day, per merchant', async ({ assert }) => {
+  test('hand-checked figures for one day of a UTC merchant, per merchant', async ({ assert }) => {
     const { merchant } = await createMerchant()
     const { merchant: other } = await createMerchant()
     await seedHandCheckedDay(merchant)

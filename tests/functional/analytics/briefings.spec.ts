@@ -10,7 +10,7 @@ import { dispatch } from '#core/queue/dispatcher'
 import { createMerchant, login } from '#tests/helpers'
 import type { AiInsightGenerated } from '#analytics/index'
 import { dailyAggregator } from '#analytics/services/daily_aggregator'
-import { addDays } from '#analytics/services/utc_days'
+import { addDays } from '#analytics/services/local_days'
 import { briefingService } from '#analytics/briefings/briefing_service'
 import { LocalBriefingProvider } from '#analytics/briefings/providers/local_provider'
 import GenerateDailyBriefingsJob from '#analytics/briefings/jobs/generate_daily_briefings_job'
@@ -113,7 +113,7 @@ test.group('analytics / AI daily briefings', () => {
     const events = new QueueEvents('ai', { connection: connection as any })
     try {
       await events.waitUntilReady()
-      const fanOut = await dispatch(GenerateDailyBriefingsJob, { merchantId: null, day: DAY })
+      const fanOut = await dispatch(GenerateDailyBriefingsJob, { merchantId: null, at: `${addDays(DAY, 1)}T06:00:00Z` })
       await fanOut.waitUntilFinished(events)
       const aiQueue = queue.getOrSet('ai')
       const mine = await Job.fromId(aiQueue, `briefing.${full.merchant.id}.${DAY}`)

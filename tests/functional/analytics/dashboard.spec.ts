@@ -1,11 +1,12 @@
 import { test } from '@japa/runner'
 import { createMerchant, login } from '#tests/helpers'
 import { dailyAggregator } from '#analytics/services/daily_aggregator'
-import { addDays, today } from '#analytics/services/utc_days'
+import { addDays, localToday } from '#analytics/services/local_days'
 import { dashboardQuery } from '#analytics/services/dashboard_query'
 import { asMerchant, seedCatalogItems, seedEvents } from './analytics_helpers.js'
 
 const now = () => new Date()
+const today = () => localToday('UTC')
 const daysAgo = (n: number, time = '10:00:00') => `${addDays(today(), -n)}T${time}Z`
 
 test.group('analytics / dashboard', () => {
@@ -51,11 +52,12 @@ test.group('analytics / dashboard', () => {
     assert.containsSubset(byDate[addDays(today(), -2)], { source: 'aggregate', menu_views: 2, item_clicks: 1, add_to_carts: 1, orders: 1, revenue_minor: 450 })
     assert.containsSubset(byDate[today()], { source: 'live', menu_views: 1, orders: 0 })
     assert.containsSubset(dashboard.totals, { menu_views: 3, item_clicks: 1, add_to_carts: 1, orders: 1, revenue_minor: 450 })
+    // Sessions per step (the order's synthetic session is not one); orders are in the totals.
     assert.deepEqual(dashboard.funnel, [
-      { step: 'menu_view', count: 3, rate_from_previous: null },
-      { step: 'item_click', count: 1, rate_from_previous: 0.3333 },
-      { step: 'add_to_cart', count: 1, rate_from_previous: 1 },
-      { step: 'order_placed', count: 1, rate_from_previous: 1 },
+      { step: 'visited', label: 'Visited the menu', sessions: 3, rate_from_previous: null },
+      { step: 'opened_item', label: 'Opened an item', sessions: 1, rate_from_previous: 0.3333 },
+      { step: 'added_to_cart', label: 'Added to cart', sessions: 1, rate_from_previous: 1 },
+      { step: 'started_checkout', label: 'Started checkout', sessions: 0, rate_from_previous: 0 },
     ])
     assert.deepEqual(dashboard.top_items, [{ item_id: latte, name: 'Latte', clicks: 1, added_to_cart: 1, ordered: 1 }])
     assert.notInclude(JSON.stringify(dashboard), 'secret-b')
@@ -83,7 +85,7 @@ test.group('analytics / dashboard', () => {
     assert.equal(await read(), 0)
     await seedEvents(a.merchant, [{ type: 'menu_view', sessionId: 'cached-1', at: now().toISOString() }])
     assert.equal(await read(), 0)
-    await asMerchant(a.merchant, () => dashboardQuery.invalidate(a.merchant.id, 30))
+    await asMerchant(a.merchant, () => dashboardQuery.invalidate(a.merchant.id, 'UTC', 30))
     assert.equal(await read(), 1)
   })
 

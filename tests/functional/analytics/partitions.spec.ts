@@ -4,8 +4,8 @@ import db from '@adonisjs/lucid/services/db'
 import { shardRouter } from '#tenancy/index'
 import { createMerchant } from '#tests/helpers'
 import { partitionManager } from '#analytics/services/partition_manager'
-import { dayFiguresQuery } from '#analytics/services/day_figures'
-import { today } from '#analytics/services/utc_days'
+import { liveFiguresQuery } from '#analytics/services/live_figures'
+import { localToday } from '#analytics/services/local_days'
 import PartitionsEnsure from '#commands/analytics/partitions_ensure'
 import { eventsOf, nodeOf, seedEvents } from './analytics_helpers.js'
 
@@ -68,7 +68,7 @@ test.group('analytics / monthly partitions', () => {
   test('EXPLAIN: the dashboard query of one day reads one partition', async ({ assert }) => {
     const { merchant } = await createMerchant()
     await seedEvents(merchant, [{ type: 'menu_view', at: new Date().toISOString() }])
-    const query = dayFiguresQuery(merchant.id, today())
+    const query = liveFiguresQuery(merchant.id, 'UTC', localToday('UTC'), localToday('UTC'))
     const client = db.connection(shardRouter.connectionForShard(merchant.shardId))
     const explained = await client.rawQuery(`EXPLAIN (FORMAT JSON) ${query.sql}`, query.bindings)
     const plan = explained.rows[0]['QUERY PLAN'][0].Plan

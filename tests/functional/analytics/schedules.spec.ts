@@ -6,25 +6,31 @@ import { moduleRegistry, runJobInTenant } from '#tenancy/index'
 import { WorkerPool } from '#core/queue/worker_pool'
 import { dispatch } from '#core/queue/dispatcher'
 import { createMerchant } from '#tests/helpers'
-import AggregateDailyJob from '#analytics/jobs/aggregate_daily_job'
+import AggregateMerchantDayJob from '#analytics/jobs/aggregate_merchant_day_job'
 import { nodeOf, seedEvents } from './analytics_helpers.js'
 
 const connection = () => app.config.get<{ defaultConnection: Record<string, unknown> }>('queue').defaultConnection
 
 test.group('analytics / schedules and jobs', () => {
-  test('the schedules are repeatable jobs in UTC, registered once however many processes start', async ({ assert }) => {
-    const schedules = (await moduleRegistry().loadSchedules()).filter((s) => s.name.startsWith('analytics.'))
-    const pool = new WorkerPool(app, logger, connection(), [], runJobInTenant)
+  test('the schedules are job schedulers, registered once however many processes start; retired ones go', async ({ assert }) => {
+    const declared = await moduleRegistry().loadSchedules()
+    const schedules = declared.filter((s) => s.name.startsWith('analytics.'))
+    const pool = new WorkerPool(app, logger, connection(), await moduleRegistry().loadJobs(), runJobInTenant)
+    const queue = new Queue('analytics', { connection: connection() as any })
+    // A schedule an earlier release declared (the hourly refresh of a view that no longer exists).
+    await queue.upsertJobScheduler('analytics.refresh-summary-view', { pattern: '0 * * * *', tz: 'UTC' }, { name: 'analytics.refresh_summary_view' })
     // Two processes starting: same names, so one scheduler each.
     await pool.upsertSchedules(schedules)
     await pool.upsertSchedules(schedules)
-    const queue = new Queue('analytics', { connection: connection() as any })
+    // What a worker does on start once its schedules are registered.
+    await pool.removeUndeclaredSchedules(declared)
     try {
       const registered = await queue.getJobSchedulers()
       const byName = Object.fromEntries(registered.map((s) => [s.key, s]))
-      assert.lengthOf(registered.filter((s) => s.key.startsWith('analytics.')), 3)
-      assert.containsSubset(byName['analytics.daily-aggregation'], { pattern: '0 2 * * *', tz: 'UTC', name: 'analytics.aggregate_daily' })
-      assert.containsSubset(byName['analytics.refresh-summary-view'], { pattern: '0 * * * *', tz: 'UTC' })
+      assert.lengthOf(registered.filter((s) => s.key.startsWith('analytics.')), 2)
+      // Every quarter hour: the job picks the merchants whose local clock reached 02:00.
+      assert.containsSubset(byName['analytics.daily-aggregation'], { pattern: '*/15 * * * *', tz: 'UTC', name: 'analytics.aggregate_daily' })
+      assert.notProperty(byName, 'analytics.refresh-summary-view')
       assert.containsSubset(byName['analytics.ensure-partitions'], { pattern: '0 1 1 * *', tz: 'UTC' })
     } finally {
       await queue.close()
@@ -38,7 +44,7 @@ test.group('analytics / schedules and jobs', () => {
     const events = new QueueEvents('analytics', { connection: connection() as any })
     try {
       await events.waitUntilReady()
-      const job = await dispatch(AggregateDailyJob, { merchantId: null, day: '2032-09-09' })
+      const job = await dispatch(AggregateMerchantDayJob, { merchantId: merchant.id, day: '2032-09-09' })
       await job.waitUntilFinished(events)
     } finally {
       await events.close()

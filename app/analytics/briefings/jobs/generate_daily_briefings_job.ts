@@ -1,28 +1,34 @@
 import { merchantDirectory } from '#tenancy/index'
 import { TenantJob } from '#core/queue/tenant_job'
 import { dispatch } from '#core/queue/dispatcher'
-import { addDays, isDay, today } from '#analytics/services/utc_days'
+import { reachingLocalHour, tickOf } from '#analytics/services/local_clock_schedule'
 import GenerateBriefingJob from '#analytics/briefings/jobs/generate_briefing_job'
 
+/** The local hour at which a merchant's briefing of its previous day is written (after the 02:00 aggregation). */
+export const BRIEFING_LOCAL_HOUR = 6
+
+type Payload = { merchantId: null; at?: string }
+
 /**
- * Platform job (06:00 UTC, after the 02:00 aggregation): one briefing job per active merchant whose
- * modules include ai_briefings, for yesterday. The job id makes a re-run of the same day a no-op
- * (BullMQ refuses custom ids with ':' unless they look like its own, hence dots).
+ * Platform job, every quarter hour (local_clock_schedule.ts): one briefing job for each active merchant
+ * with ai_briefings whose local clock reached 06:00, for its day that just ended. The job id makes a
+ * repeat of the same merchant and day a no-op (BullMQ refuses custom ids with ':', hence dots). `at`
+ * replaces the tick's instant (tests, or replaying a missed tick).
  */
-export default class GenerateDailyBriefingsJob extends TenantJob<{ merchantId: null; day?: string }> {
+export default class GenerateDailyBriefingsJob extends TenantJob<Payload> {
   static jobName = 'ai_briefings.generate_daily'
   static queueName = 'ai'
 
-  async handle(payload: { merchantId: null; day?: string }) {
-    const day = payload.day ?? addDays(today(), -1)
-    if (!isDay(day)) throw new Error(`ai_briefings.generate_daily: bad day ${JSON.stringify(day)}`)
+  async handle(payload: Payload) {
+    const tick = tickOf(payload.at ? new Date(payload.at) : new Date())
+    if (Number.isNaN(tick.getTime())) throw new Error(`ai_briefings.generate_daily: bad at ${JSON.stringify(payload.at)}`)
     let queued = 0
-    for (const id of await merchantDirectory.activeMerchantIds()) {
-      const merchant = await merchantDirectory.byId(id)
+    for (const { merchant: clock, day } of reachingLocalHour(await merchantDirectory.activeMerchantClocks(), BRIEFING_LOCAL_HOUR, tick)) {
+      const merchant = await merchantDirectory.byId(clock.id)
       if (!merchant?.modules.includes('ai_briefings')) continue
-      await dispatch(GenerateBriefingJob, { merchantId: id, day }, { jobId: `briefing.${id}.${day}` })
+      await dispatch(GenerateBriefingJob, { merchantId: merchant.id, day }, { jobId: `briefing.${merchant.id}.${day}` })
       queued++
     }
-    this.logger.info({ day, queued }, 'daily briefings queued')
+    if (queued) this.logger.info({ tick, queued }, 'daily briefings queued')
   }
 }

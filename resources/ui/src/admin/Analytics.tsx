@@ -6,7 +6,7 @@ import { money } from '../shared/api'
 import { useStaffApi } from './session'
 
 type Day = { date: string; menu_views: number; item_clicks: number; add_to_carts: number; orders: number; revenue_minor: number }
-type Dashboard = { series: Day[]; funnel: Array<{ step: string; count: number; rate_from_previous: number | null }>; top_items: Array<{ item_id: string; name: string | null; clicks: number; added_to_cart: number; ordered: number }> }
+type Dashboard = { series: Day[]; funnel: Array<{ step: string; label: string; sessions: number; rate_from_previous: number | null }>; top_items: Array<{ item_id: string; name: string | null; clicks: number; added_to_cart: number; ordered: number }> }
 type Briefing = { id: string; day: string; headline: string; body: string }
 
 /** A daily line chart; uPlot draws on canvas, so the figures are also given as a table for screen readers. */
@@ -14,7 +14,8 @@ function DailyChart({ series }: { series: Day[] }) {
   const box = useRef<HTMLDivElement>(null)
   useEffect(() => {
     if (!box.current) return
-    const x = series.map((d) => Date.parse(`${d.date}T00:00:00Z`) / 1000)
+    // Dates are the shop's local days: placed at the browser's midnight so uPlot labels them as written.
+    const x = series.map((d) => Date.parse(`${d.date}T00:00:00`) / 1000)
     const plot = new uPlot(
       {
         width: Math.min(box.current.clientWidth || 600, 900),
@@ -77,12 +78,13 @@ export function Analytics({ briefings }: { briefings: boolean }) {
           <div className="grid-2">
             <div className="card">
               <h2>Funnel</h2>
+              <p className="muted">Visits (menu sessions) per step. Orders are counted apart: staff and phone orders have no visit.</p>
               <ol className="funnel">
                 {data.funnel.map((step) => (
                   <li key={step.step}>
-                    <span>{step.step}</span>
-                    <meter min={0} max={Math.max(1, data.funnel[0]?.count ?? 1)} value={step.count} aria-label={step.step} />
-                    <span>{step.count}{step.rate_from_previous !== null ? ` (${Math.round(step.rate_from_previous * 100)} %)` : ''}</span>
+                    <span>{step.label}</span>
+                    <meter min={0} max={Math.max(1, data.funnel[0]?.sessions ?? 1)} value={step.sessions} aria-label={step.label} />
+                    <span>{step.sessions}{step.rate_from_previous !== null ? ` (${Math.round(step.rate_from_previous * 100)} %)` : ''}</span>
                   </li>
                 ))}
               </ol>
