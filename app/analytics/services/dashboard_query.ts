@@ -1,6 +1,6 @@
 import redis from '@adonisjs/redis/services/main'
 import { requireTenant, tenantDb } from '#tenancy/index'
-import { TieredCache } from '#core/cache/tiered_cache'
+import { SwrCache } from '#core/cache/swr_cache'
 import { dayFiguresQuery } from '#analytics/services/day_figures'
 import { addDays, daysBetween, today } from '#analytics/services/utc_days'
 
@@ -30,9 +30,15 @@ export type Dashboard = {
   topItems: TopItem[]
 }
 
-const CACHE_TTL_SECONDS = 30
-const cache = new TieredCache(redis.connection('main'), { name: 'analytics_dashboard', memoryMax: 2000, memoryTtlMs: 5000 })
-const cacheKey = (merchantId: string, days: number, to: string) => `analytics:dashboard:${merchantId}:${to}:${days}`
+// Namespace: the merchant; key: the period. Redis `analytics_dashboard:<merchantId>:v<N>:<to>:<days>`.
+const cache = new SwrCache(redis.connection('main'), {
+  name: 'analytics_dashboard',
+  ttlSeconds: 30,
+  staleWhileRevalidateSeconds: 0,
+  staleIfErrorSeconds: 0,
+  memoryTtlMs: 5000,
+  memoryMax: 2000,
+})
 
 function figures(row: Record<string, unknown>): Record<Counter, number> {
   return {
@@ -57,13 +63,12 @@ export class DashboardQuery {
     const { merchantId } = requireTenant()
     const to = today(now)
     await cache.listen()
-    const { value } = await cache.getOrLoad(cacheKey(merchantId, days, to), CACHE_TTL_SECONDS, () => this.load(days, now))
-    return value!
+    return (await cache.get(merchantId, `${to}:${days}`, () => this.load(days, now))).value
   }
 
-  /** Drops one cached dashboard of a merchant (tests and tools that must read fresh figures). */
-  async invalidate(merchantId: string, days: number, now = new Date()) {
-    await cache.delete(cacheKey(merchantId, days, today(now)))
+  /** Drops the merchant's cached dashboards in every process (tests and tools that must read fresh figures). */
+  async invalidate(merchantId: string) {
+    await cache.bump(merchantId)
   }
 
   async load(days: number, now = new Date()): Promise<Dashboard> {

@@ -18,7 +18,7 @@ test.group('analytics / mv_merchant_daily_summary', () => {
     const views = (n: number, prefix: string) =>
       Array.from({ length: n }, (_, i) => ({ type: 'menu_view' as const, sessionId: `${prefix}-${i}`, at: `${yesterday()}T12:00:00Z` }))
     const readYesterday = async () => {
-      await dashboardQuery.invalidate(merchant.id, 30)
+      await dashboardQuery.invalidate(merchant.id)
       const response = await client.get('/api/v1/analytics/dashboard').header('Authorization', `Bearer ${token}`)
       response.assertStatus(200)
       return response.body().data.series.find((day: { date: string }) => day.date === yesterday())

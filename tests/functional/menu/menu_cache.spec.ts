@@ -127,15 +127,19 @@ test.group('menu / cache layer', () => {
     ;(await client.get(`/api/v1/menus/${cold.merchant.slug}`)).assertStatus(200)
   })
 
-  test('counts hits, misses and stale reads by tier in /metrics', async ({ client, assert }) => {
+  test('one metric family counts lookups of every cache by tier and outcome', async ({ client, assert }) => {
     const { token, merchant } = await menuMerchant()
     await buildCoffeeMenu(client, token)
     await client.get(`/api/v1/menus/${merchant.slug}`)
     await client.get(`/api/v1/menus/${merchant.slug}`)
     const text = (await client.get('/metrics')).text()
-    assert.match(text, /cache_tier_lookups_total\{cache="menu",tier="memory",result="hit"[^}]*\} [1-9]/)
-    assert.match(text, /cache_tier_lookups_total\{cache="menu",tier="redis",result="miss"[^}]*\} [1-9]/)
+    assert.match(text, /cache_lookups_total\{cache="menu",tier="memory",outcome="hit"[^}]*\} [1-9]/)
+    assert.match(text, /cache_lookups_total\{cache="menu",tier="redis",outcome="miss"[^}]*\} [1-9]/)
+    assert.match(text, /cache_lookups_total\{cache="merchant",tier="memory",outcome="hit"[^}]*\} [1-9]/)
     assert.match(text, /cache_origin_loads_total\{cache="menu",result="ok"[^}]*\} [1-9]/)
-    assert.match(text, /cache_hit_ratio\{cache="menu"[^}]*\} (0|1)\.?\d*/)
+    const lookupFamilies = new Set(text.match(/^cache_\w*lookups\w*(?=\{)/gm))
+    assert.deepEqual([...lookupFamilies], ['cache_lookups_total'])
+    const outcomes = new Set([...text.matchAll(/^cache_lookups_total\{[^}]*outcome="(\w+)"/gm)].map((m) => m[1]))
+    assert.includeMembers(['hit', 'miss', 'stale'], [...outcomes])
   })
 })
