@@ -89,7 +89,11 @@ export class SwrCache {
     this.#listening = true
     try {
       await this.redis.subscribe(this.#channel, (message: string) => {
-        for (const [namespace, version] of JSON.parse(message) as Array<[string, number]>) this.#setVersion(namespace, version)
+        // A message this process cannot read is dropped, never thrown (it would end the process).
+        try {
+          const { namespace, version } = JSON.parse(message) as { namespace: unknown; version: unknown }
+          if (typeof namespace === 'string' && Number.isSafeInteger(version)) this.#setVersion(namespace, version as number)
+        } catch {}
       })
     } catch (error) {
       this.#listening = false
@@ -100,10 +104,11 @@ export class SwrCache {
   /** Makes every key of the namespaces obsolete, here at once and in other processes via pub/sub. */
   async bump(...namespaces: string[]) {
     if (namespaces.length === 0) return
-    const bumped: Array<[string, number]> = []
-    for (const namespace of namespaces) bumped.push([namespace, await this.redis.incr(this.#versionKey(namespace))])
-    for (const [namespace, version] of bumped) this.#setVersion(namespace, version)
-    await this.redis.publish(this.#channel, JSON.stringify(bumped))
+    for (const namespace of namespaces) {
+      const version = await this.redis.incr(this.#versionKey(namespace))
+      this.#setVersion(namespace, version)
+      await this.redis.publish(this.#channel, JSON.stringify({ namespace, version }))
+    }
   }
 
   #setVersion(namespace: string, version: number) {

@@ -62,7 +62,7 @@ test.group('menu / cache layer', () => {
     assert.sameMembers([...new Set(reads.map((read) => read.outcome))], ['MISS', 'HIT-REDIS'])
   })
 
-  test('a version bump in one process reaches the memory tier of another (pub/sub)', async ({ assert }) => {
+  test('a version bump in one process reaches the memory tier of another (pub/sub), past unreadable messages', async ({ assert }) => {
     const options = { name: `bump-${Date.now()}`, ttlSeconds: 300, staleWhileRevalidateSeconds: 600, staleIfErrorSeconds: 3600, memoryTtlMs: 60_000, memoryMax: 10 }
     const writer = new SwrCache(redis.connection('main'), options)
     const reader = new SwrCache(redis.connection('main'), options)
@@ -74,6 +74,9 @@ test.group('menu / cache layer', () => {
     assert.equal(reader.peek('m1', 'menu'), 'old')
 
     value = 'new'
+    // A message the reader cannot read is dropped without ending the process.
+    await redis.publish(`cache:${options.name}:versions`, 'not json')
+    await redis.publish(`cache:${options.name}:versions`, JSON.stringify([1, 2]))
     await writer.bump('m1')
     for (let i = 0; i < 100 && reader.peek('m1', 'menu') !== undefined; i++) await new Promise((r) => setTimeout(r, 10))
     assert.isUndefined(reader.peek('m1', 'menu'))
