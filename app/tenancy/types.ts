@@ -13,7 +13,7 @@ export type StaffRole = (typeof STAFF_ROLES)[number]
 export const PLATFORM_ROLES = ['support'] as const
 export type PlatformRole = (typeof PLATFORM_ROLES)[number]
 
-/** What the directory knows about a merchant: cached in Redis as `merchant:<id>:config`. */
+/** What the directory knows about a merchant: cached in Redis as `merchant:<id>:v<N>:config` (merchant_directory.ts). */
 export type MerchantSnapshot = {
   id: string
   slug: string

@@ -2,7 +2,7 @@ import redis from '@adonisjs/redis/services/main'
 import string from '@adonisjs/core/helpers/string'
 import { requireTenant, tenantDb } from '#tenancy/index'
 import { loadItemNames } from '#menu/index'
-import { TieredCache } from '#core/cache/tiered_cache'
+import { SwrCache } from '#core/cache/swr_cache'
 import { liveFiguresQuery, liveItemsQuery } from '#analytics/services/live_figures'
 import { FIGURE_COLUMNS } from '#analytics/services/figures_sql'
 import { addDays, daysBetween, localToday, zoneOf } from '#analytics/services/local_days'
@@ -57,9 +57,15 @@ const FUNNEL = [
   { step: 'started_checkout', label: 'Started checkout', counter: 'checkoutSessions' },
 ] as const
 
-const CACHE_TTL_SECONDS = 30
-const cache = new TieredCache(redis.connection('main'), { name: 'analytics_dashboard', memoryMax: 2000, memoryTtlMs: 5000 })
-const cacheKey = (merchantId: string, days: number, to: string) => `analytics:dashboard:${merchantId}:${to}:${days}`
+// Namespace: the merchant; key: the period. Redis `analytics_dashboard:<merchantId>:v<N>:<to>:<days>`.
+const cache = new SwrCache(redis.connection('main'), {
+  name: 'analytics_dashboard',
+  ttlSeconds: 30,
+  staleWhileRevalidateSeconds: 0,
+  staleIfErrorSeconds: 0,
+  memoryTtlMs: 5000,
+  memoryMax: 2000,
+})
 
 function figures(row: Record<string, unknown>): Record<Counter, number> {
   return Object.fromEntries(FIGURE_COLUMNS.map((column) => [string.camelCase(column), Number(row[column] ?? 0)])) as Record<Counter, number>
@@ -86,13 +92,12 @@ export class DashboardQuery {
     const { merchantId, timezone } = requireTenant()
     const to = localToday(timezone, now)
     await cache.listen()
-    const { value } = await cache.getOrLoad(cacheKey(merchantId, days, to), CACHE_TTL_SECONDS, () => this.load(days, now))
-    return value!
+    return (await cache.get(merchantId, `${to}:${days}`, () => this.load(days, now))).value
   }
 
-  /** Drops one cached dashboard of a merchant (tests and tools that must read fresh figures). */
-  async invalidate(merchantId: string, timezone: string, days: number, now = new Date()) {
-    await cache.delete(cacheKey(merchantId, days, localToday(timezone, now)))
+  /** Drops the merchant's cached dashboards in every process (tests and tools that must read fresh figures). */
+  async invalidate(merchantId: string) {
+    await cache.bump(merchantId)
   }
 
   async load(days: number, now = new Date()): Promise<Dashboard> {

@@ -1,19 +1,19 @@
 import type { RedisConnection } from '@adonisjs/redis'
 import { RedisLock } from '#core/cache/redis_lock'
-import { cacheOriginLoads, cacheTierLookups, countServed } from '#core/cache/cache_metrics'
+import { cacheLookups, cacheOriginLoads } from '#core/cache/cache_metrics'
 
 /** What answered a read; sent to clients as the X-Cache header. */
 export type CacheOutcome = 'HIT-MEMORY' | 'HIT-REDIS' | 'MISS' | 'STALE'
 export type CacheRead<T> = { value: T; outcome: CacheOutcome }
 
 export type SwrCacheOptions = {
-  /** Prefix of every Redis key and the pub/sub channel. */
+  /** Prefix of every Redis key and the pub/sub channel; the `cache` label of the metrics (a fixed name). */
   name: string
   /** How long a value is fresh (Redis tier). */
   ttlSeconds: number
-  /** After freshness, how long a stale copy is served while one refresh runs in the background. */
+  /** After freshness, how long a stale copy is served while one refresh runs in the background (0: never). */
   staleWhileRevalidateSeconds: number
-  /** After freshness, how long a stale copy is served when the origin fails (database down). */
+  /** After freshness, how long a stale copy is served when the origin fails, e.g. database down (0: never). */
   staleIfErrorSeconds: number
   /** Memory tier: a short TTL so other processes' writes show up, and a bounded size. */
   memoryTtlMs: number
@@ -28,13 +28,17 @@ type MemoryEntry<T> = { value: T; freshUntil: number; memoryUntil: number; store
 type Loader<T> = () => Promise<T>
 
 /**
- * A two-tier read-through cache for values that are read far more than written (menus, configs):
- * - memory tier (per process, short TTL) in front of Redis (shared, the real TTL);
+ * The application's one read-through cache (menus, the merchant directory, dashboards; why it is
+ * home-made rather than @adonisjs/cache: docs/decisions/cache.md):
+ * - memory tier (per process, short TTL) in front of Redis (shared, the real TTL), with a synchronous
+ *   peek() for hot paths answered before the framework;
  * - per-process single-flight, plus a Redis lock so a cold key is loaded once across processes;
  * - stale-while-revalidate (serve the stale copy while one refresh runs) and stale-if-error
  *   (serve it while the origin is down);
  * - versioned namespaces: bump(ns) makes every key of ns obsolete at once, in every process
- *   (pub/sub), so the next read after a write sees it. Old versions simply expire in Redis.
+ *   (pub/sub), so the next read after a write sees it, and a load that was already running when
+ *   the write happened can only fill the old version. Old versions simply expire in Redis.
+ * A loader's null (or undefined) is returned but not stored: "not found" is never cached.
  * Redis failures degrade to the origin instead of failing the read.
  */
 export class SwrCache {
@@ -45,7 +49,7 @@ export class SwrCache {
   #retryAfter = new Map<string, number>()
   #lock: RedisLock
   #listening = false
-  #lookups: Record<string, { inc(): void }>
+  #lookups: Record<'memoryHit' | 'memoryMiss' | 'redisHit' | 'redisMiss' | 'redisStale', { inc(): void }>
   #loads: Record<'ok' | 'error', { inc(): void }>
 
   /** The clock; tests move it forward to age entries without waiting. */
@@ -58,11 +62,11 @@ export class SwrCache {
     this.#lock = new RedisLock(redis)
     const name = options.name
     this.#lookups = {
-      memoryHit: cacheTierLookups.labels(name, 'memory', 'hit'),
-      memoryMiss: cacheTierLookups.labels(name, 'memory', 'miss'),
-      redisHit: cacheTierLookups.labels(name, 'redis', 'hit'),
-      redisMiss: cacheTierLookups.labels(name, 'redis', 'miss'),
-      redisStale: cacheTierLookups.labels(name, 'redis', 'stale'),
+      memoryHit: cacheLookups.labels(name, 'memory', 'hit'),
+      memoryMiss: cacheLookups.labels(name, 'memory', 'miss'),
+      redisHit: cacheLookups.labels(name, 'redis', 'hit'),
+      redisMiss: cacheLookups.labels(name, 'redis', 'miss'),
+      redisStale: cacheLookups.labels(name, 'redis', 'stale'),
     }
     this.#loads = { ok: cacheOriginLoads.labels(name, 'ok'), error: cacheOriginLoads.labels(name, 'error') }
   }
@@ -85,8 +89,11 @@ export class SwrCache {
     this.#listening = true
     try {
       await this.redis.subscribe(this.#channel, (message: string) => {
-        const { namespace, version } = JSON.parse(message) as { namespace: string; version: number }
-        this.#setVersion(namespace, version)
+        // A message this process cannot read is dropped, never thrown (it would end the process).
+        try {
+          const { namespace, version } = JSON.parse(message) as { namespace: unknown; version: unknown }
+          if (typeof namespace === 'string' && Number.isSafeInteger(version)) this.#setVersion(namespace, version as number)
+        } catch {}
       })
     } catch (error) {
       this.#listening = false
@@ -94,17 +101,27 @@ export class SwrCache {
     }
   }
 
-  /** Makes every key of the namespace obsolete, here at once and in other processes via pub/sub. */
-  async bump(namespace: string) {
-    const version = await this.redis.incr(this.#versionKey(namespace))
-    this.#setVersion(namespace, version)
-    await this.redis.publish(this.#channel, JSON.stringify({ namespace, version }))
+  /** Makes every key of the namespaces obsolete, here at once and in other processes via pub/sub. */
+  async bump(...namespaces: string[]) {
+    if (namespaces.length === 0) return
+    for (const namespace of namespaces) {
+      const version = await this.redis.incr(this.#versionKey(namespace))
+      this.#setVersion(namespace, version)
+      await this.redis.publish(this.#channel, JSON.stringify({ namespace, version }))
+    }
   }
 
   #setVersion(namespace: string, version: number) {
     const known = this.#versions.get(namespace)
     // Never go back: a late pub/sub message must not resurrect an older version.
     if (known && known.version > version) return
+    this.#rememberVersion(namespace, version)
+  }
+
+  /** Namespaces come from requests (slugs): the map is bounded like the memory tier. */
+  #rememberVersion(namespace: string, version: number) {
+    this.#versions.delete(namespace)
+    if (this.#versions.size >= this.options.memoryMax) this.#versions.delete(this.#versions.keys().next().value!)
     this.#versions.set(namespace, { version, until: this.now() + this.options.memoryTtlMs })
   }
 
@@ -112,9 +129,9 @@ export class SwrCache {
     const known = this.#versions.get(namespace)
     if (known && known.until > this.now()) return known.version
     try {
-      const stored = Number((await this.redis.get(this.#versionKey(namespace))) ?? 0)
-      this.#versions.set(namespace, { version: Math.max(stored, known?.version ?? 0), until: this.now() + this.options.memoryTtlMs })
-      return Math.max(stored, known?.version ?? 0)
+      const version = Math.max(Number((await this.redis.get(this.#versionKey(namespace))) ?? 0), known?.version ?? 0)
+      this.#rememberVersion(namespace, version)
+      return version
     } catch {
       return known?.version ?? 0
     }
@@ -131,7 +148,6 @@ export class SwrCache {
     const entry = this.#memory.get(this.#key(namespace, known.version, key))
     if (!entry || entry.memoryUntil <= now || entry.freshUntil <= now) return undefined
     this.#lookups.memoryHit.inc()
-    countServed(this.options.name, true)
     return entry.value as T
   }
 
@@ -141,7 +157,6 @@ export class SwrCache {
     const now = this.now()
     if (entry && entry.memoryUntil > now && entry.freshUntil > now) {
       this.#lookups.memoryHit.inc()
-      countServed(this.options.name, true)
       return { value: entry.value, outcome: 'HIT-MEMORY' }
     }
     this.#lookups.memoryMiss.inc()
@@ -150,9 +165,7 @@ export class SwrCache {
       pending = this.#resolve(fullKey, loader).finally(() => this.#inflight.delete(fullKey))
       this.#inflight.set(fullKey, pending)
     }
-    const read = await pending
-    countServed(this.options.name, read.outcome === 'HIT-MEMORY' || read.outcome === 'HIT-REDIS')
-    return read
+    return pending
   }
 
   /** Resolves when the background refreshes started so far have finished (tests, shutdown). */
@@ -225,6 +238,7 @@ export class SwrCache {
       this.#loads.error.inc()
       throw error
     }
+    if (value === null || value === undefined) return value
     const envelope: Envelope<T> = { f: this.now() + this.options.ttlSeconds * 1000, v: value }
     const keepSeconds =
       this.options.ttlSeconds + Math.max(this.options.staleWhileRevalidateSeconds, this.options.staleIfErrorSeconds)

@@ -1,6 +1,6 @@
 import app from '@adonisjs/core/services/app'
 import redis from '@adonisjs/redis/services/main'
-import { TieredCache, type CacheSource } from '#core/cache/tiered_cache'
+import { SwrCache } from '#core/cache/swr_cache'
 import Merchant from '#tenancy/models/merchant'
 import ModuleOverride from '#tenancy/models/module_override'
 import { moduleRegistry } from '#tenancy/services/module_registry_service'
@@ -9,33 +9,43 @@ import type { TenancyConfig } from '#tenancy/define_tenancy_config'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-/** Seed 1.1 cache keys. */
+/**
+ * The cache's namespaces (one per merchant, one per slug) and keys: in Redis the snapshot is
+ * `merchant:<id>:v<N>:config` (seed 1.1's `merchant:<id>:config`, versioned) and the slug's id
+ * `merchant:slug:<slug>:v<N>:id`.
+ */
 export const MerchantCacheKeys = {
-  config: (id: string) => `merchant:${id}:config`,
-  slug: (slug: string) => `merchant:slug:${slug}`,
+  config: (id: string) => [id, 'config'] as const,
+  slug: (slug: string) => [`slug:${slug}`, 'id'] as const,
 }
 
 /**
- * Looks merchants up by id or slug through the tiered cache (Redis `merchant:<id>:config`, 1 h,
- * memory tier 10 s, invalidated everywhere on change).
+ * Looks merchants up by id or slug through the cache (Redis 1 h, memory tier 10 s, invalidated
+ * everywhere on change). No stale copies: a merchant's state (suspension, modules) must be current.
  */
 export class MerchantDirectory {
-  #cache = new TieredCache(redis.connection('main'), { name: 'merchant', memoryMax: 5000, memoryTtlMs: 10_000 })
-  #ttl = app.config.get<TenancyConfig>('tenancy').merchantCacheTtlSeconds
+  readonly cache = new SwrCache(redis.connection('main'), {
+    name: 'merchant',
+    ttlSeconds: app.config.get<TenancyConfig>('tenancy').merchantCacheTtlSeconds,
+    staleWhileRevalidateSeconds: 0,
+    staleIfErrorSeconds: 0,
+    memoryTtlMs: 10_000,
+    memoryMax: 5000,
+  })
 
   listen() {
-    return this.#cache.listen()
+    return this.cache.listen()
   }
 
   async byId(id: string): Promise<MerchantSnapshot | null> {
     if (!UUID.test(id)) return null
-    return (await this.#cache.getOrLoad(MerchantCacheKeys.config(id.toLowerCase()), this.#ttl, () => this.load(id))).value
+    return (await this.cache.get(...MerchantCacheKeys.config(id.toLowerCase()), () => this.load(id))).value
   }
 
   async bySlug(slug: string): Promise<MerchantSnapshot | null> {
     const normalized = slug.toLowerCase()
     if (!/^[a-z0-9-]{1,63}$/.test(normalized)) return null
-    const { value: id } = await this.#cache.getOrLoad(MerchantCacheKeys.slug(normalized), this.#ttl, async () => {
+    const { value: id } = await this.cache.get(...MerchantCacheKeys.slug(normalized), async () => {
       const row = await Merchant.query().where('slug', normalized).select('id').first()
       return row?.id ?? null
     })
@@ -44,8 +54,8 @@ export class MerchantDirectory {
 
   /** bySlug from this process's memory tier only, synchronously; undefined when not in memory. */
   peekBySlug(slug: string): MerchantSnapshot | undefined {
-    const id = this.#cache.peek<string>(MerchantCacheKeys.slug(slug.toLowerCase()))
-    return id ? this.#cache.peek<MerchantSnapshot>(MerchantCacheKeys.config(id)) : undefined
+    const id = this.cache.peek<string>(...MerchantCacheKeys.slug(slug.toLowerCase()))
+    return id ? this.cache.peek<MerchantSnapshot>(...MerchantCacheKeys.config(id)) : undefined
   }
 
   /** A merchant reference as operators type it: an id or a slug. */
@@ -88,15 +98,13 @@ export class MerchantDirectory {
 
   /** Call after any change to a merchant, its tier or its overrides. */
   async invalidate(merchant: { id: string; slug: string }, previousSlug?: string) {
-    const keys = [MerchantCacheKeys.config(merchant.id), MerchantCacheKeys.slug(merchant.slug)]
-    if (previousSlug && previousSlug !== merchant.slug) keys.push(MerchantCacheKeys.slug(previousSlug))
-    await this.#cache.delete(...keys)
+    const namespaces = [MerchantCacheKeys.config(merchant.id)[0], MerchantCacheKeys.slug(merchant.slug)[0]]
+    if (previousSlug && previousSlug !== merchant.slug) namespaces.push(MerchantCacheKeys.slug(previousSlug)[0])
+    await this.cache.bump(...namespaces)
   }
 
   clearMemory() {
-    this.#cache.clearMemory()
+    this.cache.clearMemory()
   }
 }
-
-export type { CacheSource }
 export const merchantDirectory = new MerchantDirectory()

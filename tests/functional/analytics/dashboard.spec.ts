@@ -85,7 +85,7 @@ test.group('analytics / dashboard', () => {
     assert.equal(await read(), 0)
     await seedEvents(a.merchant, [{ type: 'menu_view', sessionId: 'cached-1', at: now().toISOString() }])
     assert.equal(await read(), 0)
-    await asMerchant(a.merchant, () => dashboardQuery.invalidate(a.merchant.id, 'UTC', 30))
+    await asMerchant(a.merchant, () => dashboardQuery.invalidate(a.merchant.id))
     assert.equal(await read(), 1)
   })
 

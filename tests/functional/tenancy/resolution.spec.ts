@@ -1,5 +1,6 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
+import redis from '@adonisjs/redis/services/main'
 import { createMerchant, login } from '#tests/helpers'
 import { merchantDirectory } from '#tenancy/services/merchant_directory'
 
@@ -62,14 +63,46 @@ test.group('tenant resolution', () => {
     ;(await client.get('/api/v1/tenancy/locations').bearerToken(token)).assertStatus(403)
   })
 
-  test('the slug lookup is cached in Redis under merchant:<id>:config and dropped on change', async ({ assert }) => {
+  test('the snapshot is cached in Redis under merchant:<id>:v<N>:config; a change moves to a new version', async ({ assert }) => {
     const { merchant } = await createMerchant()
-    const redis = (await import('@adonisjs/redis/services/main')).default
+    const version = async () => Number((await redis.get(`merchant:${merchant.id}:version`)) ?? 0)
     await merchantDirectory.bySlug(merchant.slug)
-    const cached = JSON.parse((await redis.get(`merchant:${merchant.id}:config`))!)
-    assert.equal(cached.slug, merchant.slug)
-    assert.isAbove(await redis.ttl(`merchant:${merchant.id}:config`), 3500)
+    const key = `merchant:${merchant.id}:v${await version()}:config`
+    assert.equal(JSON.parse((await redis.get(key))!).v.slug, merchant.slug)
+    assert.isAbove(await redis.ttl(key), 3500)
+
+    const before = await version()
     await merchantDirectory.invalidate(merchant)
-    assert.isNull(await redis.get(`merchant:${merchant.id}:config`))
+    assert.equal(await version(), before + 1)
+    assert.equal((await merchantDirectory.cache.get(merchant.id, 'config', async () => null)).outcome, 'MISS')
+  })
+
+  test('a load already running when the merchant changes cannot put the old snapshot back', async ({ assert }) => {
+    const { merchant } = await createMerchant()
+    await merchantDirectory.invalidate(merchant) // nothing cached: the next read loads
+    const control = db.connection('control')
+    // Holds the directory's load between its two statements: merchant row read, overrides blocked.
+    const blocker = await control.transaction()
+    try {
+      await blocker.rawQuery('LOCK TABLE merchant_module_overrides IN ACCESS EXCLUSIVE MODE')
+      const racing = merchantDirectory.byId(merchant.id)
+      for (let i = 0; i < 500 && !(await loadIsWaitingOnLock()); i++) await new Promise((r) => setTimeout(r, 10))
+      await control.from('merchants').where('id', merchant.id).update({ name: 'Renamed while loading' })
+      await merchantDirectory.invalidate(merchant)
+      await blocker.commit()
+      assert.notEqual((await racing)!.name, 'Renamed while loading') // it read the row before the change
+    } finally {
+      if (!blocker.isCompleted) await blocker.rollback()
+    }
+    assert.equal((await merchantDirectory.byId(merchant.id))!.name, 'Renamed while loading')
+    assert.equal((await merchantDirectory.bySlug(merchant.slug))!.name, 'Renamed while loading')
+    assert.equal(merchantDirectory.peekBySlug(merchant.slug)?.name, 'Renamed while loading')
   })
 })
+
+async function loadIsWaitingOnLock() {
+  const result = await db.connection('control').rawQuery(
+    `select count(*)::int as waiting from pg_locks where not granted and relation = 'merchant_module_overrides'::regclass`
+  )
+  return result.rows[0].waiting > 0
+}
