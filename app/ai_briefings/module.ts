@@ -8,17 +8,17 @@ import { defineModule } from '#tenancy/index'
 export default defineModule({
   name: 'ai_briefings',
   dependsOn: ['analytics'],
-  routes: () => import('#analytics/briefings/routes'),
+  routes: () => import('#ai_briefings/routes'),
   jobs: [
-    () => import('#analytics/briefings/jobs/generate_daily_briefings_job'),
-    () => import('#analytics/briefings/jobs/generate_briefing_job'),
+    () => import('#ai_briefings/jobs/generate_daily_briefings_job'),
+    () => import('#ai_briefings/jobs/generate_briefing_job'),
   ],
   schedules: [
     {
       name: 'ai_briefings.generate-daily',
       cron: '0 6 * * *',
       tz: 'UTC',
-      job: () => import('#analytics/briefings/jobs/generate_daily_briefings_job'),
+      job: () => import('#ai_briefings/jobs/generate_daily_briefings_job'),
     },
   ],
 })

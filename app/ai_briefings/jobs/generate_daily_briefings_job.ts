@@ -2,7 +2,7 @@ import { merchantDirectory } from '#tenancy/index'
 import { TenantJob } from '#core/queue/tenant_job'
 import { dispatch } from '#core/queue/dispatcher'
 import { addDays, isDay, today } from '#analytics/services/utc_days'
-import GenerateBriefingJob from '#analytics/briefings/jobs/generate_briefing_job'
+import GenerateBriefingJob from '#ai_briefings/jobs/generate_briefing_job'
 
 /**
  * Platform job (06:00 UTC, after the 02:00 aggregation): one briefing job per active merchant whose
