@@ -4,7 +4,7 @@ import { loadBriefingFigures } from '#ai_briefings/figures'
 import { snakeKeys } from '#core/http/json_keys'
 import { briefingProvider } from '#ai_briefings/providers/provider_factory'
 import type { BriefingProvider } from '#ai_briefings/providers/briefing_provider'
-import '#analytics/events'
+import '#analytics/index'
 
 export type Briefing = {
   id: string

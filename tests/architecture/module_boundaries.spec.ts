@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 
 const ROOT = new URL('../../', import.meta.url).pathname
-const MODULES = ['tenancy', 'menu', 'orders', 'analytics', 'notifications', 'compliance', 'marketplace']
+const MODULES = ['tenancy', 'menu', 'orders', 'analytics', 'ai_briefings', 'notifications', 'compliance', 'marketplace']
 const IMPORT = /(?:from\s+|import\s*\(\s*)['"]#([a-z_]+)\/([^'"]+)['"]/g
 
 function sourceFiles(dir: string): string[] {
@@ -32,6 +32,20 @@ test.group('architecture: module boundaries', () => {
       return boundaryViolations(file, readFileSync(path, 'utf8'))
     })
     assert.deepEqual(violations, [])
+  })
+
+  test('each module (a defineModule file) has its own top-level folder that the check covers', ({ assert }) => {
+    const placements = sourceFiles(join(ROOT, 'app'))
+      .filter((path) => path.endsWith('/module.ts'))
+      .flatMap((path) => {
+        const name = readFileSync(path, 'utf8').match(/defineModule\(\{\s*name:\s*'([a-z_]+)'/)?.[1]
+        return name ? [{ file: relative(ROOT, path), name }] : []
+      })
+    assert.isAbove(placements.length, 0)
+    for (const { file, name } of placements) {
+      assert.equal(file, `app/${name}/module.ts`)
+      assert.include(MODULES, name)
+    }
   })
 
   test('the check catches a bypassing import, static or dynamic, and allows the index', ({ assert }) => {

@@ -1,7 +1,7 @@
 import { merchantDirectory } from '#tenancy/index'
 import { TenantJob } from '#core/queue/tenant_job'
 import { dispatch } from '#core/queue/dispatcher'
-import { addDays, isDay, today } from '#analytics/services/utc_days'
+import { addDays, isDay, today } from '#analytics/index'
 import GenerateBriefingJob from '#ai_briefings/jobs/generate_briefing_job'
 
 /**
