@@ -48,6 +48,15 @@ test.group('architecture: module boundaries', () => {
     }
   })
 
+  test('the support CLI (app/cli) talks HTTP only: it imports no application code', ({ assert }) => {
+    const appImports = sourceFiles(join(ROOT, 'app/cli')).flatMap((path) =>
+      [...readFileSync(path, 'utf8').matchAll(IMPORT)]
+        .filter(([, alias]) => alias !== 'cli')
+        .map(([specifier]) => `${relative(ROOT, path)}: ${specifier}`)
+    )
+    assert.deepEqual(appImports, [])
+  })
+
   test('the check catches a bypassing import, static or dynamic, and allows the index', ({ assert }) => {
     assert.deepEqual(boundaryViolations('app/menu/services/x.ts', "import { x } from '#tenancy/services/shards'"), [
       'app/menu/services/x.ts imports #tenancy/services/shards',
