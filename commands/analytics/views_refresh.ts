@@ -9,7 +9,7 @@ export default class ViewsRefresh extends BaseCommand {
 
   async run() {
     const { shardRouter } = await import('#tenancy/index')
-    const { summaryView } = await import('#analytics/services/summary_view')
+    const { summaryView } = await import('#analytics/index')
     await shardRouter.load()
     for (const { node, ms } of await summaryView.refreshAll()) this.logger.info(`${node}: mv_merchant_daily_summary refreshed in ${ms} ms`)
   }
