@@ -68,6 +68,13 @@ test.group('architecture: module boundaries', () => {
     assert.deepEqual(appImports, [])
   })
 
+  test("the orders kitchen room is named only by orders (staff sockets join it through the hub's staff rooms)", ({ assert }) => {
+    const spelled = CHECKED.flatMap((folder) => sourceFiles(join(ROOT, folder)))
+      .map((path) => relative(ROOT, path))
+      .filter((file) => !file.startsWith('app/orders/') && /merchant:\$\{[^}]+\}:orders/.test(readFileSync(join(ROOT, file), 'utf8')))
+    assert.deepEqual(spelled, [])
+  })
+
   test('the check catches a bypassing import, static or dynamic, and allows the index', ({ assert }) => {
     assert.deepEqual(boundaryViolations('app/menu/services/x.ts', "import { x } from '#tenancy/services/shards'"), [
       'app/menu/services/x.ts imports #tenancy/services/shards',
