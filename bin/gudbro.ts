@@ -1,7 +1,7 @@
 /*
- * The support CLI (`gudbro`): see app/compliance/cli/program.ts. It talks to the platform over HTTP
+ * The support CLI (`gudbro`): see app/cli/program.ts. It talks to the platform over HTTP
  * only, so it does not boot the application.
  */
-import { runCli } from '../app/compliance/cli/program.js'
+import { runCli } from '#cli/program'
 
 process.exitCode = await runCli(process.argv.slice(2))

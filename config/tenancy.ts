@@ -17,7 +17,7 @@ export default defineTenancyConfig({
     () => import('#tenancy/module'),
     () => import('#menu/module'),
     () => import('#analytics/module'),
-    () => import('#analytics/briefings/module'),
+    () => import('#ai_briefings/module'),
     () => import('#notifications/module'),
     () => import('#orders/module'),
     () => import('#compliance/module'),

@@ -20,12 +20,12 @@ export default class TenancyProvider {
 
   async ready() {
     if (this.app.getEnvironment() !== 'web' && this.app.getEnvironment() !== 'test') return
-    const { bootTenancy } = await import('#tenancy/services/boot')
+    const { bootTenancy } = await import('#tenancy/index')
     await bootTenancy()
   }
 
   async shutdown() {
-    const { featureFlags } = await import('#tenancy/services/feature_flags')
+    const { featureFlags } = await import('#tenancy/index')
     await featureFlags.shutdown()
   }
 }

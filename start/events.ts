@@ -1,7 +1,7 @@
 /*
  * Domain event listeners: every module registers its own through the registry.
  */
-import { bootModuleRegistry } from '#tenancy/services/module_registry_service'
+import { bootModuleRegistry } from '#tenancy/index'
 
 const registry = await bootModuleRegistry()
 await registry.loadListeners()

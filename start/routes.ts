@@ -3,8 +3,7 @@
  * behind each module's gate.
  */
 import router from '@adonisjs/core/services/router'
-import { bootModuleRegistry } from '#tenancy/services/module_registry_service'
-import { moduleGate } from '#tenancy/middleware/module_gate_middleware'
+import { bootModuleRegistry, moduleGate } from '#tenancy/index'
 import { kernelRoutes } from '#core/http/kernel_routes'
 
 kernelRoutes(router)

@@ -9,3 +9,5 @@ export { gdprRequests, presentRequest } from '#compliance/services/gdpr_requests
 export { hardDeletes } from '#compliance/services/hard_delete_service'
 export { personalDataRegistry } from '#compliance/services/personal_data_registry'
 export { recordAudit } from '#compliance/services/audit_recorder'
+export { archiveRunner } from '#compliance/services/archive_runner'
+export { exportDocumentJson, requestJson } from '#compliance/services/wire_format'

@@ -17,3 +17,7 @@ export { authenticateStaffSocket, admitSocket } from '#tenancy/services/socket_a
 export { MerchantRequiredException, ModuleDisabledException } from '#tenancy/exceptions/tenancy_exceptions'
 export type { MerchantSnapshot, Tier, Vertical, StaffRole } from '#tenancy/types'
 export type { AccountLocked, MerchantOnboarded } from '#tenancy/events'
+export { bootModuleRegistry } from '#tenancy/services/module_registry_service'
+export { moduleAccess } from '#tenancy/services/module_access_service'
+export { moduleGate } from '#tenancy/middleware/module_gate_middleware'
+export { bootTenancy } from '#tenancy/services/boot'

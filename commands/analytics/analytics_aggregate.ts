@@ -21,8 +21,7 @@ export default class AnalyticsAggregate extends BaseCommand {
 
   async run() {
     const { shardRouter, merchantDirectory } = await import('#tenancy/index')
-    const { dailyAggregator } = await import('#analytics/services/daily_aggregator')
-    const { addDays, daysBetween, isDay, localToday } = await import('#analytics/services/local_days')
+    const { dailyAggregator, addDays, daysBetween, isDay, localToday } = await import('#analytics/index')
     await shardRouter.load()
 
     const from = this.from ?? addDays(localToday('UTC'), -1)

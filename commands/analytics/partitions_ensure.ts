@@ -12,7 +12,7 @@ export default class PartitionsEnsure extends BaseCommand {
 
   async run() {
     const { shardRouter } = await import('#tenancy/index')
-    const { partitionManager } = await import('#analytics/services/partition_manager')
+    const { partitionManager } = await import('#analytics/index')
     await shardRouter.load()
     for (const report of await partitionManager.ensure({ monthsAhead: this.ahead })) {
       const created = report.created.length ? `created ${report.created.join(', ')}` : 'nothing to create'

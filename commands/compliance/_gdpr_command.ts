@@ -19,7 +19,7 @@ export abstract class GdprCommand extends BaseCommand {
 
   async run() {
     try {
-      const { bootTenancy } = await import('#tenancy/services/boot')
+      const { bootTenancy } = await import('#tenancy/index')
       await bootTenancy()
       await this.work()
     } catch (error) {

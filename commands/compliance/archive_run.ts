@@ -21,8 +21,8 @@ export default class ArchiveRun extends BaseCommand {
 
   async run() {
     try {
-      const { bootTenancy } = await import('#tenancy/services/boot')
-      const { archiveRunner } = await import('#compliance/services/archive_runner')
+      const { bootTenancy } = await import('#tenancy/index')
+      const { archiveRunner } = await import('#compliance/index')
       await bootTenancy()
       if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new Error('--batch-size must be a positive integer')
       const archivables = await archiveRunner.archivables(this.only)

@@ -14,8 +14,7 @@ export default class GdprErase extends GdprCommand {
   protected async work() {
     const subject = this.subject()
     const reason = this.requireReason(this.reason)
-    const { gdprErasure } = await import('#compliance/services/gdpr_erasure_service')
-    const { requestJson } = await import('#compliance/services/wire_format')
+    const { gdprErasure, requestJson } = await import('#compliance/index')
     const { receipt } = await gdprErasure.erase({ ...subject, reason, via: 'command', onProgress: this.progress })
     if (this.json) {
       console.log(JSON.stringify(requestJson(receipt), null, 2))

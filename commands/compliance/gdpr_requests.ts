@@ -14,8 +14,7 @@ export default class GdprRequestsCommand extends BaseCommand {
 
   async run() {
     try {
-      const { gdprRequests, presentRequest } = await import('#compliance/services/gdpr_requests')
-      const { requestJson } = await import('#compliance/services/wire_format')
+      const { gdprRequests, presentRequest, requestJson } = await import('#compliance/index')
       const { rows, total } = await gdprRequests.list({ open: !this.all, perPage: 200 })
       const requests = rows.map(presentRequest)
       if (this.json) return console.log(JSON.stringify({ data: requests.map(requestJson), total }, null, 2))

@@ -43,7 +43,7 @@ export default class MigrateAll extends BaseCommand {
       this.logger.info(`${connectionName}: ${files.length ? `${files.length} migration(s) ${this.reset ? 'rolled back' : 'applied'}` : 'up to date'}`)
     }
     if (!this.reset) {
-      const { shardRouter } = await import('#tenancy/services/shards')
+      const { shardRouter } = await import('#tenancy/index')
       await shardRouter.ensureMap()
       this.logger.info(`shard_map: ${shardRouter.shardCount} shards over ${shardRouter.nodes().join(', ')}`)
     }

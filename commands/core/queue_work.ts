@@ -16,9 +16,7 @@ export default class QueueWork extends BaseCommand {
   declare concurrency: number
 
   async run() {
-    const { bootTenancy } = await import('#tenancy/services/boot')
-    const { moduleRegistry } = await import('#tenancy/services/module_registry_service')
-    const { runJobInTenant } = await import('#tenancy/services/tenant_jobs')
+    const { bootTenancy, moduleRegistry, runJobInTenant } = await import('#tenancy/index')
     const { WorkerPool } = await import('#core/queue/worker_pool')
     const { startWorkerHeartbeat } = await import('#core/queue/worker_heartbeat')
     const redis = (await import('@adonisjs/redis/services/main')).default

@@ -16,8 +16,7 @@ export abstract class ModuleSwitchCommand extends BaseCommand {
   declare reason?: string
 
   async run() {
-    const { bootModuleRegistry } = await import('#tenancy/services/module_registry_service')
-    const { moduleAccess } = await import('#tenancy/services/module_access_service')
+    const { bootModuleRegistry, moduleAccess } = await import('#tenancy/index')
     await bootModuleRegistry()
     try {
       const change = this.enable ? moduleAccess.enable.bind(moduleAccess) : moduleAccess.disable.bind(moduleAccess)

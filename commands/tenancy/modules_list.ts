@@ -10,8 +10,7 @@ export default class ModulesList extends BaseCommand {
   declare merchant: string
 
   async run() {
-    const { bootModuleRegistry } = await import('#tenancy/services/module_registry_service')
-    const { moduleAccess } = await import('#tenancy/services/module_access_service')
+    const { bootModuleRegistry, moduleAccess } = await import('#tenancy/index')
     await bootModuleRegistry()
     try {
       const { merchant, modules } = await moduleAccess.list(this.merchant)

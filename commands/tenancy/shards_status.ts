@@ -8,7 +8,7 @@ export default class ShardsStatus extends BaseCommand {
   static options: CommandOptions = { startApp: true }
 
   async run() {
-    const { shardRouter } = await import('#tenancy/services/shards')
+    const { shardRouter } = await import('#tenancy/index')
     await shardRouter.load()
     const counts = await db.connection('control').from('merchants').select('shard_id').count('* as merchants').groupBy('shard_id')
     const byShard = new Map(counts.map((row) => [Number(row.shard_id), Number(row.merchants)]))

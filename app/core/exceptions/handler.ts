@@ -1,6 +1,7 @@
 import app from '@adonisjs/core/services/app'
 import { ExceptionHandler, type HttpContext } from '@adonisjs/core/http'
 import { errors as vineErrors } from '@vinejs/vine'
+import { errors as limiterErrors } from '@adonisjs/limiter'
 import { AppException } from '#core/exceptions/app_exception'
 import { captureError } from '#core/observability/sentry'
 import { isDependencyUnavailable } from '#core/exceptions/dependency_unavailable'
@@ -47,6 +48,11 @@ export default class HttpExceptionHandler extends ExceptionHandler {
         headers: {},
       }
     }
+    if (error instanceof limiterErrors.E_TOO_MANY_REQUESTS) {
+      // The limiter's own headers: Retry-After in seconds, X-RateLimit-Reset as an ISO date.
+      const headers = error.headers ?? error.getDefaultHeaders()
+      return { status: 429, errors: [{ code: 'E_TOO_MANY_REQUESTS', message: 'Too many requests, slow down' }], headers }
+    }
     const err = error as { code?: string; status?: number; message?: string; response?: any }
     switch (err?.code) {
       case 'E_ROUTE_NOT_FOUND':
@@ -58,19 +64,6 @@ export default class HttpExceptionHandler extends ExceptionHandler {
       // PostgreSQL cannot store U+0000 in text: valid JSON, query or path input, refused by the database.
       case '22021':
         return simple(400, 'E_INVALID_TEXT', 'Text cannot contain NUL (U+0000) characters')
-      case 'E_TOO_MANY_REQUESTS': {
-        const limit = err.response
-        return {
-          status: 429,
-          errors: [{ code: 'E_TOO_MANY_REQUESTS', message: 'Too many requests, slow down' }],
-          headers: {
-            'Retry-After': limit.availableIn,
-            'X-RateLimit-Limit': limit.limit,
-            'X-RateLimit-Remaining': 0,
-            'X-RateLimit-Reset': Math.ceil(Date.now() / 1000) + limit.availableIn,
-          },
-        }
-      }
     }
     if (isDependencyUnavailable(error)) {
       return {

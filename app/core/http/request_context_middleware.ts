@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto'
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import { budgetExceededTotal, httpRequestDuration } from '#core/observability/metrics'
 import { exceedsBudget, type ApiBudgetCategory } from '#core/observability/budgets'
-
-const REQUEST_ID = /^[\w.:-]{8,128}$/
+import { requestIdFor } from '#core/http/request_id'
 
 /**
  * First middleware of every request: a request id (an incoming X-Request-Id when it looks sane,
@@ -14,8 +12,7 @@ const REQUEST_ID = /^[\w.:-]{8,128}$/
 export default class RequestContextMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
     const started = process.hrtime.bigint()
-    const incoming = ctx.request.header('x-request-id')
-    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID()
+    const requestId = requestIdFor(ctx.request.header('x-request-id'))
     ctx.requestId = requestId
     ctx.response.header('X-Request-Id', requestId)
     const base = ctx.logger

@@ -82,6 +82,7 @@ export class Realtime {
   #runInContext: RunInMerchantContext = (_merchantId, fn) => fn()
   #handshakeLimiter?: ReturnType<typeof limiter.use>
   #onRevocation = (revocation: AccessRevocation) => this.closeRevoked(revocation)
+  #staffRooms: Array<(merchantId: string) => string> = [(merchantId) => `merchant:${merchantId}`]
 
   constructor() {
     // merchant:<id> and merchant:<id>:<anything>: that merchant's staff only.
@@ -103,6 +104,15 @@ export class Realtime {
 
   registerRoomAuthorizer(prefix: string, authorize: RoomAuthorizer) {
     this.#authorizers.set(prefix, authorize)
+  }
+
+  /** A room every staff socket of a merchant joins, named by the module that owns it (orders: the kitchen). */
+  addStaffRoom(room: (merchantId: string) => string) {
+    this.#staffRooms.push(room)
+  }
+
+  staffRooms(merchantId: string): string[] {
+    return this.#staffRooms.map((room) => room(merchantId))
   }
 
   /** Client events with a handler (each runs inside the socket's merchant context). */

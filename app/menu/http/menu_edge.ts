@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { featureFlags, merchantDirectory, type MerchantSnapshot } from '#tenancy/index'
 import { httpRequestDuration } from '#core/observability/metrics'
+import { requestIdFor } from '#core/http/request_id'
 import { publicMenus, type RenderedMenu } from '#menu/services/public_menu'
 import { isFilterError, parseMenuFilters } from '#menu/services/menu_filters'
 import { matchesEtag, publicMenuHeaders } from '#menu/http/menu_http'
@@ -11,7 +11,6 @@ type Handle = (req: IncomingMessage, res: ServerResponse) => unknown
 const PREFIX = '/api/v1/menus/'
 const PUBLIC_MENU_PATH = /^\/api\/v1\/menus\/([a-z0-9-]{1,63})\/?(?:\?(.*))?$/i
 const ROUTE = '/api/v1/menus/:merchantSlug'
-const REQUEST_ID = /^[\w.:-]{8,128}$/
 /**
  * The statsig kill-switch answer per merchant, kept one second: statsig logs an exposure per check,
  * which shows at tens of thousands of requests a second. Suspension and module overrides still come
@@ -51,8 +50,7 @@ function serveFromMemory(req: IncomingMessage, res: ServerResponse): boolean {
   const rendered = publicMenus.peek({ id: merchant.id, timezone: merchant.timezone }, filters)
   if (!rendered) return false
 
-  const incoming = req.headers['x-request-id']
-  const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID()
+  const requestId = requestIdFor(req.headers['x-request-id'])
   let status = 200
   if (matchesEtag(req.headers['if-none-match'], rendered.etag)) {
     status = 304

@@ -2,14 +2,15 @@
  * Loaded in every process with the module's listeners: plugs order tracking into the realtime hub.
  * - authenticator "tracking": { trackingToken } -> the order's room `order:<id>` only, while the merchant
  *   is active and has the orders module (the hub's admission check);
- * - room authorizer "order": the order's own tracking socket, or staff of the order's merchant.
+ * - room authorizer "order": the order's own tracking socket, or staff of the order's merchant;
+ * - the kitchen room, which every staff socket of the merchant joins.
  */
 import { realtime } from '#core/realtime/realtime'
 import type { SocketIdentity } from '#core/realtime/types'
 import { runJobInTenant, tenantDb } from '#tenancy/index'
 import { trackingTokens } from '#orders/tracking_token'
 import { orderQueries } from '#orders/services/order_queries'
-import { orderRoom } from '#orders/services/order_publisher'
+import { kitchenRoom, orderRoom } from '#orders/services/order_publisher'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -34,6 +35,7 @@ async function mayJoinOrderRoom(identity: SocketIdentity, room: string) {
 
 realtime.registerAuthenticator('tracking', authenticateTracking)
 realtime.registerRoomAuthorizer('order', mayJoinOrderRoom)
+realtime.addStaffRoom(kitchenRoom)
 
 /** The registry only imports this file; the default export marks it as loaded. */
 export default true

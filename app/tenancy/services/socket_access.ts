@@ -1,4 +1,5 @@
 import type { SocketIdentity } from '#core/realtime/types'
+import { realtime } from '#core/realtime/realtime'
 import { verifyStaffToken } from '#tenancy/services/staff_tokens'
 import { merchantDirectory } from '#tenancy/services/merchant_directory'
 import { featureFlags } from '#tenancy/services/feature_flags'
@@ -18,7 +19,7 @@ export async function authenticateStaffSocket(credentials: Record<string, unknow
     merchantId: staff.merchantId,
     subject: staff.userId,
     role: staff.role,
-    rooms: [`merchant:${staff.merchantId}`, `merchant:${staff.merchantId}:orders`],
+    rooms: realtime.staffRooms(staff.merchantId),
     userId: staff.userId,
     tokenId: staff.tokenId,
     expiresAt: staff.expiresAt,

@@ -10,7 +10,7 @@ function localUrl() {
 }
 
 test.group('rate limits', () => {
-  test('auth is limited to 10/min per client: the 11th gets 429 with Retry-After and limit headers', async ({ client, assert }) => {
+  test('auth is limited to 10/min per client: the 11th gets 429 with the limiter\'s Retry-After and limit headers (reset as a date)', async ({ client, assert }) => {
     const ip = randomClientIp()
     const statuses: number[] = []
     let last
@@ -24,6 +24,10 @@ test.group('rate limits', () => {
     assert.isAbove(Number(limited.header('retry-after')), 0)
     assert.equal(limited.header('x-ratelimit-limit'), '10')
     assert.equal(limited.header('x-ratelimit-remaining'), '0')
+    // The limiter's own headers: the reset is a date, as far ahead as Retry-After says.
+    const reset = Date.parse(limited.header('x-ratelimit-reset') ?? '')
+    const expected = Date.now() + Number(limited.header('retry-after')) * 1000
+    assert.isBelow(Math.abs(reset - expected), 5000)
     // Another client is not affected.
     const other = await client.post('/api/v1/auth/login').header('X-Forwarded-For', randomClientIp()).json({ email: 'a@b.test', password: 'nope-nope' })
     other.assertStatus(401)

@@ -1,7 +1,7 @@
 import type { Router } from '@adonisjs/core/http'
 import { middleware } from '#start/kernel'
 
-const BriefingsController = () => import('#analytics/briefings/controllers/briefings_controller')
+const BriefingsController = () => import('#ai_briefings/controllers/briefings_controller')
 
 /** Under the analytics prefix for clients, but gated by the ai_briefings module. */
 export default function aiBriefingsRoutes(router: Router) {

@@ -1,13 +1,13 @@
 import { test } from '@japa/runner'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { OpenAiBriefingProvider } from '#analytics/briefings/providers/openai_provider'
-import type { BriefingFigures } from '#analytics/briefings/figures'
-import { briefingService } from '#analytics/briefings/briefing_service'
+import { OpenAiBriefingProvider } from '#ai_briefings/providers/openai_provider'
+import type { BriefingFigures } from '#ai_briefings/figures'
+import { briefingService } from '#ai_briefings/briefing_service'
 import { dailyAggregator } from '#analytics/services/daily_aggregator'
 import { dashboardQuery } from '#analytics/services/dashboard_query'
 import { createMerchant } from '#tests/helpers'
-import { asMerchant, seedCatalogItems, seedEvents } from './analytics_helpers.js'
+import { asMerchant, seedCatalogItems, seedEvents } from '../analytics/analytics_helpers.js'
 
 const figures: BriefingFigures = { day: '2032-03-10', hasData: true, changes: [], topItems: [], fallingItems: [], anomalies: [] }
 

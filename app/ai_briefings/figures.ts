@@ -1,6 +1,5 @@
 import { tenantDb, requireTenant } from '#tenancy/index'
-import { addDays } from '#analytics/services/local_days'
-import { topItemsFromJson, withCatalogNames, type TopItem } from '#analytics/services/dashboard_query'
+import { addDays, topItemsFromJson, withCatalogNames, type TopItem } from '#analytics/index'
 
 /** Metric names are the aggregate columns' names (they also appear as values in the stored figures). */
 export const METRICS = ['menu_views', 'item_clicks', 'add_to_carts', 'orders', 'revenue_minor'] as const

@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import vine from '@vinejs/vine'
 import { snakeKeys } from '#core/http/json_keys'
-import { briefingService } from '#analytics/briefings/briefing_service'
+import { briefingService } from '#ai_briefings/briefing_service'
 
 const listValidator = vine.compile(vine.object({ limit: vine.number().withoutDecimals().range([1, 90]).optional() }))
 

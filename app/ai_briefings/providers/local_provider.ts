@@ -1,5 +1,5 @@
-import type { BriefingFigures, Metric, MetricChange } from '#analytics/briefings/figures'
-import type { BriefingProvider, BriefingText } from '#analytics/briefings/providers/briefing_provider'
+import type { BriefingFigures, Metric, MetricChange } from '#ai_briefings/figures'
+import type { BriefingProvider, BriefingText } from '#ai_briefings/providers/briefing_provider'
 
 const LABELS: Record<Metric, string> = {
   menu_views: 'Menu views',

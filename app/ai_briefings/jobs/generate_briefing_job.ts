@@ -1,7 +1,7 @@
 import { requireTenant } from '#tenancy/index'
 import { TenantJob } from '#core/queue/tenant_job'
-import { briefingService } from '#analytics/briefings/briefing_service'
-import { LocalBriefingProvider } from '#analytics/briefings/providers/local_provider'
+import { briefingService } from '#ai_briefings/briefing_service'
+import { LocalBriefingProvider } from '#ai_briefings/providers/local_provider'
 
 type Payload = { merchantId: string; day: string }
 

@@ -1,7 +1,7 @@
 import env from '#start/env'
-import { LocalBriefingProvider } from '#analytics/briefings/providers/local_provider'
-import { OpenAiBriefingProvider } from '#analytics/briefings/providers/openai_provider'
-import type { BriefingProvider } from '#analytics/briefings/providers/briefing_provider'
+import { LocalBriefingProvider } from '#ai_briefings/providers/local_provider'
+import { OpenAiBriefingProvider } from '#ai_briefings/providers/openai_provider'
+import type { BriefingProvider } from '#ai_briefings/providers/briefing_provider'
 
 /** The OpenAI-compatible provider when AI_BRIEFINGS_API_KEY is set; the local one otherwise. */
 export function briefingProvider(): BriefingProvider {

@@ -1,10 +1,10 @@
 import emitter from '@adonisjs/core/services/emitter'
 import { requireTenant, tenantDb } from '#tenancy/index'
-import { loadBriefingFigures } from '#analytics/briefings/figures'
+import { loadBriefingFigures } from '#ai_briefings/figures'
 import { snakeKeys } from '#core/http/json_keys'
-import { briefingProvider } from '#analytics/briefings/providers/provider_factory'
-import type { BriefingProvider } from '#analytics/briefings/providers/briefing_provider'
-import '#analytics/events'
+import { briefingProvider } from '#ai_briefings/providers/provider_factory'
+import type { BriefingProvider } from '#ai_briefings/providers/briefing_provider'
+import '#analytics/index'
 
 export type Briefing = {
   id: string

@@ -1,9 +1,9 @@
 import limiter from '@adonisjs/limiter/services/main'
 import rateLimits from '#config/rate_limits'
 import { jitteredBackoff } from '#core/queue/backoff'
-import type { BriefingFigures } from '#analytics/briefings/figures'
+import type { BriefingFigures } from '#ai_briefings/figures'
 import { snakeKeys } from '#core/http/json_keys'
-import type { BriefingProvider, BriefingText } from '#analytics/briefings/providers/briefing_provider'
+import type { BriefingProvider, BriefingText } from '#ai_briefings/providers/briefing_provider'
 
 export type OpenAiOptions = { apiKey: string; baseUrl: string; model: string; attempts?: number; baseDelayMs?: number }
 

@@ -1,4 +1,4 @@
-import type { BriefingFigures } from '#analytics/briefings/figures'
+import type { BriefingFigures } from '#ai_briefings/figures'
 
 export type BriefingText = { headline: string; body: string }
 

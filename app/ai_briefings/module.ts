@@ -1,5 +1,5 @@
 import { defineModule } from '#tenancy/index'
-import { TICK_CRON } from '#analytics/services/local_clock_schedule'
+import { TICK_CRON } from '#analytics/index'
 
 /**
  * AI daily briefings, a module of its own so that it follows the tier (full_suite) and per-merchant
@@ -10,17 +10,17 @@ import { TICK_CRON } from '#analytics/services/local_clock_schedule'
 export default defineModule({
   name: 'ai_briefings',
   dependsOn: ['analytics'],
-  routes: () => import('#analytics/briefings/routes'),
+  routes: () => import('#ai_briefings/routes'),
   jobs: [
-    () => import('#analytics/briefings/jobs/generate_daily_briefings_job'),
-    () => import('#analytics/briefings/jobs/generate_briefing_job'),
+    () => import('#ai_briefings/jobs/generate_daily_briefings_job'),
+    () => import('#ai_briefings/jobs/generate_briefing_job'),
   ],
   schedules: [
     {
       name: 'ai_briefings.generate-daily',
       cron: TICK_CRON,
       tz: 'UTC',
-      job: () => import('#analytics/briefings/jobs/generate_daily_briefings_job'),
+      job: () => import('#ai_briefings/jobs/generate_daily_briefings_job'),
     },
   ],
 })

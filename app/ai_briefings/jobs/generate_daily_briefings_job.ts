@@ -1,8 +1,8 @@
 import { merchantDirectory } from '#tenancy/index'
 import { TenantJob } from '#core/queue/tenant_job'
 import { dispatch } from '#core/queue/dispatcher'
-import { reachingLocalHour, tickOf } from '#analytics/services/local_clock_schedule'
-import GenerateBriefingJob from '#analytics/briefings/jobs/generate_briefing_job'
+import { reachingLocalHour, tickOf } from '#analytics/index'
+import GenerateBriefingJob from '#ai_briefings/jobs/generate_briefing_job'
 
 /** The local hour at which a merchant's briefing of its previous day is written (after the 02:00 aggregation). */
 export const BRIEFING_LOCAL_HOUR = 6
