@@ -13,6 +13,7 @@ server.use([
 ])
 
 router.use([
+  () => import('#core/http/wire_format_middleware'),
   () => import('@adonisjs/auth/initialize_auth_middleware'),
   () => import('#tenancy/middleware/resolve_tenant_middleware'),
 ])

@@ -16,7 +16,7 @@ test.group('Chat: conversations over socket.io', (group) => {
     const shop = await ownerToken(client)
     const conversation = await startConversation(client, shop.merchant.slug)
 
-    const customer = await connect({ conversationToken: conversation.token })
+    const customer = await connect({ conversation_token: conversation.token })
     const staff = await connect({ token: shop.token })
     const customerSees = recorder(customer)
     const staffSees = recorder(staff)
@@ -103,7 +103,7 @@ test.group('Chat: conversations over socket.io', (group) => {
       .header('Authorization', `Bearer ${b.token}`)
     history.assertStatus(404)
 
-    const customer = await connect({ conversationToken: conversation.token })
+    const customer = await connect({ conversation_token: conversation.token })
     assert.isFalse((await emitWithAck(customer, 'room:join', { room: `conversation:${other.id}` })).ok)
     assert.isFalse((await emitWithAck(customer, 'room:join', { room: `merchant:${a.merchant.id}:orders` })).ok)
     const wrongToken = await client
@@ -124,7 +124,7 @@ test.group('Chat: conversations over socket.io', (group) => {
   test('one socket cannot flood the chat', async ({ client, assert }) => {
     const shop = await ownerToken(client)
     const conversation = await startConversation(client, shop.merchant.slug)
-    const customer = await connect({ conversationToken: conversation.token })
+    const customer = await connect({ conversation_token: conversation.token })
     const replies = await Promise.all(
       Array.from({ length: 40 }, (_, n) => emitWithAck(customer, 'chat:send', { conversationId: conversation.id, body: `spam ${n}` }))
     )

@@ -43,7 +43,7 @@ test.group('Realtime: socket.io handshake and rooms', (group) => {
   test('no or bad credentials are refused at the handshake', async ({ assert }) => {
     await assert.rejects(() => connect({}), 'Authentication required')
     await assert.rejects(() => connect({ token: 'gud_not-a-real-token' }), 'Authentication required')
-    await assert.rejects(() => connect({ conversationToken: 'x.y' }), 'Authentication required')
+    await assert.rejects(() => connect({ conversation_token: 'x.y' }), 'Authentication required')
   })
 
   test('reconnecting runs authentication again: a revoked token cannot come back', async ({ client, assert }) => {

@@ -128,7 +128,7 @@ test.group('Orders: real time', (group) => {
     const a = await shop(client)
     const order = await a.place()
     const other = await a.place()
-    const tracker = await connect({ trackingToken: order.tracking_token })
+    const tracker = await connect({ tracking_token: order.tracking_token })
     const seen = recorder(tracker)
 
     for (const status of ['accepted', 'preparing']) {
@@ -146,7 +146,7 @@ test.group('Orders: real time', (group) => {
     // The merchant's staff may join an order's room; bad tracking tokens are refused at the handshake.
     const kitchen = await connect({ token: a.token })
     assert.isTrue((await emitWithAck(kitchen, 'room:join', { room: `order:${order.id}` })).ok)
-    await assert.rejects(() => connect({ trackingToken: `${order.tracking_token.slice(0, -2)}xx` }), 'Authentication required')
-    await assert.rejects(() => connect({ trackingToken: 'not-a-token' }), 'Authentication required')
+    await assert.rejects(() => connect({ tracking_token: `${order.tracking_token.slice(0, -2)}xx` }), 'Authentication required')
+    await assert.rejects(() => connect({ tracking_token: 'not-a-token' }), 'Authentication required')
   })
 })

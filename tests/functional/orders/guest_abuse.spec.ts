@@ -106,7 +106,7 @@ test.group('Orders: pending orders the shop does not accept in time', (group) =>
     placed.assertStatus(201)
     const { id, tracking_token: trackingToken } = placed.body().data
     ;(await order(client, shop.slug, body, randomClientIp())).assertStatus(409)
-    const seen = recorder(await connect({ trackingToken }))
+    const seen = recorder(await connect({ tracking_token: trackingToken }))
 
     await age(shop.merchant.id, id, 9)
     await rejectUnacceptedOrders({ merchant: shop.merchant })
