@@ -136,9 +136,9 @@ test.group('Orders: real time', (group) => {
     }
     ;(await client.patch(`/api/v1/orders/${other.id}/status`).bearerToken(a.token).json({ status: 'rejected', reason: 'no' })).assertStatus(200)
     const preparing = await seen.waitFor('order.status_changed', (p) => p.to === 'preparing')
-    assert.deepInclude(preparing, { orderId: order.id, from: 'accepted', to: 'preparing' })
+    assert.deepInclude(preparing, { order_id: order.id, from: 'accepted', to: 'preparing' })
     assert.equal(preparing.order.status, 'preparing')
-    assert.deepEqual(seen.of('order.status_changed').map((p) => p.orderId), [order.id, order.id], 'nothing about the other order')
+    assert.deepEqual(seen.of('order.status_changed').map((p) => p.order_id), [order.id, order.id], 'nothing about the other order')
 
     assert.isFalse((await emitWithAck(tracker, 'room:join', { room: `order:${other.id}` })).ok)
     assert.isFalse((await emitWithAck(tracker, 'room:join', { room: `merchant:${a.merchant.id}:orders` })).ok)

@@ -120,7 +120,7 @@ test.group('Orders: pending orders the shop does not accept in time', (group) =>
     tracked.assertStatus(200)
     assert.equal(tracked.body().data.status, 'rejected')
     assert.equal(tracked.body().data.status_reason, NOT_ACCEPTED_REASON)
-    const change = await seen.waitFor('order.status_changed', (payload) => payload.orderId === id)
+    const change = await seen.waitFor('order.status_changed', (payload) => payload.order_id === id)
     assert.deepInclude(change, { from: 'pending', to: 'rejected', reason: NOT_ACCEPTED_REASON, actorUserId: null })
     // The place is free again.
     ;(await order(client, shop.slug, body, randomClientIp())).assertStatus(201)
