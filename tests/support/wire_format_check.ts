@@ -53,7 +53,8 @@ export function checkWireFormat() {
   const seen = coverage()
   const problems = wireFormatProblems()
   if (problems.length) {
-    console.error(`\nWire format (snake_case only, docs/decisions/wire-format.md) failed:\n${problems.map((p) => `  ${p}`).join('\n')}\n`)
+    const lines = problems.map((problem) => `  ${problem}`).join('\n')
+    console.error(`\nWire format (snake_case only, docs/decisions/wire-format.md) failed after ${JSON.stringify(seen)}:\n${lines}\n`)
     process.exitCode = 1
     return
   }

@@ -11,16 +11,24 @@ export type Channel = 'http' | 'socket' | 'webhook'
 export type Finding = { channel: Channel; source: string; path: string }
 
 /**
- * Keys that are data, not shape, and may be written in any case by whoever owns the data. Each is
- * named with why; nothing below one of these keys is checked.
+ * Values that are data, not shape: whoever wrote them chose their keys, and they leave as stored.
+ * Each is named by where it is seen and why; nothing below one of these paths is checked. (The app
+ * marks the same values with `verbatim()`, app/core/http/json_keys.ts.)
  */
-export const DATA_KEYS: ReadonlyMap<string, string> = new Map([
-  ['old_values', 'audit log: the column values of a row as they were, keyed by column name'],
-  ['new_values', 'audit log: the column values of a row as they became, keyed by column name'],
-  ['summary', 'GDPR request: counts keyed by "module.table"'],
-  ['anonymized', 'GDPR receipt: counts keyed by "module.table"'],
-  ['counts', 'GDPR export: counts keyed by "module.table"'],
-])
+export const DATA_PATHS: ReadonlyArray<{ source: string; path: RegExp; reason: string }> = [
+  {
+    source: 'POST /api/v1/admin/gdpr/exports',
+    path: /^\$\.data$/,
+    reason: 'the subject\'s rows as stored, keyed by column; JSON columns (e.g. a notification payload) hold what was written',
+  },
+  {
+    source: 'GET /api/v1/compliance/audit-log',
+    path: /^\$\.data\[\d+\]\.(old|new)_values$/,
+    reason: 'a row\'s column values before and after a change, as they were',
+  },
+]
+
+const isData = (source: string, path: string) => DATA_PATHS.some((data) => data.source === source && data.path.test(path))
 
 const seen = { http: new Set<string>(), socket: new Set<string>(), webhook: new Set<string>() }
 const findings = new Map<string, Finding>()
@@ -33,8 +41,9 @@ export function walk(channel: Channel, source: string, value: unknown, path = '$
     if (Array.isArray(node)) return node.forEach((entry, index) => visit(entry, `${at}[${index}]`))
     if (node === null || typeof node !== 'object') return
     for (const [key, entry] of Object.entries(node)) {
-      if (isCamelCaseKey(key)) found.push({ channel, source, path: `${at}.${key}` })
-      if (!DATA_KEYS.has(key)) visit(entry, `${at}.${key}`)
+      const path = `${at}.${key}`
+      if (isCamelCaseKey(key)) found.push({ channel, source, path })
+      if (!isData(source, path)) visit(entry, path)
     }
   }
   visit(value, path)

@@ -34,7 +34,7 @@ test.group('Realtime: socket.io handshake and rooms', (group) => {
     await seenA.waitFor('merchant.note')
     await seenB.waitFor('merchant.note')
 
-    assert.deepEqual(seenA.of('order.created'), [{ orderId: 'o-1' }])
+    assert.deepEqual(seenA.of('order.created'), [{ order_id: 'o-1' }])
     assert.deepEqual(seenA.of('merchant.note'), [{ text: 'hi' }])
     assert.deepEqual(seenB.of('merchant.note'), [{ text: 'for b' }], 'B got its own event and nothing of A')
     assert.lengthOf(seenB.of('order.created'), 0)

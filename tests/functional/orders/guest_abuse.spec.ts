@@ -121,7 +121,7 @@ test.group('Orders: pending orders the shop does not accept in time', (group) =>
     assert.equal(tracked.body().data.status, 'rejected')
     assert.equal(tracked.body().data.status_reason, NOT_ACCEPTED_REASON)
     const change = await seen.waitFor('order.status_changed', (payload) => payload.order_id === id)
-    assert.deepInclude(change, { from: 'pending', to: 'rejected', reason: NOT_ACCEPTED_REASON, actorUserId: null })
+    assert.deepInclude(change, { from: 'pending', to: 'rejected', reason: NOT_ACCEPTED_REASON, actor_user_id: null })
     // The place is free again.
     ;(await order(client, shop.slug, body, randomClientIp())).assertStatus(201)
   })
