@@ -6,6 +6,8 @@ import { closeSockets, connect, emitWithAck, recorder } from '#tests/functional/
 import { eventually, startHttpReceiver } from '#tests/functional/notifications/stand_ins'
 import { enqueueCommitted, merchantWithSettings, startNotificationWorkers } from '#tests/functional/notifications/helpers'
 import { WEBHOOK_API_VERSION } from '#notifications/channels/webhook_channel'
+import User from '#tenancy/models/user'
+import { supportToken } from '#tests/functional/compliance/helpers'
 
 /** Every key of a JSON value, at any depth. */
 function keysOf(value: unknown): string[] {
@@ -84,6 +86,20 @@ test.group('Wire format: snake_case on every channel', (group) => {
     assert.equal(body.merchant_id, merchantId)
     assert.deepEqual(body.data, { order_id: 'o-9', total_minor: 950 })
     assert.notMatch(keysOf(body).join(' '), /[a-z][A-Z]/)
+  })
+
+  test('onboarding takes the owner\'s full_name and answers with a snake_case merchant', async ({ client, assert }) => {
+    const { token: support } = await supportToken(client)
+    const slug = `wire-${Date.now().toString(36)}`
+    const email = `${slug}@shop.test`
+    const created = await client
+      .post('/api/v1/admin/merchants')
+      .bearerToken(support)
+      .json({ slug, name: 'Wire shop', vertical: 'coffeeshop', tier: 'pre_ordering', owner: { email, password: 'a-long-password-1', full_name: 'Grace Hopper' } })
+    created.assertStatus(201)
+    assert.equal(created.body().data.slug, slug)
+    assert.includeMembers(Object.keys(created.body().data), ['shard_id', 'created_at'])
+    assert.equal((await User.findByOrFail('email', email)).fullName, 'Grace Hopper')
   })
 
   test("the audit is wired: this file's routes, socket events and webhook bodies were recorded without a finding", ({ assert }) => {
