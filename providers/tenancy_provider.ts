@@ -8,12 +8,11 @@ export default class TenancyProvider {
   constructor(protected app: ApplicationService) {}
 
   /**
-   * Every model serialises snake_case, like the database and the rest of the API; every process
-   * (server, worker, commands, tests) hands the acting user to PostgreSQL for the audit trail.
+   * Every process (server, worker, commands, tests) hands the acting user to PostgreSQL for the
+   * audit trail. Models keep Lucid's camelCase serialisation: the wire serializer
+   * (app/core/http/json_keys.ts) writes snake_case.
    */
   async boot() {
-    const { BaseModel, SnakeCaseNamingStrategy } = await import('@adonisjs/lucid/orm')
-    BaseModel.namingStrategy = new SnakeCaseNamingStrategy()
     const { installActorSession } = await import('#core/database/actor_session')
     installActorSession()
   }

@@ -6,6 +6,7 @@ import { pluginAdonisJS } from '@japa/plugin-adonisjs'
 import testUtils from '@adonisjs/core/services/test_utils'
 import redis from '@adonisjs/redis/services/main'
 import { mountFixtureModules } from '#tests/fixtures/modules'
+import { checkWireFormat, tapTestServer } from '#tests/support/wire_format_check'
 
 export const plugins: Config['plugins'] = [assert(), apiClient(), pluginAdonisJS(app)]
 
@@ -20,7 +21,8 @@ export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
       await mountFixtureModules()
     },
   ],
-  teardown: [],
+  // Every JSON body the run saw on the wire must be snake_case (docs/decisions/wire-format.md).
+  teardown: [checkWireFormat],
 }
 
 export const configureSuite: Config['configureSuite'] = (suite) => {
@@ -29,6 +31,7 @@ export const configureSuite: Config['configureSuite'] = (suite) => {
       const close = await testUtils.httpServer().start()
       // app.ready ran before this server existed: attach socket.io to it now.
       const server = await app.container.make('server')
+      await tapTestServer(server.getNodeServer()! as any)
       const { realtime } = await import('#core/realtime/realtime')
       realtime.attach(server.getNodeServer()! as any)
       return async () => {

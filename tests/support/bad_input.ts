@@ -80,8 +80,8 @@ const FIELDS = [
   'id', 'ids', 'category_id', 'description', 'display_order', 'is_active', 'availability', 'price_minor', 'currency',
   'image_url', 'sold_out', 'dietary_flags', 'allergens', 'duration_minutes', 'rental_unit', 'is_required', 'min_select',
   'max_select', 'price_delta_minor', 'in_stock', 'format', 'content', 'pickup_slot_id', 'customer', 'items', 'notes',
-  'status', 'starts_at', 'ends_at', 'capacity', 'events', 'session_id', 'routes', 'emailRecipients', 'email_recipients',
-  'smsRecipients', 'sms_recipients', 'webhookUrl', 'webhook_url', 'endpoint', 'keys', 'body', 'subject_email', 'phone',
+  'status', 'starts_at', 'ends_at', 'capacity', 'events', 'session_id', 'routes', 'email_recipients',
+  'sms_recipients', 'webhook_url', 'endpoint', 'keys', 'body', 'subject_email', 'phone',
   'user_id', 'merchant_id', 'modules', 'page', 'per_page', 'limit', 'cursor', 'days',
 ]
 

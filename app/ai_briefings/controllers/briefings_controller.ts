@@ -1,6 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import vine from '@vinejs/vine'
-import { snakeKeys } from '#core/http/json_keys'
 import { briefingService } from '#ai_briefings/briefing_service'
 
 const listValidator = vine.compile(vine.object({ limit: vine.number().withoutDecimals().range([1, 90]).optional() }))
@@ -10,6 +9,6 @@ export default class BriefingsController {
   async index({ request, response }: HttpContext) {
     const { limit } = await listValidator.validate(request.qs())
     response.header('Cache-Control', 'private, no-store')
-    return { data: snakeKeys(await briefingService.list(limit ?? 30)) }
+    return { data: await briefingService.list(limit ?? 30) }
   }
 }

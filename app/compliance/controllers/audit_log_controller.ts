@@ -2,7 +2,6 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { auditListValidator } from '#compliance/validators/compliance_validators'
 import { decodeCursor, listMerchantAudit } from '#compliance/services/audit_log_service'
 import { BadRequestException } from '#core/exceptions/http_errors'
-import { auditPageJson } from '#compliance/services/wire_format'
 
 /** Owners read their own merchant's audit trail (cursor-paginated, filterable). */
 export default class AuditLogController {
@@ -13,6 +12,6 @@ export default class AuditLogController {
     const cursor = input.cursor ? decodeCursor(input.cursor) : null
     if (input.cursor && !cursor) throw new BadRequestException('Invalid cursor', { field: 'cursor' })
     response.header('Cache-Control', 'private, no-store')
-    return auditPageJson(await listMerchantAudit(tenant!.merchantId, { ...input, resourceType, actorId }, perPage ?? 50, cursor))
+    return listMerchantAudit(tenant!.merchantId, { ...input, resourceType, actorId }, perPage ?? 50, cursor)
   }
 }

@@ -1,5 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import { shardRouter, tenantDb } from '#tenancy/index'
+import { verbatim } from '#core/http/json_keys'
 
 export type AuditFilters = {
   action?: string
@@ -54,8 +55,9 @@ export async function listMerchantAudit(merchantId: string, filters: AuditFilter
       resourceType: row.resource_type,
       resourceId: row.resource_id,
       actor: { id: row.actor_id, type: row.actor_type },
-      oldValues: row.old_values,
-      newValues: row.new_values,
+      // Column values as they were written: data, not shape (their keys reach the wire unchanged).
+      oldValues: verbatim(row.old_values),
+      newValues: verbatim(row.new_values),
       reason: row.reason,
       requestId: row.request_id,
       createdAt: row.at,

@@ -1,5 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import type { PendingDelete } from '#compliance/services/gdpr_erasure_service'
+import { snakeKeys } from '#core/http/json_keys'
 
 const CHUNK = 1000
 
@@ -39,7 +40,8 @@ export class HardDeleteService {
           status: 'deleted',
           hard_deleted_at: now,
           pending_deletes: '[]',
-          summary: JSON.stringify({ ...request.summary, hardDeletedRows: deleted }),
+          // Stored JSON is snake_case like the wire; it is shown as is (docs/decisions/wire-format.md).
+          summary: JSON.stringify(snakeKeys({ ...request.summary, hardDeletedRows: deleted })),
         })
         return deleted
       })

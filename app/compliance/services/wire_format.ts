@@ -1,14 +1,18 @@
-import { snakeKeys } from '#core/http/json_keys'
+import { snakeKeys, verbatim } from '#core/http/json_keys'
 
 /**
- * The compliance JSON that leaves the process (admin API, the exported document, ace --json) is
- * snake_case like the rest of the platform; the services stay camelCase. Values keyed by column
- * names or by "module.table" are data, not shape, and pass through untouched.
+ * The compliance JSON that leaves the process (admin API, the exported document, ace --json) goes
+ * through the platform's serializer (app/core/http/json_keys.ts). Values keyed by column names or by
+ * "module.table" are data, not shape: they are marked so their keys pass through untouched.
  */
-const ROW_VALUES = new Set(['oldValues', 'newValues'])
-const REQUEST_DATA = new Set(['summary', 'anonymized'])
-const DOCUMENT_DATA = new Set(['counts', 'data'])
+type Request = { summary?: unknown; anonymized?: unknown }
+type ExportDocument = { counts: unknown; data: unknown }
 
-export const auditPageJson = (page: unknown) => snakeKeys(page, ROW_VALUES)
-export const requestJson = (request: unknown) => snakeKeys(request, REQUEST_DATA)
-export const exportDocumentJson = (document: unknown) => snakeKeys(document, DOCUMENT_DATA)
+export const requestJson = (request: Request) =>
+  snakeKeys({
+    ...request,
+    summary: verbatim(request.summary),
+    ...('anonymized' in request ? { anonymized: verbatim(request.anonymized) } : {}),
+  })
+
+export const exportDocumentJson = (document: ExportDocument) => snakeKeys({ ...document, counts: verbatim(document.counts), data: verbatim(document.data) })

@@ -1,23 +1,45 @@
 import string from '@adonisjs/core/helpers/string'
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
-
 /**
- * The API speaks snake_case JSON while the services are typed camelCase TypeScript: responses and
- * stored JSON go through this at the edge. Only keys change (values such as event types or metric
- * names are left alone); snake_case keys come out unchanged, so converting twice is harmless.
+ * The one wire-format serializer (docs/decisions/wire-format.md). Services are typed camelCase
+ * TypeScript; every HTTP response (`wire_format_middleware.ts`), socket.io payload
+ * (`core/realtime/realtime.ts`), webhook body and exported document goes through `snakeKeys` on its
+ * way out. Only keys change, never values, and only keys written in camelCase: snake_case keys, and
+ * keys such as "postgres:shard_a" or "menu.menu_items", come out as they went in, so converting
+ * twice is harmless.
  *
- * `verbatim` names keys (as written in TypeScript) whose values are data rather than shape, e.g. a
- * row's column values or counts keyed by "module.table": their own keys are passed through as is.
+ * Values that are data rather than shape (a stored JSON blob the merchant or a client wrote, a
+ * row's column values) are wrapped in `verbatim()` by the code that knows they are data: their
+ * keys are passed through as is.
  */
-export function snakeKeys<T>(value: T, verbatim: ReadonlySet<string> = NONE): Json {
-  if (Array.isArray(value)) return value.map((entry) => snakeKeys(entry, verbatim))
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, entry]) => [string.snakeCase(key), verbatim.has(key) ? (entry as Json) : snakeKeys(entry, verbatim)])
-    )
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
+
+const CAMEL_CASE_KEY = /^[a-z][a-z0-9]*[A-Z]/
+
+/** True for a key written in camelCase (`createdAt`), the shape the wire never carries. */
+export const isCamelCaseKey = (key: string) => CAMEL_CASE_KEY.test(key)
+
+/** Marks data whose keys must reach the wire unchanged; JSON.stringify writes the value itself. */
+export class Verbatim<T = unknown> {
+  constructor(readonly value: T) {}
+  toJSON() {
+    return this.value
   }
-  return value as Json
 }
 
-const NONE: ReadonlySet<string> = new Set()
+export const verbatim = <T>(value: T) => new Verbatim(value)
+
+export function snakeKeys<T>(value: T): Json {
+  if (value instanceof Verbatim) return value as unknown as Json
+  if (Array.isArray(value)) return value.map((entry) => snakeKeys(entry))
+  if (value === null || typeof value !== 'object') return value as Json
+  if (Buffer.isBuffer(value)) return value as unknown as Json
+  // Lucid models, luxon DateTimes and Dates say for themselves what they look like as JSON.
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return snakeKeys((value as unknown as { toJSON(): unknown }).toJSON())
+  const out: { [key: string]: Json } = {}
+  for (const [key, entry] of Object.entries(value)) {
+    if (entry === undefined) continue
+    out[isCamelCaseKey(key) ? string.snakeCase(key) : key] = snakeKeys(entry)
+  }
+  return out
+}

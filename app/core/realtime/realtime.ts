@@ -9,6 +9,7 @@ import limiter from '@adonisjs/limiter/services/main'
 import rateLimits from '#config/rate_limits'
 import { rateLimitRejectionsTotal } from '#core/observability/metrics'
 import { accessRevocations, type AccessRevocation } from '#core/revocation/access_revocations'
+import { snakeKeys } from '#core/http/json_keys'
 import type {
   RoomAuthorizer,
   RunInMerchantContext,
@@ -144,7 +145,7 @@ export class Realtime {
 
   broadcastToRoom(room: string, event: string, payload: unknown) {
     realtimeBroadcasts.inc({ prefix: this.#prefixLabel(room) })
-    this.#server().to(room).emit(event, payload)
+    this.#server().to(room).emit(event, snakeKeys(payload))
   }
 
   /** Every staff socket of the merchant. */
@@ -269,7 +270,7 @@ export class Realtime {
   #close(socket: Socket, reason: CloseReason) {
     if (!socket.connected) return
     socketsClosedForAccess.inc({ reason })
-    socket.emit('access.revoked', { reason })
+    socket.emit('access.revoked', snakeKeys({ reason }))
     socket.disconnect(true)
   }
 
@@ -344,7 +345,7 @@ export class Realtime {
       socket.on(event, async (payload: unknown, ack?: (reply: unknown) => void) => {
         try {
           const data = await this.#runInContext(identity.merchantId, () => handler({ identity, socket }, payload))
-          if (typeof ack === 'function') ack({ ok: true, data })
+          if (typeof ack === 'function') ack(snakeKeys({ ok: true, data }))
         } catch (error: any) {
           const known = typeof error?.code === 'string' && typeof error?.status === 'number' && error.status < 500
           if (!known) logger.error({ err: error, event }, 'socket handler failed')

@@ -5,13 +5,17 @@ import { categoryFields, groupFields, itemFields, optionFields } from '#menu/val
 import { selectionRange, SelectionRangeException } from '#menu/services/selection_range'
 import type { ImportRecord, ParsedDocument, RecordKind } from '#menu/bulk/menu_document'
 import type { BulkRowError } from '#menu/models/menu_bulk_job'
+import MenuCategory from '#menu/models/menu_category'
+import MenuItem from '#menu/models/menu_item'
+import ModifierGroup from '#menu/models/modifier_group'
+import ModifierOption from '#menu/models/modifier_option'
 
-// The same field rules as the staff API: one definition of a valid item.
+// The same field rules as the staff API: one definition of a valid item (camelCase output, like the API's).
 const validators: Record<RecordKind, ReturnType<typeof vine.compile<any>>> = {
-  category: vine.compile(vine.object(categoryFields())),
-  item: vine.compile(vine.object(itemFields())),
-  modifier_group: vine.compile(vine.object(groupFields())),
-  option: vine.compile(vine.object(optionFields())),
+  category: vine.compile(vine.object(categoryFields()).toCamelCase()),
+  item: vine.compile(vine.object(itemFields()).toCamelCase()),
+  modifier_group: vine.compile(vine.object(groupFields()).toCamelCase()),
+  option: vine.compile(vine.object(optionFields()).toCamelCase()),
 }
 
 /**
@@ -39,11 +43,11 @@ export async function validateDocument(parsed: ParsedDocument, onProgress: (done
   return errors.sort((a, b) => a.row - b.row)
 }
 
-const TABLES: Record<RecordKind, string> = {
-  category: 'menu_categories',
-  item: 'menu_items',
-  modifier_group: 'menu_modifier_groups',
-  option: 'menu_modifier_options',
+const MODELS: Record<RecordKind, typeof MenuCategory | typeof MenuItem | typeof ModifierGroup | typeof ModifierOption> = {
+  category: MenuCategory,
+  item: MenuItem,
+  modifier_group: ModifierGroup,
+  option: ModifierOption,
 }
 const JSON_FIELDS = new Set(['availability', 'dietary_flags', 'allergens'])
 const PARENT: Record<RecordKind, string | null> = { category: null, item: 'category_id', modifier_group: 'item_id', option: 'group_id' }
@@ -63,8 +67,11 @@ export async function replaceMenu(
   const visit = (record: ImportRecord, parentId: string | null, position: number) => {
     const id = randomUUID()
     const row: Record<string, unknown> = { id, merchant_id: merchantId, display_order: position }
-    for (const [key, value] of Object.entries(record.data)) {
-      if (value !== undefined) row[key] = JSON_FIELDS.has(key) ? JSON.stringify(value) : value
+    // The validated attributes to their columns, as the model names them.
+    const columns = MODELS[record.kind].$keys.attributesToColumns
+    for (const [attribute, value] of Object.entries(record.data)) {
+      const column = columns.resolve(attribute)
+      if (value !== undefined) row[column] = JSON_FIELDS.has(column) ? JSON.stringify(value) : value
     }
     const parentColumn = PARENT[record.kind]
     if (parentColumn) row[parentColumn] = parentId
@@ -78,7 +85,7 @@ export async function replaceMenu(
     for (let at = 0; at < rows.length; at += 500) {
       const chunk = rows.slice(at, at + 500)
       // Rows of one table may carry different optional columns: insert each column set together.
-      for (const group of groupByColumns(chunk)) await trx.insertQuery().table(TABLES[kind]).multiInsert(group)
+      for (const group of groupByColumns(chunk)) await trx.insertQuery().table(MODELS[kind].table).multiInsert(group)
       done += chunk.length
       await onProgress(done)
     }

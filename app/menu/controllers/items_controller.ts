@@ -33,7 +33,7 @@ export default class ItemsController {
 
   async soldOut({ params, request }: HttpContext) {
     const id = await pathId(params, 'Item')
-    const { sold_out: soldOut } = await request.validateUsing(soldOutValidator)
+    const { soldOut } = await request.validateUsing(soldOutValidator)
     return { data: await catalog.setSoldOut(id, soldOut) }
   }
 

@@ -6,9 +6,10 @@ import MenuCategory from '#menu/models/menu_category'
 import MenuItem from '#menu/models/menu_item'
 import ModifierGroup from '#menu/models/modifier_group'
 import ModifierOption from '#menu/models/modifier_option'
-import { toModelAttributes, type Snake } from '#menu/services/attributes'
 import '#menu/events'
 
+/** Validated input: the validators' camelCase output, named like the models' attributes. */
+type Attributes = Record<string, unknown>
 type Owned = typeof MenuCategory | typeof MenuItem | typeof ModifierGroup | typeof ModifierOption
 const LABELS = new Map<Owned, string>([
   [MenuCategory, 'Category'],
@@ -29,17 +30,17 @@ export class CatalogService {
     return row as InstanceType<M>
   }
 
-  async create<M extends Owned>(model: M, input: Snake, parent: Record<string, string> = {}, reason = 'created') {
+  async create<M extends Owned>(model: M, input: Attributes, parent: Record<string, string> = {}, reason = 'created') {
     const { merchantId } = requireTenant()
-    const row = await (model as any).create({ ...toModelAttributes(input), ...parent, merchantId })
+    const row = await (model as any).create({ ...input, ...parent, merchantId })
     await row.refresh()
     await this.changed(`${model.table}.${reason}`)
     return row as InstanceType<M>
   }
 
-  async update<M extends Owned>(model: M, id: string, input: Snake, reason = 'updated') {
+  async update<M extends Owned>(model: M, id: string, input: Attributes, reason = 'updated') {
     const row = await this.find(model, id)
-    row.merge(toModelAttributes(input) as any)
+    row.merge(input as any)
     await row.save()
     await this.changed(`${model.table}.${reason}`)
     return row
@@ -51,32 +52,32 @@ export class CatalogService {
     await this.changed(`${model.table}.deleted`)
   }
 
-  async createItem(input: Snake & { category_id: string }) {
-    await this.find(MenuCategory, input.category_id, 'category_id')
+  async createItem(input: Attributes & { categoryId: string }) {
+    await this.find(MenuCategory, input.categoryId, 'category_id')
     return this.create(MenuItem, input)
   }
 
-  async updateItem(id: string, input: Snake & { category_id?: string }) {
-    if (input.category_id) await this.find(MenuCategory, input.category_id, 'category_id')
+  async updateItem(id: string, input: Attributes & { categoryId?: string }) {
+    if (input.categoryId) await this.find(MenuCategory, input.categoryId, 'category_id')
     return this.update(MenuItem, id, input)
   }
 
-  async createGroup(itemId: string, input: Snake) {
+  async createGroup(itemId: string, input: Attributes) {
     await this.find(MenuItem, itemId)
     return this.create(ModifierGroup, selectionRange(input), { itemId })
   }
 
-  async updateGroup(id: string, input: Snake) {
+  async updateGroup(id: string, input: Attributes) {
     const group = await this.find(ModifierGroup, id)
     const merged = {
-      is_required: input.is_required ?? group.isRequired,
-      min_select: input.min_select ?? group.minSelect,
-      max_select: input.max_select ?? group.maxSelect,
+      isRequired: input.isRequired ?? group.isRequired,
+      minSelect: input.minSelect ?? group.minSelect,
+      maxSelect: input.maxSelect ?? group.maxSelect,
     }
-    return this.update(ModifierGroup, id, { ...input, ...selectionRange(merged, input.min_select !== undefined) })
+    return this.update(ModifierGroup, id, { ...input, ...selectionRange(merged, input.minSelect !== undefined) })
   }
 
-  async createOption(groupId: string, input: Snake) {
+  async createOption(groupId: string, input: Attributes) {
     await this.find(ModifierGroup, groupId)
     return this.create(ModifierOption, input, { groupId })
   }
@@ -102,7 +103,7 @@ export class CatalogService {
   }
 
   async setSoldOut(id: string, soldOut: boolean) {
-    return this.update(MenuItem, id, { sold_out: soldOut }, soldOut ? 'sold_out' : 'back_in_stock')
+    return this.update(MenuItem, id, { soldOut }, soldOut ? 'sold_out' : 'back_in_stock')
   }
 
   async changed(reason: string) {

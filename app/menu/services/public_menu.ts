@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import redis from '@adonisjs/redis/services/main'
+import { snakeKeys } from '#core/http/json_keys'
 import { SwrCache, type CacheOutcome } from '#core/cache/swr_cache'
 import { MenuCacheTTL } from '#menu/catalog'
 import { loadMenu, type MenuCategoryView, type MenuItemView } from '#menu/services/menu_query'
@@ -66,7 +67,8 @@ export class PublicMenus {
     if (!renders) this.#renders.set(categories, (renders = new Map()))
     let rendered = renders.get(key)
     if (!rendered) {
-      const body = Buffer.from(JSON.stringify({ data: { merchant_id: merchant.id, categories: applyFilters(categories, filters, now) } }))
+      // The wire serializer runs here, once per render: cache hits send these bytes as they are.
+      const body = Buffer.from(JSON.stringify(snakeKeys({ data: { merchantId: merchant.id, categories: applyFilters(categories, filters, now) } })))
       rendered = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"` }
       if (renders.size >= MAX_RENDERS_PER_MENU) renders.delete(renders.keys().next().value!)
       renders.set(key, rendered)

@@ -2,9 +2,10 @@ import vine from '@vinejs/vine'
 import { DIETARY_FLAGS, EU_ALLERGENS, RENTAL_UNITS } from '#menu/catalog'
 
 /**
- * Request bodies of the staff API (snake_case, like our responses). Each schema is built by a
- * function so create (required fields) and update (everything optional) share one definition;
- * the bulk import validates every row with these same fields.
+ * Request bodies of the staff API (snake_case, like our responses; the validated output is
+ * camelCase for the services and models). Each schema is built by a function so create (required
+ * fields) and update (everything optional) share one definition; the bulk import validates every
+ * row with these same fields.
  */
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/
 
@@ -69,21 +70,21 @@ function partial<T extends Record<string, any>>(fields: T) {
   }
 }
 
-export const createCategoryValidator = vine.compile(vine.object(categoryFields()))
-export const updateCategoryValidator = vine.compile(vine.object(partial(categoryFields())))
+export const createCategoryValidator = vine.compile(vine.object(categoryFields()).toCamelCase())
+export const updateCategoryValidator = vine.compile(vine.object(partial(categoryFields())).toCamelCase())
 
-export const createItemValidator = vine.compile(vine.object({ category_id: vine.string().uuid(), ...itemFields() }))
+export const createItemValidator = vine.compile(vine.object({ category_id: vine.string().uuid(), ...itemFields() }).toCamelCase())
 export const updateItemValidator = vine.compile(
-  vine.object({ category_id: vine.string().uuid().optional(), ...partial(itemFields()) })
+  vine.object({ category_id: vine.string().uuid().optional(), ...partial(itemFields()) }).toCamelCase()
 )
 
-export const createGroupValidator = vine.compile(vine.object(groupFields()))
-export const updateGroupValidator = vine.compile(vine.object(partial(groupFields())))
+export const createGroupValidator = vine.compile(vine.object(groupFields()).toCamelCase())
+export const updateGroupValidator = vine.compile(vine.object(partial(groupFields())).toCamelCase())
 
-export const createOptionValidator = vine.compile(vine.object(optionFields()))
-export const updateOptionValidator = vine.compile(vine.object(partial(optionFields())))
+export const createOptionValidator = vine.compile(vine.object(optionFields()).toCamelCase())
+export const updateOptionValidator = vine.compile(vine.object(partial(optionFields())).toCamelCase())
 
-export const soldOutValidator = vine.compile(vine.object({ sold_out: vine.boolean() }))
+export const soldOutValidator = vine.compile(vine.object({ sold_out: vine.boolean() }).toCamelCase())
 export const reorderValidator = vine.compile(
   vine.object({ ids: vine.array(vine.string().uuid()).minLength(1).maxLength(1000).distinct() })
 )

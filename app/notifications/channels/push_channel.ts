@@ -1,4 +1,5 @@
 import webpush from 'web-push'
+import { snakeKeys } from '#core/http/json_keys'
 import { requireTenant, tenantDb } from '#tenancy/index'
 import { notificationsConfig } from '#notifications/notifications_config'
 import { publicTargets } from '#notifications/services/target_guard'
@@ -21,7 +22,7 @@ export class PushChannel implements NotificationChannel {
       .first()
     if (!subscription) throw new PermanentDeliveryError('push subscription no longer exists')
     const message = messageOf(notification)
-    const payload = JSON.stringify({ id: notification.id, event: notification.event, ...message, data: notification.payload.data })
+    const payload = JSON.stringify(snakeKeys({ id: notification.id, event: notification.event, ...message, data: notification.payload.data }))
     // web-push encrypts (aes128gcm) and signs (VAPID); we send through the checked client, like webhooks.
     const request = webpush.generateRequestDetails(
       { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },

@@ -19,9 +19,9 @@ async function mayUse(identity: SocketIdentity, conversationId: string) {
 }
 
 export function registerChatRealtime() {
-  // A customer's socket: { conversationToken } -> the conversation's room only (while the merchant has this module).
+  // A customer's socket: { conversation_token } -> the conversation's room only (while the merchant has this module).
   realtime.registerAuthenticator('conversation', async (credentials) => {
-    const token = credentials.conversationToken
+    const token = credentials.conversation_token
     if (typeof token !== 'string') return null
     const merchantId = token.split('.', 1)[0]
     if (!UUID.test(merchantId)) return null

@@ -15,9 +15,9 @@ export const messageValidator = vine.compile(
 
 export const socketMessageValidator = vine.compile(
   vine.object({
-    conversationId: vine.string().uuid(),
+    conversation_id: vine.string().uuid(),
     body: vine.string().trim().minLength(1).maxLength(4000),
-  })
+  }).toCamelCase()
 )
 
 export const historyValidator = vine.compile(

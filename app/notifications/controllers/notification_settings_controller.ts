@@ -1,25 +1,17 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { errors as vineErrors } from '@vinejs/vine'
-import { settingsService, type NotificationSettings } from '#notifications/services/settings_service'
+import { settingsService } from '#notifications/services/settings_service'
 import { badEventNames, updateSettingsValidator } from '#notifications/validators/settings_validators'
 
-function present(settings: NotificationSettings) {
-  return {
-    routes: settings.routes,
-    emailRecipients: settings.emailRecipients,
-    smsRecipients: settings.smsRecipients,
-    webhookUrl: settings.webhookUrl,
-    // Shown to owners and managers only (route guard): they need it to verify our signatures.
-    webhookSecret: settings.webhookSecret,
-    updatedAt: settings.updatedAt,
-  }
-}
 
-/** The merchant's channel preferences: which events go to which channels, and where. */
+/**
+ * The merchant's channel preferences: which events go to which channels, and where. The webhook
+ * secret is shown to owners and managers only (route guard): they need it to verify our signatures.
+ */
 export default class NotificationSettingsController {
   async show({ response }: HttpContext) {
     response.header('Cache-Control', 'private, no-store')
-    return { data: present(await settingsService.findOrCreate()) }
+    return { data: await settingsService.findOrCreate() }
   }
 
   async update({ request, response }: HttpContext) {
@@ -31,11 +23,11 @@ export default class NotificationSettingsController {
       ])
     }
     response.header('Cache-Control', 'private, no-store')
-    return { data: present(await settingsService.update(input)) }
+    return { data: await settingsService.update(input) }
   }
 
   async rotateSecret({ response }: HttpContext) {
     response.header('Cache-Control', 'private, no-store')
-    return { data: present(await settingsService.rotateSecret()) }
+    return { data: await settingsService.rotateSecret() }
   }
 }

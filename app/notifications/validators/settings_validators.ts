@@ -11,16 +11,16 @@ export const updateSettingsValidator = vine.compile(
       .record(vine.array(vine.enum(CHANNELS)).maxLength(CHANNELS.length).distinct())
       .maxLength(50)
       .optional(),
-    emailRecipients: vine.array(vine.string().trim().email().maxLength(254)).maxLength(20).optional(),
-    smsRecipients: vine.array(vine.string().trim().regex(PHONE)).maxLength(10).optional(),
-    webhookUrl: vine
+    email_recipients: vine.array(vine.string().trim().email().maxLength(254)).maxLength(20).optional(),
+    sms_recipients: vine.array(vine.string().trim().regex(PHONE)).maxLength(10).optional(),
+    webhook_url: vine
       .string()
       .trim()
       .maxLength(2000)
       .url({ require_protocol: true, protocols: ['http', 'https'], require_tld: false })
       .nullable()
       .optional(),
-  })
+  }).toCamelCase()
 )
 
 export function badEventNames(routes: Record<string, unknown>): string[] {

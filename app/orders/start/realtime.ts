@@ -1,6 +1,6 @@
 /**
  * Loaded in every process with the module's listeners: plugs order tracking into the realtime hub.
- * - authenticator "tracking": { trackingToken } -> the order's room `order:<id>` only, while the merchant
+ * - authenticator "tracking": { tracking_token } -> the order's room `order:<id>` only, while the merchant
  *   is active and has the orders module (the hub's admission check);
  * - room authorizer "order": the order's own tracking socket, or staff of the order's merchant;
  * - the kitchen room, which every staff socket of the merchant joins.
@@ -15,9 +15,9 @@ import { kitchenRoom, orderRoom } from '#orders/services/order_publisher'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 async function authenticateTracking(credentials: Record<string, unknown>): Promise<SocketIdentity | null> {
-  const merchantId = trackingTokens.merchantOf(credentials.trackingToken)
+  const merchantId = trackingTokens.merchantOf(credentials.tracking_token)
   if (!merchantId) return null
-  const order = await runJobInTenant({ merchantId }, () => orderQueries.byTrackingToken(credentials.trackingToken)).catch(() => null)
+  const order = await runJobInTenant({ merchantId }, () => orderQueries.byTrackingToken(credentials.tracking_token)).catch(() => null)
   if (!order) return null
   // module: the hub admits it only while the merchant has orders (and closes it when they are switched off).
   return { kind: 'tracking', merchantId, subject: order.id, rooms: [orderRoom(order.id)], module: 'orders' }

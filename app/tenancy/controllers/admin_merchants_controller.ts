@@ -37,12 +37,12 @@ export default class AdminMerchantsController {
   async suspend({ params, request }: HttpContext) {
     const { reason } = await request.validateUsing(accessChangeValidator)
     const merchant = await merchantAccess.suspend(params.merchant, reason)
-    return { data: { merchant_id: merchant.id, status: merchant.status } }
+    return { data: { merchantId: merchant.id, status: merchant.status } }
   }
 
   async reactivate({ params, request }: HttpContext) {
     const { reason } = await request.validateUsing(accessChangeValidator)
     const merchant = await merchantAccess.reactivate(params.merchant, reason)
-    return { data: { merchant_id: merchant.id, status: merchant.status } }
+    return { data: { merchantId: merchant.id, status: merchant.status } }
   }
 }

@@ -22,12 +22,12 @@ export default class ModulesController {
   async enable({ params, request, actor }: HttpContext) {
     const { reason } = await request.validateUsing(moduleChangeValidator)
     const merchant = await moduleAccess.enable(params.merchant, params.module, { userId: actor!.userId, reason })
-    return { data: { merchant_id: merchant!.id, modules: merchant!.modules } }
+    return { data: { merchantId: merchant!.id, modules: merchant!.modules } }
   }
 
   async disable({ params, request, actor }: HttpContext) {
     const { reason } = await request.validateUsing(moduleChangeValidator)
     const merchant = await moduleAccess.disable(params.merchant, params.module, { userId: actor!.userId, reason })
-    return { data: { merchant_id: merchant!.id, modules: merchant!.modules } }
+    return { data: { merchantId: merchant!.id, modules: merchant!.modules } }
   }
 }

@@ -12,8 +12,9 @@ export const onboardMerchantValidator = vine.compile(
       .object({
         email: vine.string().trim().email().maxLength(254),
         password: vine.string().minLength(10).maxLength(200),
-        fullName: vine.string().trim().maxLength(200).optional(),
+        full_name: vine.string().trim().maxLength(200).optional(),
       })
+      .toCamelCase()
       .optional(),
   })
 )

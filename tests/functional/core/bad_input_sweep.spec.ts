@@ -32,7 +32,7 @@ async function seedShop(client: ApiClient, tag: string) {
   const location = await post('/api/v1/tenancy/locations', { name: `Location ${unique}`, address: `1 ${unique} Street` })
   const exported = await post('/api/v1/menu/exports', { format: 'json' })
   const imported = await post('/api/v1/menu/imports', { format: 'json', content: '{"categories":[]}' })
-  const settings = await client.put('/api/v1/notifications/settings').bearerToken(shop.token).json({ emailRecipients: [`ops-${unique}@mail.test`] })
+  const settings = await client.put('/api/v1/notifications/settings').bearerToken(shop.token).json({ email_recipients: [`ops-${unique}@mail.test`] })
   settings.assertStatus(200)
   const slot = await createSlot(client, shop.token, { capacity: 10 })
   const guest = { name: `Guest ${unique}`, email: `guest-${unique}@mail.test`, phone: `+4479${Math.floor(1e7 + Math.random() * 9e7)}` }

@@ -16,7 +16,7 @@ test.group('Chat: conversations over socket.io', (group) => {
     const shop = await ownerToken(client)
     const conversation = await startConversation(client, shop.merchant.slug)
 
-    const customer = await connect({ conversationToken: conversation.token })
+    const customer = await connect({ conversation_token: conversation.token })
     const staff = await connect({ token: shop.token })
     const customerSees = recorder(customer)
     const staffSees = recorder(staff)
@@ -25,17 +25,17 @@ test.group('Chat: conversations over socket.io', (group) => {
       room: `conversation:${conversation.id}`,
     })
 
-    const sent = await emitWithAck(customer, 'chat:send', { conversationId: conversation.id, body: 'Is the oat latte vegan?' })
+    const sent = await emitWithAck(customer, 'chat:send', { conversation_id: conversation.id, body: 'Is the oat latte vegan?' })
     assert.isTrue(sent.ok)
     const received = await staffSees.waitFor('chat:message', (m) => m.id === sent.data.id)
-    assert.equal(received.senderType, 'customer')
+    assert.equal(received.sender_type, 'customer')
     assert.equal(received.body, 'Is the oat latte vegan?')
-    await staffSees.waitFor('chat:activity', (a) => a.conversationId === conversation.id)
+    await staffSees.waitFor('chat:activity', (a) => a.conversation_id === conversation.id)
 
-    const reply = await emitWithAck(staff, 'chat:send', { conversationId: conversation.id, body: 'Yes, it is.' })
+    const reply = await emitWithAck(staff, 'chat:send', { conversation_id: conversation.id, body: 'Yes, it is.' })
     assert.isTrue(reply.ok)
     const answer = await customerSees.waitFor('chat:message', (m) => m.id === reply.data.id)
-    assert.equal(answer.senderType, 'staff')
+    assert.equal(answer.sender_type, 'staff')
     assert.lengthOf(customerSees.of('chat:activity'), 0, 'customers do not see the merchant feed')
 
     const history = await client
@@ -72,7 +72,7 @@ test.group('Chat: conversations over socket.io', (group) => {
         .header('Authorization', `Bearer ${shop.token}`)
       page.assertStatus(200)
       bodies.push(...page.body().data.map((m: any) => m.body))
-      cursor = page.body().meta.nextCursor
+      cursor = page.body().meta.next_cursor
       pages++
     } while (cursor && pages < 10)
     assert.equal(pages, 3)
@@ -93,9 +93,9 @@ test.group('Chat: conversations over socket.io', (group) => {
     const staffB = await connect({ token: b.token })
     const seenByB = recorder(staffB)
     assert.isFalse((await emitWithAck(staffB, 'room:join', { room: `conversation:${conversation.id}` })).ok)
-    const write = await emitWithAck(staffB, 'chat:send', { conversationId: conversation.id, body: 'hello from B' })
+    const write = await emitWithAck(staffB, 'chat:send', { conversation_id: conversation.id, body: 'hello from B' })
     assert.deepEqual(write.error?.code, 'E_FORBIDDEN')
-    const bad = await emitWithAck(staffB, 'chat:send', { conversationId: 'nope', body: '' })
+    const bad = await emitWithAck(staffB, 'chat:send', { conversation_id: 'nope', body: '' })
     assert.equal(bad.error?.code, 'E_VALIDATION_ERROR')
 
     const history = await client
@@ -103,7 +103,7 @@ test.group('Chat: conversations over socket.io', (group) => {
       .header('Authorization', `Bearer ${b.token}`)
     history.assertStatus(404)
 
-    const customer = await connect({ conversationToken: conversation.token })
+    const customer = await connect({ conversation_token: conversation.token })
     assert.isFalse((await emitWithAck(customer, 'room:join', { room: `conversation:${other.id}` })).ok)
     assert.isFalse((await emitWithAck(customer, 'room:join', { room: `merchant:${a.merchant.id}:orders` })).ok)
     const wrongToken = await client
@@ -113,9 +113,9 @@ test.group('Chat: conversations over socket.io', (group) => {
 
     // A message in A's conversation reaches nobody at B.
     const staffA = await connect({ token: a.token })
-    await emitWithAck(staffA, 'chat:send', { conversationId: conversation.id, body: 'for A only' })
+    await emitWithAck(staffA, 'chat:send', { conversation_id: conversation.id, body: 'for A only' })
     const customerSees = recorder(customer)
-    await emitWithAck(staffA, 'chat:send', { conversationId: conversation.id, body: 'second' })
+    await emitWithAck(staffA, 'chat:send', { conversation_id: conversation.id, body: 'second' })
     await customerSees.waitFor('chat:message', (m) => m.body === 'second')
     assert.lengthOf(seenByB.of('chat:message'), 0)
     assert.lengthOf(seenByB.of('chat:activity'), 0)
@@ -124,9 +124,9 @@ test.group('Chat: conversations over socket.io', (group) => {
   test('one socket cannot flood the chat', async ({ client, assert }) => {
     const shop = await ownerToken(client)
     const conversation = await startConversation(client, shop.merchant.slug)
-    const customer = await connect({ conversationToken: conversation.token })
+    const customer = await connect({ conversation_token: conversation.token })
     const replies = await Promise.all(
-      Array.from({ length: 40 }, (_, n) => emitWithAck(customer, 'chat:send', { conversationId: conversation.id, body: `spam ${n}` }))
+      Array.from({ length: 40 }, (_, n) => emitWithAck(customer, 'chat:send', { conversation_id: conversation.id, body: `spam ${n}` }))
     )
     const refused = replies.filter((reply) => reply.error?.code === 'E_TOO_MANY_REQUESTS')
     assert.lengthOf(refused, 10)

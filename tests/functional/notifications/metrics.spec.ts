@@ -19,7 +19,7 @@ test.group('Notifications and realtime metrics', (group) => {
   test('/metrics shows outcomes by channel, queue depth and socket connections', async ({ client, assert }) => {
     const receiver = await startHttpReceiver()
     try {
-      const shop = await merchantWithSettings(client, { routes: { 'order.created': ['webhook'] }, webhookUrl: receiver.url })
+      const shop = await merchantWithSettings(client, { routes: { 'order.created': ['webhook'] }, webhook_url: receiver.url })
       const before = sample((await client.get('/metrics')).text(), 'notification_outcomes_total', 'channel="webhook",outcome="delivered"') ?? 0
       workers = startNotificationWorkers()
       const [id] = await enqueueCommitted(shop.merchantId, { event: 'order.created', payload: {} })

@@ -20,8 +20,8 @@ test.group('Notifications outbox: delivery', (group) => {
   test('rows commit with the transaction and follow the merchant channel settings', async ({ client, assert }) => {
     const { merchantId } = await merchantWithSettings(client, {
       routes: { 'order.created': ['email', 'sms'] },
-      emailRecipients: ['kitchen@shop.test'],
-      smsRecipients: ['+3912345678'],
+      email_recipients: ['kitchen@shop.test'],
+      sms_recipients: ['+3912345678'],
     })
     const rolledBack = inTenant(merchantId, () =>
       shardRouter.transaction(async (trx) => {
@@ -51,7 +51,7 @@ test.group('Notifications outbox: delivery', (group) => {
   test('the same idempotency key enqueues once; priority and scheduled_for reach the queue', async ({ client, assert }) => {
     const receiver = await startHttpReceiver()
     try {
-      const { merchantId } = await merchantWithSettings(client, { routes: { 'order.ready': ['webhook'] }, webhookUrl: receiver.url })
+      const { merchantId } = await merchantWithSettings(client, { routes: { 'order.ready': ['webhook'] }, webhook_url: receiver.url })
       const later = new Date(Date.now() + 3_600_000)
       const input = { event: 'order.ready', payload: {}, priority: 'high' as const, scheduledFor: later, idempotencyKey: 'order-9:ready' }
       const [id] = await enqueueCommitted(merchantId, input)
@@ -72,7 +72,7 @@ test.group('Notifications outbox: delivery', (group) => {
   test('a webhook receiver failing twice is delivered on the third attempt with a valid signature', async ({ client, assert }) => {
     const receiver = await startHttpReceiver((_request, index) => (index < 2 ? 500 : 204))
     try {
-      const { merchantId, settings } = await merchantWithSettings(client, { routes: { 'order.created': ['webhook'] }, webhookUrl: `${receiver.url}/hooks` })
+      const { merchantId, settings } = await merchantWithSettings(client, { routes: { 'order.created': ['webhook'] }, webhook_url: `${receiver.url}/hooks` })
       workers = startNotificationWorkers()
       const [id] = await enqueueCommitted(merchantId, { event: 'order.created', payload: { orderId: 'o-7', total: 1250 } })
 
@@ -87,9 +87,13 @@ test.group('Notifications outbox: delivery', (group) => {
       assert.equal(delivered.headers['gudbro-delivery'], id)
       assert.equal(delivered.headers['gudbro-event'], 'order.created')
       assert.match(String(delivered.headers['gudbro-signature']), /^t=\d+,v1=[0-9a-f]{64}$/)
-      assert.isTrue(verifyWebhookSignature(settings.webhookSecret, delivered.body, String(delivered.headers['gudbro-signature'])))
+      assert.isTrue(verifyWebhookSignature(settings.webhook_secret, delivered.body, String(delivered.headers['gudbro-signature'])))
       assert.isFalse(verifyWebhookSignature('whsec_wrong', delivered.body, String(delivered.headers['gudbro-signature'])))
-      assert.deepEqual(JSON.parse(delivered.body).data, { orderId: 'o-7', total: 1250 })
+      const body = JSON.parse(delivered.body)
+      assert.deepEqual(
+        { ...body, created_at: typeof body.created_at },
+        { api_version: '2026-12-01', id, event: 'order.created', merchant_id: merchantId, created_at: 'string', data: { order_id: 'o-7', total: 1250 } }
+      )
     } finally {
       await receiver.close()
     }
@@ -98,7 +102,7 @@ test.group('Notifications outbox: delivery', (group) => {
   test('concurrent and late duplicate jobs of one row send it once', async ({ client, assert }) => {
     const receiver = await startHttpReceiver()
     try {
-      const { merchantId } = await merchantWithSettings(client, { routes: { 'order.created': ['webhook'] }, webhookUrl: receiver.url })
+      const { merchantId } = await merchantWithSettings(client, { routes: { 'order.created': ['webhook'] }, webhook_url: receiver.url })
       const [id] = await enqueueCommitted(merchantId, { event: 'order.created', payload: {} })
       const outcomes = await Promise.all(Array.from({ length: 5 }, () => inTenant(merchantId, () => delivery.deliver(id))))
       assert.deepEqual(outcomes.map((o) => o.outcome).sort(), ['delivered', 'skipped', 'skipped', 'skipped', 'skipped'])
@@ -123,7 +127,7 @@ test.group('Notifications outbox: delivery', (group) => {
     const receiver = await startHttpReceiver()
     env.set('NOTIFICATIONS_ALLOW_PRIVATE_TARGETS', false)
     try {
-      const { merchantId } = await merchantWithSettings(client, { routes: { 'order.created': ['webhook'] }, webhookUrl: receiver.url })
+      const { merchantId } = await merchantWithSettings(client, { routes: { 'order.created': ['webhook'] }, webhook_url: receiver.url })
       const [id] = await enqueueCommitted(merchantId, { event: 'order.created', payload: {} })
       const result = await inTenant(merchantId, () => delivery.deliver(id))
       assert.equal(result.outcome, 'failed')
@@ -141,7 +145,7 @@ test.group('Notifications outbox: delivery', (group) => {
     let healthy = false
     const receiver = await startHttpReceiver(() => (healthy ? 200 : 503))
     try {
-      const { merchantId, token } = await merchantWithSettings(client, { routes: { 'order.created': ['webhook'] }, webhookUrl: receiver.url })
+      const { merchantId, token } = await merchantWithSettings(client, { routes: { 'order.created': ['webhook'] }, webhook_url: receiver.url })
       workers = startNotificationWorkers()
       const [id] = await enqueueCommitted(merchantId, { event: 'order.created', payload: {}, maxAttempts: 2 })
       const row = await eventually('row failed', async () => {
@@ -208,7 +212,7 @@ test.group('Notifications outbox: delivery', (group) => {
     env.set('SMTP_HOST', '127.0.0.1')
     env.set('SMTP_PORT', smtp.port)
     try {
-      const { merchantId } = await merchantWithSettings(client, { routes: { 'order.created': ['email'] }, emailRecipients: ['owner@shop.test'] })
+      const { merchantId } = await merchantWithSettings(client, { routes: { 'order.created': ['email'] }, email_recipients: ['owner@shop.test'] })
       workers = startNotificationWorkers()
       const [id] = await enqueueCommitted(merchantId, { event: 'order.created', payload: {} })
       // The enqueue has returned and committed while the server has not even greeted anyone.

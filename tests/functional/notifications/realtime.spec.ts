@@ -34,7 +34,7 @@ test.group('Realtime: socket.io handshake and rooms', (group) => {
     await seenA.waitFor('merchant.note')
     await seenB.waitFor('merchant.note')
 
-    assert.deepEqual(seenA.of('order.created'), [{ orderId: 'o-1' }])
+    assert.deepEqual(seenA.of('order.created'), [{ order_id: 'o-1' }])
     assert.deepEqual(seenA.of('merchant.note'), [{ text: 'hi' }])
     assert.deepEqual(seenB.of('merchant.note'), [{ text: 'for b' }], 'B got its own event and nothing of A')
     assert.lengthOf(seenB.of('order.created'), 0)
@@ -43,7 +43,7 @@ test.group('Realtime: socket.io handshake and rooms', (group) => {
   test('no or bad credentials are refused at the handshake', async ({ assert }) => {
     await assert.rejects(() => connect({}), 'Authentication required')
     await assert.rejects(() => connect({ token: 'gud_not-a-real-token' }), 'Authentication required')
-    await assert.rejects(() => connect({ conversationToken: 'x.y' }), 'Authentication required')
+    await assert.rejects(() => connect({ conversation_token: 'x.y' }), 'Authentication required')
   })
 
   test('reconnecting runs authentication again: a revoked token cannot come back', async ({ client, assert }) => {

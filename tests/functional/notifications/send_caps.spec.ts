@@ -27,7 +27,7 @@ test.group('notifications / send caps', () => {
   test('a customer address gets at most 5 messages an hour, across merchants; the shop’s own numbers are not capped', async ({ client, assert }) => {
     const staffPhone = randomPhone()
     const customer = randomPhone()
-    const shop = await merchantWithSettings(client, { routes: { 'order.created': ['sms'] }, smsRecipients: [staffPhone] })
+    const shop = await merchantWithSettings(client, { routes: { 'order.created': ['sms'] }, sms_recipients: [staffPhone] })
     const other = await merchantWithSettings(client, { routes: { 'order.created': ['sms'] } })
     const before = await cappedCount({ channel: 'sms', cap: 'recipient_hour' })
 

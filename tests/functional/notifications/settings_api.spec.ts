@@ -10,25 +10,25 @@ test.group('Notifications settings API', () => {
     const first = await client.get('/api/v1/notifications/settings').headers(auth(owner.token))
     first.assertStatus(200)
     assert.deepEqual(first.body().data.routes, {})
-    assert.match(first.body().data.webhookSecret, /^whsec_[0-9a-f]{48}$/)
+    assert.match(first.body().data.webhook_secret, /^whsec_[0-9a-f]{48}$/)
 
     const updated = await client
       .put('/api/v1/notifications/settings')
       .headers(auth(owner.token))
       .json({
         routes: { 'order.created': ['email', 'webhook'], 'order.status_changed': ['push'] },
-        emailRecipients: ['a@shop.test', 'a@shop.test', 'b@shop.test'],
-        webhookUrl: 'https://hooks.shop.test/gudbro',
+        email_recipients: ['a@shop.test', 'a@shop.test', 'b@shop.test'],
+        webhook_url: 'https://hooks.shop.test/gudbro',
       })
     updated.assertStatus(200)
     assert.deepEqual(updated.body().data.routes['order.created'], ['email', 'webhook'])
-    assert.deepEqual(updated.body().data.emailRecipients, ['a@shop.test', 'b@shop.test'])
-    assert.equal(updated.body().data.webhookSecret, first.body().data.webhookSecret)
+    assert.deepEqual(updated.body().data.email_recipients, ['a@shop.test', 'b@shop.test'])
+    assert.equal(updated.body().data.webhook_secret, first.body().data.webhook_secret)
 
     const rotated = await client.post('/api/v1/notifications/settings/webhook-secret').headers(auth(owner.token))
     rotated.assertStatus(200)
-    assert.notEqual(rotated.body().data.webhookSecret, first.body().data.webhookSecret)
-    assert.equal(rotated.body().data.webhookUrl, 'https://hooks.shop.test/gudbro')
+    assert.notEqual(rotated.body().data.webhook_secret, first.body().data.webhook_secret)
+    assert.equal(rotated.body().data.webhook_url, 'https://hooks.shop.test/gudbro')
   })
 
   test('bad input is a 422 naming the field', async ({ client, assert }) => {
@@ -36,9 +36,9 @@ test.group('Notifications settings API', () => {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ routes: { 'order.created': ['fax'] } }, 'routes.order.created.0'],
       [{ routes: { 'Not An Event': ['email'] } }, 'routes'],
-      [{ webhookUrl: 'ftp://files.shop.test/hook' }, 'webhookUrl'],
-      [{ emailRecipients: ['not-an-email'] }, 'emailRecipients.0'],
-      [{ smsRecipients: ['0123'] }, 'smsRecipients.0'],
+      [{ webhook_url: 'ftp://files.shop.test/hook' }, 'webhook_url'],
+      [{ email_recipients: ['not-an-email'] }, 'email_recipients.0'],
+      [{ sms_recipients: ['0123'] }, 'sms_recipients.0'],
     ]
     for (const [body, field] of cases) {
       const response = await client.put('/api/v1/notifications/settings').headers(auth(owner.token)).json(body)
@@ -52,7 +52,7 @@ test.group('Notifications settings API', () => {
   })
 
   test("another merchant's notifications and push subscriptions are 404", async ({ client, assert }) => {
-    const a = await merchantWithSettings(client, { routes: { 'order.created': ['sms'] }, smsRecipients: ['+441234567890'] })
+    const a = await merchantWithSettings(client, { routes: { 'order.created': ['sms'] }, sms_recipients: ['+441234567890'] })
     const b = await ownerToken(client)
     const [notificationId] = await enqueueCommitted(a.merchantId, { event: 'order.created', payload: {} })
 

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { io, type Socket, type ManagerOptions, type SocketOptions } from 'socket.io-client'
 import { eventually } from './stand_ins.js'
 import { randomClientIp } from '#tests/support/app_process'
+import { record } from '#tests/support/wire_format_recorder'
 
 const opened: Socket[] = []
 
@@ -27,9 +28,14 @@ export async function connect(auth: Record<string, unknown>, options: Partial<Ma
     ...rest,
   })
   opened.push(socket)
+  // The wire-format audit sees every event payload this client receives.
+  socket.onAny((event, ...payloads) => record('socket', `event ${event}`, payloads))
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve())
-    socket.once('connect_error', (error: any) => reject(Object.assign(error, { code: error?.data?.code })))
+    socket.once('connect_error', (error: any) => {
+      record('socket', 'connect_error', error?.data ?? null)
+      reject(Object.assign(error, { code: error?.data?.code }))
+    })
   })
   return socket
 }
@@ -50,6 +56,8 @@ export function recorder(socket: Socket) {
   }
 }
 
-export function emitWithAck(socket: Socket, event: string, payload: unknown): Promise<any> {
-  return socket.timeout(10_000).emitWithAck(event, payload)
+export async function emitWithAck(socket: Socket, event: string, payload: unknown): Promise<any> {
+  const reply = await socket.timeout(10_000).emitWithAck(event, payload)
+  record('socket', `ack ${event}`, reply)
+  return reply
 }

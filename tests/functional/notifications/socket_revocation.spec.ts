@@ -124,7 +124,7 @@ test.group('Realtime: sockets lose access with their credentials, in every proce
     const shop = await shopWithCustomers(client)
     const bystanderShop = await ownerToken(client)
     const support = await supportToken(client)
-    const credentials = [{ token: shop.token }, { trackingToken: shop.trackingToken }, { conversationToken: shop.conversationToken }]
+    const credentials = [{ token: shop.token }, { tracking_token: shop.trackingToken }, { conversation_token: shop.conversationToken }]
     const sockets = await Promise.all(credentials.map((auth) => connect(auth, onOther())))
     const bystander = await connect({ token: bystanderShop.token }, onOther())
     const closed = Promise.all(sockets.map(closing))
@@ -146,15 +146,15 @@ test.group('Realtime: sockets lose access with their credentials, in every proce
     ;(await client.get('/api/v1/auth/me').bearerToken(shop.token)).assertStatus(401)
 
     ;(await client.post(`/api/v1/admin/merchants/${shop.slug}/reactivate`).bearerToken(support.token).json({ reason: 'paid' })).assertStatus(200)
-    assert.isTrue(await isOpen(await connect({ trackingToken: shop.trackingToken }, onOther())))
+    assert.isTrue(await isOpen(await connect({ tracking_token: shop.trackingToken }, onOther())))
   })
 
   test('switching a module off closes the sockets that serve it and refuses them; staff sockets stay', async ({ client, assert }) => {
     const shop = await shopWithCustomers(client)
     const support = await supportToken(client)
     const staff = await connect({ token: shop.token }, onOther())
-    const tracker = await connect({ trackingToken: shop.trackingToken }, onOther())
-    const customer = await connect({ conversationToken: shop.conversationToken }, onOther())
+    const tracker = await connect({ tracking_token: shop.trackingToken }, onOther())
+    const customer = await connect({ conversation_token: shop.conversationToken }, onOther())
     const trackerClosed = closing(tracker)
     const customerClosed = closing(customer)
     const disable = (module: string) =>
@@ -163,11 +163,11 @@ test.group('Realtime: sockets lose access with their credentials, in every proce
     ;(await disable('orders')).assertStatus(200)
     assert.equal(await within(trackerClosed, 'tracking socket closed'), 'module_disabled')
     assert.isTrue(await isOpen(customer))
-    assert.equal((await connect({ trackingToken: shop.trackingToken }).catch((error) => error)).code, 'E_MODULE_DISABLED')
+    assert.equal((await connect({ tracking_token: shop.trackingToken }).catch((error) => error)).code, 'E_MODULE_DISABLED')
 
     ;(await disable('notifications')).assertStatus(200)
     assert.equal(await within(customerClosed, 'chat socket closed'), 'module_disabled')
-    assert.equal((await connect({ conversationToken: shop.conversationToken }, onOther()).catch((error) => error)).code, 'E_MODULE_DISABLED')
+    assert.equal((await connect({ conversation_token: shop.conversationToken }, onOther()).catch((error) => error)).code, 'E_MODULE_DISABLED')
     assert.isTrue(await isOpen(staff))
   })
 

@@ -5,6 +5,7 @@
 import net from 'node:net'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { recordText } from '#tests/support/wire_format_recorder'
 
 export type ReceivedMail = { from: string; to: string[]; data: string }
 
@@ -83,6 +84,8 @@ export async function startHttpReceiver(respond: (request: ReceivedRequest, inde
     req.on('data', (chunk) => chunks.push(chunk))
     req.on('end', () => {
       const request: ReceivedRequest = { method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') }
+      // The wire-format audit reads every JSON body we send out (webhooks; push bodies are encrypted).
+      if (String(req.headers['content-type'] ?? '').includes('json')) recordText('webhook', `webhook ${req.headers['gudbro-event'] ?? req.url}`, request.body)
       const index = requests.push(request) - 1
       listeners.splice(0).forEach((notify) => notify())
       const status = respond(request, index)

@@ -98,11 +98,11 @@ test.group('Notifications: outbound targets (SSRF guard)', () => {
     const receiver = await startHttpReceiver()
     const port = new URL(receiver.url).port
     try {
-      for (const webhookUrl of [`http://[::ffff:127.0.0.1]:${port}/hook`, `http://localhost:${port}/hook`]) {
-        const { merchantId } = await merchantWithSettings(client, { routes: { 'order.created': ['webhook'] }, webhookUrl })
+      for (const webhook_url of [`http://[::ffff:127.0.0.1]:${port}/hook`, `http://localhost:${port}/hook`]) {
+        const { merchantId } = await merchantWithSettings(client, { routes: { 'order.created': ['webhook'] }, webhook_url })
         const [id] = await enqueueCommitted(merchantId, { event: 'order.created', payload: {} })
         const result = await inProductionMode(() => inTenant(merchantId, () => delivery.deliver(id)))
-        assert.equal(result.outcome, 'failed', webhookUrl)
+        assert.equal(result.outcome, 'failed', webhook_url)
         const row = await outboxRow(merchantId, id)
         assert.equal(row.status, 'failed')
         assert.equal(row.attempts, 1, 'refused for good, not retried')
@@ -151,8 +151,8 @@ test.group('Notifications: outbound targets (SSRF guard)', () => {
     })
     await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve))
     try {
-      const webhookUrl = `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/hook`
-      const { merchantId } = await merchantWithSettings(client, { routes: { 'order.created': ['webhook'] }, webhookUrl })
+      const webhook_url = `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/hook`
+      const { merchantId } = await merchantWithSettings(client, { routes: { 'order.created': ['webhook'] }, webhook_url })
       const [id] = await enqueueCommitted(merchantId, { event: 'order.created', payload: {} })
       const result = await inTenant(merchantId, () => delivery.deliver(id))
       assert.equal(result.outcome, 'retry')

@@ -45,7 +45,7 @@ test.group('Notifications: Web Push', (group) => {
     try {
       const owner = await merchantWithSettings(client, { routes: { 'order.created': ['push'] } })
       const key = await client.get('/api/v1/notifications/push/public-key').header('Authorization', `Bearer ${owner.token}`)
-      assert.equal(key.body().data.publicKey, vapid.publicKey)
+      assert.equal(key.body().data.public_key, vapid.publicKey)
       const subscribed = await client
         .post('/api/v1/notifications/push-subscriptions')
         .header('Authorization', `Bearer ${owner.token}`)

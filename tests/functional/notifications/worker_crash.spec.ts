@@ -31,7 +31,7 @@ test.group('Notifications outbox: a worker dies mid-send', (group) => {
       return 200
     })
     try {
-      const { merchantId } = await merchantWithSettings(client, { routes: { 'order.created': ['webhook'] }, webhookUrl: receiver.url })
+      const { merchantId } = await merchantWithSettings(client, { routes: { 'order.created': ['webhook'] }, webhook_url: receiver.url })
       child = await startWorkerProcess()
       const [id] = await enqueueCommitted(merchantId, { event: 'order.created', payload: { orderId: 'o-kill' } })
 

@@ -128,7 +128,7 @@ test.group('Orders: real time', (group) => {
     const a = await shop(client)
     const order = await a.place()
     const other = await a.place()
-    const tracker = await connect({ trackingToken: order.tracking_token })
+    const tracker = await connect({ tracking_token: order.tracking_token })
     const seen = recorder(tracker)
 
     for (const status of ['accepted', 'preparing']) {
@@ -136,9 +136,9 @@ test.group('Orders: real time', (group) => {
     }
     ;(await client.patch(`/api/v1/orders/${other.id}/status`).bearerToken(a.token).json({ status: 'rejected', reason: 'no' })).assertStatus(200)
     const preparing = await seen.waitFor('order.status_changed', (p) => p.to === 'preparing')
-    assert.deepInclude(preparing, { orderId: order.id, from: 'accepted', to: 'preparing' })
+    assert.deepInclude(preparing, { order_id: order.id, from: 'accepted', to: 'preparing' })
     assert.equal(preparing.order.status, 'preparing')
-    assert.deepEqual(seen.of('order.status_changed').map((p) => p.orderId), [order.id, order.id], 'nothing about the other order')
+    assert.deepEqual(seen.of('order.status_changed').map((p) => p.order_id), [order.id, order.id], 'nothing about the other order')
 
     assert.isFalse((await emitWithAck(tracker, 'room:join', { room: `order:${other.id}` })).ok)
     assert.isFalse((await emitWithAck(tracker, 'room:join', { room: `merchant:${a.merchant.id}:orders` })).ok)
@@ -146,7 +146,7 @@ test.group('Orders: real time', (group) => {
     // The merchant's staff may join an order's room; bad tracking tokens are refused at the handshake.
     const kitchen = await connect({ token: a.token })
     assert.isTrue((await emitWithAck(kitchen, 'room:join', { room: `order:${order.id}` })).ok)
-    await assert.rejects(() => connect({ trackingToken: `${order.tracking_token.slice(0, -2)}xx` }), 'Authentication required')
-    await assert.rejects(() => connect({ trackingToken: 'not-a-token' }), 'Authentication required')
+    await assert.rejects(() => connect({ tracking_token: `${order.tracking_token.slice(0, -2)}xx` }), 'Authentication required')
+    await assert.rejects(() => connect({ tracking_token: 'not-a-token' }), 'Authentication required')
   })
 })

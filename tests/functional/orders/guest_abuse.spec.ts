@@ -106,7 +106,7 @@ test.group('Orders: pending orders the shop does not accept in time', (group) =>
     placed.assertStatus(201)
     const { id, tracking_token: trackingToken } = placed.body().data
     ;(await order(client, shop.slug, body, randomClientIp())).assertStatus(409)
-    const seen = recorder(await connect({ trackingToken }))
+    const seen = recorder(await connect({ tracking_token: trackingToken }))
 
     await age(shop.merchant.id, id, 9)
     await rejectUnacceptedOrders({ merchant: shop.merchant })
@@ -120,8 +120,8 @@ test.group('Orders: pending orders the shop does not accept in time', (group) =>
     tracked.assertStatus(200)
     assert.equal(tracked.body().data.status, 'rejected')
     assert.equal(tracked.body().data.status_reason, NOT_ACCEPTED_REASON)
-    const change = await seen.waitFor('order.status_changed', (payload) => payload.orderId === id)
-    assert.deepInclude(change, { from: 'pending', to: 'rejected', reason: NOT_ACCEPTED_REASON, actorUserId: null })
+    const change = await seen.waitFor('order.status_changed', (payload) => payload.order_id === id)
+    assert.deepInclude(change, { from: 'pending', to: 'rejected', reason: NOT_ACCEPTED_REASON, actor_user_id: null })
     // The place is free again.
     ;(await order(client, shop.slug, body, randomClientIp())).assertStatus(201)
   })

@@ -35,7 +35,7 @@ test.group('Orders: notifications through the outbox', (group) => {
       const settings = await client
         .put('/api/v1/notifications/settings')
         .bearerToken(shop.token)
-        .json({ routes: { 'order.created': ['email'], 'order.ready': ['email'] }, emailRecipients: ['kitchen@shop.test'] })
+        .json({ routes: { 'order.created': ['email'], 'order.ready': ['email'] }, email_recipients: ['kitchen@shop.test'] })
       settings.assertStatus(200)
       workers = startNotificationWorkers()
 
@@ -71,7 +71,7 @@ test.group('Orders: notifications through the outbox', (group) => {
     const shop = await ordersMerchant()
     const menu = await buildMenu(client, shop.token)
     const slot = await createSlot(client, shop.token, { capacity: 0 })
-    ;(await client.put('/api/v1/notifications/settings').bearerToken(shop.token).json({ routes: { 'order.created': ['sms'] }, smsRecipients: ['+3912345678'] })).assertStatus(200)
+    ;(await client.put('/api/v1/notifications/settings').bearerToken(shop.token).json({ routes: { 'order.created': ['sms'] }, sms_recipients: ['+3912345678'] })).assertStatus(200)
     ;(await postOrder(client, shop.slug, { pickup_slot_id: slot.id, customer: guest, items: [{ item_id: menu.espresso.id, quantity: 1 }] })).assertStatus(409)
     assert.lengthOf(await outbox(shop.merchant.id), 0)
   })

@@ -4,8 +4,8 @@ import { time } from '../shared/api'
 import { useSession, useStaffApi } from './session'
 import { staffSocket } from './staff_socket'
 
-type Conversation = { id: string; customerName: string | null; status: string; lastMessageAt: string | null }
-type Message = { id: string; senderType: string; body: string; createdAt: string }
+type Conversation = { id: string; customer_name: string | null; status: string; last_message_at: string | null }
+type Message = { id: string; sender_type: string; body: string; created_at: string }
 
 /** Conversations with customers. Staff sockets hear `chat:activity` for the merchant and refetch. */
 export function Chat() {
@@ -23,7 +23,7 @@ export function Chat() {
 
   useEffect(() => {
     const socket = staffSocket(session.token)
-    const onActivity = ({ conversationId }: { conversationId: string }) => {
+    const onActivity = ({ conversation_id: conversationId }: { conversation_id: string }) => {
       client.invalidateQueries({ queryKey: ['conversations'] })
       client.invalidateQueries({ queryKey: ['messages', conversationId] })
     }
@@ -41,7 +41,7 @@ export function Chat() {
     },
   })
 
-  const thread = [...(messages.data?.data ?? [])].sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+  const thread = [...(messages.data?.data ?? [])].sort((a, b) => a.created_at.localeCompare(b.created_at))
   return (
     <section aria-labelledby="chat-title" className="chat">
       <h1 id="chat-title">Chat</h1>
@@ -50,7 +50,7 @@ export function Chat() {
           {(conversations.data?.data ?? []).map((c) => (
             <li key={c.id}>
               <button type="button" className={open === c.id ? '' : 'secondary'} onClick={() => setOpen(c.id)}>
-                {c.customerName ?? 'Customer'} <span>{time(c.lastMessageAt)}</span>
+                {c.customer_name ?? 'Customer'} <span>{time(c.last_message_at)}</span>
               </button>
             </li>
           ))}
@@ -60,8 +60,8 @@ export function Chat() {
           <div className="card">
             <ol className="thread" aria-live="polite">
               {thread.map((m) => (
-                <li key={m.id} className={m.senderType === 'staff' ? 'mine' : ''}>
-                  {m.body} <span className="muted">{time(m.createdAt)}</span>
+                <li key={m.id} className={m.sender_type === 'staff' ? 'mine' : ''}>
+                  {m.body} <span className="muted">{time(m.created_at)}</span>
                 </li>
               ))}
             </ol>

@@ -5,7 +5,7 @@ import { useStaffApi } from './session'
 import { useOptimistic } from './optimistic'
 
 type ModuleStatus = { module: string; enabled: boolean; source: string; depends_on: string[]; reason: string | null }
-type NotificationSettings = { routes: Record<string, string[]>; webhookUrl: string | null }
+type NotificationSettings = { routes: Record<string, string[]>; webhook_url: string | null }
 type Slot = { id: string; starts_at: string; capacity: number; booked: number; is_active: boolean }
 
 const CHANNELS = ['email', 'push', 'webhook', 'sms']
@@ -59,7 +59,7 @@ function Notifications() {
   async function saveWebhook(event: React.FormEvent) {
     event.preventDefault()
     try {
-      await staffApi('/api/v1/notifications/settings', { method: 'PUT', body: { webhookUrl: webhook || null } })
+      await staffApi('/api/v1/notifications/settings', { method: 'PUT', body: { webhook_url: webhook || null } })
       setStatus({ ok: true, text: 'Webhook saved' })
       settings.refetch()
     } catch (failure) {
@@ -89,7 +89,7 @@ function Notifications() {
       <form onSubmit={saveWebhook}>
         <label htmlFor="webhook">Webhook URL</label>
         <div className="row">
-          <input id="webhook" type="url" placeholder="https://example.com/hooks/gudbro" value={webhook ?? settings.data.data.webhookUrl ?? ''} onChange={(e) => setWebhook(e.target.value)} style={{ flex: 1 }} />
+          <input id="webhook" type="url" placeholder="https://example.com/hooks/gudbro" value={webhook ?? settings.data.data.webhook_url ?? ''} onChange={(e) => setWebhook(e.target.value)} style={{ flex: 1 }} />
           <button type="submit">Save</button>
         </div>
         {status && <p className={status.ok ? 'notice' : 'error'} role="status">{status.text}</p>}

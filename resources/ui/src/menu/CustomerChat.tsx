@@ -3,7 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { io } from 'socket.io-client'
 import { api, ApiError, time } from '../shared/api'
 
-type Message = { id: string; senderType: string; body: string; createdAt: string }
+type Message = { id: string; sender_type: string; body: string; created_at: string }
 type Stored = { id: string; token: string }
 
 /**
@@ -30,7 +30,7 @@ export function CustomerChat({ slug, onClose }: { slug: string; onClose: () => v
 
   useEffect(() => {
     if (!conversation) return
-    const socket = io({ auth: { conversationToken: conversation.token }, transports: ['websocket'] })
+    const socket = io({ auth: { conversation_token: conversation.token }, transports: ['websocket'] })
     socket.on('chat:message', (message: Message) =>
       client.setQueryData<{ data: Message[] }>(queryKey, (old) => ({ data: [...(old?.data ?? []).filter((m) => m.id !== message.id), message] }))
     )
@@ -65,14 +65,14 @@ export function CustomerChat({ slug, onClose }: { slug: string; onClose: () => v
     }
   }
 
-  const thread = [...(messages.data?.data ?? [])].sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+  const thread = [...(messages.data?.data ?? [])].sort((a, b) => a.created_at.localeCompare(b.created_at))
   return (
     <dialog ref={dialog} className="sheet" aria-labelledby="chat-title" onClose={onClose}>
       <h2 id="chat-title">Chat with the shop</h2>
       <ol className="thread" aria-live="polite">
         {thread.map((m) => (
-          <li key={m.id} className={m.senderType === 'customer' ? 'mine' : ''}>
-            {m.body} <span className="muted">{time(m.createdAt)}</span>
+          <li key={m.id} className={m.sender_type === 'customer' ? 'mine' : ''}>
+            {m.body} <span className="muted">{time(m.created_at)}</span>
           </li>
         ))}
       </ol>

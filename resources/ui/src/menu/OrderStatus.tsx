@@ -28,7 +28,7 @@ export function OrderStatus({ slug, orderId }: { slug: string; orderId: string }
 
   useEffect(() => {
     if (!token) return
-    const socket = io({ auth: { trackingToken: token }, transports: ['websocket'] })
+    const socket = io({ auth: { tracking_token: token }, transports: ['websocket'] })
     socket.on('order.status_changed', (payload: { order: any }) => {
       client.setQueryData(queryKey, { data: payload.order })
       if (client.isFetching({ queryKey })) client.invalidateQueries({ queryKey })
