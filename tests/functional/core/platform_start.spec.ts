@@ -190,7 +190,7 @@ test.group('npm start: loopback by default, .env for operator commands, a superv
     const settings = await fetch(`${platform.url}/api/v1/notifications/settings`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json', 'authorization': `Bearer ${owner.body.token}` },
-      body: JSON.stringify({ routes: { 'order.created': ['email'] }, emailRecipients: ['kitchen@demo-coffee.test'] }),
+      body: JSON.stringify({ routes: { 'order.created': ['email'] }, email_recipients: ['kitchen@demo-coffee.test'] }),
     })
     assert.equal(settings.status, 200)
 
