@@ -3,7 +3,7 @@
  * following the AdonisJS convention: Adonis reads it at boot, and a variable set in the environment
  * still wins over it. `.env.example` (committed) lists every variable of start/env.ts.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
 
 const ROOT = new URL('../', import.meta.url).pathname
@@ -51,6 +51,8 @@ export function writeEnvFile(values: Record<string, string>, header: string) {
   while (kept.length && kept[kept.length - 1] === '') kept.pop()
   for (const [key, value] of pending) kept.push(`${key}=${quote(key, value)}`)
   writeFileSync(path, kept.join('\n') + '\n', { mode: 0o600 })
+  // The mode above applies only to a new file; an older .env may be readable by others.
+  chmodSync(path, 0o600)
   return path
 }
 

@@ -1,7 +1,7 @@
 import { merchantDirectory } from '#tenancy/index'
 import { TenantJob } from '#core/queue/tenant_job'
 import { dispatch } from '#core/queue/dispatcher'
-import { reachingLocalHour, tickOf } from '#analytics/index'
+import { merchantsReachingLocalHour } from '#analytics/index'
 import GenerateBriefingJob from '#ai_briefings/jobs/generate_briefing_job'
 
 /** The local hour at which a merchant's briefing of its previous day is written (after the 02:00 aggregation). */
@@ -20,10 +20,9 @@ export default class GenerateDailyBriefingsJob extends TenantJob<Payload> {
   static queueName = 'ai'
 
   async handle(payload: Payload) {
-    const tick = tickOf(payload.at ? new Date(payload.at) : new Date())
-    if (Number.isNaN(tick.getTime())) throw new Error(`ai_briefings.generate_daily: bad at ${JSON.stringify(payload.at)}`)
+    const { tick, due } = await merchantsReachingLocalHour(BRIEFING_LOCAL_HOUR, payload.at)
     let queued = 0
-    for (const { merchant: clock, day } of reachingLocalHour(await merchantDirectory.activeMerchantClocks(), BRIEFING_LOCAL_HOUR, tick)) {
+    for (const { merchant: clock, day } of due) {
       const merchant = await merchantDirectory.byId(clock.id)
       if (!merchant?.modules.includes('ai_briefings')) continue
       await dispatch(GenerateBriefingJob, { merchantId: merchant.id, day }, { jobId: `briefing.${merchant.id}.${day}` })

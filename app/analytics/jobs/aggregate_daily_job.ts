@@ -1,7 +1,6 @@
-import { merchantDirectory } from '#tenancy/index'
 import { TenantJob } from '#core/queue/tenant_job'
 import { dispatch } from '#core/queue/dispatcher'
-import { reachingLocalHour, tickOf } from '#analytics/services/local_clock_schedule'
+import { merchantsReachingLocalHour } from '#analytics/services/local_clock_schedule'
 import AggregateMerchantDayJob from '#analytics/jobs/aggregate_merchant_day_job'
 
 /** The local hour at which a merchant's previous day is aggregated. */
@@ -19,9 +18,7 @@ export default class AggregateDailyJob extends TenantJob<Payload> {
   static queueName = 'analytics'
 
   async handle(payload: Payload) {
-    const tick = tickOf(payload.at ? new Date(payload.at) : new Date())
-    if (Number.isNaN(tick.getTime())) throw new Error(`analytics.aggregate_daily: bad at ${JSON.stringify(payload.at)}`)
-    const due = reachingLocalHour(await merchantDirectory.activeMerchantClocks(), AGGREGATION_LOCAL_HOUR, tick)
+    const { tick, due } = await merchantsReachingLocalHour(AGGREGATION_LOCAL_HOUR, payload.at)
     for (const { merchant, day } of due) {
       await dispatch(AggregateMerchantDayJob, { merchantId: merchant.id, day }, { jobId: `aggregate.${merchant.id}.${day}` })
     }

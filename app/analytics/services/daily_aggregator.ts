@@ -3,7 +3,6 @@ import { merchantDirectory, shardRouter } from '#tenancy/index'
 import { dayBounds, zoneOf } from '#analytics/services/local_days'
 import { FIGURES_SELECT, FIGURE_COLUMNS, RANKED_ITEMS, TOP_ITEMS_PER_DAY } from '#analytics/services/figures_sql'
 
-export { TOP_ITEMS_PER_DAY }
 
 /** A merchant as the aggregation needs it: where its rows live and which clock its days follow. */
 export type MerchantClock = { id: string; shardId: number; timezone: string }

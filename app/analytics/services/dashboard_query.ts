@@ -8,8 +8,6 @@ import { FIGURE_COLUMNS } from '#analytics/services/figures_sql'
 import { addDays, daysBetween, localToday, zoneOf } from '#analytics/services/local_days'
 
 type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S
-/** The figures' TypeScript names: figures_sql.ts's columns, camelCased. */
-export const COUNTERS = FIGURE_COLUMNS.map((column) => string.camelCase(column)) as Array<CamelCase<(typeof FIGURE_COLUMNS)[number]>>
 type Counter = CamelCase<(typeof FIGURE_COLUMNS)[number]>
 export type DayFigures = Record<Counter, number> & { date: string; source: 'aggregate' | 'live' | 'none' }
 export type TopItem = { itemId: string; name: string; clicks: number; addedToCart: number; ordered: number }
@@ -67,8 +65,12 @@ const cache = new SwrCache(redis.connection('main'), {
   memoryMax: 2000,
 })
 
+/** figures_sql.ts's columns with their TypeScript names, worked out once. */
+const COUNTER_COLUMNS = FIGURE_COLUMNS.map((column) => [column, string.camelCase(column) as Counter] as const)
+const COUNTERS = COUNTER_COLUMNS.map(([, counter]) => counter)
+
 function figures(row: Record<string, unknown>): Record<Counter, number> {
-  return Object.fromEntries(FIGURE_COLUMNS.map((column) => [string.camelCase(column), Number(row[column] ?? 0)])) as Record<Counter, number>
+  return Object.fromEntries(COUNTER_COLUMNS.map(([column, counter]) => [counter, Number(row[column] ?? 0)])) as Record<Counter, number>
 }
 
 function addItems(into: Map<string, ItemCounts>, items: ItemCounts[]) {

@@ -1,3 +1,4 @@
+import { merchantDirectory } from '#tenancy/index'
 import { addDays, localMinutes, localToday } from '#analytics/services/local_days'
 
 /**
@@ -27,4 +28,14 @@ export function reachingLocalHour<M extends { timezone: string }>(merchants: M[]
   return merchants
     .filter((merchant) => localMinutes(merchant.timezone, previous) < target && localMinutes(merchant.timezone, tick) >= target)
     .map((merchant) => ({ merchant, day: addDays(localToday(merchant.timezone, tick), -1) }))
+}
+
+/**
+ * What a quarter-hourly fan-out job does first: the tick of `at` (its payload's replacement for now:
+ * tests, or replaying a missed tick) and the active merchants whose local clock reached `hour` then.
+ */
+export async function merchantsReachingLocalHour(hour: number, at?: string) {
+  const tick = tickOf(at ? new Date(at) : new Date())
+  if (Number.isNaN(tick.getTime())) throw new Error(`not an instant: ${JSON.stringify(at)}`)
+  return { tick, due: reachingLocalHour(await merchantDirectory.activeMerchantClocks(), hour, tick) }
 }

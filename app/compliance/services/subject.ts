@@ -1,17 +1,12 @@
 import { createHash } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
 import type { PersonalTable } from '#core/privacy/personal_data'
+import { normaliseEmail, normalisePhone } from '#core/privacy/contact'
 
 /** A data subject: an account (found by email) and/or guest contact details. */
 export type Subject = { emails: string[]; phones: string[]; userIds: string[] }
 
-export function normaliseEmail(email: string) {
-  return email.trim().toLowerCase()
-}
-
-export function normalisePhone(phone: string) {
-  return phone.replace(/[\s().-]/g, '')
-}
+export { normaliseEmail, normalisePhone } from '#core/privacy/contact'
 
 /** Finds the accounts behind the contact details; guests have none, and that is fine. */
 export async function resolveSubject(input: { email?: string; phone?: string }): Promise<Subject> {

@@ -103,7 +103,6 @@ export class SwrCache {
 
   /** Makes every key of the namespaces obsolete, here at once and in other processes via pub/sub. */
   async bump(...namespaces: string[]) {
-    if (namespaces.length === 0) return
     for (const namespace of namespaces) {
       const version = await this.redis.incr(this.#versionKey(namespace))
       this.#setVersion(namespace, version)

@@ -1,8 +1,7 @@
 import { timingSafeEqual } from 'node:crypto'
-import { isIP } from 'node:net'
-import ipaddr from 'ipaddr.js'
 import type { HttpContext } from '@adonisjs/core/http'
 import { AppException } from '#core/exceptions/app_exception'
+import { isLoopbackAddress } from '#core/http/loopback'
 
 export class MetricsTokenRequiredException extends AppException {
   static status = 401
@@ -14,13 +13,6 @@ function sameSecret(given: string, expected: string) {
   const a = Buffer.from(given)
   const b = Buffer.from(expected)
   return a.length === b.length && timingSafeEqual(a, b)
-}
-
-/** The peer of the TCP connection (never X-Forwarded-For, which a client can write). */
-function fromLoopback(remoteAddress: string | undefined) {
-  if (!remoteAddress || !isIP(remoteAddress)) return false
-  const address = ipaddr.process(remoteAddress)
-  return address.range() === 'loopback'
 }
 
 /**
@@ -37,6 +29,7 @@ export function authorizeScrape(ctx: Pick<HttpContext, 'request'>, options: { to
     if (given && sameSecret(given, options.token)) return
     throw new MetricsTokenRequiredException()
   }
-  if (options.loopbackWithoutToken && fromLoopback(ctx.request.request.socket.remoteAddress)) return
+  // The TCP peer, never X-Forwarded-For (a client can write that).
+  if (options.loopbackWithoutToken && isLoopbackAddress(ctx.request.request.socket.remoteAddress)) return
   throw new MetricsTokenRequiredException()
 }

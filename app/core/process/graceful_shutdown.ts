@@ -27,10 +27,6 @@ export class GracefulShutdown {
     return this
   }
 
-  get started() {
-    return this.#started
-  }
-
   install(timeoutMs = SHUTDOWN_TIMEOUT_MS) {
     if (this.#installed) return this
     this.#installed = true

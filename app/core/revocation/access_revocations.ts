@@ -67,6 +67,10 @@ class AccessRevocations {
         onSubscription: () => resolve(),
         onError: (error) => reject(error),
       })
+    }).catch((error) => {
+      // A failed subscription is tried again by the next listen() (Redis may have been down at boot).
+      this.#subscribed = undefined
+      throw error
     })
     return this.#subscribed
   }

@@ -1,14 +1,14 @@
 import limiter from '@adonisjs/limiter/services/main'
 import { tenantDb } from '#tenancy/index'
 import { keyedDigest } from '#core/privacy/keyed_digest'
+import { normaliseEmail, normalisePhone } from '#core/privacy/contact'
 import { settingsService } from '#notifications/services/settings_service'
 import { notificationsConfig } from '#notifications/notifications_config'
 import type { QueuedNotification } from '#notifications/types'
 
 export type SendCap = 'recipient_hour' | 'merchant_day'
 
-const normalise = (type: 'email' | 'sms', address: string) =>
-  type === 'email' ? address.trim().toLowerCase() : address.replace(/[\s().-]/g, '')
+const normalise = (type: 'email' | 'sms', address: string) => (type === 'email' ? normaliseEmail(address) : normalisePhone(address))
 
 /**
  * Caps on what anyone who can place an order can make the platform send: email and SMS to a given

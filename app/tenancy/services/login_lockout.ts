@@ -4,6 +4,7 @@ import limiter from '@adonisjs/limiter/services/main'
 import { loginLockout } from '#config/rate_limits'
 import { rateLimitRejectionsTotal } from '#core/observability/metrics'
 import { keyedDigest } from '#core/privacy/keyed_digest'
+import { normaliseEmail } from '#core/privacy/contact'
 import { InvalidCredentialsException } from '#tenancy/exceptions/tenancy_exceptions'
 import '#tenancy/events'
 
@@ -12,7 +13,7 @@ import '#tenancy/events'
  * known ones: the lockout says nothing about whether an account exists.
  */
 export function loginAccountKey(email: string) {
-  return keyedDigest(email.trim().toLowerCase())
+  return keyedDigest(normaliseEmail(email))
 }
 
 /**

@@ -63,12 +63,6 @@ export class MerchantDirectory {
     return UUID.test(reference) ? this.byId(reference) : this.bySlug(reference)
   }
 
-  /** Ids of every active merchant (platform jobs that fan out per merchant, e.g. daily briefings). */
-  async activeMerchantIds(): Promise<string[]> {
-    const rows = await Merchant.query().where('status', 'active').select('id').orderBy('id')
-    return rows.map((row) => row.id)
-  }
-
   /** Every active merchant's node and time zone (platform jobs that follow each merchant's local clock). */
   async activeMerchantClocks(): Promise<Array<{ id: string; shardId: number; timezone: string }>> {
     const rows = await Merchant.query().where('status', 'active').select('id', 'shard_id', 'timezone').orderBy('id')

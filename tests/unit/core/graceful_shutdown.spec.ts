@@ -13,7 +13,10 @@ test.group('Graceful shutdown', () => {
     child.stdout!.on('data', (chunk) => (stdout += chunk))
     child.stderr!.on('data', (chunk) => (stderr += chunk))
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-    while (!stdout.includes('ready')) await new Promise((resolve) => setTimeout(resolve, 50))
+    while (!stdout.includes('ready')) {
+      if (child.exitCode !== null) throw new Error(`the probe exited before it was ready: ${stderr}`)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
 
     child.kill('SIGTERM')
     await new Promise((resolve) => setTimeout(resolve, 300))
