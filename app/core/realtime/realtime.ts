@@ -138,8 +138,14 @@ export class Realtime {
     if (this.#attachedTo.has(httpServer)) return
     this.#attachedTo.add(httpServer)
     this.#server().attach(httpServer)
+    this.#listenForRevocations()
+  }
+
+  /** A process that missed the subscription (Redis down at boot) would never hear a revocation: keep trying. */
+  #listenForRevocations() {
     accessRevocations.listen(this.#onRevocation).catch((error) => {
-      logger.error({ err: error }, 'cannot subscribe to access revocations')
+      logger.error({ err: error }, 'cannot subscribe to access revocations; trying again in 1 s')
+      setTimeout(() => this.#listenForRevocations(), 1000).unref()
     })
   }
 
