@@ -18,13 +18,15 @@ import { requireHttpBench, seedEnv } from './support/http_bench.js'
 
 const ROOT = new URL('../', import.meta.url).pathname
 const args = process.argv.slice(2)
-const flag = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback)
+const flag = (name: string, fallback: number) =>
+  args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback
 const RUNS = flag('--runs', 3)
 const SECONDS = flag('--seconds', 10)
 const SEEDED_EVENTS = flag('--events', 1_000_000)
 const CONNECTIONS = 50
 const BATCH = 100
-const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/gudbro_bench_analytics'
+const DATABASE_URL =
+  process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/gudbro_bench_analytics'
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/12'
 const APP_PORT = 4523
 const RAW_PORT = 4524
@@ -50,19 +52,33 @@ const nodeUrl = (node: number) => {
 const children: ChildProcess[] = []
 
 function sh(command: string, commandArgs: string[]): string {
-  return execFileSync(command, commandArgs, { cwd: ROOT, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+  return execFileSync(command, commandArgs, {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
 }
 
 async function waitFor(url: string) {
   for (let i = 0; i < 300; i++) {
-    if (await fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => r.status < 500).catch(() => false)) return
+    if (
+      await fetch(url, { signal: AbortSignal.timeout(2000) })
+        .then((r) => r.status < 500)
+        .catch(() => false)
+    )
+      return
     await new Promise((r) => setTimeout(r, 100))
   }
   throw new Error(`${url} never answered`)
 }
 
 function startOnCore0(commandArgs: string[]) {
-  const child = spawn('taskset', ['-c', '0', process.execPath, ...commandArgs], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] })
+  const child = spawn('taskset', ['-c', '0', process.execPath, ...commandArgs], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
   children.push(child)
   return child
 }
@@ -76,7 +92,10 @@ function batchBody(): string {
     { type: 'item_click', data: { item_id: 'croissant', name: 'Croissant' } },
     { type: 'checkout_started', data: { item_count: 2 } },
   ]
-  const events = Array.from({ length: BATCH }, (_, i) => ({ ...kinds[i % kinds.length], session_id: `bench-session-${i % 20}` }))
+  const events = Array.from({ length: BATCH }, (_, i) => ({
+    ...kinds[i % kinds.length],
+    session_id: `bench-session-${i % 20}`,
+  }))
   return JSON.stringify({ events })
 }
 
@@ -88,9 +107,13 @@ function toMs(value: string) {
 }
 
 function wrk(url: string, seconds: number, script: string): Run {
-  const out = execFileSync('taskset', ['-c', '1', 'wrk', '-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-s', script, url], {
-    encoding: 'utf8',
-  })
+  const out = execFileSync(
+    'taskset',
+    ['-c', '1', 'wrk', '-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-s', script, url],
+    {
+      encoding: 'utf8',
+    }
+  )
   const requests = Number(/(\d+) requests in/.exec(out)![1])
   const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0)
   const seconds_ = Number.parseFloat(/requests in ([\d.]+)s/.exec(out)![1])
@@ -102,7 +125,8 @@ function wrk(url: string, seconds: number, script: string): Run {
   }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 
 /** The baseline server: parse the batch, one plain multi-row INSERT ... VALUES, answer 202. */
 const RAW_SERVER = `
@@ -135,7 +159,9 @@ http.createServer((req, res) => {
 async function seedOneDay(client: pg.Client, events: number) {
   // 200 merchants of this node's shards; a menu-like mix of types; orders carry totals and items.
   await client.query(`SELECT ensure_analytics_partition('${AGGREGATED_DAY}'::date)`)
-  await client.query(`DELETE FROM analytics_events WHERE created_at >= '${AGGREGATED_DAY}' AND created_at < '${AGGREGATED_DAY}'::date + 1`)
+  await client.query(
+    `DELETE FROM analytics_events WHERE created_at >= '${AGGREGATED_DAY}' AND created_at < '${AGGREGATED_DAY}'::date + 1`
+  )
   await client.query(`
     CREATE TEMP TABLE bench_merchants AS
     SELECT n, id, assign_shard(id) AS shard_id FROM (SELECT n, gen_random_uuid() AS id FROM generate_series(0, 199) n) m`)
@@ -160,15 +186,26 @@ async function seedOneDay(client: pg.Client, events: number) {
 async function main() {
   await requireHttpBench(env)
   if (!args.includes('--no-build')) sh(process.execPath, ['ace.js', 'build'])
-  if (!existsSync(`${ROOT}build/node_modules`)) symlinkSync(`${ROOT}node_modules`, `${ROOT}build/node_modules`)
+  if (!existsSync(`${ROOT}build/node_modules`))
+    symlinkSync(`${ROOT}node_modules`, `${ROOT}build/node_modules`)
   sh(process.execPath, ['build/ace.js', 'migrate:all', '--create'])
   sh(process.execPath, ['build/ace.js', 'partitions:ensure'])
-  execFileSync(process.execPath, ['build/ace.js', 'db:seed', '--files', 'database/seeders/demo_seeder.js'], { cwd: ROOT, env: seedEnv(env), stdio: ['ignore', 'ignore', 'inherit'] })
+  execFileSync(
+    process.execPath,
+    ['build/ace.js', 'db:seed', '--files', 'database/seeders/demo_seeder.js'],
+    { cwd: ROOT, env: seedEnv(env), stdio: ['ignore', 'ignore', 'inherit'] }
+  )
 
   const control = new pg.Client({ connectionString: DATABASE_URL })
   await control.connect()
-  const merchant = (await control.query('SELECT id, shard_id FROM merchants WHERE slug = $1', [SLUG])).rows[0]
-  const node = (await control.query('SELECT connection_name FROM shard_map WHERE shard_id = $1', [merchant.shard_id])).rows[0].connection_name
+  const merchant = (
+    await control.query('SELECT id, shard_id FROM merchants WHERE slug = $1', [SLUG])
+  ).rows[0]
+  const node = (
+    await control.query('SELECT connection_name FROM shard_map WHERE shard_id = $1', [
+      merchant.shard_id,
+    ])
+  ).rows[0].connection_name
   await control.end()
   const shardDb = new pg.Client({ connectionString: nodeUrl(Number(node.replace('node', ''))) })
   await shardDb.connect()
@@ -196,7 +233,12 @@ local f = io.open("${bodyFile}", "rb"); wrk.body = f:read("*a"); f:close()
   startOnCore0(['build/bin/server.js'])
   const raw = spawn('taskset', ['-c', '0', process.execPath, '-e', RAW_SERVER], {
     cwd: ROOT,
-    env: { ...env, RAW_DB_URL: nodeUrl(Number(node.replace('node', ''))), RAW_MERCHANT_ID: merchant.id, RAW_SHARD_ID: String(merchant.shard_id) },
+    env: {
+      ...env,
+      RAW_DB_URL: nodeUrl(Number(node.replace('node', ''))),
+      RAW_MERCHANT_ID: merchant.id,
+      RAW_SHARD_ID: String(merchant.shard_id),
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   })
   children.push(raw)
@@ -212,28 +254,42 @@ local f = io.open("${bodyFile}", "rb"); wrk.body = f:read("*a"); f:close()
   for (let run = 0; run < RUNS; run++) {
     subject.push(wrk(appUrl, SECONDS, script))
     baseline.push(wrk(rawUrl, SECONDS, script))
-    console.log(`run ${run + 1}: app ${subject.at(-1)!.eventsPerSecond} events/s, plain insert ${baseline.at(-1)!.eventsPerSecond} events/s`)
+    console.log(
+      `run ${run + 1}: app ${subject.at(-1)!.eventsPerSecond} events/s, plain insert ${baseline.at(-1)!.eventsPerSecond} events/s`
+    )
   }
   for (const child of children) child.kill('SIGTERM')
 
   const summary = (runs: Run[]) =>
     `${median(runs.map((r) => r.eventsPerSecond))} events/s (p50 ${median(runs.map((r) => r.p50)).toFixed(1)} ms, p99 ${median(runs.map((r) => r.p99)).toFixed(1)} ms per batch of ${BATCH}, non-2xx ${runs.reduce((s, r) => s + r.errors, 0)})`
-  const ratio = median(subject.map((r) => r.eventsPerSecond)) / median(baseline.map((r) => r.eventsPerSecond))
+  const ratio =
+    median(subject.map((r) => r.eventsPerSecond)) / median(baseline.map((r) => r.eventsPerSecond))
   console.log(`\n(a) HTTP ingestion, partitioned:  ${summary(subject)}`)
   console.log(`(b) plain multi-row insert:      ${summary(baseline)}`)
   console.log(`ratio a/b: ${ratio.toFixed(2)}  (goal >= 0.5, and a >= 20000 events/s)`)
 
-  console.log(`\nseeding ${SEEDED_EVENTS.toLocaleString('en')} events on ${AGGREGATED_DAY} (${node})...`)
+  console.log(
+    `\nseeding ${SEEDED_EVENTS.toLocaleString('en')} events on ${AGGREGATED_DAY} (${node})...`
+  )
   await seedOneDay(shardDb, SEEDED_EVENTS)
   await shardDb.query('DROP TABLE IF EXISTS bench_events_plain')
   await shardDb.end()
   const timings: number[] = []
   for (let run = 0; run < 3; run++) {
-    const out = sh(process.execPath, ['build/ace.js', 'analytics:aggregate', '--from', AGGREGATED_DAY, '--to', AGGREGATED_DAY])
+    const out = sh(process.execPath, [
+      'build/ace.js',
+      'analytics:aggregate',
+      '--from',
+      AGGREGATED_DAY,
+      '--to',
+      AGGREGATED_DAY,
+    ])
     timings.push(Number(/\((\d+) ms\)/.exec(out)![1]))
     console.log(out.trim())
   }
-  console.log(`(c) aggregation of one day over ${SEEDED_EVENTS.toLocaleString('en')} events: median ${median(timings)} ms (runs: ${timings.join(', ')} ms)`)
+  console.log(
+    `(c) aggregation of one day over ${SEEDED_EVENTS.toLocaleString('en')} events: median ${median(timings)} ms (runs: ${timings.join(', ')} ms)`
+  )
 }
 
 main()

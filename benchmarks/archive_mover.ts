@@ -52,7 +52,14 @@ async function timed(moveBatch: () => Promise<number>) {
 
 const verified = () =>
   node.transaction(async (trx) => {
-    const { moved } = await moveRowsBatch(trx, { from: 'bench_orders', to: 'bench_orders_archive', key: 'id', where: `finished_at < ${CUTOFF}`, bindings: [], batchSize: BATCH })
+    const { moved } = await moveRowsBatch(trx, {
+      from: 'bench_orders',
+      to: 'bench_orders_archive',
+      key: 'id',
+      where: `finished_at < ${CUTOFF}`,
+      bindings: [],
+      batchSize: BATCH,
+    })
     return moved
   })
 
@@ -73,8 +80,12 @@ for (let round = 0; round < ROUNDS; round++) {
   baseline.push(await timed(bare))
 }
 await node.rawQuery('DROP TABLE IF EXISTS bench_orders, bench_orders_archive')
-console.log(`verified mover: median ${median(subject).toFixed(0)} rows/s (${subject.map((v) => v.toFixed(0)).join(', ')}), ${ROWS} rows, batches of ${BATCH}`)
-console.log(`bare mover:     median ${median(baseline).toFixed(0)} rows/s (${baseline.map((v) => v.toFixed(0)).join(', ')})`)
+console.log(
+  `verified mover: median ${median(subject).toFixed(0)} rows/s (${subject.map((v) => v.toFixed(0)).join(', ')}), ${ROWS} rows, batches of ${BATCH}`
+)
+console.log(
+  `bare mover:     median ${median(baseline).toFixed(0)} rows/s (${baseline.map((v) => v.toFixed(0)).join(', ')})`
+)
 console.log(`ratio verified/bare: ${(median(subject) / median(baseline)).toFixed(2)}x`)
 await db.manager.closeAll()
 process.exit(0)

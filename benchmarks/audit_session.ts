@@ -19,23 +19,43 @@ const { runWithActor } = await import('#core/database/actor_context')
 const { onboarding } = await import('#tenancy/services/onboarding_service')
 
 const slug = `bench-${randomUUID().slice(0, 8)}`
-const merchant = await onboarding.onboard({ slug, name: slug, vertical: 'coffeeshop', tier: 'pre_ordering' })
+const merchant = await onboarding.onboard({
+  slug,
+  name: slug,
+  vertical: 'coffeeshop',
+  tier: 'pre_ordering',
+})
 const control = db.connection('control')
 
 async function autocommitWrites() {
   const began = performance.now()
-  for (let i = 0; i < WRITES; i++) await control.from('merchants').where('id', merchant.id).update({ name: `n${i}` })
+  for (let i = 0; i < WRITES; i++)
+    await control
+      .from('merchants')
+      .where('id', merchant.id)
+      .update({ name: `n${i}` })
   return (performance.now() - began) / WRITES
 }
 
 async function transactions() {
   const began = performance.now()
-  for (let i = 0; i < WRITES; i++) await control.transaction((trx) => trx.from('merchants').where('id', merchant.id).update({ name: `t${i}` }))
+  for (let i = 0; i < WRITES; i++)
+    await control.transaction((trx) =>
+      trx
+        .from('merchants')
+        .where('id', merchant.id)
+        .update({ name: `t${i}` })
+    )
   return (performance.now() - began) / WRITES
 }
 
 const actor = { id: randomUUID(), type: 'user' as const, requestId: 'bench', ip: '10.0.0.1' }
-const results: Record<string, number[]> = { 'autocommit, no actor': [], 'autocommit, actor': [], 'transaction, no actor': [], 'transaction, actor': [] }
+const results: Record<string, number[]> = {
+  'autocommit, no actor': [],
+  'autocommit, actor': [],
+  'transaction, no actor': [],
+  'transaction, actor': [],
+}
 for (let round = 0; round < ROUNDS + 1; round++) {
   const a = await autocommitWrites()
   const b = await runWithActor(actor, autocommitWrites)
@@ -47,8 +67,13 @@ for (let round = 0; round < ROUNDS + 1; round++) {
   results['transaction, no actor'].push(c)
   results['transaction, actor'].push(d)
 }
-for (const [name, values] of Object.entries(results)) console.log(`${name.padEnd(24)} ${(median(values) * 1000).toFixed(0)} µs per write`)
-console.log(`ratio autocommit actor/no actor: ${(median(results['autocommit, actor']) / median(results['autocommit, no actor'])).toFixed(2)}x`)
-console.log(`ratio transaction actor/no actor: ${(median(results['transaction, actor']) / median(results['transaction, no actor'])).toFixed(2)}x`)
+for (const [name, values] of Object.entries(results))
+  console.log(`${name.padEnd(24)} ${(median(values) * 1000).toFixed(0)} µs per write`)
+console.log(
+  `ratio autocommit actor/no actor: ${(median(results['autocommit, actor']) / median(results['autocommit, no actor'])).toFixed(2)}x`
+)
+console.log(
+  `ratio transaction actor/no actor: ${(median(results['transaction, actor']) / median(results['transaction, no actor'])).toFixed(2)}x`
+)
 await db.manager.closeAll()
 process.exit(0)

@@ -28,7 +28,12 @@ async function seed(email: string) {
   const nodes = new Set<string>()
   while (merchants.length < MERCHANTS || nodes.size < 2) {
     const slug = `bench-${randomUUID().slice(0, 8)}`
-    const merchant = await onboarding.onboard({ slug, name: slug, vertical: 'coffeeshop', tier: 'pre_ordering' })
+    const merchant = await onboarding.onboard({
+      slug,
+      name: slug,
+      vertical: 'coffeeshop',
+      tier: 'pre_ordering',
+    })
     merchants.push(merchant)
     nodes.add(shardRouter.connectionForShard(merchant.shardId))
   }
@@ -66,10 +71,16 @@ async function baseline(email: string, nodes: string[]) {
   const found: unknown[] = []
   for (const name of nodes) {
     const node = db.connection(name)
-    const conversations = (await node.rawQuery('SELECT * FROM conversations WHERE lower(customer_email) = ?', [email])).rows
+    const conversations = (
+      await node.rawQuery('SELECT * FROM conversations WHERE lower(customer_email) = ?', [email])
+    ).rows
     const ids = conversations.map((c: { id: string }) => c.id)
-    const messages = (await node.rawQuery('SELECT * FROM messages WHERE conversation_id = ANY(?::uuid[])', [ids])).rows
-    const notifications = (await node.rawQuery('SELECT * FROM notification_queue WHERE lower(recipient) = ?', [email])).rows
+    const messages = (
+      await node.rawQuery('SELECT * FROM messages WHERE conversation_id = ANY(?::uuid[])', [ids])
+    ).rows
+    const notifications = (
+      await node.rawQuery('SELECT * FROM notification_queue WHERE lower(recipient) = ?', [email])
+    ).rows
     found.push(conversations, messages, notifications)
     rows += conversations.length + messages.length + notifications.length
   }
@@ -102,8 +113,12 @@ for (let round = 0; round < ROUNDS + 1; round++) {
 }
 const s = median(subjectMs)
 const b = median(baselineMs)
-console.log(`gdpr export: ${exportedRows} rows, median ${s.toFixed(0)} ms over ${ROUNDS} runs (${subjectMs.map((v) => v.toFixed(0)).join(', ')})`)
-console.log(`baseline (same rows, hand-written queries): median ${b.toFixed(0)} ms (${baselineMs.map((v) => v.toFixed(0)).join(', ')})`)
+console.log(
+  `gdpr export: ${exportedRows} rows, median ${s.toFixed(0)} ms over ${ROUNDS} runs (${subjectMs.map((v) => v.toFixed(0)).join(', ')})`
+)
+console.log(
+  `baseline (same rows, hand-written queries): median ${b.toFixed(0)} ms (${baselineMs.map((v) => v.toFixed(0)).join(', ')})`
+)
 console.log(`ratio export/baseline: ${(s / b).toFixed(2)}x`)
 await db.manager.closeAll()
 process.exit(0)

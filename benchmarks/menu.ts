@@ -12,12 +12,24 @@
 import net from 'node:net'
 import pg from 'pg'
 import {
-  alternate, benchEnv, cliFlag, formatSummary, median, paced, prepareBuild, requireHttpBench, startOnCore0, startRawServer, stopAll, waitFor,
+  alternate,
+  benchEnv,
+  cliFlag,
+  formatSummary,
+  median,
+  paced,
+  prepareBuild,
+  requireHttpBench,
+  startOnCore0,
+  startRawServer,
+  stopAll,
+  waitFor,
 } from './support/http_bench.js'
 
 const RUNS = cliFlag('--runs', 3)
 const SECONDS = cliFlag('--seconds', 10)
-const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/gudbro_bench_menu'
+const DATABASE_URL =
+  process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/gudbro_bench_menu'
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/13'
 const APP_PORT = 4513
 const RAW_PORT = 4514
@@ -58,7 +70,8 @@ async function bigEnoughMenu() {
 function redisCommand(...parts: string[]): Promise<string> {
   const url = new URL(REDIS_URL)
   const db = url.pathname.slice(1) || '0'
-  const encode = (command: string[]) => `*${command.length}\r\n${command.map((p) => `$${Buffer.byteLength(p)}\r\n${p}\r\n`).join('')}`
+  const encode = (command: string[]) =>
+    `*${command.length}\r\n${command.map((p) => `$${Buffer.byteLength(p)}\r\n${p}\r\n`).join('')}`
   return new Promise((resolve, reject) => {
     const socket = net.connect(Number(url.port || 6379), url.hostname)
     let reply = ''
@@ -80,7 +93,10 @@ async function shardCommits(): Promise<number> {
   const client = new pg.Client({ connectionString: DATABASE_URL })
   await client.connect()
   const name = new URL(DATABASE_URL).pathname.slice(1)
-  const { rows } = await client.query('SELECT sum(xact_commit)::bigint AS n FROM pg_stat_database WHERE datname = ANY($1)', [[`${name}_node0`, `${name}_node1`]])
+  const { rows } = await client.query(
+    'SELECT sum(xact_commit)::bigint AS n FROM pg_stat_database WHERE datname = ANY($1)',
+    [[`${name}_node0`, `${name}_node1`]]
+  )
   await client.end()
   return Number(rows[0].n)
 }
@@ -94,17 +110,26 @@ async function coldMisses(merchantId: string, count: number) {
   for (let i = 0; i < count; i++) {
     // What a staff edit does: bump the version and tell every process (the server listens).
     const version = Number(await redisCommand('INCR', `menu:${merchantId}:version`))
-    await redisCommand('PUBLISH', 'cache:menu:versions', JSON.stringify({ namespace: merchantId, version }))
+    await redisCommand(
+      'PUBLISH',
+      'cache:menu:versions',
+      JSON.stringify({ namespace: merchantId, version })
+    )
     await new Promise((r) => setTimeout(r, 20))
     const started = process.hrtime.bigint()
     const response = await fetch(url)
     await response.arrayBuffer()
     latencies.push(Number(process.hrtime.bigint() - started) / 1e6)
-    if (response.headers.get('x-cache') !== 'MISS') throw new Error(`expected a MISS, got ${response.headers.get('x-cache')}`)
+    if (response.headers.get('x-cache') !== 'MISS')
+      throw new Error(`expected a MISS, got ${response.headers.get('x-cache')}`)
   }
   await new Promise((r) => setTimeout(r, 11_000))
   const statements = ((await shardCommits()) - commitsBefore) / count
-  return { p50: median(latencies), p99: [...latencies].sort((a, b) => a - b)[Math.ceil(latencies.length * 0.99) - 1], statements }
+  return {
+    p50: median(latencies),
+    p99: [...latencies].sort((a, b) => a - b)[Math.ceil(latencies.length * 0.99) - 1],
+    statements,
+  }
 }
 
 async function main() {
@@ -129,21 +154,34 @@ async function main() {
     'ETag': first.headers.get('etag')!,
     'X-Cache': 'HIT-MEMORY',
   })
-  const { a, b } = alternate({ url: menuUrl, pid: app.pid! }, { url: `http://127.0.0.1:${RAW_PORT}/`, pid: raw.pid! }, RUNS, SECONDS)
-  console.log(`\nmedians of ${RUNS} alternated runs, ${SECONDS}s each, 50 connections (wrk on core 1, servers on core 0)`)
+  const { a, b } = alternate(
+    { url: menuUrl, pid: app.pid! },
+    { url: `http://127.0.0.1:${RAW_PORT}/`, pid: raw.pid! },
+    RUNS,
+    SECONDS
+  )
+  console.log(
+    `\nmedians of ${RUNS} alternated runs, ${SECONDS}s each, 50 connections (wrk on core 1, servers on core 0)`
+  )
   console.log(formatSummary('(a) menu GET, cache hit, full app', a))
   console.log(formatSummary('(b) raw node:http, same bytes', b))
-  console.log(`ratio a/b: ${(a.rps / b.rps).toFixed(2)} (goal >= 0.60)   p99 a/b at saturation: ${(a.p99 / b.p99).toFixed(2)}   cpu b/a: ${(b.cpu / a.cpu).toFixed(2)}`)
+  console.log(
+    `ratio a/b: ${(a.rps / b.rps).toFixed(2)} (goal >= 0.60)   p99 a/b at saturation: ${(a.p99 / b.p99).toFixed(2)}   cpu b/a: ${(b.cpu / a.cpu).toFixed(2)}`
+  )
 
   // p99 at the same offered rate: half of what the full app sustains, well under both servers' saturation.
   const rate = Math.min(20_000, Math.round(a.rps / 2))
   const pacedA = paced(menuUrl, rate, SECONDS)
   const pacedB = paced(`http://127.0.0.1:${RAW_PORT}/`, rate, SECONDS)
-  console.log(`at a fixed ${rate} req/s: a p50 ${pacedA.p50} ms p99 ${pacedA.p99} ms | b p50 ${pacedB.p50} ms p99 ${pacedB.p99} ms | p99 a/b ${(pacedA.p99 / pacedB.p99).toFixed(2)} (goal <= 1.5)`)
+  console.log(
+    `at a fixed ${rate} req/s: a p50 ${pacedA.p50} ms p99 ${pacedA.p99} ms | b p50 ${pacedB.p50} ms p99 ${pacedB.p99} ms | p99 a/b ${(pacedA.p99 / pacedB.p99).toFixed(2)} (goal <= 1.5)`
+  )
 
   const merchantId = JSON.parse(body.toString()).data.merchant_id
   const cold = await coldMisses(merchantId, 50)
-  console.log(`cold miss (50 reads after a version bump): p50 ${cold.p50.toFixed(2)} ms  p99 ${cold.p99.toFixed(2)} ms  SQL statements per miss: ${cold.statements.toFixed(2)}`)
+  console.log(
+    `cold miss (50 reads after a version bump): p50 ${cold.p50.toFixed(2)} ms  p99 ${cold.p99.toFixed(2)} ms  SQL statements per miss: ${cold.statements.toFixed(2)}`
+  )
 }
 
 main()

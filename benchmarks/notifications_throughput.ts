@@ -29,9 +29,11 @@ const { onboarding } = await import('#tenancy/services/onboarding_service')
 const { runJobInTenant, shardRouter } = await import('#tenancy/index')
 const { enqueueNotifications } = await import('#notifications/index')
 const { settingsService } = await import('#notifications/services/settings_service')
-const DeliverNotificationJob = (await import('#notifications/jobs/deliver_notification_job')).default
+const DeliverNotificationJob = (await import('#notifications/jobs/deliver_notification_job'))
+  .default
 
-const connection = app.config.get<{ defaultConnection: Record<string, unknown> }>('queue').defaultConnection as any
+const connection = app.config.get<{ defaultConnection: Record<string, unknown> }>('queue')
+  .defaultConnection as any
 
 /** This process's CPU time per job (µs), a less noisy second opinion than jobs/s. */
 const cpuPerJob: Record<string, number[]> = {}
@@ -42,7 +44,11 @@ class NoopJob extends TenantJob<{ merchantId: string }> {
   async handle() {}
 }
 
-async function drain(queueName: string, expected: number, start: () => Promise<() => Promise<void>>) {
+async function drain(
+  queueName: string,
+  expected: number,
+  start: () => Promise<() => Promise<void>>
+) {
   const queue = new Queue(queueName, { connection })
   const began = performance.now()
   const cpuBefore = process.cpuUsage()
@@ -64,10 +70,19 @@ async function drain(queueName: string, expected: number, start: () => Promise<(
 
 async function bare() {
   const queue = new Queue('bench-bare', { connection })
-  await queue.addBulk(Array.from({ length: JOBS }, () => ({ name: 'noop', data: {}, opts: { removeOnComplete: false } })))
+  await queue.addBulk(
+    Array.from({ length: JOBS }, () => ({
+      name: 'noop',
+      data: {},
+      opts: { removeOnComplete: false },
+    }))
+  )
   await queue.close()
   return drain('bench-bare', JOBS, async () => {
-    const worker = new Worker('bench-bare', async () => {}, { connection, concurrency: CONCURRENCY })
+    const worker = new Worker('bench-bare', async () => {}, {
+      connection,
+      concurrency: CONCURRENCY,
+    })
     return () => worker.close()
   })
 }
@@ -75,11 +90,17 @@ async function bare() {
 async function pool(merchantId: string) {
   const queue = new Queue('bench-pool', { connection })
   await queue.addBulk(
-    Array.from({ length: JOBS }, () => ({ name: NoopJob.jobName, data: { merchantId }, opts: { removeOnComplete: false } }))
+    Array.from({ length: JOBS }, () => ({
+      name: NoopJob.jobName,
+      data: { merchantId },
+      opts: { removeOnComplete: false },
+    }))
   )
   await queue.close()
   return drain('bench-pool', JOBS, async () => {
-    const workers = new WorkerPool(app, logger, connection, [NoopJob], runJobInTenant, { concurrency: CONCURRENCY }).start()
+    const workers = new WorkerPool(app, logger, connection, [NoopJob], runJobInTenant, {
+      concurrency: CONCURRENCY,
+    }).start()
     return () => workers.stop()
   })
 }
@@ -88,7 +109,9 @@ async function delivery(merchantId: string) {
   // Rows in batches of 100 (one transaction each); the after-commit hand-off queues them.
   await runJobInTenant({ merchantId }, async () => {
     for (let batch = 0; batch < JOBS / 100; batch++) {
-      await shardRouter.transaction((trx) => enqueueNotifications(trx, { event: 'bench.event', payload: { batch } }))
+      await shardRouter.transaction((trx) =>
+        enqueueNotifications(trx, { event: 'bench.event', payload: { batch } })
+      )
     }
   })
   const queue = new Queue(DeliverNotificationJob.queueName, { connection })
@@ -99,7 +122,14 @@ async function delivery(merchantId: string) {
   }
   await queue.close()
   return drain(DeliverNotificationJob.queueName, JOBS, async () => {
-    const workers = new WorkerPool(app, logger, connection, [DeliverNotificationJob], runJobInTenant, { concurrency: CONCURRENCY }).start()
+    const workers = new WorkerPool(
+      app,
+      logger,
+      connection,
+      [DeliverNotificationJob],
+      runJobInTenant,
+      { concurrency: CONCURRENCY }
+    ).start()
     return () => workers.stop()
   })
 }
@@ -125,12 +155,19 @@ for (let round = 0; round < ROUNDS; round++) {
   results.bare.push(await bare())
   results.pool.push(await pool(merchant.id))
   results.delivery.push(await delivery(merchant.id))
-  console.log(`round ${round + 1}: bare ${results.bare[round].toFixed(0)}/s  pool ${results.pool[round].toFixed(0)}/s  delivery ${results.delivery[round].toFixed(0)}/s`)
+  console.log(
+    `round ${round + 1}: bare ${results.bare[round].toFixed(0)}/s  pool ${results.pool[round].toFixed(0)}/s  delivery ${results.delivery[round].toFixed(0)}/s`
+  )
 }
 const bareMedian = median(results.bare)
 console.log(`\n${JOBS} jobs x ${ROUNDS} rounds, concurrency ${CONCURRENCY}, medians:`)
-const cpu = (queueName: string) => `${median(cpuPerJob[queueName]).toFixed(0)} µs CPU/job in this process`
+const cpu = (queueName: string) =>
+  `${median(cpuPerJob[queueName]).toFixed(0)} µs CPU/job in this process`
 console.log(`  bare bullmq no-op        ${bareMedian.toFixed(0)} jobs/s   ${cpu('bench-bare')}`)
-console.log(`  WorkerPool no-op         ${median(results.pool).toFixed(0)} jobs/s   ratio ${(median(results.pool) / bareMedian).toFixed(2)}x   ${cpu('bench-pool')}`)
-console.log(`  notification delivery    ${median(results.delivery).toFixed(0)} jobs/s   ratio ${(median(results.delivery) / bareMedian).toFixed(2)}x (goal >= 0.8x)   ${cpu(DeliverNotificationJob.queueName)}`)
+console.log(
+  `  WorkerPool no-op         ${median(results.pool).toFixed(0)} jobs/s   ratio ${(median(results.pool) / bareMedian).toFixed(2)}x   ${cpu('bench-pool')}`
+)
+console.log(
+  `  notification delivery    ${median(results.delivery).toFixed(0)} jobs/s   ratio ${(median(results.delivery) / bareMedian).toFixed(2)}x (goal >= 0.8x)   ${cpu(DeliverNotificationJob.queueName)}`
+)
 await app.terminate()

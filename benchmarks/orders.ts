@@ -23,7 +23,17 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { randomUUID } from 'node:crypto'
-import { benchEnv, cliFlag, median, prepareBuild, requireHttpBench, ROOT, startOnCore0, stopAll, waitFor } from './support/http_bench.js'
+import {
+  benchEnv,
+  cliFlag,
+  median,
+  prepareBuild,
+  requireHttpBench,
+  ROOT,
+  startOnCore0,
+  stopAll,
+  waitFor,
+} from './support/http_bench.js'
 import { freePort } from '../scripts/provision.js'
 
 const SECONDS = cliFlag('--seconds', 10)
@@ -32,7 +42,8 @@ const RATE = cliFlag('--rate', 150)
 const CONNECTIONS = 10
 const MERCHANTS = 20
 const SLOW_MS = 500
-const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/gudbro_bench_orders'
+const DATABASE_URL =
+  process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/gudbro_bench_orders'
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/14'
 
 /** An SMTP server that answers every command SLOW_MS late (and accepts everything). */
@@ -42,7 +53,8 @@ async function slowSmtp() {
     socket.on('error', () => undefined)
     let buffer = ''
     let inData = false
-    const reply = (line: string) => setTimeout(() => socket.writable && socket.write(`${line}\r\n`), SLOW_MS)
+    const reply = (line: string) =>
+      setTimeout(() => socket.writable && socket.write(`${line}\r\n`), SLOW_MS)
     reply('220 slow ESMTP')
     socket.on('data', (chunk) => {
       buffer += chunk.toString('utf8')
@@ -61,14 +73,18 @@ async function slowSmtp() {
         const verb = buffer.slice(0, 4).toUpperCase()
         buffer = buffer.slice(lineEnd + 2)
         if (verb === 'EHLO') reply('250-slow\r\n250 8BITMIME')
-        else if (verb === 'DATA') (inData = true), reply('354 go on')
-        else if (verb === 'QUIT') reply('221 bye'), setTimeout(() => socket.end(), SLOW_MS)
+        else if (verb === 'DATA') ((inData = true), reply('354 go on'))
+        else if (verb === 'QUIT') (reply('221 bye'), setTimeout(() => socket.end(), SLOW_MS))
         else reply('250 ok')
       }
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return { port: (server.address() as AddressInfo).port, received: () => received, close: () => server.close() }
+  return {
+    port: (server.address() as AddressInfo).port,
+    received: () => received,
+    close: () => server.close(),
+  }
 }
 
 /** A webhook receiver answering 200 after SLOW_MS. */
@@ -79,7 +95,11 @@ async function slowWebhook() {
     req.on('end', () => setTimeout(() => (received++, res.writeHead(200).end('ok')), SLOW_MS))
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`, received: () => received, close: () => server.close() }
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
+    received: () => received,
+    close: () => server.close(),
+  }
 }
 
 /** User + system CPU of a process so far, in ms (Linux /proc). */
@@ -91,8 +111,12 @@ function cpuMs(pid: number) {
 /** A wrk script that sends each request to a random one of the targets (merchant path + body). */
 function wrkScript(targets: Array<{ path: string; body: string }>, delayMs: number | null) {
   // delay(): each connection pauses (jittered) between requests, which holds a fixed request rate below capacity.
-  const pace = delayMs ? `function delay() return math.floor(${delayMs} * (0.5 + math.random())) end` : ''
-  const list = targets.map((t) => `{ path = [==[${t.path}]==], body = [==[${t.body}]==] }`).join(',\n  ')
+  const pace = delayMs
+    ? `function delay() return math.floor(${delayMs} * (0.5 + math.random())) end`
+    : ''
+  const list = targets
+    .map((t) => `{ path = [==[${t.path}]==], body = [==[${t.body}]==] }`)
+    .join(',\n  ')
   return `
 local targets = {
   ${list}
@@ -144,11 +168,16 @@ const { shardRouter } = await import('#tenancy/index')
 const { onboarding } = await import('#tenancy/services/onboarding_service')
 const User = (await import('#tenancy/models/user')).default
 await redis.flushdb()
-for (const node of shardRouter.nodes()) await db.connection(node, { mode: 'write' }).rawQuery('DELETE FROM notification_queue')
+for (const node of shardRouter.nodes())
+  await db.connection(node, { mode: 'write' }).rawQuery('DELETE FROM notification_queue')
 
 const scriptPath = join(mkdtempSync(join(tmpdir(), 'orders-bench-')), 'orders.lua')
 const server = startOnCore0(env, ['build/bin/server.js'])
-const worker = spawn('taskset', ['-c', '1', process.execPath, 'build/ace.js', 'queue:work'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] })
+const worker = spawn('taskset', ['-c', '1', process.execPath, 'build/ace.js', 'queue:work'], {
+  cwd: ROOT,
+  env,
+  stdio: ['ignore', 'ignore', 'inherit'],
+})
 process.on('exit', () => {
   stopAll()
   worker.kill('SIGTERM')
@@ -161,7 +190,8 @@ async function api(token: string, method: string, path: string, body?: object) {
     headers: { 'authorization': `Bearer ${token}`, 'content-type': 'application/json' },
     body: body ? JSON.stringify(body) : undefined,
   })
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`)
+  if (!response.ok)
+    throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`)
   return ((await response.json()) as any).data
 }
 
@@ -169,17 +199,38 @@ async function api(token: string, method: string, path: string, body?: object) {
 async function benchMerchant(notify: boolean) {
   const slug = `bench-${randomUUID().slice(0, 8)}`
   const merchant = await onboarding.onboard({
-    slug, name: 'Bench', vertical: 'coffeeshop', tier: 'pre_ordering',
+    slug,
+    name: 'Bench',
+    vertical: 'coffeeshop',
+    tier: 'pre_ordering',
     owner: { email: `owner@${slug}.test`, password: 'bench-password-1' },
   })
   const user = await User.findByOrFail('email', `owner@${slug}.test`)
   const token = (await User.accessTokens.create(user, [`merchant:${merchant.id}`])).value!.release()
   const drinks = await api(token, 'POST', '/api/v1/menu/categories', { name: 'Drinks' })
-  const latte = await api(token, 'POST', '/api/v1/menu/items', { category_id: drinks.id, name: 'Latte', price_minor: 350, currency: 'EUR' })
-  const espresso = await api(token, 'POST', '/api/v1/menu/items', { category_id: drinks.id, name: 'Espresso', price_minor: 150, currency: 'EUR' })
-  const milk = await api(token, 'POST', `/api/v1/menu/items/${latte.id}/modifier-groups`, { name: 'Milk', is_required: true })
-  await api(token, 'POST', `/api/v1/menu/modifier-groups/${milk.id}/options`, { name: 'Whole milk' })
-  const oat = await api(token, 'POST', `/api/v1/menu/modifier-groups/${milk.id}/options`, { name: 'Oat milk', price_delta_minor: 50 })
+  const latte = await api(token, 'POST', '/api/v1/menu/items', {
+    category_id: drinks.id,
+    name: 'Latte',
+    price_minor: 350,
+    currency: 'EUR',
+  })
+  const espresso = await api(token, 'POST', '/api/v1/menu/items', {
+    category_id: drinks.id,
+    name: 'Espresso',
+    price_minor: 150,
+    currency: 'EUR',
+  })
+  const milk = await api(token, 'POST', `/api/v1/menu/items/${latte.id}/modifier-groups`, {
+    name: 'Milk',
+    is_required: true,
+  })
+  await api(token, 'POST', `/api/v1/menu/modifier-groups/${milk.id}/options`, {
+    name: 'Whole milk',
+  })
+  const oat = await api(token, 'POST', `/api/v1/menu/modifier-groups/${milk.id}/options`, {
+    name: 'Oat milk',
+    price_delta_minor: 50,
+  })
   if (notify) {
     await api(token, 'PUT', '/api/v1/notifications/settings', {
       routes: { 'order.created': ['email', 'webhook'] },
@@ -194,18 +245,30 @@ async function benchMerchant(notify: boolean) {
     async body() {
       const startsAt = new Date(Date.now() + (slotMinutes += 15) * 60_000)
       const slot = await api(token, 'POST', '/api/v1/orders/pickup-slots', {
-        starts_at: startsAt.toISOString(), ends_at: new Date(startsAt.getTime() + 15 * 60_000).toISOString(), capacity: 10_000,
+        starts_at: startsAt.toISOString(),
+        ends_at: new Date(startsAt.getTime() + 15 * 60_000).toISOString(),
+        capacity: 10_000,
       })
       return JSON.stringify({
         pickup_slot_id: slot.id,
         customer: { name: 'Bench', email: 'customer@bench.test' },
-        items: [{ item_id: latte.id, quantity: 2, option_ids: [oat.id] }, { item_id: espresso.id, quantity: 1 }],
+        items: [
+          { item_id: latte.id, quantity: 2, option_ids: [oat.id] },
+          { item_id: espresso.id, quantity: 1 },
+        ],
       })
     },
   }
 }
 
-type Run = { requests: number; failed: number; p50: number; p95: number; p99: number; cpuPerRequestMs: number }
+type Run = {
+  requests: number
+  failed: number
+  p50: number
+  p95: number
+  p99: number
+  cpuPerRequestMs: number
+}
 
 /**
  * Each side spreads its orders over MERCHANTS merchants, as the platform does: one merchant's orders
@@ -221,10 +284,18 @@ const subjects = {
 
 /** One wrk run against a side, on fresh slots; the server's CPU time is read around it. */
 const runOf = async (name: 'off' | 'on', mode: Mode, seconds: number): Promise<Run> => {
-  const targets = await Promise.all(subjects[name].map(async (merchant) => ({ path: merchant.path, body: await merchant.body() })))
-  writeFileSync(scriptPath, wrkScript(targets, mode === 'paced' ? (CONNECTIONS * 1000) / RATE : null))
+  const targets = await Promise.all(
+    subjects[name].map(async (merchant) => ({ path: merchant.path, body: await merchant.body() }))
+  )
+  writeFileSync(
+    scriptPath,
+    wrkScript(targets, mode === 'paced' ? (CONNECTIONS * 1000) / RATE : null)
+  )
   const cpuBefore = cpuMs(server.pid!)
-  const [command, argv] = ['taskset', ['-c', '1', 'wrk', '-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '-s', scriptPath, base]] as const
+  const [command, argv] = [
+    'taskset',
+    ['-c', '1', 'wrk', '-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '-s', scriptPath, base],
+  ] as const
   const run = await new Promise<Run>((resolve, reject) => {
     let out = ''
     const child = spawn(command, argv)
@@ -238,7 +309,10 @@ const runOf = async (name: 'off' | 'on', mode: Mode, seconds: number): Promise<R
   return { ...run, cpuPerRequestMs: (cpuMs(server.pid!) - cpuBefore) / Math.max(1, run.requests) }
 }
 
-const results: Record<Mode, Record<'off' | 'on', Run[]>> = { paced: { off: [], on: [] }, saturated: { off: [], on: [] } }
+const results: Record<Mode, Record<'off' | 'on', Run[]>> = {
+  paced: { off: [], on: [] },
+  saturated: { off: [], on: [] },
+}
 const ms = (us: number) => (us / 1000).toFixed(1)
 await runOf('off', 'saturated', 3)
 await runOf('on', 'saturated', 3)
@@ -255,22 +329,32 @@ for (let round = 1; round <= ROUNDS; round++) {
   }
 }
 
-const pick = (mode: Mode, name: 'off' | 'on', key: keyof Run) => median(results[mode][name].map((run) => run[key]))
+const pick = (mode: Mode, name: 'off' | 'on', key: keyof Run) =>
+  median(results[mode][name].map((run) => run[key]))
 const line = (mode: Mode, name: 'off' | 'on') =>
   `p50 ${ms(pick(mode, name, 'p50'))} ms  p95 ${ms(pick(mode, name, 'p95'))} ms  p99 ${ms(pick(mode, name, 'p99'))} ms  ` +
   `${(pick(mode, name, 'requests') / SECONDS).toFixed(0)} orders/s  ${pick(mode, name, 'cpuPerRequestMs').toFixed(2)} ms CPU/order`
-const ratio = (mode: Mode, key: 'p50' | 'p95') => (pick(mode, 'on', key) / pick(mode, 'off', key)).toFixed(2)
+const ratio = (mode: Mode, key: 'p50' | 'p95') =>
+  (pick(mode, 'on', key) / pick(mode, 'off', key)).toFixed(2)
 console.log(
   `\n${ROUNDS} rounds x ${SECONDS} s, ${CONNECTIONS} connections, orders spread over ${MERCHANTS} merchants per side` +
     ', server on core 0, wrk + queue worker on core 1; medians:'
 )
 for (const mode of ['paced', 'saturated'] as const) {
-  console.log(mode === 'paced' ? `  paced at ~${RATE} orders/s:` : '  saturated (closed loop, as fast as the server answers):')
+  console.log(
+    mode === 'paced'
+      ? `  paced at ~${RATE} orders/s:`
+      : '  saturated (closed loop, as fast as the server answers):'
+  )
   console.log(`    notifications off                   ${line(mode, 'off')}`)
   console.log(`    notifications on, ${SLOW_MS} ms targets   ${line(mode, 'on')}`)
-  console.log(`    ratio on/off: p95 ${ratio(mode, 'p95')}x${mode === 'paced' ? ' (goal <= 1.1x)' : ''}, p50 ${ratio(mode, 'p50')}x`)
+  console.log(
+    `    ratio on/off: p95 ${ratio(mode, 'p95')}x${mode === 'paced' ? ' (goal <= 1.1x)' : ''}, p50 ${ratio(mode, 'p50')}x`
+  )
 }
-console.log(`  the slow targets got ${smtp.received()} emails and ${webhook.received()} webhooks meanwhile (the backlog drains in the background)`)
+console.log(
+  `  the slow targets got ${smtp.received()} emails and ${webhook.received()} webhooks meanwhile (the backlog drains in the background)`
+)
 
 stopAll()
 worker.kill('SIGTERM')

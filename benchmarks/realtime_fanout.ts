@@ -33,7 +33,12 @@ async function runClients() {
       received = new Map()
       for (let offset = 0; offset < message.n; offset += 50) {
         const batch = Array.from({ length: Math.min(50, message.n - offset) }, () => {
-          const socket = io(message.url, { auth: message.auth, transports: ['websocket'], reconnection: false, forceNew: true })
+          const socket = io(message.url, {
+            auth: message.auth,
+            transports: ['websocket'],
+            reconnection: false,
+            forceNew: true,
+          })
           socket.on('order.created', (payload: { seq: number }) => {
             const count = (received.get(payload.seq) ?? 0) + 1
             received.set(payload.seq, count)
@@ -60,7 +65,8 @@ async function runClients() {
 async function runServer() {
   const { bootApp, median, percentile, useBenchDatabase } = await import('./support/boot_app.js')
   await useBenchDatabase('gudbro_bench_realtime', 6)
-  if (spawnSync('taskset', ['-p', '-c', '0', String(process.pid)]).status !== 0) console.log('(taskset not available: not pinned)')
+  if (spawnSync('taskset', ['-p', '-c', '0', String(process.pid)]).status !== 0)
+    console.log('(taskset not available: not pinned)')
   const app = await bootApp('web')
   const { Server } = await import('socket.io')
   const { realtime } = await import('#core/realtime/realtime')
@@ -70,10 +76,16 @@ async function runServer() {
 
   const slug = `fanout-${randomUUID().slice(0, 8)}`
   const merchant = await onboarding.onboard({
-    slug, name: 'Fanout', vertical: 'coffeeshop', tier: 'pre_ordering',
+    slug,
+    name: 'Fanout',
+    vertical: 'coffeeshop',
+    tier: 'pre_ordering',
     owner: { email: `owner@${slug}.test`, password: 'bench-password-1' },
   })
-  const { token } = await authService.login({ email: `owner@${slug}.test`, password: 'bench-password-1' })
+  const { token } = await authService.login({
+    email: `owner@${slug}.test`,
+    password: 'bench-password-1',
+  })
 
   const listen = async (server: http.Server) => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -89,7 +101,12 @@ async function runServer() {
 
   const child: ChildProcess = spawn(
     spawnSync('which', ['taskset']).status === 0 ? 'taskset' : process.execPath,
-    [...(spawnSync('which', ['taskset']).status === 0 ? ['-c', '1', process.execPath] : []), ...process.execArgv, new URL(import.meta.url).pathname, 'clients'],
+    [
+      ...(spawnSync('which', ['taskset']).status === 0 ? ['-c', '1', process.execPath] : []),
+      ...process.execArgv,
+      new URL(import.meta.url).pathname,
+      'clients',
+    ],
     { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }
   )
   const waiting = new Map<string, (message: any) => void>()
@@ -101,20 +118,36 @@ async function runServer() {
   const next = (key: string) => new Promise<any>((resolve) => waiting.set(key, resolve))
 
   const payload = {
-    orderId: randomUUID(), number: 42, status: 'pending', pickupAt: new Date().toISOString(),
-    items: Array.from({ length: 6 }, (_, n) => ({ name: `Item ${n}`, quantity: 1 + (n % 3), modifiers: ['oat milk', 'extra shot'] })),
+    orderId: randomUUID(),
+    number: 42,
+    status: 'pending',
+    pickupAt: new Date().toISOString(),
+    items: Array.from({ length: 6 }, (_, n) => ({
+      name: `Item ${n}`,
+      quantity: 1 + (n % 3),
+      modifiers: ['oat milk', 'extra shot'],
+    })),
   }
   let seq = 0
   async function round(name: 'ours' | 'bare') {
     const ready = next('ready')
-    child.send({ type: 'connect', url: name === 'ours' ? oursUrl : bareUrl, auth: name === 'ours' ? { token } : {}, n: SOCKETS })
+    child.send({
+      type: 'connect',
+      url: name === 'ours' ? oursUrl : bareUrl,
+      auth: name === 'ours' ? { token } : {},
+      n: SOCKETS,
+    })
     await ready
     const latencies: number[] = []
     for (let n = 0; n < BROADCASTS + 10; n++) {
       const id = ++seq
       const done = next(`done:${id}`)
       const sentAt = now()
-      if (name === 'ours') realtime.broadcastToRoom(`merchant:${merchant.id}:orders`, 'order.created', { ...payload, seq: id })
+      if (name === 'ours')
+        realtime.broadcastToRoom(`merchant:${merchant.id}:orders`, 'order.created', {
+          ...payload,
+          seq: id,
+        })
       else bare.to('kitchen').emit('order.created', { ...payload, seq: id })
       const { at } = await done
       if (n >= 10) latencies.push(at - sentAt)
@@ -126,7 +159,10 @@ async function runServer() {
     return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) }
   }
 
-  const results = { ours: [] as Array<{ p50: number; p99: number }>, bare: [] as Array<{ p50: number; p99: number }> }
+  const results = {
+    ours: [] as Array<{ p50: number; p99: number }>,
+    bare: [] as Array<{ p50: number; p99: number }>,
+  }
   for (let r = 0; r < ROUNDS; r++) {
     results.ours.push(await round('ours'))
     results.bare.push(await round('bare'))
@@ -138,8 +174,12 @@ async function runServer() {
   const oursP99 = median(results.ours.map((r) => r.p99))
   const bareP99 = median(results.bare.map((r) => r.p99))
   console.log(`\n${SOCKETS} sockets, ${BROADCASTS} broadcasts x ${ROUNDS} rounds, medians:`)
-  console.log(`  ours  p50 ${median(results.ours.map((r) => r.p50)).toFixed(1)} ms  p99 ${oursP99.toFixed(1)} ms`)
-  console.log(`  bare  p50 ${median(results.bare.map((r) => r.p50)).toFixed(1)} ms  p99 ${bareP99.toFixed(1)} ms`)
+  console.log(
+    `  ours  p50 ${median(results.ours.map((r) => r.p50)).toFixed(1)} ms  p99 ${oursP99.toFixed(1)} ms`
+  )
+  console.log(
+    `  bare  p50 ${median(results.bare.map((r) => r.p50)).toFixed(1)} ms  p99 ${bareP99.toFixed(1)} ms`
+  )
   console.log(`  p99 ratio ours/bare ${(oursP99 / bareP99).toFixed(2)}x (goal <= 2x)`)
   child.send({ type: 'exit' })
   bare.close()

@@ -24,26 +24,31 @@ const command = argv.find((arg) => !arg.startsWith('-')) ?? ''
 const DEV_TOOLS = ['test', 'serve']
 const actor = ['test', 'serve', 'queue:work'].includes(command)
   ? undefined
-  : { id: null, type: 'command' as const, userAgent: `ace ${command} (server account ${userInfo().username})` }
-
-const run = () => new Ignitor(APP_ROOT, { importer: IMPORTER })
-  .tap((app) => {
-    app.booting(async () => {
-      await import('#start/env')
-    })
-    if (DEV_TOOLS.includes(command)) {
-      app.listen('SIGTERM', () => app.terminate())
-      app.listenIf(app.managedByPm2, 'SIGINT', () => app.terminate())
-    } else {
-      // Bounded: a command (queue:work drains its jobs first, see commands/core/queue_work.ts) closes and exits.
-      gracefulShutdown.then('app: close providers', () => app.terminate()).install()
+  : {
+      id: null,
+      type: 'command' as const,
+      userAgent: `ace ${command} (server account ${userInfo().username})`,
     }
-  })
-  .ace()
-  .handle(argv)
-  .catch((error) => {
-    process.exitCode = 1
-    prettyPrintError(error)
-  })
+
+const run = () =>
+  new Ignitor(APP_ROOT, { importer: IMPORTER })
+    .tap((app) => {
+      app.booting(async () => {
+        await import('#start/env')
+      })
+      if (DEV_TOOLS.includes(command)) {
+        app.listen('SIGTERM', () => app.terminate())
+        app.listenIf(app.managedByPm2, 'SIGINT', () => app.terminate())
+      } else {
+        // Bounded: a command (queue:work drains its jobs first, see commands/core/queue_work.ts) closes and exits.
+        gracefulShutdown.then('app: close providers', () => app.terminate()).install()
+      }
+    })
+    .ace()
+    .handle(argv)
+    .catch((error) => {
+      process.exitCode = 1
+      prettyPrintError(error)
+    })
 
 await (actor ? runWithActor(actor, run) : run())

@@ -12,7 +12,18 @@ export default defineConfig({
   json: {
     convertEmptyStringsToNull: true,
     limit: '2mb',
-    types: ['application/json', 'application/json-patch+json', 'application/vnd.api+json', 'application/csp-report'],
+    types: [
+      'application/json',
+      'application/json-patch+json',
+      'application/vnd.api+json',
+      'application/csp-report',
+    ],
   },
-  multipart: { autoProcess: false, convertEmptyStringsToNull: true, processManually: [], limit: '2mb', types: ['multipart/form-data'] },
+  multipart: {
+    autoProcess: false,
+    convertEmptyStringsToNull: true,
+    processManually: [],
+    limit: '2mb',
+    types: ['multipart/form-data'],
+  },
 })

@@ -14,12 +14,17 @@ const MIGRATIONS_ROOT = new URL('../database/migrations/', import.meta.url)
 
 function migrationPaths(kind: 'control' | 'shard'): string[] {
   if (!existsSync(MIGRATIONS_ROOT)) return []
-  return readdirSync(MIGRATIONS_ROOT, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(new URL(`${entry.name}/${kind}`, MIGRATIONS_ROOT)))
-    .map((entry) => entry.name)
-    // The tenancy core first (it installs the shard functions every tenant table uses), then by name.
-    .sort((a, b) => Number(b === 'tenancy') - Number(a === 'tenancy') || a.localeCompare(b))
-    .map((name) => `database/migrations/${name}/${kind}`)
+  return (
+    readdirSync(MIGRATIONS_ROOT, { withFileTypes: true })
+      .filter(
+        (entry) =>
+          entry.isDirectory() && existsSync(new URL(`${entry.name}/${kind}`, MIGRATIONS_ROOT))
+      )
+      .map((entry) => entry.name)
+      // The tenancy core first (it installs the shard functions every tenant table uses), then by name.
+      .sort((a, b) => Number(b === 'tenancy') - Number(a === 'tenancy') || a.localeCompare(b))
+      .map((name) => `database/migrations/${name}/${kind}`)
+  )
 }
 
 const pool = { min: env.get('DB_POOL_MIN', 0), max: env.get('DB_POOL_MAX', 10) }
@@ -50,7 +55,9 @@ const dbConfig = defineConfig({
   prettyPrintDebugQueries: false,
   connections: {
     control: connection(env.get('DATABASE_URL'), [], 'control'),
-    ...Object.fromEntries(shardNodes.map((node) => [node.name, connection(node.url, node.replicas, 'shard')])),
+    ...Object.fromEntries(
+      shardNodes.map((node) => [node.name, connection(node.url, node.replicas, 'shard')])
+    ),
   },
 })
 

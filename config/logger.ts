@@ -7,7 +7,15 @@ import { destination } from 'pino'
  * Keys never written to logs, wherever they appear (top level or one level down,
  * plus request headers).
  */
-export const REDACTED_KEYS = ['password', 'token', 'apiKey', 'authorization', 'cookie', 'cookies', 'secret']
+export const REDACTED_KEYS = [
+  'password',
+  'token',
+  'apiKey',
+  'authorization',
+  'cookie',
+  'cookies',
+  'secret',
+]
 const redactPaths = REDACTED_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]).concat([
   'headers.authorization',
   'headers.cookie',

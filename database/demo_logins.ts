@@ -9,10 +9,34 @@ export const DEMO_PASSWORD = 'demo-password-1'
 
 export const SUPPORT_EMAIL = 'support@gudbro.test'
 
-export const DEMO_MERCHANTS: Array<{ slug: string; name: string; vertical: Vertical; tier: Tier; timezone: string }> = [
-  { slug: 'demo-coffee', name: 'Demo Coffee', vertical: 'coffeeshop', tier: 'pre_ordering', timezone: 'Europe/Rome' },
-  { slug: 'demo-wellness', name: 'Demo Wellness', vertical: 'wellness', tier: 'digital_menu', timezone: 'Europe/Rome' },
-  { slug: 'demo-rentals', name: 'Demo Rentals', vertical: 'rentals', tier: 'full_suite', timezone: 'Europe/Rome' },
+export const DEMO_MERCHANTS: Array<{
+  slug: string
+  name: string
+  vertical: Vertical
+  tier: Tier
+  timezone: string
+}> = [
+  {
+    slug: 'demo-coffee',
+    name: 'Demo Coffee',
+    vertical: 'coffeeshop',
+    tier: 'pre_ordering',
+    timezone: 'Europe/Rome',
+  },
+  {
+    slug: 'demo-wellness',
+    name: 'Demo Wellness',
+    vertical: 'wellness',
+    tier: 'digital_menu',
+    timezone: 'Europe/Rome',
+  },
+  {
+    slug: 'demo-rentals',
+    name: 'Demo Rentals',
+    vertical: 'rentals',
+    tier: 'full_suite',
+    timezone: 'Europe/Rome',
+  },
 ]
 
 export const ownerEmail = (slug: string) => `owner@${slug}.test`

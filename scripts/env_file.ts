@@ -60,6 +60,11 @@ export function writeEnvFile(values: Record<string, string>, header: string) {
 export function readEnvValue(key: string): string | undefined {
   const path = join(envDirectory(), '.env')
   if (!existsSync(path)) return undefined
-  const line = readFileSync(path, 'utf8').split('\n').find((candidate) => candidate.startsWith(`${key}=`))
-  return line?.slice(key.length + 1).replace(/^(['"])(.*)\1$/, '$2').replaceAll('\\$', '$')
+  const line = readFileSync(path, 'utf8')
+    .split('\n')
+    .find((candidate) => candidate.startsWith(`${key}=`))
+  return line
+    ?.slice(key.length + 1)
+    .replace(/^(['"])(.*)\1$/, '$2')
+    .replaceAll('\\$', '$')
 }

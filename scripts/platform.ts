@@ -12,17 +12,29 @@ import { provision, databaseUrl, freePort } from './provision.js'
 import { buildWebUi, ensureChromium } from './web_ui.js'
 import { Supervisor } from './supervisor.js'
 import { documentedKeys, readEnvValue, writeEnvFile } from './env_file.js'
-import { DEMO_MERCHANTS, DEMO_PASSWORD, SUPPORT_EMAIL, ownerEmail } from '../database/demo_logins.js'
+import {
+  DEMO_MERCHANTS,
+  DEMO_PASSWORD,
+  SUPPORT_EMAIL,
+  ownerEmail,
+} from '../database/demo_logins.js'
 import { isLoopbackHost } from '../app/core/http/loopback.js'
 
 const ROOT = new URL('../', import.meta.url).pathname
 const TS = ['--import=ts-node-maintained/register/esm']
 const NO_ENV_FILES = `${ROOT}tmp/no-env-files`
-const DEMO_SEEDERS = ['database/seeders/demo_seeder.ts', 'database/seeders/menu_demo_seeder.ts', 'database/seeders/orders_demo_seeder.ts']
-const DEMO_LOGINS = [
-  ...DEMO_MERCHANTS.map((m) => `    ${ownerEmail(m.slug).padEnd(26)}${m.name} (${m.vertical}, ${m.tier})`),
-  `    ${SUPPORT_EMAIL.padEnd(26)}platform support`,
-].join('\n') + '\n'
+const DEMO_SEEDERS = [
+  'database/seeders/demo_seeder.ts',
+  'database/seeders/menu_demo_seeder.ts',
+  'database/seeders/orders_demo_seeder.ts',
+]
+const DEMO_LOGINS =
+  [
+    ...DEMO_MERCHANTS.map(
+      (m) => `    ${ownerEmail(m.slug).padEnd(26)}${m.name} (${m.vertical}, ${m.tier})`
+    ),
+    `    ${SUPPORT_EMAIL.padEnd(26)}platform support`,
+  ].join('\n') + '\n'
 
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve) => {
@@ -58,17 +70,30 @@ async function start() {
     // Loopback unless HOST says otherwise.
     HOST: process.env.HOST ?? '127.0.0.1',
     // Kept from an earlier run's .env, so that tokens survive a restart.
-    APP_KEY: process.env.APP_KEY ?? readEnvValue('APP_KEY') ?? randomBytes(32).toString('base64url'),
+    APP_KEY:
+      process.env.APP_KEY ?? readEnvValue('APP_KEY') ?? randomBytes(32).toString('base64url'),
   }
   // What operator commands in another terminal need: every documented variable this run uses.
-  const settings = Object.fromEntries(documentedKeys().filter((key) => env[key]).map((key) => [key, env[key]!]))
-  const envFile = writeEnvFile(settings, 'Written by `npm start` (git-ignored): the settings it provisioned. See .env.example.')
+  const settings = Object.fromEntries(
+    documentedKeys()
+      .filter((key) => env[key])
+      .map((key) => [key, env[key]!])
+  )
+  const envFile = writeEnvFile(
+    settings,
+    'Written by `npm start` (git-ignored): the settings it provisioned. See .env.example.'
+  )
 
   const development = env.NODE_ENV === 'development'
   await buildWebUi()
   await must(['ace.js', 'migrate:all', '--create'], env, 'migrations')
   // Demo accounts only in development (the demo seeder refuses production too).
-  if (development) await must(['ace.js', 'db:seed', ...DEMO_SEEDERS.flatMap((file) => ['--files', file])], env, 'demo data')
+  if (development)
+    await must(
+      ['ace.js', 'db:seed', ...DEMO_SEEDERS.flatMap((file) => ['--files', file])],
+      env,
+      'demo data'
+    )
 
   const supervisor = new Supervisor()
   supervisor.add({ name: 'http server', args: [...TS, 'bin/server.ts'], env, cwd: ROOT })
@@ -107,7 +132,9 @@ async function test(args: string[]) {
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl(services.databaseUrl, control),
     SHARD_NODE_URLS: undefined,
-    REDIS_URL: process.env.REDIS_URL ?? `${services.redisUrl.replace(/\/\d*$/, '')}/${process.env.TEST_REDIS_DB ?? 15}`,
+    REDIS_URL:
+      process.env.REDIS_URL ??
+      `${services.redisUrl.replace(/\/\d*$/, '')}/${process.env.TEST_REDIS_DB ?? 15}`,
     LOG_FILE: `${ROOT}tmp/logs/test.log`,
     APP_DOMAIN: 'gudbro.test',
     HOST: '127.0.0.1',
@@ -121,7 +148,12 @@ async function test(args: string[]) {
   mkdirSync(NO_ENV_FILES, { recursive: true })
   // The functional and browser suites load the built UI; the browser suite drives Debian's Chromium.
   await Promise.all([buildWebUi(), ensureChromium()])
-  await dropDatabases(services.databaseUrl, [control, `${control}_node0`, `${control}_node1`, `${control}_replica`])
+  await dropDatabases(services.databaseUrl, [
+    control,
+    `${control}_node0`,
+    `${control}_node1`,
+    `${control}_replica`,
+  ])
   let code = 1
   try {
     await must(['ace.js', 'migrate:all', '--create'], env, 'test migrations')
@@ -133,7 +165,12 @@ async function test(args: string[]) {
 }
 
 const [command, ...rest] = process.argv.slice(2)
-const main = command === 'start' ? start() : command === 'test' ? test(rest) : Promise.reject(new Error('usage: platform.ts start|test'))
+const main =
+  command === 'start'
+    ? start()
+    : command === 'test'
+      ? test(rest)
+      : Promise.reject(new Error('usage: platform.ts start|test'))
 main.catch((error) => {
   console.error(`\n${error.message}`)
   process.exit(1)

@@ -104,18 +104,44 @@ async function provisionRedis(): Promise<{ url: string; stop: () => Promise<void
     return { url: `redis://127.0.0.1:${LOCAL_REDIS_PORT}`, stop: async () => {} }
   }
   let binary = findRedisServer()
-  if (!binary && process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v apt-get']).status === 0) {
+  if (
+    !binary &&
+    process.getuid?.() === 0 &&
+    spawnSync('sh', ['-c', 'command -v apt-get']).status === 0
+  ) {
     log('Redis: installing redis-server from Debian packages')
-    spawnSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server'], { stdio: 'inherit' })
+    spawnSync(
+      'sh',
+      [
+        '-c',
+        'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server',
+      ],
+      { stdio: 'inherit' }
+    )
     binary = findRedisServer()
   }
   if (!binary) {
-    throw new Error('Redis is needed: set REDIS_URL, start a Redis on 127.0.0.1:6379, or install redis-server')
+    throw new Error(
+      'Redis is needed: set REDIS_URL, start a Redis on 127.0.0.1:6379, or install redis-server'
+    )
   }
   mkdirSync(join(TMP, 'redis'), { recursive: true })
   const child: ChildProcess = spawn(
     binary,
-    ['--port', String(LOCAL_REDIS_PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', join(TMP, 'redis'), '--maxmemory-policy', 'noeviction'],
+    [
+      '--port',
+      String(LOCAL_REDIS_PORT),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      join(TMP, 'redis'),
+      '--maxmemory-policy',
+      'noeviction',
+    ],
     { stdio: 'ignore', detached: false }
   )
   await waitFor(() => redisPings(LOCAL_REDIS_PORT), 'local redis-server')

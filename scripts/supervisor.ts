@@ -18,7 +18,13 @@ function log(message: string) {
   process.stdout.write(`[platform] ${message}\n`)
 }
 
-type Supervised = { spec: ChildSpec; child?: ChildProcess; startedAt: number; backoffMs: number; timer?: NodeJS.Timeout }
+type Supervised = {
+  spec: ChildSpec
+  child?: ChildProcess
+  startedAt: number
+  backoffMs: number
+  timer?: NodeJS.Timeout
+}
 
 export class Supervisor {
   #children: Supervised[] = []
@@ -63,7 +69,9 @@ export class Supervisor {
         ({ spec, child }) =>
           new Promise<void>((resolve) => {
             const kill = setTimeout(() => {
-              log(`${spec.name} (pid ${child!.pid}) did not stop within ${timeoutMs / 1000}s: killing it`)
+              log(
+                `${spec.name} (pid ${child!.pid}) did not stop within ${timeoutMs / 1000}s: killing it`
+              )
               child!.kill('SIGKILL')
             }, timeoutMs)
             child!.once('exit', () => (clearTimeout(kill), resolve()))

@@ -7,7 +7,9 @@ import { randomClientIp } from '#tests/support/app_process'
 export const TEST_PASSWORD = 'test-password-1'
 
 /** A fresh merchant with an owner; unique slug per call. */
-export async function createMerchant(options: { tier?: Tier; vertical?: Vertical; slug?: string; timezone?: string } = {}) {
+export async function createMerchant(
+  options: { tier?: Tier; vertical?: Vertical; slug?: string; timezone?: string } = {}
+) {
   const slug = options.slug ?? `m-${randomUUID().slice(0, 8)}`
   const email = `owner@${slug}.test`
   const merchant = await onboarding.onboard({
@@ -21,8 +23,16 @@ export async function createMerchant(options: { tier?: Tier; vertical?: Vertical
   return { merchant, email, password: TEST_PASSWORD }
 }
 
-export async function login(client: ApiClient, email: string, password = TEST_PASSWORD, merchant?: string) {
-  const response = await client.post('/api/v1/auth/login').header('X-Forwarded-For', randomClientIp()).json({ email, password, merchant })
+export async function login(
+  client: ApiClient,
+  email: string,
+  password = TEST_PASSWORD,
+  merchant?: string
+) {
+  const response = await client
+    .post('/api/v1/auth/login')
+    .header('X-Forwarded-For', randomClientIp())
+    .json({ email, password, merchant })
   response.assertStatus(200)
   return response.body().token as string
 }

@@ -47,7 +47,15 @@ export class BriefingService {
        ON CONFLICT (merchant_id, day) DO UPDATE SET provider = EXCLUDED.provider, headline = EXCLUDED.headline,
          body = EXCLUDED.body, figures = EXCLUDED.figures, created_at = now()
        RETURNING ${COLUMNS.join(', ')}, day::text AS day`,
-      [tenant.merchantId, tenant.shardId, day, provider.name, text.headline, text.body, JSON.stringify(snakeKeys(figures))]
+      [
+        tenant.merchantId,
+        tenant.shardId,
+        day,
+        provider.name,
+        text.headline,
+        text.body,
+        JSON.stringify(snakeKeys(figures)),
+      ]
     )
     const briefing = toBriefing(result.rows[0])
     await emitter.emit('ai.insight.generated', {

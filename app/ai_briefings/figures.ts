@@ -2,9 +2,20 @@ import { tenantDb, requireTenant } from '#tenancy/index'
 import { addDays, topItemsFromJson, withCatalogNames, type TopItem } from '#analytics/index'
 
 /** Metric names are the aggregate columns' names (they also appear as values in the stored figures). */
-export const METRICS = ['menu_views', 'item_clicks', 'add_to_carts', 'orders', 'revenue_minor'] as const
+export const METRICS = [
+  'menu_views',
+  'item_clicks',
+  'add_to_carts',
+  'orders',
+  'revenue_minor',
+] as const
 export type Metric = (typeof METRICS)[number]
-export type MetricChange = { metric: Metric; day: number; weekAverage: number; changePct: number | null }
+export type MetricChange = {
+  metric: Metric
+  day: number
+  weekAverage: number
+  changePct: number | null
+}
 export type ItemMove = { itemId: string; name: string; day: number; weekAverage: number }
 
 /** What a briefing is written from: one local day of the merchant against the average of the 7 days before it. */
@@ -43,12 +54,17 @@ export async function loadBriefingFigures(day: string): Promise<BriefingFigures>
     return { metric, day: value, weekAverage, changePct }
   })
 
-  const dayItems = new Map<string, TopItem>((await withCatalogNames(topItemsFromJson(target?.top_items))).map((item) => [item.itemId, item]))
+  const dayItems = new Map<string, TopItem>(
+    (await withCatalogNames(topItemsFromJson(target?.top_items))).map((item) => [item.itemId, item])
+  )
   const weekTotals = new Map<string, number>()
   for (const row of week) {
-    for (const item of topItemsFromJson(row.top_items)) weekTotals.set(item.itemId, (weekTotals.get(item.itemId) ?? 0) + activity(item))
+    for (const item of topItemsFromJson(row.top_items))
+      weekTotals.set(item.itemId, (weekTotals.get(item.itemId) ?? 0) + activity(item))
   }
-  const weekItems = await withCatalogNames([...weekTotals.entries()].map(([itemId, total]) => ({ itemId, total })))
+  const weekItems = await withCatalogNames(
+    [...weekTotals.entries()].map(([itemId, total]) => ({ itemId, total }))
+  )
   const fallingItems = weekItems
     .map(({ itemId, name, total }) => ({
       itemId,
@@ -57,7 +73,9 @@ export async function loadBriefingFigures(day: string): Promise<BriefingFigures>
       weekAverage: round1(total / 7),
     }))
     .filter((item) => item.weekAverage > 0 && item.day < item.weekAverage / 2)
-    .sort((a, b) => b.weekAverage - b.day - (a.weekAverage - a.day) || a.itemId.localeCompare(b.itemId))
+    .sort(
+      (a, b) => b.weekAverage - b.day - (a.weekAverage - a.day) || a.itemId.localeCompare(b.itemId)
+    )
     .slice(0, 3)
 
   return {
@@ -67,7 +85,10 @@ export async function loadBriefingFigures(day: string): Promise<BriefingFigures>
     topItems: [...dayItems.values()].slice(0, 3),
     fallingItems,
     anomalies: changes.filter(
-      (change) => change.weekAverage >= ANOMALY_MIN_AVERAGE && change.changePct !== null && Math.abs(change.changePct) >= ANOMALY_PCT
+      (change) =>
+        change.weekAverage >= ANOMALY_MIN_AVERAGE &&
+        change.changePct !== null &&
+        Math.abs(change.changePct) >= ANOMALY_PCT
     ),
   }
 }

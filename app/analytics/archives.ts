@@ -12,7 +12,10 @@ function coldBefore(now: Date): Date {
 }
 
 /** Monthly partitions of analytics_events whose whole range ended more than a year before `now`, oldest first. */
-async function coldPartitions(client: QueryClientContract | TransactionClientContract, now: Date): Promise<string[]> {
+async function coldPartitions(
+  client: QueryClientContract | TransactionClientContract,
+  now: Date
+): Promise<string[]> {
   const { rows } = await client.rawQuery(
     `SELECT c.relname AS name
        FROM pg_inherits i
@@ -33,7 +36,9 @@ async function coldPartitions(client: QueryClientContract | TransactionClientCon
 }
 
 async function fingerprint(trx: TransactionClientContract, qualified: string) {
-  const { rows } = await trx.rawQuery(`SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY id, created_at), '')) AS sum FROM ${qualified} t`)
+  const { rows } = await trx.rawQuery(
+    `SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY id, created_at), '')) AS sum FROM ${qualified} t`
+  )
   return rows[0] as { n: number; sum: string }
 }
 
@@ -47,7 +52,8 @@ async function fingerprint(trx: TransactionClientContract, qualified: string) {
 export default defineArchivables([
   {
     name: 'analytics.partitions_archive',
-    description: 'monthly analytics_events partitions that ended more than a year ago, detached into the archive schema',
+    description:
+      'monthly analytics_events partitions that ended more than a year ago, detached into the archive schema',
     location: 'shard',
     async pending(client, now) {
       return (await coldPartitions(client, now)).length
@@ -63,7 +69,9 @@ export default defineArchivables([
       await trx.rawQuery(`ALTER TABLE public."${partition}" SET SCHEMA archive`)
       const after = await fingerprint(trx, `archive."${partition}"`)
       if (after.n !== before.n || after.sum !== before.sum) {
-        throw new Error(`${partition}: archived copy does not match (${after.n}/${before.n} rows, checksum ${after.sum} vs ${before.sum})`)
+        throw new Error(
+          `${partition}: archived copy does not match (${after.n}/${before.n} rows, checksum ${after.sum} vs ${before.sum})`
+        )
       }
       return { moved: 1, checksum: `${partition}:${before.n}:${before.sum}` }
     },

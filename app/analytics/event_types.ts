@@ -25,10 +25,15 @@ const ref = () => vine.string().trim().minLength(1).maxLength(64)
 const quantity = () => vine.number().withoutDecimals().range([1, 999])
 
 export const EVENT_DATA_SCHEMAS = {
-  menu_view: vine.object({ locale: vine.string().maxLength(16).optional(), table_ref: ref().optional() }).optional(),
+  menu_view: vine
+    .object({ locale: vine.string().maxLength(16).optional(), table_ref: ref().optional() })
+    .optional(),
   category_view: vine.object({ category_id: ref() }),
   item_click: vine.object({ item_id: ref(), category_id: ref().optional() }),
-  search: vine.object({ query: vine.string().trim().maxLength(100), results: vine.number().withoutDecimals().min(0).optional() }),
+  search: vine.object({
+    query: vine.string().trim().maxLength(100),
+    results: vine.number().withoutDecimals().min(0).optional(),
+  }),
   add_to_cart: vine.object({
     item_id: ref(),
     quantity: quantity().optional(),

@@ -20,7 +20,17 @@ export default defineModule({
   ],
   schedules: [
     // Monthly, well before the month ends: partitions:ensure keeps three months ahead.
-    { name: 'analytics.ensure-partitions', cron: '0 1 1 * *', tz: 'UTC', job: () => import('#analytics/jobs/ensure_partitions_job') },
-    { name: 'analytics.daily-aggregation', cron: TICK_CRON, tz: 'UTC', job: () => import('#analytics/jobs/aggregate_daily_job') },
+    {
+      name: 'analytics.ensure-partitions',
+      cron: '0 1 1 * *',
+      tz: 'UTC',
+      job: () => import('#analytics/jobs/ensure_partitions_job'),
+    },
+    {
+      name: 'analytics.daily-aggregation',
+      cron: TICK_CRON,
+      tz: 'UTC',
+      job: () => import('#analytics/jobs/aggregate_daily_job'),
+    },
   ],
 })

@@ -1,6 +1,12 @@
 import { CliError, EXIT } from './cli_error.js'
 
-const STATUS_EXIT: Record<number, number> = { 400: EXIT.invalid, 401: EXIT.auth, 403: EXIT.forbidden, 404: EXIT.notFound, 422: EXIT.invalid }
+const STATUS_EXIT: Record<number, number> = {
+  400: EXIT.invalid,
+  401: EXIT.auth,
+  403: EXIT.forbidden,
+  404: EXIT.notFound,
+  422: EXIT.invalid,
+}
 
 /** The platform's /api/v1 over fetch; a non-2xx answer becomes a CliError with the server's message. */
 export class ApiClient {
@@ -9,9 +15,14 @@ export class ApiClient {
     private token?: string
   ) {}
 
-  async request<T = any>(method: 'GET' | 'POST' | 'DELETE', path: string, options: { body?: unknown; query?: Record<string, unknown> } = {}): Promise<T> {
+  async request<T = any>(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    options: { body?: unknown; query?: Record<string, unknown> } = {}
+  ): Promise<T> {
     const url = new URL(path, this.baseUrl)
-    for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value))
+    for (const [key, value] of Object.entries(options.query ?? {}))
+      if (value !== undefined) url.searchParams.set(key, String(value))
     let response: Response
     try {
       response = await fetch(url, {
@@ -25,7 +36,10 @@ export class ApiClient {
         body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
       })
     } catch (error) {
-      throw new CliError(`Cannot reach ${this.baseUrl}: ${(error as Error).cause ?? (error as Error).message}`, EXIT.unreachable)
+      throw new CliError(
+        `Cannot reach ${this.baseUrl}: ${(error as Error).cause ?? (error as Error).message}`,
+        EXIT.unreachable
+      )
     }
     const text = await response.text()
     let body: any = null
@@ -36,9 +50,19 @@ export class ApiClient {
     }
     if (!response.ok) {
       const errors: Array<{ message: string; field?: string }> = body?.errors ?? []
-      const detail = errors.length ? errors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('; ') : response.statusText
-      const hint = response.status === 401 ? ' (run "gudbro login" again)' : response.status === 403 ? ' (this needs the platform support role)' : ''
-      throw new CliError(`${method} ${url.pathname} failed with ${response.status}: ${detail}${hint}`, STATUS_EXIT[response.status] ?? EXIT.failure)
+      const detail = errors.length
+        ? errors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('; ')
+        : response.statusText
+      const hint =
+        response.status === 401
+          ? ' (run "gudbro login" again)'
+          : response.status === 403
+            ? ' (this needs the platform support role)'
+            : ''
+      throw new CliError(
+        `${method} ${url.pathname} failed with ${response.status}: ${detail}${hint}`,
+        STATUS_EXIT[response.status] ?? EXIT.failure
+      )
     }
     return body as T
   }

@@ -7,7 +7,10 @@ export type CliConfig = { url: string; token: string; email: string; savedAt: st
 
 /** ~/.config/gudbro/config.json (GUDBRO_CONFIG overrides), readable by its owner only: it holds a token. */
 export function configPath() {
-  return process.env.GUDBRO_CONFIG ?? join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'gudbro', 'config.json')
+  return (
+    process.env.GUDBRO_CONFIG ??
+    join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'gudbro', 'config.json')
+  )
 }
 
 export async function saveConfig(config: CliConfig) {
@@ -28,10 +31,14 @@ export async function loadConfig(): Promise<CliConfig> {
   }
   try {
     const config = JSON.parse(text)
-    if (typeof config.url !== 'string' || typeof config.token !== 'string') throw new Error('incomplete')
+    if (typeof config.url !== 'string' || typeof config.token !== 'string')
+      throw new Error('incomplete')
     return config
   } catch {
-    throw new CliError(`The config file ${configPath()} is damaged: run "gudbro login" again`, EXIT.auth)
+    throw new CliError(
+      `The config file ${configPath()} is damaged: run "gudbro login" again`,
+      EXIT.auth
+    )
   }
 }
 

@@ -14,12 +14,17 @@ async function client() {
 }
 
 function requireReason(reason: string | undefined) {
-  if (!reason || reason.trim().length < 3) throw new CliError('--reason is required (at least 3 characters): it goes into the audit log', EXIT.usage)
+  if (!reason || reason.trim().length < 3)
+    throw new CliError(
+      '--reason is required (at least 3 characters): it goes into the audit log',
+      EXIT.usage
+    )
   return reason.trim()
 }
 
 function subject(options: { email?: string; phone?: string }) {
-  if (!options.email && !options.phone) throw new CliError('Name the data subject with --email or --phone', EXIT.usage)
+  if (!options.email && !options.phone)
+    throw new CliError('Name the data subject with --email or --phone', EXIT.usage)
   return { email: options.email, phone: options.phone }
 }
 
@@ -53,12 +58,27 @@ export function buildProgram() {
         throw new CliError(`--url is not a URL: ${options.url}`, EXIT.usage)
       }
       const email = options.email ?? (await ask('Email: ', { flag: '--email' }))
-      const password = options.password ?? process.env.GUDBRO_PASSWORD ?? (await ask('Password: ', { flag: '--password', secret: true }))
+      const password =
+        options.password ??
+        process.env.GUDBRO_PASSWORD ??
+        (await ask('Password: ', { flag: '--password', secret: true }))
       const api = new ApiClient(url.origin)
       const result = await api.request('POST', '/api/v1/auth/login', { body: { email, password } })
-      if (result.user?.platform_role !== 'support') log('warning: this account does not have the support role; admin commands will be refused')
-      const path = await saveConfig({ url: url.origin, token: result.token, email: result.user.email, savedAt: new Date().toISOString() })
-      if (globals().json) printJson({ url: url.origin, email: result.user.email, platform_role: result.user.platform_role, config: path })
+      if (result.user?.platform_role !== 'support')
+        log('warning: this account does not have the support role; admin commands will be refused')
+      const path = await saveConfig({
+        url: url.origin,
+        token: result.token,
+        email: result.user.email,
+        savedAt: new Date().toISOString(),
+      })
+      if (globals().json)
+        printJson({
+          url: url.origin,
+          email: result.user.email,
+          platform_role: result.user.platform_role,
+          config: path,
+        })
       else log(`Logged in to ${url.origin} as ${result.user.email} (token kept in ${path})`)
     })
 
@@ -80,21 +100,40 @@ export function buildProgram() {
     .option('--page <n>', 'page', '1')
     .option('--per-page <n>', 'rows per page', '50')
     .action(async (options: { status?: string; page: string; perPage: string }) => {
-      const result = await (await client()).request('GET', '/api/v1/admin/merchants', {
+      const result = await (
+        await client()
+      ).request('GET', '/api/v1/admin/merchants', {
         query: { status: options.status, page: options.page, per_page: options.perPage },
       })
       if (globals().json) return printJson(result)
-      printTable(['slug', 'name', 'vertical', 'tier', 'status', 'shard', 'id'], result.data.map((m: any) => [m.slug, m.name, m.vertical, m.tier, m.status, m.shard_id, m.id]))
+      printTable(
+        ['slug', 'name', 'vertical', 'tier', 'status', 'shard', 'id'],
+        result.data.map((m: any) => [
+          m.slug,
+          m.name,
+          m.vertical,
+          m.tier,
+          m.status,
+          m.shard_id,
+          m.id,
+        ])
+      )
       log(`page ${result.meta.page}, ${result.data.length} of ${result.meta.total}`)
     })
 
   for (const action of ['suspend', 'reactivate'] as const) {
     merchants
       .command(`${action} <merchant>`)
-      .description(action === 'suspend' ? 'Suspend a merchant (slug or id): every request and live connection refused' : 'Reactivate a suspended merchant')
+      .description(
+        action === 'suspend'
+          ? 'Suspend a merchant (slug or id): every request and live connection refused'
+          : 'Reactivate a suspended merchant'
+      )
       .option('--reason <text>', 'why (required; audited)')
       .action(async (merchant: string, options: { reason?: string }) => {
-        const result = await (await client()).request('POST', `/api/v1/admin/merchants/${encodeURIComponent(merchant)}/${action}`, {
+        const result = await (
+          await client()
+        ).request('POST', `/api/v1/admin/merchants/${encodeURIComponent(merchant)}/${action}`, {
           body: { reason: requireReason(options.reason) },
         })
         if (globals().json) return printJson(result)
@@ -110,7 +149,9 @@ export function buildProgram() {
     .option('--reason <text>', 'why (required; audited)')
     .action(async (merchant: string, userId: string, options: { reason?: string }) => {
       const path = `/api/v1/admin/merchants/${encodeURIComponent(merchant)}/members/${encodeURIComponent(userId)}`
-      await (await client()).request('DELETE', path, { body: { reason: requireReason(options.reason) } })
+      await (
+        await client()
+      ).request('DELETE', path, { body: { reason: requireReason(options.reason) } })
       if (globals().json) return printJson({ merchant, user_id: userId, removed: true })
       log(`${userId} removed from ${merchant}`)
     })
@@ -120,17 +161,26 @@ export function buildProgram() {
     .command('list <merchant>')
     .description("Show a merchant's modules and why each is on or off")
     .action(async (merchant: string) => {
-      const result = await (await client()).request('GET', `/api/v1/admin/merchants/${encodeURIComponent(merchant)}/modules`)
+      const result = await (
+        await client()
+      ).request('GET', `/api/v1/admin/merchants/${encodeURIComponent(merchant)}/modules`)
       if (globals().json) return printJson(result)
-      printTable(['module', 'enabled', 'source', 'reason'], result.data.map((m: any) => [m.module, m.enabled ? 'yes' : 'no', m.source, m.reason]))
+      printTable(
+        ['module', 'enabled', 'source', 'reason'],
+        result.data.map((m: any) => [m.module, m.enabled ? 'yes' : 'no', m.source, m.reason])
+      )
     })
   for (const action of ['enable', 'disable'] as const) {
     modules
       .command(`${action} <merchant> <module>`)
-      .description(`${action === 'enable' ? 'Enable' : 'Disable'} a module for a merchant (slug or id)`)
+      .description(
+        `${action === 'enable' ? 'Enable' : 'Disable'} a module for a merchant (slug or id)`
+      )
       .option('--reason <text>', 'why (kept with the override)')
       .action(async (merchant: string, module: string, options: { reason?: string }) => {
-        const result = await (await client()).request(
+        const result = await (
+          await client()
+        ).request(
           'POST',
           `/api/v1/admin/merchants/${encodeURIComponent(merchant)}/modules/${encodeURIComponent(module)}/${action}`,
           { body: options.reason ? { reason: options.reason } : {} }
@@ -151,11 +201,19 @@ export function buildProgram() {
     .action(async (options: { email?: string; phone?: string; reason?: string; out?: string }) => {
       const body = { ...subject(options), reason: requireReason(options.reason) }
       log('exporting (every shard)...')
-      const document = await (await client()).request('POST', '/api/v1/admin/gdpr/exports', { body })
+      const document = await (
+        await client()
+      ).request('POST', '/api/v1/admin/gdpr/exports', { body })
       const rows = Object.values<number>(document.counts ?? {}).reduce((sum, n) => sum + n, 0)
       if (!options.out) return printJson(document)
       await writeFile(options.out, JSON.stringify(document, null, 2) + '\n', { mode: 0o600 })
-      if (globals().json) return printJson({ request_id: document.request_id, out: options.out, rows, counts: document.counts })
+      if (globals().json)
+        return printJson({
+          request_id: document.request_id,
+          out: options.out,
+          rows,
+          counts: document.counts,
+        })
       log(`request ${document.request_id}: ${rows} row(s) written to ${options.out}`)
     })
   gdpr
@@ -168,25 +226,41 @@ export function buildProgram() {
     .action(async (options: { email?: string; phone?: string; reason?: string; yes?: boolean }) => {
       const body = { ...subject(options), reason: requireReason(options.reason) }
       if (!options.yes) {
-        const answer = await ask(`Erase ${body.email ?? body.phone} everywhere? This cannot be undone. Type "erase": `, { flag: '--yes' })
+        const answer = await ask(
+          `Erase ${body.email ?? body.phone} everywhere? This cannot be undone. Type "erase": `,
+          { flag: '--yes' }
+        )
         if (answer !== 'erase') throw new CliError('Not confirmed: nothing erased', EXIT.failure)
       }
       const result = await (await client()).request('POST', '/api/v1/admin/gdpr/erasures', { body })
       const receipt = result.data
       if (globals().json) return printJson(receipt)
       printTable(['table', 'rows anonymized'], Object.entries(receipt.anonymized))
-      log(`request ${receipt.id}: legal deadline ${receipt.legal_deadline}; hard delete due ${receipt.hard_delete_due_at}`)
+      log(
+        `request ${receipt.id}: legal deadline ${receipt.legal_deadline}; hard delete due ${receipt.hard_delete_due_at}`
+      )
     })
   gdpr
     .command('requests')
     .description('List data-subject requests and their deadlines')
     .option('--all', 'include finished requests')
     .action(async (options: { all?: boolean }) => {
-      const result = await (await client()).request('GET', '/api/v1/admin/gdpr/requests', { query: { open: options.all ? undefined : true, per_page: 200 } })
+      const result = await (
+        await client()
+      ).request('GET', '/api/v1/admin/gdpr/requests', {
+        query: { open: options.all ? undefined : true, per_page: 200 },
+      })
       if (globals().json) return printJson(result)
       printTable(
         ['id', 'kind', 'status', 'received', 'legal deadline', 'hard delete due'],
-        result.data.map((r: any) => [r.id, r.kind, r.status, r.received_at, r.legal_deadline, r.hard_delete_due_at])
+        result.data.map((r: any) => [
+          r.id,
+          r.kind,
+          r.status,
+          r.received_at,
+          r.legal_deadline,
+          r.hard_delete_due_at,
+        ])
       )
     })
 

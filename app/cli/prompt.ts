@@ -2,8 +2,12 @@ import { createInterface } from 'node:readline/promises'
 import { CliError, EXIT } from './cli_error.js'
 
 /** Asks on the terminal; refuses when there is none (scripts pass flags instead). */
-export async function ask(question: string, options: { secret?: boolean; flag: string }): Promise<string> {
-  if (!process.stdin.isTTY) throw new CliError(`${options.flag} is required when not on a terminal`, EXIT.usage)
+export async function ask(
+  question: string,
+  options: { secret?: boolean; flag: string }
+): Promise<string> {
+  if (!process.stdin.isTTY)
+    throw new CliError(`${options.flag} is required when not on a terminal`, EXIT.usage)
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true })
   if (options.secret) {
     // Echo nothing while the password is typed.

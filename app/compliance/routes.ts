@@ -7,7 +7,9 @@ const AdminGdprController = () => import('#compliance/controllers/admin_gdpr_con
 export default function complianceRoutes(router: Router) {
   router
     .group(() => {
-      router.get('/audit-log', [AuditLogController, 'index']).use(middleware.staff({ roles: ['owner'] }))
+      router
+        .get('/audit-log', [AuditLogController, 'index'])
+        .use(middleware.staff({ roles: ['owner'] }))
     })
     .prefix('/api/v1/compliance')
     .use(middleware.throttle({ limit: 'api' }))

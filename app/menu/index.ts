@@ -6,7 +6,12 @@ export type { Allergen, DietaryFlag, RentalUnit, AvailabilityWindow } from '#men
 export type { MenuUpdated } from '#menu/events'
 /** Read service: the current merchant's catalog in one query (orders price their lines from it). */
 export { loadMenu } from '#menu/services/menu_query'
-export type { MenuCategoryView, MenuItemView, MenuModifierGroup, MenuOption } from '#menu/services/menu_query'
+export type {
+  MenuCategoryView,
+  MenuItemView,
+  MenuModifierGroup,
+  MenuOption,
+} from '#menu/services/menu_query'
 /** Read service for ordering: the named items with modifiers, prices and whether they can be ordered. */
 export { loadOrderableItems } from '#menu/services/orderable_items'
 export type { OrderableItem, Unorderable } from '#menu/services/orderable_items'

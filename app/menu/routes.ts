@@ -18,7 +18,9 @@ async function noStore(ctx: HttpContext, next: NextFn) {
 
 export default function menuRoutes(router: Router) {
   // Public: the :merchantSlug param makes the kernel resolve the merchant.
-  router.get('/api/v1/menus/:merchantSlug', [PublicMenuController, 'show']).use(middleware.throttle({ limit: 'api' }))
+  router
+    .get('/api/v1/menus/:merchantSlug', [PublicMenuController, 'show'])
+    .use(middleware.throttle({ limit: 'api' }))
 
   router
     .group(() => {
@@ -54,5 +56,9 @@ export default function menuRoutes(router: Router) {
       router.get('/exports/:id/download', [BulkController, 'download'])
     })
     .prefix('/api/v1/menu')
-    .use([noStore, middleware.staff({ roles: ['owner', 'manager'] }), middleware.throttle({ limit: 'api' })])
+    .use([
+      noStore,
+      middleware.staff({ roles: ['owner', 'manager'] }),
+      middleware.throttle({ limit: 'api' }),
+    ])
 }

@@ -9,7 +9,10 @@ export default defineModule({
   routes: () => import('#notifications/routes'),
   personalData: () => import('#notifications/personal_data'),
   listeners: () => import('#notifications/start/boot'),
-  jobs: [() => import('#notifications/jobs/deliver_notification_job'), () => import('#notifications/jobs/relay_sweep_job')],
+  jobs: [
+    () => import('#notifications/jobs/deliver_notification_job'),
+    () => import('#notifications/jobs/relay_sweep_job'),
+  ],
   schedules: [
     {
       name: 'notifications.relay_sweep',

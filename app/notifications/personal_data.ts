@@ -19,7 +19,8 @@ export default definePersonalData({
         ...MERCHANT_SERVICE,
         purpose: 'Sending you messages about your orders and bookings (email, push, SMS)',
         recipients: ['the merchant', 'our email, SMS and push delivery providers'],
-        retention: 'while the merchant keeps its notification history; deleted 90 days after an erasure request',
+        retention:
+          'while the merchant keeps its notification history; deleted 90 days after an erasure request',
       },
     },
     {
@@ -39,7 +40,10 @@ export default definePersonalData({
     {
       table: 'conversations',
       location: 'shard',
-      subject: [{ column: 'customer_email', kind: 'email' }, { column: 'customer_user_id', kind: 'userId' }],
+      subject: [
+        { column: 'customer_email', kind: 'email' },
+        { column: 'customer_user_id', kind: 'userId' },
+      ],
       personal: { customer_name: 'redact', customer_email: 'null' },
       erase: 'anonymize-then-delete',
       exportExcludes: ['token_hash'],
@@ -47,13 +51,17 @@ export default definePersonalData({
         ...MERCHANT_SERVICE,
         purpose: 'Chat between you and the merchant',
         recipients: ['the merchant and its staff'],
-        retention: 'while the merchant keeps the conversation; deleted 90 days after an erasure request',
+        retention:
+          'while the merchant keeps the conversation; deleted 90 days after an erasure request',
       },
     },
     {
       table: 'messages',
       location: 'shard',
-      subject: [{ column: 'conversation_id', kind: 'parent', table: 'conversations' }, { column: 'sender_id', kind: 'userId' }],
+      subject: [
+        { column: 'conversation_id', kind: 'parent', table: 'conversations' },
+        { column: 'sender_id', kind: 'userId' },
+      ],
       personal: { body: 'redact' },
       erase: 'anonymize-then-delete',
       information: {
@@ -67,7 +75,10 @@ export default definePersonalData({
       table: 'notification_settings',
       location: 'shard',
       key: 'merchant_id',
-      subject: [{ column: 'email_recipients', kind: 'contactList' }, { column: 'sms_recipients', kind: 'contactList' }],
+      subject: [
+        { column: 'email_recipients', kind: 'contactList' },
+        { column: 'sms_recipients', kind: 'contactList' },
+      ],
       personal: { email_recipients: 'removeSubject', sms_recipients: 'removeSubject' },
       erase: 'anonymize',
       // The row is the merchant's (its webhook secret and URL, its routes, its other recipients): a
@@ -81,5 +92,11 @@ export default definePersonalData({
       },
     },
   ],
-  notPersonal: [{ table: 'notification_settings', location: 'shard', columns: { webhook_url: "the merchant's own endpoint" } }],
+  notPersonal: [
+    {
+      table: 'notification_settings',
+      location: 'shard',
+      columns: { webhook_url: "the merchant's own endpoint" },
+    },
+  ],
 })

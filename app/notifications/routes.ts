@@ -1,9 +1,11 @@
 import type { Router } from '@adonisjs/core/http'
 import { middleware } from '#start/kernel'
 
-const SettingsController = () => import('#notifications/controllers/notification_settings_controller')
+const SettingsController = () =>
+  import('#notifications/controllers/notification_settings_controller')
 const OutboxController = () => import('#notifications/controllers/outbox_controller')
-const PushSubscriptionsController = () => import('#notifications/controllers/push_subscriptions_controller')
+const PushSubscriptionsController = () =>
+  import('#notifications/controllers/push_subscriptions_controller')
 const ConversationsController = () => import('#notifications/chat/conversations_controller')
 
 export default function notificationsRoutes(router: Router) {

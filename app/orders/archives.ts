@@ -25,10 +25,14 @@ const finishedBindings = (now: Date) => {
 export default defineArchivables([
   {
     name: 'orders.orders_archive',
-    description: 'completed, cancelled and rejected orders (with their lines) older than six months',
+    description:
+      'completed, cancelled and rejected orders (with their lines) older than six months',
     location: 'shard',
     async pending(client, now) {
-      const { rows } = await client.rawQuery(`SELECT count(*)::int AS n FROM orders WHERE ${FINISHED_BEFORE}`, finishedBindings(now))
+      const { rows } = await client.rawQuery(
+        `SELECT count(*)::int AS n FROM orders WHERE ${FINISHED_BEFORE}`,
+        finishedBindings(now)
+      )
       return rows[0].n
     },
     async moveBatch(trx, { now, batchSize }) {
@@ -38,15 +42,35 @@ export default defineArchivables([
       )
       const ids: string[] = locked.rows.map((row: { id: string }) => row.id)
       if (ids.length === 0) return { moved: 0, checksum: null }
-      const itemCount = (await trx.rawQuery(`SELECT count(*)::int AS n FROM order_items WHERE order_id = ANY(?)`, [ids])).rows[0].n
+      const itemCount = (
+        await trx.rawQuery(`SELECT count(*)::int AS n FROM order_items WHERE order_id = ANY(?)`, [
+          ids,
+        ])
+      ).rows[0].n
       // Lines first: deleting an order would cascade to lines not yet copied.
       const items =
         itemCount > 0
-          ? await moveRowsBatch(trx, { from: 'order_items', to: 'order_items_archive', key: 'id', where: 'order_id = ANY(?)', bindings: [ids], batchSize: itemCount })
+          ? await moveRowsBatch(trx, {
+              from: 'order_items',
+              to: 'order_items_archive',
+              key: 'id',
+              where: 'order_id = ANY(?)',
+              bindings: [ids],
+              batchSize: itemCount,
+            })
           : { moved: 0, checksum: null }
-      if (items.moved !== itemCount) throw new Error(`order_items: moved ${items.moved} lines, expected ${itemCount}`)
-      const orders = await moveRowsBatch(trx, { from: 'orders', to: 'orders_archive', key: 'id', where: 'id = ANY(?)', bindings: [ids], batchSize: ids.length })
-      if (orders.moved !== ids.length) throw new Error(`orders: moved ${orders.moved} orders, expected ${ids.length}`)
+      if (items.moved !== itemCount)
+        throw new Error(`order_items: moved ${items.moved} lines, expected ${itemCount}`)
+      const orders = await moveRowsBatch(trx, {
+        from: 'orders',
+        to: 'orders_archive',
+        key: 'id',
+        where: 'id = ANY(?)',
+        bindings: [ids],
+        batchSize: ids.length,
+      })
+      if (orders.moved !== ids.length)
+        throw new Error(`orders: moved ${orders.moved} orders, expected ${ids.length}`)
       return { moved: orders.moved, checksum: `${orders.checksum}/${items.checksum ?? 'no-lines'}` }
     },
   },

@@ -1,7 +1,13 @@
 import type { OrderStatus } from '#orders/order_status'
 
 /** One line of an order as other modules see it. */
-export type OrderEventItem = { itemId: string; name: string; quantity: number; unitPriceMinor: number; lineTotalMinor: number }
+export type OrderEventItem = {
+  itemId: string
+  name: string
+  quantity: number
+  unitPriceMinor: number
+  lineTotalMinor: number
+}
 
 /**
  * Domain events of the orders module (seed 4.1). Emitted after the order's transaction has

@@ -11,7 +11,8 @@ export class SlotFullException extends AppException {
 export class GuestOrderLimitException extends AppException {
   static status = 429
   static code = 'E_GUEST_ORDER_LIMIT'
-  static message = 'Too many guest orders from your connection for this pickup slot: choose another slot or sign in'
+  static message =
+    'Too many guest orders from your connection for this pickup slot: choose another slot or sign in'
 
   constructor() {
     super(GuestOrderLimitException.message, { field: 'pickup_slot_id' })

@@ -6,7 +6,12 @@
  *   emitter.on('order.status_changed', ...), emitter.on('order.completed', ...)
  */
 export { ORDER_EVENTS } from '#orders/events'
-export type { OrderCreated, OrderStatusChanged, OrderCompleted, OrderEventItem } from '#orders/events'
+export type {
+  OrderCreated,
+  OrderStatusChanged,
+  OrderCompleted,
+  OrderEventItem,
+} from '#orders/events'
 export { ORDER_STATUSES, TRANSITIONS } from '#orders/order_status'
 export type { OrderStatus } from '#orders/order_status'
 /** Read service: one order of the current merchant (throws NotFound for another merchant's id). */

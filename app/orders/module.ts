@@ -12,9 +12,16 @@ export default defineModule({
   personalData: () => import('#orders/personal_data'),
   archives: () => import('#orders/archives'),
   listeners: () => import('#orders/start/realtime'),
-  jobs: [() => import('#orders/jobs/purge_idempotency_keys_job'), () => import('#orders/jobs/reject_unaccepted_orders_job')],
+  jobs: [
+    () => import('#orders/jobs/purge_idempotency_keys_job'),
+    () => import('#orders/jobs/reject_unaccepted_orders_job'),
+  ],
   schedules: [
-    { name: 'orders.purge_idempotency_keys', cron: '17 * * * *', job: () => import('#orders/jobs/purge_idempotency_keys_job') },
+    {
+      name: 'orders.purge_idempotency_keys',
+      cron: '17 * * * *',
+      job: () => import('#orders/jobs/purge_idempotency_keys_job'),
+    },
     {
       name: 'orders.reject_unaccepted',
       cron: '* * * * *',

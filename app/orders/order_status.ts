@@ -1,5 +1,13 @@
 /** The life of a pickup order. */
-export const ORDER_STATUSES = ['pending', 'accepted', 'rejected', 'preparing', 'ready', 'completed', 'cancelled'] as const
+export const ORDER_STATUSES = [
+  'pending',
+  'accepted',
+  'rejected',
+  'preparing',
+  'ready',
+  'completed',
+  'cancelled',
+] as const
 export type OrderStatus = (typeof ORDER_STATUSES)[number]
 
 /**

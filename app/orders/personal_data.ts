@@ -1,7 +1,8 @@
 import { definePersonalData, type PersonalTable } from '#core/privacy/personal_data'
 
 const ORDER_SERVICE = {
-  legalBasis: 'Art. 6(1)(b) contract: preparing and handing over your order; Art. 6(1)(c) tax records for the amounts',
+  legalBasis:
+    'Art. 6(1)(b) contract: preparing and handing over your order; Art. 6(1)(c) tax records for the amounts',
   source: 'provided by you when ordering',
   recipients: ['the merchant and its staff'],
 }
@@ -14,7 +15,13 @@ const orders: PersonalTable = {
     { column: 'customer_email', kind: 'email' },
     { column: 'customer_phone', kind: 'phone' },
   ],
-  personal: { customer_user_id: 'null', customer_name: 'redact', customer_email: 'null', customer_phone: 'null', notes: 'null' },
+  personal: {
+    customer_user_id: 'null',
+    customer_name: 'redact',
+    customer_email: 'null',
+    customer_phone: 'null',
+    notes: 'null',
+  },
   erase: 'anonymize',
   exportExcludes: ['tracking_token_hash'],
   information: {
@@ -41,7 +48,9 @@ const orderItems: PersonalTable = {
 const archived = (table: PersonalTable, purpose: string): PersonalTable => ({
   ...table,
   table: `${table.table}_archive`,
-  subject: table.subject.map((link) => (link.kind === 'parent' ? { ...link, table: `${link.table}_archive` } : link)),
+  subject: table.subject.map((link) =>
+    link.kind === 'parent' ? { ...link, table: `${link.table}_archive` } : link
+  ),
   information: { ...table.information, purpose },
 })
 
@@ -56,7 +65,10 @@ export default definePersonalData({
     orders,
     orderItems,
     archived(orders, 'Your past pickup orders, kept for the merchant’s accounting'),
-    archived(orderItems, 'What you ordered in your past orders (your notes on a line are blanked on erasure)'),
+    archived(
+      orderItems,
+      'What you ordered in your past orders (your notes on a line are blanked on erasure)'
+    ),
     {
       table: 'order_idempotency_keys',
       location: 'shard',
@@ -68,7 +80,8 @@ export default definePersonalData({
       information: {
         ...ORDER_SERVICE,
         recipients: [],
-        purpose: 'Answering a retried order request with the first answer instead of ordering twice',
+        purpose:
+          'Answering a retried order request with the first answer instead of ordering twice',
         retention: '24 hours',
       },
     },

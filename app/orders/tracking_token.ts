@@ -21,6 +21,8 @@ export const trackingTokens = {
   merchantOf(token: unknown): string | null {
     if (typeof token !== 'string' || token.length > 200) return null
     const [merchantId, secret] = token.split('.')
-    return UUID.test(merchantId ?? '') && /^[A-Za-z0-9_-]{43}$/.test(secret ?? '') ? merchantId.toLowerCase() : null
+    return UUID.test(merchantId ?? '') && /^[A-Za-z0-9_-]{43}$/.test(secret ?? '')
+      ? merchantId.toLowerCase()
+      : null
   },
 }

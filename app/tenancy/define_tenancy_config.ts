@@ -15,7 +15,8 @@ export function defineTenancyConfig(config: TenancyConfig): TenancyConfig {
   }
   if (!config.tiers) throw new Error('config/tenancy.ts: missing "tiers"')
   for (const tier of TIERS) {
-    if (!Array.isArray(config.tiers[tier])) throw new Error(`config/tenancy.ts: missing tier "${tier}" in "tiers"`)
+    if (!Array.isArray(config.tiers[tier]))
+      throw new Error(`config/tenancy.ts: missing tier "${tier}" in "tiers"`)
   }
   for (const tier of Object.keys(config.tiers)) {
     if (!TIERS.includes(tier as Tier)) throw new Error(`config/tenancy.ts: unknown tier "${tier}"`)

@@ -1,7 +1,12 @@
 /**
  * The tenancy core's public surface. Other modules import from here only.
  */
-export { runWithTenant, getTenant, requireTenant, contextFromMerchant } from '#tenancy/context/tenant_context'
+export {
+  runWithTenant,
+  getTenant,
+  requireTenant,
+  contextFromMerchant,
+} from '#tenancy/context/tenant_context'
 export type { TenantContext } from '#tenancy/context/tenant_context'
 export { defineModule } from '#tenancy/modules/define_module'
 export type { ModuleDefinition, ModuleSchedule } from '#tenancy/modules/define_module'
@@ -14,7 +19,10 @@ export { dispatchTenantJob, runJobInTenant } from '#tenancy/services/tenant_jobs
 export { verifyStaffToken } from '#tenancy/services/staff_tokens'
 export type { StaffIdentity } from '#tenancy/services/staff_tokens'
 export { authenticateStaffSocket, admitSocket } from '#tenancy/services/socket_access'
-export { MerchantRequiredException, ModuleDisabledException } from '#tenancy/exceptions/tenancy_exceptions'
+export {
+  MerchantRequiredException,
+  ModuleDisabledException,
+} from '#tenancy/exceptions/tenancy_exceptions'
 export type { MerchantSnapshot, Tier, Vertical, StaffRole } from '#tenancy/types'
 export type { AccountLocked, MerchantOnboarded } from '#tenancy/events'
 export { bootModuleRegistry } from '#tenancy/services/module_registry_service'

@@ -12,11 +12,18 @@ export default definePersonalData({
     {
       table: 'users',
       location: 'control',
-      subject: [{ column: 'email', kind: 'email' }, { column: 'id', kind: 'userId' }],
+      subject: [
+        { column: 'email', kind: 'email' },
+        { column: 'id', kind: 'userId' },
+      ],
       personal: { email: 'erasedEmail', full_name: 'null', password: 'null' },
       erase: 'anonymize-then-delete',
       exportExcludes: ['password'],
-      information: { ...ACCOUNT, purpose: 'Your account: signing in and acting for merchants', retention: 'while the account exists; deleted 90 days after an erasure request' },
+      information: {
+        ...ACCOUNT,
+        purpose: 'Your account: signing in and acting for merchants',
+        retention: 'while the account exists; deleted 90 days after an erasure request',
+      },
     },
     {
       table: 'memberships',
@@ -24,7 +31,11 @@ export default definePersonalData({
       subject: [{ column: 'user_id', kind: 'userId' }],
       personal: {},
       erase: 'anonymize-then-delete',
-      information: { ...ACCOUNT, purpose: 'Which merchants you work for, and your role there', retention: 'while the membership exists' },
+      information: {
+        ...ACCOUNT,
+        purpose: 'Which merchants you work for, and your role there',
+        retention: 'while the membership exists',
+      },
     },
     {
       table: 'auth_access_tokens',
@@ -33,14 +44,30 @@ export default definePersonalData({
       personal: {},
       erase: 'delete-now',
       exportExcludes: ['hash'],
-      information: { ...ACCOUNT, purpose: 'Keeping you signed in (access tokens)', retention: 'until the token expires or you sign out; revoked at once on erasure' },
+      information: {
+        ...ACCOUNT,
+        purpose: 'Keeping you signed in (access tokens)',
+        retention: 'until the token expires or you sign out; revoked at once on erasure',
+      },
     },
   ],
   notPersonal: [
     { table: 'merchants', location: 'control', columns: { name: "the merchant's business name" } },
     { table: 'brands', location: 'control', columns: { name: 'a business brand name' } },
-    { table: 'shard_map', location: 'control', columns: { connection_name: 'a database connection name' } },
-    { table: 'auth_access_tokens', location: 'control', columns: { name: 'the token label (staff:<merchant slug>)' } },
-    { table: 'locations', location: 'shard', columns: { name: "a merchant's site name", address: "a merchant's business address" } },
+    {
+      table: 'shard_map',
+      location: 'control',
+      columns: { connection_name: 'a database connection name' },
+    },
+    {
+      table: 'auth_access_tokens',
+      location: 'control',
+      columns: { name: 'the token label (staff:<merchant slug>)' },
+    },
+    {
+      table: 'locations',
+      location: 'shard',
+      columns: { name: "a merchant's site name", address: "a merchant's business address" },
+    },
   ],
 })

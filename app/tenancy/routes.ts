@@ -12,7 +12,10 @@ export default function tenancyRoutes(router: Router) {
   router
     .group(() => {
       router.post('/login', [AuthController, 'login']).use(middleware.throttle({ limit: 'auth' }))
-      router.post('/logout', [AuthController, 'logout']).as('auth.logout').use(middleware.throttle({ limit: 'api' }))
+      router
+        .post('/logout', [AuthController, 'logout'])
+        .as('auth.logout')
+        .use(middleware.throttle({ limit: 'api' }))
       router.get('/me', [AuthController, 'me']).use(middleware.throttle({ limit: 'api' }))
     })
     .prefix('/api/v1/auth')
@@ -25,7 +28,9 @@ export default function tenancyRoutes(router: Router) {
           router.get('/modules', [ModulesController, 'mine'])
           router.get('/locations', [LocationsController, 'index'])
           router.get('/locations/:id', [LocationsController, 'show'])
-          router.post('/locations', [LocationsController, 'store']).use(middleware.staff({ roles: ['owner', 'manager'] }))
+          router
+            .post('/locations', [LocationsController, 'store'])
+            .use(middleware.staff({ roles: ['owner', 'manager'] }))
         })
         .use(middleware.staff())
     })

@@ -41,7 +41,10 @@ export async function readDistFile(relative: string): Promise<Buffer | null> {
   return readFile(full)
 }
 
-type ViteManifest = Record<string, { file: string; css?: string[]; imports?: string[]; isEntry?: boolean }>
+type ViteManifest = Record<
+  string,
+  { file: string; css?: string[]; imports?: string[]; isEntry?: boolean }
+>
 
 /** Every file the digital menu needs to start offline: its entry, the chunks it imports, their CSS. */
 export async function menuShellFiles(): Promise<string[]> {
@@ -69,8 +72,13 @@ const gzipAsync = promisify(gzip)
  * The best encoding the client takes for a text asset, compressed once per process: hashed files never
  * change, so the compressed bytes are kept (a few hundred KiB for both apps).
  */
-export function encodedAsset(path: string, body: Buffer, acceptEncoding: string | undefined): { body: Promise<Buffer>; encoding: string | null } {
-  if (!COMPRESSIBLE.has(extname(path)) || body.length < 1024) return { body: Promise.resolve(body), encoding: null }
+export function encodedAsset(
+  path: string,
+  body: Buffer,
+  acceptEncoding: string | undefined
+): { body: Promise<Buffer>; encoding: string | null } {
+  if (!COMPRESSIBLE.has(extname(path)) || body.length < 1024)
+    return { body: Promise.resolve(body), encoding: null }
   const accepts = (acceptEncoding ?? '').toLowerCase()
   const encoding = accepts.includes('br') ? 'br' : accepts.includes('gzip') ? 'gzip' : null
   if (!encoding) return { body: Promise.resolve(body), encoding: null }
@@ -79,7 +87,12 @@ export function encodedAsset(path: string, body: Buffer, acceptEncoding: string 
   if (!pending) {
     pending =
       encoding === 'br'
-        ? brotli(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } })
+        ? brotli(body, {
+            params: {
+              [constants.BROTLI_PARAM_QUALITY]: 9,
+              [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+            },
+          })
         : gzipAsync(body, { level: 9 })
     compressed.set(key, pending)
   }

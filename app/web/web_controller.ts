@@ -3,7 +3,14 @@ import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import app from '@adonisjs/core/services/app'
 import { merchantDirectory } from '#tenancy/index'
-import { IMMUTABLE, NO_CACHE, contentType, encodedAsset, menuShellFiles, readDistFile } from '#web/web_assets'
+import {
+  IMMUTABLE,
+  NO_CACHE,
+  contentType,
+  encodedAsset,
+  menuShellFiles,
+  readDistFile,
+} from '#web/web_assets'
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/
 
@@ -15,7 +22,10 @@ export default class WebController {
   async asset({ params, request, response }: HttpContext) {
     const path = `assets/${(params['*'] as string[]).join('/')}`
     const raw = await readDistFile(path)
-    if (!raw) return response.status(404).send({ errors: [{ code: 'E_NOT_FOUND', message: 'Asset not found' }] })
+    if (!raw)
+      return response
+        .status(404)
+        .send({ errors: [{ code: 'E_NOT_FOUND', message: 'Asset not found' }] })
     const { body, encoding } = encodedAsset(path, raw, request.header('accept-encoding'))
     response.header('Content-Type', contentType(path))
     response.header('Cache-Control', IMMUTABLE)
@@ -39,13 +49,18 @@ export default class WebController {
     const body = await readFile(app.makePath('resources/ui/service_worker.js'), 'utf8')
     response.header('Content-Type', contentType('sw.js'))
     response.header('Cache-Control', NO_CACHE)
-    return response.send(`const SHELL_VERSION = ${JSON.stringify(version)}\nconst SHELL_FILES = ${JSON.stringify(shell)}\n${body}`)
+    return response.send(
+      `const SHELL_VERSION = ${JSON.stringify(version)}\nconst SHELL_FILES = ${JSON.stringify(shell)}\n${body}`
+    )
   }
 
   async manifest({ params, response }: HttpContext) {
     const slug = String(params.slug)
     const merchant = SLUG.test(slug) ? await merchantDirectory.bySlug(slug) : null
-    if (!merchant) return response.status(404).send({ errors: [{ code: 'E_NOT_FOUND', message: 'Merchant not found' }] })
+    if (!merchant)
+      return response
+        .status(404)
+        .send({ errors: [{ code: 'E_NOT_FOUND', message: 'Merchant not found' }] })
     response.header('Content-Type', contentType('manifest.webmanifest'))
     response.header('Cache-Control', NO_CACHE)
     return response.send({
@@ -62,7 +77,8 @@ export default class WebController {
 
   async #html(response: HttpContext['response'], file: string) {
     const body = await readDistFile(file)
-    if (!body) return response.status(503).send('The web UI is not built yet: run the start command.')
+    if (!body)
+      return response.status(503).send('The web UI is not built yet: run the start command.')
     response.header('Content-Type', contentType(file))
     response.header('Cache-Control', NO_CACHE)
     return response.send(body)

@@ -19,17 +19,22 @@ export async function useBenchDatabase(database: string, redisDb: number) {
     NODE_ENV: 'production',
     APP_KEY: 'bench-only-app-key-not-secret-0123456789',
     LOG_LEVEL: 'warn',
-    DATABASE_URL: process.env.BENCH_DATABASE_URL ?? `postgres://postgres@127.0.0.1:5432/${database}`,
+    DATABASE_URL:
+      process.env.BENCH_DATABASE_URL ?? `postgres://postgres@127.0.0.1:5432/${database}`,
     REDIS_URL: process.env.BENCH_REDIS_URL ?? `redis://127.0.0.1:6379/${redisDb}`,
   }
   await requireServices(settings.DATABASE_URL, settings.REDIS_URL)
   Object.assign(process.env, settings)
-  execFileSync(process.execPath, ['ace.js', 'migrate:all', '--create'], { cwd: APP_ROOT, stdio: ['ignore', 'ignore', 'inherit'] })
+  execFileSync(process.execPath, ['ace.js', 'migrate:all', '--create'], {
+    cwd: APP_ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
 }
 
 export async function bootApp(environment: 'console' | 'web' = 'console') {
   const ignitor = new Ignitor(APP_ROOT, {
-    importer: (path: string) => import(path.startsWith('./') || path.startsWith('../') ? new URL(path, APP_ROOT).href : path),
+    importer: (path: string) =>
+      import(path.startsWith('./') || path.startsWith('../') ? new URL(path, APP_ROOT).href : path),
   })
   const app = ignitor.createApp(environment)
   app.booting(async () => {

@@ -48,23 +48,43 @@ export async function requireHttpBench(env: NodeJS.ProcessEnv) {
  */
 export function prepareBuild(env: NodeJS.ProcessEnv, seeders: string[] = ['demo_seeder']) {
   if (!process.argv.includes('--no-build')) sh(env, process.execPath, ['ace.js', 'build'])
-  if (!existsSync(`${ROOT}build/node_modules`)) symlinkSync(`${ROOT}node_modules`, `${ROOT}build/node_modules`)
+  if (!existsSync(`${ROOT}build/node_modules`))
+    symlinkSync(`${ROOT}node_modules`, `${ROOT}build/node_modules`)
   sh(env, process.execPath, ['build/ace.js', 'migrate:all', '--create'])
-  for (const seeder of seeders) sh(seedEnv(env), process.execPath, ['build/ace.js', 'db:seed', '--files', `database/seeders/${seeder}.js`])
+  for (const seeder of seeders)
+    sh(seedEnv(env), process.execPath, [
+      'build/ace.js',
+      'db:seed',
+      '--files',
+      `database/seeders/${seeder}.js`,
+    ])
 }
 
-export const seedEnv = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({ ...env, NODE_ENV: 'development', HOST: '127.0.0.1' })
+export const seedEnv = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({
+  ...env,
+  NODE_ENV: 'development',
+  HOST: '127.0.0.1',
+})
 
 export async function waitFor(url: string) {
   for (let i = 0; i < 300; i++) {
-    if (await fetch(url).then((r) => r.ok).catch(() => false)) return
+    if (
+      await fetch(url)
+        .then((r) => r.ok)
+        .catch(() => false)
+    )
+      return
     await new Promise((r) => setTimeout(r, 100))
   }
   throw new Error(`${url} never answered`)
 }
 
 export function startOnCore0(env: NodeJS.ProcessEnv, args: string[]) {
-  const child = spawn('taskset', ['-c', '0', process.execPath, ...args], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] })
+  const child = spawn('taskset', ['-c', '0', process.execPath, ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
   children.push(child)
   return child
 }
@@ -94,10 +114,19 @@ function toMs(value: string) {
   return value.endsWith('us') ? number / 1000 : value.endsWith('ms') ? number : number * 1000
 }
 
-export function wrk(url: string, seconds: number, pid: number, headers: Record<string, string> = {}): Run {
+export function wrk(
+  url: string,
+  seconds: number,
+  pid: number,
+  headers: Record<string, string> = {}
+): Run {
   const headerArgs = Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`])
   const before = cpuSeconds(pid)
-  const out = execFileSync('taskset', ['-c', '1', 'wrk', '-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', ...headerArgs, url], { encoding: 'utf8' })
+  const out = execFileSync(
+    'taskset',
+    ['-c', '1', 'wrk', '-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', ...headerArgs, url],
+    { encoding: 'utf8' }
+  )
   const cpu = cpuSeconds(pid) - before
   const requests = Number(/(\d+) requests in/.exec(out)![1])
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out)
@@ -117,14 +146,34 @@ export function wrk(url: string, seconds: number, pid: number, headers: Record<s
 export function paced(url: string, rate: number, seconds: number) {
   const out = execFileSync(
     'taskset',
-    ['-c', '1', process.execPath, `${ROOT}node_modules/autocannon/autocannon.js`, '-c', String(CONNECTIONS), '-R', String(rate), '-d', String(seconds), '-j', url],
+    [
+      '-c',
+      '1',
+      process.execPath,
+      `${ROOT}node_modules/autocannon/autocannon.js`,
+      '-c',
+      String(CONNECTIONS),
+      '-R',
+      String(rate),
+      '-d',
+      String(seconds),
+      '-j',
+      url,
+    ],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }
   )
   const result = JSON.parse(out)
-  return { rate, achieved: result.requests.average as number, p50: result.latency.p50 as number, p99: result.latency.p99 as number, non2xx: result.non2xx as number }
+  return {
+    rate,
+    achieved: result.requests.average as number,
+    p50: result.latency.p50 as number,
+    p99: result.latency.p99 as number,
+    non2xx: result.non2xx as number,
+  }
 }
 
-export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+export const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 
 export function summarize(runs: Run[]): Summary {
   return {
@@ -140,7 +189,12 @@ export function formatSummary(name: string, s: Summary) {
 }
 
 /** Warm both up, then alternate A B A B ... and return the medians. */
-export function alternate(subject: { url: string; pid: number; headers?: Record<string, string> }, baseline: { url: string; pid: number }, runs: number, seconds: number) {
+export function alternate(
+  subject: { url: string; pid: number; headers?: Record<string, string> },
+  baseline: { url: string; pid: number },
+  runs: number,
+  seconds: number
+) {
   wrk(subject.url, 3, subject.pid, subject.headers)
   wrk(baseline.url, 3, baseline.pid)
   const a: Run[] = []
@@ -148,7 +202,9 @@ export function alternate(subject: { url: string; pid: number; headers?: Record<
   for (let i = 0; i < runs; i++) {
     a.push(wrk(subject.url, seconds, subject.pid, subject.headers))
     b.push(wrk(baseline.url, seconds, baseline.pid))
-    console.log(`run ${i + 1}: a ${a[i].rps.toFixed(0)} req/s p99 ${a[i].p99.toFixed(2)} ms | b ${b[i].rps.toFixed(0)} req/s p99 ${b[i].p99.toFixed(2)} ms`)
+    console.log(
+      `run ${i + 1}: a ${a[i].rps.toFixed(0)} req/s p99 ${a[i].p99.toFixed(2)} ms | b ${b[i].rps.toFixed(0)} req/s p99 ${b[i].p99.toFixed(2)} ms`
+    )
   }
   return { a: summarize(a), b: summarize(b) }
 }

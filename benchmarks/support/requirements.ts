@@ -15,7 +15,8 @@ function stop(message: string): never {
   process.exit(1)
 }
 
-const installed = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0
+const installed = (tool: string) =>
+  spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0
 
 /** Installs the missing tools with apt-get when we can, else stops with the line to run. */
 export function requireTools(tools: Tool[]) {
@@ -29,7 +30,10 @@ export function requireTools(tools: Tool[]) {
     spawnSync('apt-get', ['install', '-y', '-qq', ...packages], { stdio: 'inherit', env })
     missing = missing.filter((tool) => !installed(tool))
   }
-  if (missing.length) stop(`This benchmark needs ${missing.join(' and ')}: install ${packages.join(' ')} (e.g. apt-get install -y ${packages.join(' ')})`)
+  if (missing.length)
+    stop(
+      `This benchmark needs ${missing.join(' and ')}: install ${packages.join(' ')} (e.g. apt-get install -y ${packages.join(' ')})`
+    )
 }
 
 function answers(url: string) {
@@ -54,9 +58,14 @@ export async function requireServices(databaseUrl: string, redisUrl: string) {
   const postgres = new URL(databaseUrl)
   if (!postgres.port) postgres.port = '5432'
   if (!(await answers(postgres.toString()))) {
-    stop(`This benchmark needs a PostgreSQL at ${withoutPassword(databaseUrl)}: start one or set BENCH_DATABASE_URL`)
+    stop(
+      `This benchmark needs a PostgreSQL at ${withoutPassword(databaseUrl)}: start one or set BENCH_DATABASE_URL`
+    )
   }
   const redis = new URL(redisUrl)
   if (!redis.port) redis.port = '6379'
-  if (!(await answers(redis.toString()))) stop(`This benchmark needs a Redis at ${withoutPassword(redisUrl)}: start one or set BENCH_REDIS_URL`)
+  if (!(await answers(redis.toString())))
+    stop(
+      `This benchmark needs a Redis at ${withoutPassword(redisUrl)}: start one or set BENCH_REDIS_URL`
+    )
 }

@@ -7,7 +7,8 @@ import type { CommandOptions } from '@adonisjs/core/types/ace'
  */
 export default class AnalyticsAggregate extends BaseCommand {
   static commandName = 'analytics:aggregate'
-  static description = 'Aggregate analytics events into daily aggregates for a range of merchant-local days'
+  static description =
+    'Aggregate analytics events into daily aggregates for a range of merchant-local days'
   static options: CommandOptions = { startApp: true }
 
   @flags.string({ description: 'First day, YYYY-MM-DD (default: yesterday in UTC)' })
@@ -21,7 +22,8 @@ export default class AnalyticsAggregate extends BaseCommand {
 
   async run() {
     const { shardRouter, merchantDirectory } = await import('#tenancy/index')
-    const { dailyAggregator, addDays, daysBetween, isDay, localToday } = await import('#analytics/index')
+    const { dailyAggregator, addDays, daysBetween, isDay, localToday } =
+      await import('#analytics/index')
     await shardRouter.load()
 
     const from = this.from ?? addDays(localToday('UTC'), -1)
@@ -48,7 +50,9 @@ export default class AnalyticsAggregate extends BaseCommand {
       const merchants = results.reduce((sum, r) => sum + r.merchants, 0)
       const removed = results.reduce((sum, r) => sum + r.removed, 0)
       const ms = Math.round(performance.now() - started)
-      this.logger.info(`[${index + 1}/${days.length}] ${day}: ${merchants} merchant day(s) upserted, ${removed} stale removed (${ms} ms)`)
+      this.logger.info(
+        `[${index + 1}/${days.length}] ${day}: ${merchants} merchant day(s) upserted, ${removed} stale removed (${ms} ms)`
+      )
     }
   }
 }

@@ -15,8 +15,12 @@ export default class PartitionsEnsure extends BaseCommand {
     const { partitionManager } = await import('#analytics/index')
     await shardRouter.load()
     for (const report of await partitionManager.ensure({ monthsAhead: this.ahead })) {
-      const created = report.created.length ? `created ${report.created.join(', ')}` : 'nothing to create'
-      const moved = report.movedFromDefault.length ? `; moved rows of ${report.movedFromDefault.join(', ')} out of the default partition` : ''
+      const created = report.created.length
+        ? `created ${report.created.join(', ')}`
+        : 'nothing to create'
+      const moved = report.movedFromDefault.length
+        ? `; moved rows of ${report.movedFromDefault.join(', ')} out of the default partition`
+        : ''
       this.logger.info(`${report.node}: ${created}${moved}`)
     }
   }

@@ -35,7 +35,8 @@ export abstract class GdprCommand extends BaseCommand {
   }
 
   protected requireReason(reason: string | undefined) {
-    if (!reason || reason.trim().length < 3) throw new Error('--reason is required (at least 3 characters): it goes into the audit log')
+    if (!reason || reason.trim().length < 3)
+      throw new Error('--reason is required (at least 3 characters): it goes into the audit log')
     return reason.trim()
   }
 

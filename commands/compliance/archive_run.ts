@@ -7,7 +7,8 @@ import type { CommandOptions } from '@adonisjs/core/types/ace'
  */
 export default class ArchiveRun extends BaseCommand {
   static commandName = 'archive:run'
-  static description = 'Archive cold data (modules declare what: analytics partitions, finished orders...)'
+  static description =
+    'Archive cold data (modules declare what: analytics partitions, finished orders...)'
   static options: CommandOptions = { startApp: true }
 
   @flags.boolean({ description: 'Count what would move, move nothing' })
@@ -24,7 +25,8 @@ export default class ArchiveRun extends BaseCommand {
       const { bootTenancy } = await import('#tenancy/index')
       const { archiveRunner } = await import('#compliance/index')
       await bootTenancy()
-      if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new Error('--batch-size must be a positive integer')
+      if (!Number.isInteger(this.batchSize) || this.batchSize < 1)
+        throw new Error('--batch-size must be a positive integer')
       const archivables = await archiveRunner.archivables(this.only)
       if (archivables.length === 0) {
         this.logger.info('nothing to archive: no module declares archivables')
@@ -36,14 +38,23 @@ export default class ArchiveRun extends BaseCommand {
         onProgress: ({ archivable, node, moved, total }) => {
           const width = 30
           const filled = Math.round((moved / Math.max(total, 1)) * width)
-          process.stdout.write(`\r${archivable} ${node} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${moved}/${total}`)
+          process.stdout.write(
+            `\r${archivable} ${node} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${moved}/${total}`
+          )
         },
       })
       process.stdout.write('\n')
       const table = this.ui.table()
       table.head(['archivable', 'node', 'pending', 'moved', 'batches', 'rows/s'])
       for (const row of report) {
-        table.row([row.archivable, row.node, String(row.pending), String(row.moved), String(row.batches), row.moved ? String(Math.round(row.moved / row.seconds)) : '-'])
+        table.row([
+          row.archivable,
+          row.node,
+          String(row.pending),
+          String(row.moved),
+          String(row.batches),
+          row.moved ? String(Math.round(row.moved / row.seconds)) : '-',
+        ])
       }
       table.render()
       if (this.dryRun) this.logger.info('dry run: nothing moved')

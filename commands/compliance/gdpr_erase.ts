@@ -3,7 +3,8 @@ import { GdprCommand } from './_gdpr_command.js'
 
 export default class GdprErase extends GdprCommand {
   static commandName = 'gdpr:erase'
-  static description = 'Erase a data subject (Art. 17): anonymize now on every shard, hard delete in 90 days'
+  static description =
+    'Erase a data subject (Art. 17): anonymize now on every shard, hard delete in 90 days'
 
   @flags.string({ description: 'Why (kept with the request and in the audit log)' })
   declare reason?: string
@@ -15,7 +16,12 @@ export default class GdprErase extends GdprCommand {
     const subject = this.subject()
     const reason = this.requireReason(this.reason)
     const { gdprErasure, requestJson } = await import('#compliance/index')
-    const { receipt } = await gdprErasure.erase({ ...subject, reason, via: 'command', onProgress: this.progress })
+    const { receipt } = await gdprErasure.erase({
+      ...subject,
+      reason,
+      via: 'command',
+      onProgress: this.progress,
+    })
     if (this.json) {
       console.log(JSON.stringify(requestJson(receipt), null, 2))
       return

@@ -18,9 +18,18 @@ export default class GdprExport extends GdprCommand {
     if (!this.out) throw new Error('--out <file> is required')
     const { gdprExport, exportDocumentJson } = await import('#compliance/index')
     const started = Date.now()
-    const { requestId, document } = await gdprExport.export({ ...subject, reason, via: 'command', onProgress: this.progress })
-    await writeFile(this.out, JSON.stringify(exportDocumentJson(document), null, 2), { mode: 0o600 })
+    const { requestId, document } = await gdprExport.export({
+      ...subject,
+      reason,
+      via: 'command',
+      onProgress: this.progress,
+    })
+    await writeFile(this.out, JSON.stringify(exportDocumentJson(document), null, 2), {
+      mode: 0o600,
+    })
     const rows = Object.values(document.counts).reduce((sum, n) => sum + n, 0)
-    this.logger.success(`request ${requestId}: ${rows} row(s) written to ${this.out} in ${Date.now() - started} ms`)
+    this.logger.success(
+      `request ${requestId}: ${rows} row(s) written to ${this.out} in ${Date.now() - started} ms`
+    )
   }
 }

@@ -17,12 +17,21 @@ export default class GdprRequestsCommand extends BaseCommand {
       const { gdprRequests, presentRequest, requestJson } = await import('#compliance/index')
       const { rows, total } = await gdprRequests.list({ open: !this.all, perPage: 200 })
       const requests = rows.map(presentRequest)
-      if (this.json) return console.log(JSON.stringify({ data: requests.map(requestJson), total }, null, 2))
-      if (requests.length === 0) return this.logger.info(this.all ? 'no requests' : 'no open requests')
+      if (this.json)
+        return console.log(JSON.stringify({ data: requests.map(requestJson), total }, null, 2))
+      if (requests.length === 0)
+        return this.logger.info(this.all ? 'no requests' : 'no open requests')
       const table = this.ui.table()
       table.head(['id', 'kind', 'status', 'received', 'legal deadline', 'hard delete due'])
       for (const r of requests) {
-        table.row([r.id, r.kind, r.status, r.receivedAt ?? '', r.legalDeadline ?? '', r.hardDeleteDueAt ?? '-'])
+        table.row([
+          r.id,
+          r.kind,
+          r.status,
+          r.receivedAt ?? '',
+          r.legalDeadline ?? '',
+          r.hardDeleteDueAt ?? '-',
+        ])
       }
       table.render()
     } catch (error) {

@@ -40,12 +40,16 @@ export default class MigrateAll extends BaseCommand {
         return
       }
       const files = Object.keys(runner.migratedFiles)
-      this.logger.info(`${connectionName}: ${files.length ? `${files.length} migration(s) ${this.reset ? 'rolled back' : 'applied'}` : 'up to date'}`)
+      this.logger.info(
+        `${connectionName}: ${files.length ? `${files.length} migration(s) ${this.reset ? 'rolled back' : 'applied'}` : 'up to date'}`
+      )
     }
     if (!this.reset) {
       const { shardRouter } = await import('#tenancy/index')
       await shardRouter.ensureMap()
-      this.logger.info(`shard_map: ${shardRouter.shardCount} shards over ${shardRouter.nodes().join(', ')}`)
+      this.logger.info(
+        `shard_map: ${shardRouter.shardCount} shards over ${shardRouter.nodes().join(', ')}`
+      )
     }
   }
 }

@@ -22,20 +22,31 @@ export default class QueueWork extends BaseCommand {
     const redis = (await import('@adonisjs/redis/services/main')).default
     await bootTenancy()
     const registry = moduleRegistry()
-    const connection = this.app.config.get<{ defaultConnection: Record<string, unknown> }>('queue').defaultConnection
+    const connection = this.app.config.get<{ defaultConnection: Record<string, unknown> }>(
+      'queue'
+    ).defaultConnection
     const logger = await this.app.container.make('logger')
-    const pool = new WorkerPool(this.app, logger, connection, await registry.loadJobs(), runJobInTenant, {
-      concurrency: this.concurrency,
-    })
+    const pool = new WorkerPool(
+      this.app,
+      logger,
+      connection,
+      await registry.loadJobs(),
+      runJobInTenant,
+      {
+        concurrency: this.concurrency,
+      }
+    )
     const schedules = await registry.loadSchedules()
     await pool.upsertSchedules(schedules)
     await pool.removeUndeclaredSchedules(schedules)
     pool.start()
     // Schedules live in Redis: if Redis loses its data they come back within a minute (upserting is idempotent).
     const reregister = setInterval(() => {
-      pool.upsertSchedules(schedules.map((schedule) => ({ ...schedule, runOnStart: false }))).catch((error) => {
-        this.logger.warning(`could not re-register schedules: ${error.message}`)
-      })
+      pool
+        .upsertSchedules(schedules.map((schedule) => ({ ...schedule, runOnStart: false })))
+        .catch((error) => {
+          this.logger.warning(`could not re-register schedules: ${error.message}`)
+        })
     }, 60_000)
     // /ready shows whether a worker is alive by this heartbeat.
     const stopHeartbeat = startWorkerHeartbeat(redis.connection('main'), (error) => {

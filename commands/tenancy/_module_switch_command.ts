@@ -19,9 +19,13 @@ export abstract class ModuleSwitchCommand extends BaseCommand {
     const { bootModuleRegistry, moduleAccess } = await import('#tenancy/index')
     await bootModuleRegistry()
     try {
-      const change = this.enable ? moduleAccess.enable.bind(moduleAccess) : moduleAccess.disable.bind(moduleAccess)
+      const change = this.enable
+        ? moduleAccess.enable.bind(moduleAccess)
+        : moduleAccess.disable.bind(moduleAccess)
       const merchant = await change(this.merchant, this.module, { reason: this.reason })
-      this.logger.success(`${this.module} ${this.enable ? 'enabled' : 'disabled'} for ${merchant!.slug}; modules now: ${merchant!.modules.join(', ')}`)
+      this.logger.success(
+        `${this.module} ${this.enable ? 'enabled' : 'disabled'} for ${merchant!.slug}; modules now: ${merchant!.modules.join(', ')}`
+      )
     } catch (error) {
       this.logger.error((error as Error).message)
       this.exitCode = 1

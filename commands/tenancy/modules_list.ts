@@ -16,7 +16,14 @@ export default class ModulesList extends BaseCommand {
       const { merchant, modules } = await moduleAccess.list(this.merchant)
       this.logger.info(`${merchant.name} (${merchant.slug}), tier ${merchant.tier}`)
       const table = this.ui.table().head(['Module', 'Enabled', 'Source', 'Depends on', 'Note'])
-      for (const m of modules) table.row([m.module, m.enabled ? 'yes' : 'no', m.source, m.depends_on.join(', '), m.reason ?? ''])
+      for (const m of modules)
+        table.row([
+          m.module,
+          m.enabled ? 'yes' : 'no',
+          m.source,
+          m.depends_on.join(', '),
+          m.reason ?? '',
+        ])
       table.render()
     } catch (error) {
       this.logger.error((error as Error).message)

@@ -47,12 +47,17 @@ export default class DemoSeeder extends BaseSeeder {
     }
 
     if (issued.length) {
-      console.log('Demo logins (random passwords, shown only this once: the server is reachable beyond this machine):')
+      console.log(
+        'Demo logins (random passwords, shown only this once: the server is reachable beyond this machine):'
+      )
       for (const login of issued) console.log(`  ${login.email.padEnd(28)} ${login.password}`)
     }
   }
 
-  async #replacePublishedPassword(email: string, issued: Array<{ email: string; password: string }>) {
+  async #replacePublishedPassword(
+    email: string,
+    issued: Array<{ email: string; password: string }>
+  ) {
     const user = await User.findByEmail(email)
     if (!user?.password || !(await hash.verify(user.password, DEMO_PASSWORD))) return
     user.password = randomBytes(12).toString('base64url')

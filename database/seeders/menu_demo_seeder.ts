@@ -6,7 +6,11 @@ import { catalog } from '#menu/services/catalog_service'
 
 type DemoOption = { name: string; priceDeltaMinor?: number; allergens?: string[] }
 type DemoGroup = { name: string; isRequired?: boolean; maxSelect?: number; options: DemoOption[] }
-type DemoItem = Record<string, unknown> & { name: string; priceMinor: number; modifierGroups?: DemoGroup[] }
+type DemoItem = Record<string, unknown> & {
+  name: string
+  priceMinor: number
+  modifierGroups?: DemoGroup[]
+}
 type DemoCategory = { name: string; availability?: object[]; items: DemoItem[] }
 
 const MENUS: Record<string, DemoCategory[]> = {
@@ -46,8 +50,18 @@ const MENUS: Record<string, DemoCategory[]> = {
       name: 'Breakfast',
       availability: [{ start: '07:00', end: '11:00' }],
       items: [
-        { name: 'Cornetto', priceMinor: 180, dietaryFlags: ['vegetarian'], allergens: ['gluten', 'eggs', 'milk'] },
-        { name: 'Avocado toast', priceMinor: 750, dietaryFlags: ['vegan'], allergens: ['gluten', 'sesame'] },
+        {
+          name: 'Cornetto',
+          priceMinor: 180,
+          dietaryFlags: ['vegetarian'],
+          allergens: ['gluten', 'eggs', 'milk'],
+        },
+        {
+          name: 'Avocado toast',
+          priceMinor: 750,
+          dietaryFlags: ['vegan'],
+          allergens: ['gluten', 'sesame'],
+        },
       ],
     },
   ],
@@ -68,7 +82,16 @@ const MENUS: Record<string, DemoCategory[]> = {
           name: 'City bike',
           priceMinor: 1500,
           rentalUnit: 'day',
-          modifierGroups: [{ name: 'Extras', maxSelect: 2, options: [{ name: 'Helmet', priceDeltaMinor: 300 }, { name: 'Child seat', priceDeltaMinor: 500 }] }],
+          modifierGroups: [
+            {
+              name: 'Extras',
+              maxSelect: 2,
+              options: [
+                { name: 'Helmet', priceDeltaMinor: 300 },
+                { name: 'Child seat', priceDeltaMinor: 500 },
+              ],
+            },
+          ],
         },
         { name: 'E-bike', priceMinor: 1000, rentalUnit: 'hour' },
       ],
@@ -86,13 +109,25 @@ export default class MenuDemoSeeder extends BaseSeeder {
       await runWithTenant(contextFromMerchant(merchant), async () => {
         if (await MenuCategory.forTenant().first()) return
         for (const [position, { items, ...category }] of categories.entries()) {
-          const created = await catalog.create(MenuCategory, { ...category, displayOrder: position + 1 })
+          const created = await catalog.create(MenuCategory, {
+            ...category,
+            displayOrder: position + 1,
+          })
           for (const [index, { modifierGroups: groups = [], ...item }] of items.entries()) {
             const currency = 'EUR'
-            const made = await catalog.createItem({ ...item, currency, categoryId: created.id, displayOrder: index + 1 })
+            const made = await catalog.createItem({
+              ...item,
+              currency,
+              categoryId: created.id,
+              displayOrder: index + 1,
+            })
             for (const [g, { options, ...group }] of groups.entries()) {
-              const madeGroup = await catalog.createGroup(made.id, { ...group, displayOrder: g + 1 })
-              for (const [o, option] of options.entries()) await catalog.createOption(madeGroup.id, { ...option, displayOrder: o + 1 })
+              const madeGroup = await catalog.createGroup(made.id, {
+                ...group,
+                displayOrder: g + 1,
+              })
+              for (const [o, option] of options.entries())
+                await catalog.createOption(madeGroup.id, { ...option, displayOrder: o + 1 })
             }
           }
         }

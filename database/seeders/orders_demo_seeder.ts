@@ -1,6 +1,12 @@
 import { BaseSeeder } from '@adonisjs/lucid/seeders'
 import { bootTenancy } from '#tenancy/services/boot'
-import { contextFromMerchant, merchantDirectory, requireTenant, runWithTenant, tenantDb } from '#tenancy/index'
+import {
+  contextFromMerchant,
+  merchantDirectory,
+  requireTenant,
+  runWithTenant,
+  tenantDb,
+} from '#tenancy/index'
 
 /** Which demo merchants take pickup orders, their opening hours (local) and places per 15-minute slot. */
 const SLOTS = [{ slug: 'demo-coffee', opens: '08:00', lastSlot: '17:45', capacity: 6 }]

@@ -9,11 +9,23 @@ const ROOT = new URL('../../', import.meta.url).pathname
  */
 export async function startAppProcess(extraEnv: Record<string, string> = {}) {
   const port = await freePort()
-  const child: ChildProcess = spawn(process.execPath, ['--import=ts-node-maintained/register/esm', 'bin/server.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', LOG_FILE: '', LOG_LEVEL: 'warn', ...extraEnv },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  })
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import=ts-node-maintained/register/esm', 'bin/server.ts'],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_FILE: '',
+        LOG_LEVEL: 'warn',
+        ...extraEnv,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    }
+  )
   let stderr = ''
   child.stderr!.on('data', (chunk) => (stderr += chunk))
   const url = `http://127.0.0.1:${port}`
@@ -44,7 +56,10 @@ export async function startAppProcess(extraEnv: Record<string, string> = {}) {
 }
 
 /** `node ace queue:work` as `npm start` runs it, resolved once it takes jobs; the caller kills it. */
-export function startWorkerProcess(args: string[] = [], extraEnv: Record<string, string> = {}): Promise<ChildProcess> {
+export function startWorkerProcess(
+  args: string[] = [],
+  extraEnv: Record<string, string> = {}
+): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['ace.js', 'queue:work', ...args], {
     cwd: ROOT,
     env: { ...process.env, ...extraEnv },
@@ -58,7 +73,9 @@ export function startWorkerProcess(args: string[] = [], extraEnv: Record<string,
     }
     child.stdout!.on('data', onData)
     child.stderr!.on('data', onData)
-    child.once('exit', (code) => reject(new Error(`worker exited early (${code}): ${output.slice(-2000)}`)))
+    child.once('exit', (code) =>
+      reject(new Error(`worker exited early (${code}): ${output.slice(-2000)}`))
+    )
   })
 }
 

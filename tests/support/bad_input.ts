@@ -22,7 +22,12 @@ export type SweepRequest = {
 export type ParamValues = Record<string, string>
 
 type Route = { method: string; pattern: string }
-type Body = { label: string; contentType?: string; body: string | Buffer; headers?: Record<string, string> }
+type Body = {
+  label: string
+  contentType?: string
+  body: string | Buffer
+  headers?: Record<string, string>
+}
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
@@ -45,7 +50,11 @@ function paramKind(segments: string[], index: number) {
 
 function fill(pattern: string, value: (kind: string) => string) {
   const segments = pattern.split('/')
-  return segments.map((segment, index) => (segment === '*' || segment.startsWith(':') ? value(paramKind(segments, index)) : segment)).join('/')
+  return segments
+    .map((segment, index) =>
+      segment === '*' || segment.startsWith(':') ? value(paramKind(segments, index)) : segment
+    )
+    .join('/')
 }
 
 function hasParams(pattern: string) {
@@ -54,7 +63,8 @@ function hasParams(pattern: string) {
 
 /** Path parameter values as they go on the wire (already percent-encoded where needed). */
 function oddParamValues(ours: ParamValues) {
-  const someRealId = Object.values(ours).find((value) => /^[0-9a-f-]{36}$/.test(value)) ?? randomUUID()
+  const someRealId =
+    Object.values(ours).find((value) => /^[0-9a-f-]{36}$/.test(value)) ?? randomUUID()
   return [
     'abc',
     '-1',
@@ -76,13 +86,66 @@ function oddParamValues(ours: ParamValues) {
 
 /** Field names our validators read, at the top level of a body. Wrong-type bodies set them all at once. */
 const FIELDS = [
-  'email', 'password', 'merchant', 'name', 'slug', 'vertical', 'tier', 'timezone', 'owner', 'address', 'reason',
-  'id', 'ids', 'category_id', 'description', 'display_order', 'is_active', 'availability', 'price_minor', 'currency',
-  'image_url', 'sold_out', 'dietary_flags', 'allergens', 'duration_minutes', 'rental_unit', 'is_required', 'min_select',
-  'max_select', 'price_delta_minor', 'in_stock', 'format', 'content', 'pickup_slot_id', 'customer', 'items', 'notes',
-  'status', 'starts_at', 'ends_at', 'capacity', 'events', 'session_id', 'routes', 'email_recipients',
-  'sms_recipients', 'webhook_url', 'endpoint', 'keys', 'body', 'subject_email', 'phone',
-  'user_id', 'merchant_id', 'modules', 'page', 'per_page', 'limit', 'cursor', 'days',
+  'email',
+  'password',
+  'merchant',
+  'name',
+  'slug',
+  'vertical',
+  'tier',
+  'timezone',
+  'owner',
+  'address',
+  'reason',
+  'id',
+  'ids',
+  'category_id',
+  'description',
+  'display_order',
+  'is_active',
+  'availability',
+  'price_minor',
+  'currency',
+  'image_url',
+  'sold_out',
+  'dietary_flags',
+  'allergens',
+  'duration_minutes',
+  'rental_unit',
+  'is_required',
+  'min_select',
+  'max_select',
+  'price_delta_minor',
+  'in_stock',
+  'format',
+  'content',
+  'pickup_slot_id',
+  'customer',
+  'items',
+  'notes',
+  'status',
+  'starts_at',
+  'ends_at',
+  'capacity',
+  'events',
+  'session_id',
+  'routes',
+  'email_recipients',
+  'sms_recipients',
+  'webhook_url',
+  'endpoint',
+  'keys',
+  'body',
+  'subject_email',
+  'phone',
+  'user_id',
+  'merchant_id',
+  'modules',
+  'page',
+  'per_page',
+  'limit',
+  'cursor',
+  'days',
 ]
 
 const WRONG_VALUES: Array<[string, unknown]> = [
@@ -126,10 +189,26 @@ function buildBodies(): Body[] {
     { label: 'JSON string', contentType: json, body: '"just a string"' },
     { label: 'JSON array', contentType: json, body: '[1,"two",{"three":3}]' },
     { label: 'JSON empty object', contentType: json, body: '{}' },
-    { label: 'invalid UTF-8', contentType: json, body: Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]) },
-    { label: 'prototype pollution', contentType: json, body: '{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}' },
-    { label: `arrays nested ${depth} deep`, contentType: json, body: '['.repeat(depth) + ']'.repeat(depth) },
-    { label: `objects nested ${depth} deep`, contentType: json, body: '{"a":'.repeat(depth) + '1' + '}'.repeat(depth) },
+    {
+      label: 'invalid UTF-8',
+      contentType: json,
+      body: Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]),
+    },
+    {
+      label: 'prototype pollution',
+      contentType: json,
+      body: '{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}',
+    },
+    {
+      label: `arrays nested ${depth} deep`,
+      contentType: json,
+      body: '['.repeat(depth) + ']'.repeat(depth),
+    },
+    {
+      label: `objects nested ${depth} deep`,
+      contentType: json,
+      body: '{"a":'.repeat(depth) + '1' + '}'.repeat(depth),
+    },
     {
       label: 'nested wrong types',
       contentType: json,
@@ -146,13 +225,35 @@ function buildBodies(): Body[] {
     },
     { label: 'JSON as text/plain', contentType: 'text/plain', body: '{"name":"x"}' },
     { label: 'XML', contentType: 'application/xml', body: '<?xml version="1.0"?><a><b>1</b></a>' },
-    { label: 'octet stream', contentType: 'application/octet-stream', body: Buffer.from([0, 1, 2, 254, 255]) },
+    {
+      label: 'octet stream',
+      contentType: 'application/octet-stream',
+      body: Buffer.from([0, 1, 2, 254, 255]),
+    },
     { label: 'no content type', body: '{"name":"x"}' },
-    { label: 'JSON in UTF-16', contentType: 'application/json; charset=utf-16', body: Buffer.from('{"a":1}', 'utf16le') },
-    { label: 'unknown JSON charset', contentType: 'application/json; charset=klingon', body: '{"a":1}' },
+    {
+      label: 'JSON in UTF-16',
+      contentType: 'application/json; charset=utf-16',
+      body: Buffer.from('{"a":1}', 'utf16le'),
+    },
+    {
+      label: 'unknown JSON charset',
+      contentType: 'application/json; charset=klingon',
+      body: '{"a":1}',
+    },
     { label: 'CSP report garbage', contentType: 'application/csp-report', body: '{"csp-report":' },
-    { label: 'claims gzip', contentType: json, body: '{"a":1}', headers: { 'Content-Encoding': 'gzip' } },
-    { label: 'unknown encoding', contentType: json, body: '{"a":1}', headers: { 'Content-Encoding': 'klingon' } },
+    {
+      label: 'claims gzip',
+      contentType: json,
+      body: '{"a":1}',
+      headers: { 'Content-Encoding': 'gzip' },
+    },
+    {
+      label: 'unknown encoding',
+      contentType: json,
+      body: '{"a":1}',
+      headers: { 'Content-Encoding': 'klingon' },
+    },
     {
       label: 'nested form',
       contentType: 'application/x-www-form-urlencoded',
@@ -164,13 +265,32 @@ function buildBodies(): Body[] {
       body: '--sweep\r\nContent-Disposition: form-data; name="name"\r\n\r\nx\r\n--sweep--\r\n',
     },
     { label: 'multipart without boundary', contentType: 'multipart/form-data', body: 'garbage' },
-    { label: 'multipart cut short', contentType: 'multipart/form-data; boundary=sweep', body: '--sweep\r\nContent-Disposition: form-data; name="a"\r\n\r\nx' },
+    {
+      label: 'multipart cut short',
+      contentType: 'multipart/form-data; boundary=sweep',
+      body: '--sweep\r\nContent-Disposition: form-data; name="a"\r\n\r\nx',
+    },
   ]
-  for (const [label, value] of WRONG_VALUES) bodies.push({ label: `every field as ${label}`, contentType: json, body: everyField(JSON.stringify(value)) })
+  for (const [label, value] of WRONG_VALUES)
+    bodies.push({
+      label: `every field as ${label}`,
+      contentType: json,
+      body: everyField(JSON.stringify(value)),
+    })
   const jsonLimit = limitOf('json')
-  if (jsonLimit) bodies.push({ label: 'JSON just over the size limit', contentType: json, body: `{"a":"${'x'.repeat(jsonLimit)}"}` })
+  if (jsonLimit)
+    bodies.push({
+      label: 'JSON just over the size limit',
+      contentType: json,
+      body: `{"a":"${'x'.repeat(jsonLimit)}"}`,
+    })
   const formLimit = limitOf('form')
-  if (formLimit) bodies.push({ label: 'form just over the size limit', contentType: 'application/x-www-form-urlencoded', body: `a=${'x'.repeat(formLimit)}` })
+  if (formLimit)
+    bodies.push({
+      label: 'form just over the size limit',
+      contentType: 'application/x-www-form-urlencoded',
+      body: `a=${'x'.repeat(formLimit)}`,
+    })
   return bodies
 }
 
@@ -199,12 +319,22 @@ const ODD_HEADERS: Record<string, string> = {
  */
 function foreignBody(theirs: ParamValues) {
   return JSON.stringify({
-    name: 'Sweep', price_minor: 100, currency: 'EUR', format: 'json', content: '{"categories":[]}', status: 'accepted', reason: 'sweep', body: 'hello',
+    name: 'Sweep',
+    price_minor: 100,
+    currency: 'EUR',
+    format: 'json',
+    content: '{"categories":[]}',
+    status: 'accepted',
+    reason: 'sweep',
+    body: 'hello',
     customer: { name: 'Sweep', email: 'sweep@mail.test' },
     category_id: theirs.categories,
     pickup_slot_id: theirs['pickup-slots'],
     ids: [theirs.categories, theirs.items],
-    items: [{ item_id: theirs.items, quantity: 1, option_ids: [theirs['modifier-options']] }, { item_id: theirs['hidden-items'], quantity: 1 }],
+    items: [
+      { item_id: theirs.items, quantity: 1, option_ids: [theirs['modifier-options']] },
+      { item_id: theirs['hidden-items'], quantity: 1 },
+    ],
     events: [{ type: 'item_viewed', item_id: theirs.items, session_id: 'sweep' }],
     cursor: theirs.conversations,
     merchant: theirs.merchantSlug,
@@ -213,15 +343,39 @@ function foreignBody(theirs: ParamValues) {
 }
 
 /** Authorization headers that are not a token of anyone. */
-const GARBAGE_AUTH = ['Bearer ', 'Bearer gud_abc.def', 'Bearer gud_99999999999999999999999999999.aaaa', 'Bearer gud_-1.' + 'a'.repeat(4000), 'Basic dXNlcjpwYXNz']
+const GARBAGE_AUTH = [
+  'Bearer ',
+  'Bearer gud_abc.def',
+  'Bearer gud_99999999999999999999999999999.aaaa',
+  'Bearer gud_-1.' + 'a'.repeat(4000),
+  'Basic dXNlcjpwYXNz',
+]
 
-function request(route: Route, label: string, auth: AuthKind, path: string, extra: Partial<SweepRequest> = {}): SweepRequest {
-  return { route: `${route.method} ${route.pattern}`, label, auth, method: route.method, path, headers: {}, ...extra }
+function request(
+  route: Route,
+  label: string,
+  auth: AuthKind,
+  path: string,
+  extra: Partial<SweepRequest> = {}
+): SweepRequest {
+  return {
+    route: `${route.method} ${route.pattern}`,
+    label,
+    auth,
+    method: route.method,
+    path,
+    headers: {},
+    ...extra,
+  }
 }
 
 function normalPath(route: Route, ours: ParamValues) {
   // DELETE with our own real ids would remove the objects the other requests need.
-  return fill(route.pattern, (kind) => (route.method !== 'DELETE' && ours[kind]) || (kind === '*' ? 'anything' : randomUUID()))
+  return fill(
+    route.pattern,
+    (kind) =>
+      (route.method !== 'DELETE' && ours[kind]) || (kind === '*' ? 'anything' : randomUUID())
+  )
 }
 
 /**
@@ -231,8 +385,14 @@ function normalPath(route: Route, ours: ParamValues) {
 export function plainRequests(route: Route, ours: ParamValues): SweepRequest[] {
   const path = normalPath(route, ours)
   return [
-    ...(['anonymous', 'staff', 'support'] as const).map((auth) => request(route, 'plain', auth, path)),
-    ...GARBAGE_AUTH.map((header) => request(route, `Authorization: ${header.slice(0, 30)}`, 'garbage', path, { headers: { Authorization: header } })),
+    ...(['anonymous', 'staff', 'support'] as const).map((auth) =>
+      request(route, 'plain', auth, path)
+    ),
+    ...GARBAGE_AUTH.map((header) =>
+      request(route, `Authorization: ${header.slice(0, 30)}`, 'garbage', path, {
+        headers: { Authorization: header },
+      })
+    ),
   ]
 }
 
@@ -241,26 +401,59 @@ export function plainRequests(route: Route, ours: ParamValues): SweepRequest[] {
  * answer the others before any parameter or body is read; the body parser runs for every caller, so
  * one caller covers it). The other merchant's ids go with our staff token.
  */
-export function badRequests(route: Route, ours: ParamValues, theirs: ParamValues, admitted: AuthKind[]): SweepRequest[] {
+export function badRequests(
+  route: Route,
+  ours: ParamValues,
+  theirs: ParamValues,
+  admitted: AuthKind[]
+): SweepRequest[] {
   if (route.method === 'HEAD') return []
   // A support token on a public route is one more signed-in caller: support goes where nobody else may (admin).
-  const callers = admitted.length ? admitted.filter((auth) => auth !== 'support' || admitted.length === 1) : (['anonymous'] as const)
+  const callers = admitted.length
+    ? admitted.filter((auth) => auth !== 'support' || admitted.length === 1)
+    : (['anonymous'] as const)
   const normal = normalPath(route, ours)
   const requests: SweepRequest[] = []
   const add = (label: string, path: string, extra: Partial<SweepRequest> = {}) => {
     for (const auth of callers) requests.push(request(route, label, auth, path, extra))
   }
   if (hasParams(route.pattern)) {
-    for (const value of oddParamValues(ours)) add(`params = ${value.slice(0, 40)}`, fill(route.pattern, () => value))
-    const foreign = (transform: (value: string) => string) => fill(route.pattern, (kind) => transform(theirs[kind] ?? ours[kind] ?? randomUUID()))
-    requests.push(request(route, "params = the other merchant's ids", 'staff', foreign((v) => v)))
-    requests.push(request(route, "params = the other merchant's ids, upper case", 'staff', foreign((v) => v.toUpperCase())))
+    for (const value of oddParamValues(ours))
+      add(
+        `params = ${value.slice(0, 40)}`,
+        fill(route.pattern, () => value)
+      )
+    const foreign = (transform: (value: string) => string) =>
+      fill(route.pattern, (kind) => transform(theirs[kind] ?? ours[kind] ?? randomUUID()))
+    requests.push(
+      request(
+        route,
+        "params = the other merchant's ids",
+        'staff',
+        foreign((v) => v)
+      )
+    )
+    requests.push(
+      request(
+        route,
+        "params = the other merchant's ids, upper case",
+        'staff',
+        foreign((v) => v.toUpperCase())
+      )
+    )
   }
   for (const query of QUERIES) add(`query ${query.slice(0, 40)}`, normal + query)
   add('odd headers', normal, { headers: ODD_HEADERS })
-  requests.push(request(route, 'another merchant in X-Merchant', 'staff', normal, { headers: { 'X-Merchant': theirs.merchantSlug } }))
+  requests.push(
+    request(route, 'another merchant in X-Merchant', 'staff', normal, {
+      headers: { 'X-Merchant': theirs.merchantSlug },
+    })
+  )
   if (WRITE_METHODS.has(route.method)) {
-    add("the other merchant's ids in the body", normal, { headers: { 'Content-Type': 'application/json' }, body: foreignBody(theirs) })
+    add("the other merchant's ids in the body", normal, {
+      headers: { 'Content-Type': 'application/json' },
+      body: foreignBody(theirs),
+    })
     for (const body of badBodies()) {
       const headers: Record<string, string> = { ...body.headers }
       if (body.contentType) headers['Content-Type'] = body.contentType

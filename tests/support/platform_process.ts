@@ -21,7 +21,8 @@ export async function dropDatabaseWithNodes(databaseUrl: string) {
   const client = new pg.Client({ connectionString: process.env.DATABASE_URL })
   await client.connect()
   try {
-    for (const database of [name, `${name}_node0`, `${name}_node1`]) await client.query(`drop database if exists "${database}" with (force)`)
+    for (const database of [name, `${name}_node0`, `${name}_node1`])
+      await client.query(`drop database if exists "${database}" with (force)`)
   } finally {
     await client.end()
   }
@@ -30,11 +31,19 @@ export async function dropDatabaseWithNodes(databaseUrl: string) {
 /** A redis-server of its own on a free port: these tests flush it, and nothing else uses it. */
 export async function startRedisServer() {
   const port = await freePort()
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' }
+  )
   const url = `redis://127.0.0.1:${port}`
   await eventually('redis-server answers', async () => {
     const { Redis } = await import('ioredis')
-    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null })
+    const client = new Redis(url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    })
     client.on('error', () => undefined)
     try {
       await client.connect()
@@ -47,7 +56,12 @@ export async function startRedisServer() {
   })
   return {
     url,
-    stop: () => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGKILL')))),
+    stop: () =>
+      new Promise<void>((resolve) =>
+        child.exitCode !== null
+          ? resolve()
+          : (child.once('exit', () => resolve()), child.kill('SIGKILL'))
+      ),
   }
 }
 
@@ -69,12 +83,23 @@ export function isAlive(pid: number) {
 export async function startPlatform(env: Record<string, string>) {
   const port = await freePort()
   const envPath = mkdtempSync(join(tmpdir(), 'gudbro-start-'))
-  const child: ChildProcess = spawn(process.execPath, ['--import=ts-node-maintained/register/esm', 'scripts/platform.ts', 'start'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ENV_PATH: envPath, PORT: String(port), LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  })
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import=ts-node-maintained/register/esm', 'scripts/platform.ts', 'start'],
+    {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        ENV_PATH: envPath,
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    }
+  )
   let output = ''
   child.stdout!.on('data', (chunk) => (output += chunk))
   child.stderr!.on('data', (chunk) => (output += chunk))
@@ -89,13 +114,22 @@ export async function startPlatform(env: Record<string, string>) {
     output: () => output,
     /** Pids the supervisor reported for a child ('http server' or 'worker'), oldest first. */
     pids(name: string) {
-      return [...output.matchAll(new RegExp(`\\[platform\\] ${name} started \\(pid (\\d+)\\)`, 'g'))].map((match) => Number(match[1]))
+      return [
+        ...output.matchAll(new RegExp(`\\[platform\\] ${name} started \\(pid (\\d+)\\)`, 'g')),
+      ].map((match) => Number(match[1]))
     },
     waitForOutput(pattern: RegExp, what: string, limitMs = 30_000) {
-      return eventually(what, () => {
-        if (child.exitCode !== null) throw new Error(`npm start exited (${child.exitCode}) while waiting for ${what}:\n${output.slice(-3000)}`)
-        return pattern.exec(output)
-      }, limitMs)
+      return eventually(
+        what,
+        () => {
+          if (child.exitCode !== null)
+            throw new Error(
+              `npm start exited (${child.exitCode}) while waiting for ${what}:\n${output.slice(-3000)}`
+            )
+          return pattern.exec(output)
+        },
+        limitMs
+      )
     },
     kill() {
       const pids = [child.pid!, ...platform.pids('http server'), ...platform.pids('worker')]
@@ -107,12 +141,24 @@ export async function startPlatform(env: Record<string, string>) {
     },
   }
   try {
-    await platform.waitForOutput(/Ctrl-C stops everything/, 'npm start to provision, migrate and seed', 180_000)
+    await platform.waitForOutput(
+      /Ctrl-C stops everything/,
+      'npm start to provision, migrate and seed',
+      180_000
+    )
     await platform.waitForOutput(/worker started on queues/, 'the worker to start', 60_000)
-    await eventually('the HTTP server answers /health', async () => {
-      if (child.exitCode !== null) throw new Error(`npm start exited (${child.exitCode}):\n${output.slice(-3000)}`)
-      return fetch(`${platform.url}/health`).then((response) => response.ok, () => false)
-    }, 60_000)
+    await eventually(
+      'the HTTP server answers /health',
+      async () => {
+        if (child.exitCode !== null)
+          throw new Error(`npm start exited (${child.exitCode}):\n${output.slice(-3000)}`)
+        return fetch(`${platform.url}/health`).then(
+          (response) => response.ok,
+          () => false
+        )
+      },
+      60_000
+    )
   } catch (error) {
     platform.kill()
     throw error

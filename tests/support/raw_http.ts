@@ -1,6 +1,11 @@
 import http from 'node:http'
 
-export type RawRequest = { method: string; path: string; headers: Record<string, string>; body?: string | Buffer }
+export type RawRequest = {
+  method: string
+  path: string
+  headers: Record<string, string>
+  body?: string | Buffer
+}
 export type RawResponse = { status: number; contentType: string; text: string }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 16 })
@@ -14,7 +19,10 @@ export function sendRaw(port: number, request: RawRequest): Promise<RawResponse>
   return new Promise((resolve, reject) => {
     let answered = false
     // Node's client sends no Content-Length for a DELETE body unless told: the server would read it as the next request.
-    const headers = request.body === undefined ? request.headers : { ...request.headers, 'Content-Length': String(Buffer.byteLength(request.body)) }
+    const headers =
+      request.body === undefined
+        ? request.headers
+        : { ...request.headers, 'Content-Length': String(Buffer.byteLength(request.body)) }
     const outgoing = http.request(
       { host: '127.0.0.1', port, method: request.method, path: request.path, headers, agent },
       (response) => {

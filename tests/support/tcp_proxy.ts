@@ -24,7 +24,9 @@ export async function startTcpProxy(target: { host: string; port: number }) {
       client.pipe(upstream)
       upstream.pipe(client)
     })
-    await new Promise<void>((resolve, reject) => server!.once('error', reject).listen(port, '127.0.0.1', resolve))
+    await new Promise<void>((resolve, reject) =>
+      server!.once('error', reject).listen(port, '127.0.0.1', resolve)
+    )
     port = (server!.address() as net.AddressInfo).port
   }
   await listen()
@@ -35,7 +37,9 @@ export async function startTcpProxy(target: { host: string; port: number }) {
     },
     /** Local ports of the proxy's connections to the server (PostgreSQL's pg_stat_activity.client_port). */
     upstreamPorts() {
-      return [...pairs].map((pair) => pair.upstream.localPort).filter((value): value is number => value !== undefined)
+      return [...pairs]
+        .map((pair) => pair.upstream.localPort)
+        .filter((value): value is number => value !== undefined)
     },
     async cut() {
       const closed = new Promise<void>((resolve) => server!.close(() => resolve()))
@@ -51,7 +55,9 @@ export async function startTcpProxy(target: { host: string; port: number }) {
         client.destroy()
         upstream.destroy()
       }
-      return new Promise<void>((resolve) => (server?.listening ? server.close(() => resolve()) : resolve()))
+      return new Promise<void>((resolve) =>
+        server?.listening ? server.close(() => resolve()) : resolve()
+      )
     },
   }
 }

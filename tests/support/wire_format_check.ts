@@ -26,7 +26,9 @@ const ARGS = process.argv.slice(2)
 /** The whole suite runs when no filter narrows it (`--files`, `--tests`, `--groups`, `--tags`). */
 function wholeFunctionalSuite() {
   const args = ARGS
-  const filtered = args.some((arg) => ['--files', '--tests', '--groups', '--tags'].some((flag) => arg.startsWith(flag)))
+  const filtered = args.some((arg) =>
+    ['--files', '--tests', '--groups', '--tags'].some((flag) => arg.startsWith(flag))
+  )
   const suites = args.filter((arg) => !arg.startsWith('-'))
   return !filtered && (suites.length === 0 || suites.includes('functional'))
 }
@@ -34,11 +36,15 @@ function wholeFunctionalSuite() {
 /** The problems of the run, if any (also used by tests/functional/core/wire_format.spec.ts). */
 export function wireFormatProblems(whole = wholeFunctionalSuite()): string[] {
   const seen = coverage()
-  const problems = camelCaseFindings().map((f) => `camelCase key ${f.path} in ${f.channel} ${f.source}`)
+  const problems = camelCaseFindings().map(
+    (f) => `camelCase key ${f.path} in ${f.channel} ${f.source}`
+  )
   if (whole) {
     for (const channel of Object.keys(FULL_RUN_MINIMUMS) as Array<keyof typeof FULL_RUN_MINIMUMS>) {
       if (seen[channel] < FULL_RUN_MINIMUMS[channel]) {
-        problems.push(`the audit saw ${seen[channel]} distinct ${channel} sources, fewer than the ${FULL_RUN_MINIMUMS[channel]} a whole run reaches`)
+        problems.push(
+          `the audit saw ${seen[channel]} distinct ${channel} sources, fewer than the ${FULL_RUN_MINIMUMS[channel]} a whole run reaches`
+        )
       }
     }
   }
@@ -54,9 +60,13 @@ export function checkWireFormat() {
   const problems = wireFormatProblems()
   if (problems.length) {
     const lines = problems.map((problem) => `  ${problem}`).join('\n')
-    console.error(`\nWire format (snake_case only, docs/decisions/wire-format.md) failed after ${JSON.stringify(seen)}:\n${lines}\n`)
+    console.error(
+      `\nWire format (snake_case only, docs/decisions/wire-format.md) failed after ${JSON.stringify(seen)}:\n${lines}\n`
+    )
     process.exitCode = 1
     return
   }
-  console.log(`wire format: ${seen.bodies} JSON bodies checked (${seen.http} routes, ${seen.socket} socket events, ${seen.webhook} webhook events), no camelCase key`)
+  console.log(
+    `wire format: ${seen.bodies} JSON bodies checked (${seen.http} routes, ${seen.socket} socket events, ${seen.webhook} webhook events), no camelCase key`
+  )
 }

@@ -19,16 +19,18 @@ export const DATA_PATHS: ReadonlyArray<{ source: string; path: RegExp; reason: s
   {
     source: 'POST /api/v1/admin/gdpr/exports',
     path: /^\$\.data$/,
-    reason: 'the subject\'s rows as stored, keyed by column; JSON columns (e.g. a notification payload) hold what was written',
+    reason:
+      "the subject's rows as stored, keyed by column; JSON columns (e.g. a notification payload) hold what was written",
   },
   {
     source: 'GET /api/v1/compliance/audit-log',
     path: /^\$\.data\[\d+\]\.(old|new)_values$/,
-    reason: 'a row\'s column values before and after a change, as they were',
+    reason: "a row's column values before and after a change, as they were",
   },
 ]
 
-const isData = (source: string, path: string) => DATA_PATHS.some((data) => data.source === source && data.path.test(path))
+const isData = (source: string, path: string) =>
+  DATA_PATHS.some((data) => data.source === source && data.path.test(path))
 
 const seen = { http: new Set<string>(), socket: new Set<string>(), webhook: new Set<string>() }
 const findings = new Map<string, Finding>()
@@ -53,7 +55,8 @@ export function walk(channel: Channel, source: string, value: unknown, path = '$
 export function record(channel: Channel, source: string, value: unknown) {
   bodies++
   seen[channel].add(source)
-  for (const finding of walk(channel, source, value)) findings.set(`${finding.channel} ${finding.source} ${finding.path}`, finding)
+  for (const finding of walk(channel, source, value))
+    findings.set(`${finding.channel} ${finding.source} ${finding.path}`, finding)
 }
 
 /** A JSON text (anything else, e.g. an encrypted push body or CSV, is not ours to read here). */
@@ -68,7 +71,12 @@ export function recordText(channel: Channel, source: string, text: string) {
 }
 
 export const camelCaseFindings = () => [...findings.values()]
-export const coverage = () => ({ http: seen.http.size, socket: seen.socket.size, webhook: seen.webhook.size, bodies })
+export const coverage = () => ({
+  http: seen.http.size,
+  socket: seen.socket.size,
+  webhook: seen.webhook.size,
+  bodies,
+})
 export const sources = (channel: Channel) => [...seen[channel]]
 
 /**
@@ -84,12 +92,17 @@ export function tapHttpServer(server: Server, describe: (request: IncomingMessag
       if (typeof chunk === 'string') chunks.push(Buffer.from(chunk))
       else if (chunk instanceof Uint8Array) chunks.push(Buffer.from(chunk))
     }
-    response.write = ((chunk: unknown, ...rest: any[]) => (keep(chunk), write(chunk, ...rest))) as typeof response.write
+    response.write = ((chunk: unknown, ...rest: any[]) => (
+      keep(chunk),
+      write(chunk, ...rest)
+    )) as typeof response.write
     response.end = ((chunk?: unknown, ...rest: any[]) => {
       if (typeof chunk !== 'function') keep(chunk)
       return end(chunk, ...rest)
     }) as typeof response.end
     // Every body that parses as JSON is checked (HTML, CSS, CSV and compressed assets do not parse).
-    response.once('finish', () => recordText('http', describe(request), Buffer.concat(chunks).toString('utf8')))
+    response.once('finish', () =>
+      recordText('http', describe(request), Buffer.concat(chunks).toString('utf8'))
+    )
   })
 }

@@ -2,7 +2,9 @@ import type { HttpContext } from '@adonisjs/core/http'
 import vine from '@vinejs/vine'
 import { briefingService } from '#ai_briefings/briefing_service'
 
-const listValidator = vine.compile(vine.object({ limit: vine.number().withoutDecimals().range([1, 90]).optional() }))
+const listValidator = vine.compile(
+  vine.object({ limit: vine.number().withoutDecimals().range([1, 90]).optional() })
+)
 
 /** The merchant's stored daily briefings, newest first (staff only). */
 export default class BriefingsController {

@@ -18,7 +18,11 @@ export default class GenerateBriefingJob extends TenantJob<Payload> {
 
   /** The remote provider kept failing: the owner still gets a briefing, from the local writer. */
   async rescue(payload: Payload, error: Error) {
-    this.logger.warn({ err: error, merchant_id: payload.merchantId }, 'briefing provider failed, writing it locally')
-    if (requireTenant().modules.has('ai_briefings')) await briefingService.generate(payload.day, new LocalBriefingProvider())
+    this.logger.warn(
+      { err: error, merchant_id: payload.merchantId },
+      'briefing provider failed, writing it locally'
+    )
+    if (requireTenant().modules.has('ai_briefings'))
+      await briefingService.generate(payload.day, new LocalBriefingProvider())
   }
 }

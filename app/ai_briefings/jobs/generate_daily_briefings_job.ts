@@ -25,7 +25,11 @@ export default class GenerateDailyBriefingsJob extends TenantJob<Payload> {
     for (const { merchant: clock, day } of due) {
       const merchant = await merchantDirectory.byId(clock.id)
       if (!merchant?.modules.includes('ai_briefings')) continue
-      await dispatch(GenerateBriefingJob, { merchantId: merchant.id, day }, { jobId: `briefing.${merchant.id}.${day}` })
+      await dispatch(
+        GenerateBriefingJob,
+        { merchantId: merchant.id, day },
+        { jobId: `briefing.${merchant.id}.${day}` }
+      )
       queued++
     }
     if (queued) this.logger.info({ tick, queued }, 'daily briefings queued')

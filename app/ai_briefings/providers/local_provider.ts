@@ -9,7 +9,8 @@ const LABELS: Record<Metric, string> = {
   revenue_minor: 'Revenue',
 }
 
-const amount = (metric: Metric, value: number) => (metric === 'revenue_minor' ? (value / 100).toFixed(2) : String(value))
+const amount = (metric: Metric, value: number) =>
+  metric === 'revenue_minor' ? (value / 100).toFixed(2) : String(value)
 
 function change(c: MetricChange): string {
   if (c.changePct === null) return c.day > 0 ? 'new this week' : 'no activity this week'
@@ -25,7 +26,10 @@ export class LocalBriefingProvider implements BriefingProvider {
   readonly name = 'local'
 
   async write(figures: BriefingFigures): Promise<BriefingText> {
-    const byMetric = Object.fromEntries(figures.changes.map((c) => [c.metric, c])) as Record<Metric, MetricChange>
+    const byMetric = Object.fromEntries(figures.changes.map((c) => [c.metric, c])) as Record<
+      Metric,
+      MetricChange
+    >
     if (!figures.hasData) {
       return {
         headline: `${figures.day}: no menu activity yet`,
@@ -37,10 +41,12 @@ export class LocalBriefingProvider implements BriefingProvider {
     const headline = `${figures.day}: ${orders.day} orders (${change(orders)}), revenue ${amount('revenue_minor', revenue.day)}`
 
     const lines = ['What moved:']
-    for (const c of figures.changes) lines.push(`- ${LABELS[c.metric]}: ${amount(c.metric, c.day)} (${change(c)})`)
+    for (const c of figures.changes)
+      lines.push(`- ${LABELS[c.metric]}: ${amount(c.metric, c.day)} (${change(c)})`)
     lines.push('Top items:')
     if (figures.topItems.length === 0) lines.push('- none')
-    for (const item of figures.topItems) lines.push(`- ${item.name}: ${item.ordered} ordered, ${item.clicks} clicks`)
+    for (const item of figures.topItems)
+      lines.push(`- ${item.name}: ${item.ordered} ordered, ${item.clicks} clicks`)
     lines.push('Falling items:')
     if (figures.fallingItems.length === 0) lines.push('- none')
     for (const item of figures.fallingItems) {
@@ -48,21 +54,27 @@ export class LocalBriefingProvider implements BriefingProvider {
     }
     lines.push('Anomalies:')
     if (figures.anomalies.length === 0) lines.push('- none')
-    for (const a of figures.anomalies) lines.push(`- ${LABELS[a.metric]} ${a.changePct! > 0 ? 'jumped' : 'dropped'} ${Math.abs(a.changePct!)}%`)
+    for (const a of figures.anomalies)
+      lines.push(
+        `- ${LABELS[a.metric]} ${a.changePct! > 0 ? 'jumped' : 'dropped'} ${Math.abs(a.changePct!)}%`
+      )
     lines.push(`Suggestion: ${this.#suggestion(figures, byMetric)}`)
     return { headline, body: lines.join('\n') }
   }
 
   #suggestion(figures: BriefingFigures, byMetric: Record<Metric, MetricChange>): string {
     const falling = figures.fallingItems[0]
-    if (falling) return `put ${falling.name} back in view (first screen or a daily special): it fell well below last week.`
+    if (falling)
+      return `put ${falling.name} back in view (first screen or a daily special): it fell well below last week.`
     const views = byMetric.menu_views
     const orders = byMetric.orders
-    const conversion = (c: { views: number; orders: number }) => (c.views > 0 ? c.orders / c.views : 0)
+    const conversion = (c: { views: number; orders: number }) =>
+      c.views > 0 ? c.orders / c.views : 0
     if (
       views.weekAverage > 0 &&
       views.day > views.weekAverage &&
-      conversion({ views: views.day, orders: orders.day }) < conversion({ views: views.weekAverage, orders: orders.weekAverage })
+      conversion({ views: views.day, orders: orders.day }) <
+        conversion({ views: views.weekAverage, orders: orders.weekAverage })
     ) {
       return 'more guests looked at the menu but fewer ordered: check item availability and the checkout.'
     }

@@ -5,7 +5,13 @@ import type { BriefingFigures } from '#ai_briefings/figures'
 import { snakeKeys } from '#core/http/json_keys'
 import type { BriefingProvider, BriefingText } from '#ai_briefings/providers/briefing_provider'
 
-export type OpenAiOptions = { apiKey: string; baseUrl: string; model: string; attempts?: number; baseDelayMs?: number }
+export type OpenAiOptions = {
+  apiKey: string
+  baseUrl: string
+  model: string
+  attempts?: number
+  baseDelayMs?: number
+}
 
 /** Worth another attempt: throttled by us or by them, their server errors, the network. */
 class RetryableError extends Error {}
@@ -43,7 +49,9 @@ export class OpenAiBriefingProvider implements BriefingProvider {
         return await this.#call(figures)
       } catch (error) {
         if (!(error instanceof RetryableError) || attempt >= attempts) throw error
-        await new Promise((resolve) => setTimeout(resolve, jitteredBackoff(attempt, this.options.baseDelayMs ?? 1000)))
+        await new Promise((resolve) =>
+          setTimeout(resolve, jitteredBackoff(attempt, this.options.baseDelayMs ?? 1000))
+        )
       }
     }
   }
@@ -58,7 +66,10 @@ export class OpenAiBriefingProvider implements BriefingProvider {
     try {
       response = await fetch(`${this.options.baseUrl.replace(/\/$/, '')}/chat/completions`, {
         method: 'POST',
-        headers: { 'Authorization': `Bearer ${this.options.apiKey}`, 'Content-Type': 'application/json' },
+        headers: {
+          'Authorization': `Bearer ${this.options.apiKey}`,
+          'Content-Type': 'application/json',
+        },
         body: JSON.stringify({
           model: this.options.model,
           temperature: 0.2,
@@ -73,10 +84,13 @@ export class OpenAiBriefingProvider implements BriefingProvider {
     } catch (error) {
       throw new RetryableError(`provider unreachable: ${(error as Error).message}`)
     }
-    if (response.status === 429 || response.status >= 500) throw new RetryableError(`provider answered ${response.status}`)
+    if (response.status === 429 || response.status >= 500)
+      throw new RetryableError(`provider answered ${response.status}`)
     if (!response.ok) throw new Error(`provider refused the request (${response.status})`)
     const body = (await response.json()) as { choices?: Array<{ message?: { content?: string } }> }
-    const parsed = JSON.parse(body.choices?.[0]?.message?.content ?? 'null') as Partial<BriefingText> | null
+    const parsed = JSON.parse(
+      body.choices?.[0]?.message?.content ?? 'null'
+    ) as Partial<BriefingText> | null
     if (typeof parsed?.headline !== 'string' || typeof parsed?.body !== 'string') {
       throw new Error('provider answer is not {"headline", "body"}')
     }

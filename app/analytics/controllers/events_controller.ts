@@ -14,21 +14,36 @@ import {
  */
 export default class EventsController {
   async store({ request, response }: HttpContext) {
-    const { events } = await ingestValidator.validate(request.body(), { messagesProvider: ingestMessages })
+    const { events } = await ingestValidator.validate(request.body(), {
+      messagesProvider: ingestMessages,
+    })
     const now = Date.now()
     const bad: Array<{ message: string; field: string; rule: string }> = []
     const rows: EventRow[] = events.map((event, index) => {
       let createdAt = new Date(now)
       if (event.occurred_at !== undefined) {
         const at = Date.parse(event.occurred_at)
-        if (Number.isNaN(at) || at < now - OCCURRED_AT_PAST_MS || at > now + OCCURRED_AT_FUTURE_MS) {
-          bad.push({ field: `events.${index}.occurred_at`, rule: 'occurred_at', message: 'occurred_at must be an ISO 8601 time within the last 24 hours' })
+        if (
+          Number.isNaN(at) ||
+          at < now - OCCURRED_AT_PAST_MS ||
+          at > now + OCCURRED_AT_FUTURE_MS
+        ) {
+          bad.push({
+            field: `events.${index}.occurred_at`,
+            rule: 'occurred_at',
+            message: 'occurred_at must be an ISO 8601 time within the last 24 hours',
+          })
         } else {
           createdAt = new Date(at)
         }
       }
       const data = ('data' in event ? event.data : undefined) ?? {}
-      return { type: event.type, sessionId: event.session_id, data: data as Record<string, unknown>, createdAt }
+      return {
+        type: event.type,
+        sessionId: event.session_id,
+        data: data as Record<string, unknown>,
+        createdAt,
+      }
     })
     if (bad.length) throw new vineErrors.E_VALIDATION_ERROR(bad)
     const accepted = await eventIngestor.record(rows)

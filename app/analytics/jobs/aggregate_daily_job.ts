@@ -20,8 +20,13 @@ export default class AggregateDailyJob extends TenantJob<Payload> {
   async handle(payload: Payload) {
     const { tick, due } = await merchantsReachingLocalHour(AGGREGATION_LOCAL_HOUR, payload.at)
     for (const { merchant, day } of due) {
-      await dispatch(AggregateMerchantDayJob, { merchantId: merchant.id, day }, { jobId: `aggregate.${merchant.id}.${day}` })
+      await dispatch(
+        AggregateMerchantDayJob,
+        { merchantId: merchant.id, day },
+        { jobId: `aggregate.${merchant.id}.${day}` }
+      )
     }
-    if (due.length) this.logger.info({ tick, queued: due.length }, 'local days queued for aggregation')
+    if (due.length)
+      this.logger.info({ tick, queued: due.length }, 'local days queued for aggregation')
   }
 }

@@ -11,7 +11,8 @@ export default class AggregateMerchantDayJob extends TenantJob<Payload> {
   static queueName = 'analytics'
 
   async handle(payload: Payload) {
-    if (!isDay(payload.day)) throw new Error(`analytics.aggregate_merchant_day: bad day ${JSON.stringify(payload.day)}`)
+    if (!isDay(payload.day))
+      throw new Error(`analytics.aggregate_merchant_day: bad day ${JSON.stringify(payload.day)}`)
     const { merchantId, shardId, timezone } = requireTenant()
     await dailyAggregator.aggregateDay(payload.day, { id: merchantId, shardId, timezone })
   }

@@ -7,7 +7,10 @@ import type { OrderCreated } from '#analytics/events'
  * event is queued here and retried with backoff. Recording is idempotent per order, so a retry after a
  * partial success writes nothing twice.
  */
-export default class RecordOrderPlacedJob extends TenantJob<{ merchantId: string; order: OrderCreated }> {
+export default class RecordOrderPlacedJob extends TenantJob<{
+  merchantId: string
+  order: OrderCreated
+}> {
   static jobName = 'analytics.record_order_placed'
   static queueName = 'analytics'
 

@@ -1,4 +1,10 @@
-import { contextFromMerchant, getTenant, merchantDirectory, runWithTenant, tenantDb } from '#tenancy/index'
+import {
+  contextFromMerchant,
+  getTenant,
+  merchantDirectory,
+  runWithTenant,
+  tenantDb,
+} from '#tenancy/index'
 import { eventIngestor } from '#analytics/services/event_ingestor'
 import type { OrderCreated } from '#analytics/events'
 
@@ -18,7 +24,8 @@ export async function recordOrderPlaced(order: OrderCreated) {
 
 async function record(order: OrderCreated) {
   const createdAt = new Date(order.createdAt)
-  if (Number.isNaN(createdAt.getTime())) throw new Error(`order.created ${order.orderId} has an invalid createdAt`)
+  if (Number.isNaN(createdAt.getTime()))
+    throw new Error(`order.created ${order.orderId} has an invalid createdAt`)
   const already = await tenantDb('write')
     .from('analytics_events')
     .where({ merchant_id: order.merchantId, event_type: 'order_placed', created_at: createdAt })
@@ -35,7 +42,11 @@ async function record(order: OrderCreated) {
           order_id: order.orderId,
           total_minor: order.totalMinor,
           currency: order.currency,
-          items: order.items.map((item) => ({ item_id: item.itemId, name: item.name, quantity: item.quantity })),
+          items: order.items.map((item) => ({
+            item_id: item.itemId,
+            name: item.name,
+            quantity: item.quantity,
+          })),
         },
       },
     ],

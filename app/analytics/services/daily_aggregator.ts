@@ -1,8 +1,12 @@
 import db from '@adonisjs/lucid/services/db'
 import { merchantDirectory, shardRouter } from '#tenancy/index'
 import { dayBounds, zoneOf } from '#analytics/services/local_days'
-import { FIGURES_SELECT, FIGURE_COLUMNS, RANKED_ITEMS, TOP_ITEMS_PER_DAY } from '#analytics/services/figures_sql'
-
+import {
+  FIGURES_SELECT,
+  FIGURE_COLUMNS,
+  RANKED_ITEMS,
+  TOP_ITEMS_PER_DAY,
+} from '#analytics/services/figures_sql'
 
 /** A merchant as the aggregation needs it: where its rows live and which clock its days follow. */
 export type MerchantClock = { id: string; shardId: number; timezone: string }
@@ -46,7 +50,13 @@ stale AS (
 )
 SELECT (SELECT count(*) FROM upserted)::int AS merchants, (SELECT count(*) FROM stale)::int AS removed`
 
-export type DayResult = { day: string; node: string; timezone: string; merchants: number; removed: number }
+export type DayResult = {
+  day: string
+  node: string
+  timezone: string
+  merchants: number
+  removed: number
+}
 
 export class DailyAggregator {
   /**
@@ -68,7 +78,13 @@ export class DailyAggregator {
       const result = await db
         .connection(node, { mode: 'write' })
         .rawQuery(AGGREGATE_DAY, { start, end, day, merchants: `{${ids.join(',')}}` })
-      results.push({ day, node, timezone, merchants: result.rows[0].merchants, removed: result.rows[0].removed })
+      results.push({
+        day,
+        node,
+        timezone,
+        merchants: result.rows[0].merchants,
+        removed: result.rows[0].removed,
+      })
     }
     return results
   }

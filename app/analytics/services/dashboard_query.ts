@@ -7,10 +7,21 @@ import { liveFiguresQuery, liveItemsQuery } from '#analytics/services/live_figur
 import { FIGURE_COLUMNS } from '#analytics/services/figures_sql'
 import { addDays, daysBetween, localToday, zoneOf } from '#analytics/services/local_days'
 
-type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S
+type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}`
+  ? `${Head}${Capitalize<CamelCase<Tail>>}`
+  : S
 type Counter = CamelCase<(typeof FIGURE_COLUMNS)[number]>
-export type DayFigures = Record<Counter, number> & { date: string; source: 'aggregate' | 'live' | 'none' }
-export type TopItem = { itemId: string; name: string; clicks: number; addedToCart: number; ordered: number }
+export type DayFigures = Record<Counter, number> & {
+  date: string
+  source: 'aggregate' | 'live' | 'none'
+}
+export type TopItem = {
+  itemId: string
+  name: string
+  clicks: number
+  addedToCart: number
+  ordered: number
+}
 type ItemCounts = Omit<TopItem, 'name'>
 
 /** The aggregates store top_items as snake_case JSON of ids and counts (see daily_aggregator.ts). */
@@ -29,9 +40,13 @@ export function topItemsFromJson(json: unknown): ItemCounts[] {
  * client, or of another merchant) are dropped: neither their text nor a name sent with the events
  * reaches the dashboard or a briefing prompt. Order is kept.
  */
-export async function withCatalogNames<T extends { itemId: string }>(items: T[]): Promise<Array<T & { name: string }>> {
+export async function withCatalogNames<T extends { itemId: string }>(
+  items: T[]
+): Promise<Array<T & { name: string }>> {
   const names = await loadItemNames(items.map((item) => item.itemId))
-  return items.filter((item) => names.has(item.itemId)).map((item) => ({ ...item, name: names.get(item.itemId)! }))
+  return items
+    .filter((item) => names.has(item.itemId))
+    .map((item) => ({ ...item, name: names.get(item.itemId)! }))
 }
 export type Dashboard = {
   from: string
@@ -66,16 +81,25 @@ const cache = new SwrCache(redis.connection('main'), {
 })
 
 /** figures_sql.ts's columns with their TypeScript names, worked out once. */
-const COUNTER_COLUMNS = FIGURE_COLUMNS.map((column) => [column, string.camelCase(column) as Counter] as const)
+const COUNTER_COLUMNS = FIGURE_COLUMNS.map(
+  (column) => [column, string.camelCase(column) as Counter] as const
+)
 const COUNTERS = COUNTER_COLUMNS.map(([, counter]) => counter)
 
 function figures(row: Record<string, unknown>): Record<Counter, number> {
-  return Object.fromEntries(COUNTER_COLUMNS.map(([column, counter]) => [counter, Number(row[column] ?? 0)])) as Record<Counter, number>
+  return Object.fromEntries(
+    COUNTER_COLUMNS.map(([column, counter]) => [counter, Number(row[column] ?? 0)])
+  ) as Record<Counter, number>
 }
 
 function addItems(into: Map<string, ItemCounts>, items: ItemCounts[]) {
   for (const item of items) {
-    const seen = into.get(item.itemId) ?? { itemId: item.itemId, clicks: 0, addedToCart: 0, ordered: 0 }
+    const seen = into.get(item.itemId) ?? {
+      itemId: item.itemId,
+      clicks: 0,
+      addedToCart: 0,
+      ordered: 0,
+    }
     seen.clicks += item.clicks
     seen.addedToCart += item.addedToCart
     seen.ordered += item.ordered
@@ -129,11 +153,22 @@ export class DashboardQuery {
       byDay.set(row.day, { date: row.day, source: 'live', ...figures(row) })
     }
     const liveItems = liveItemsQuery(merchantId, zone, liveFrom, to)
-    addItems(topItems, topItemsFromJson((await client.rawQuery(liveItems.sql, liveItems.bindings)).rows))
+    addItems(
+      topItems,
+      topItemsFromJson((await client.rawQuery(liveItems.sql, liveItems.bindings)).rows)
+    )
 
-    const zero = Object.fromEntries(COUNTERS.map((counter) => [counter, 0])) as Record<Counter, number>
+    const zero = Object.fromEntries(COUNTERS.map((counter) => [counter, 0])) as Record<
+      Counter,
+      number
+    >
     const series = daysBetween(from, to).map(
-      (date) => byDay.get(date) ?? { date, source: date >= liveFrom ? ('live' as const) : ('none' as const), ...zero }
+      (date) =>
+        byDay.get(date) ?? {
+          date,
+          source: date >= liveFrom ? ('live' as const) : ('none' as const),
+          ...zero,
+        }
     )
     const totals = { ...zero }
     // Unique sessions do not add up across days: the totals are sums of daily figures, labelled so.
@@ -141,12 +176,29 @@ export class DashboardQuery {
     const funnel = FUNNEL.map(({ step, label, counter }, index) => {
       const previous = index > 0 ? totals[FUNNEL[index - 1].counter] : null
       const sessions = totals[counter]
-      return { step, label, sessions, rateFromPrevious: previous ? Math.round((sessions / previous) * 10000) / 10000 : null }
+      return {
+        step,
+        label,
+        sessions,
+        rateFromPrevious: previous ? Math.round((sessions / previous) * 10000) / 10000 : null,
+      }
     })
     const ranked = [...topItems.values()].sort(
-      (a, b) => b.ordered - a.ordered || b.clicks - a.clicks || b.addedToCart - a.addedToCart || a.itemId.localeCompare(b.itemId)
+      (a, b) =>
+        b.ordered - a.ordered ||
+        b.clicks - a.clicks ||
+        b.addedToCart - a.addedToCart ||
+        a.itemId.localeCompare(b.itemId)
     )
-    return { from, to, timezone: zone, series, totals, funnel, topItems: (await withCatalogNames(ranked)).slice(0, 10) }
+    return {
+      from,
+      to,
+      timezone: zone,
+      series,
+      totals,
+      funnel,
+      topItems: (await withCatalogNames(ranked)).slice(0, 10),
+    }
   }
 }
 

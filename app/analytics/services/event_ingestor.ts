@@ -29,8 +29,17 @@ export class EventIngestor {
   async record(events: EventRow[], source: 'client' | 'server' = 'client'): Promise<number> {
     if (events.length === 0) return 0
     const tenant = requireTenant()
-    const rows = events.map((event) => ({ s: event.sessionId, t: event.type, d: event.data, c: event.createdAt.toISOString() }))
-    await tenantDb('write').rawQuery(INSERT_BATCH, [tenant.merchantId, tenant.shardId, JSON.stringify(rows)])
+    const rows = events.map((event) => ({
+      s: event.sessionId,
+      t: event.type,
+      d: event.data,
+      c: event.createdAt.toISOString(),
+    }))
+    await tenantDb('write').rawQuery(INSERT_BATCH, [
+      tenant.merchantId,
+      tenant.shardId,
+      JSON.stringify(rows),
+    ])
     ingested.inc({ source }, events.length)
     return events.length
   }

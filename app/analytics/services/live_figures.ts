@@ -20,13 +20,26 @@ function events(merchantId: string, timezone: string, from: string, to: string):
 }
 
 /** The dashboard's live days (today, and days not aggregated yet): the aggregation's figures per local date. */
-export function liveFiguresQuery(merchantId: string, timezone: string, from: string, to: string): Query {
+export function liveFiguresQuery(
+  merchantId: string,
+  timezone: string,
+  from: string,
+  to: string
+): Query {
   const ev = events(merchantId, timezone, from, to)
-  return { sql: `${ev.sql} SELECT day, ${FIGURES_SELECT} FROM ev GROUP BY day`, bindings: ev.bindings }
+  return {
+    sql: `${ev.sql} SELECT day, ${FIGURES_SELECT} FROM ev GROUP BY day`,
+    bindings: ev.bindings,
+  }
 }
 
 /** Item counts over the same live days, as the aggregation counts them. */
-export function liveItemsQuery(merchantId: string, timezone: string, from: string, to: string): Query {
+export function liveItemsQuery(
+  merchantId: string,
+  timezone: string,
+  from: string,
+  to: string
+): Query {
   const ev = events(merchantId, timezone, from, to)
   return {
     sql: `${ev.sql} SELECT item_id, sum(clicks)::int AS clicks, sum(carted)::int AS added_to_cart, sum(ordered)::int AS ordered

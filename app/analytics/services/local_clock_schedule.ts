@@ -22,11 +22,19 @@ export function tickOf(at: Date): Date {
  * The merchants whose local clock reached `hour`:00 during (tick - 15 min, tick], each with the local
  * day that just ended ("yesterday" for them at that tick).
  */
-export function reachingLocalHour<M extends { timezone: string }>(merchants: M[], hour: number, tick: Date) {
+export function reachingLocalHour<M extends { timezone: string }>(
+  merchants: M[],
+  hour: number,
+  tick: Date
+) {
   const target = hour * 60
   const previous = new Date(tick.getTime() - TICK_MS)
   return merchants
-    .filter((merchant) => localMinutes(merchant.timezone, previous) < target && localMinutes(merchant.timezone, tick) >= target)
+    .filter(
+      (merchant) =>
+        localMinutes(merchant.timezone, previous) < target &&
+        localMinutes(merchant.timezone, tick) >= target
+    )
     .map((merchant) => ({ merchant, day: addDays(localToday(merchant.timezone, tick), -1) }))
 }
 
@@ -37,5 +45,8 @@ export function reachingLocalHour<M extends { timezone: string }>(merchants: M[]
 export async function merchantsReachingLocalHour(hour: number, at?: string) {
   const tick = tickOf(at ? new Date(at) : new Date())
   if (Number.isNaN(tick.getTime())) throw new Error(`not an instant: ${JSON.stringify(at)}`)
-  return { tick, due: reachingLocalHour(await merchantDirectory.activeMerchantClocks(), hour, tick) }
+  return {
+    tick,
+    due: reachingLocalHour(await merchantDirectory.activeMerchantClocks(), hour, tick),
+  }
 }

@@ -14,22 +14,33 @@ function firstOfMonth(date: Date, monthsAhead = 0): string {
  * into their new partition in the same transaction). Safe to run any number of times.
  */
 export class PartitionManager {
-  async ensure(options: { now?: Date; monthsAhead?: number; months?: string[] } = {}): Promise<PartitionReport[]> {
+  async ensure(
+    options: { now?: Date; monthsAhead?: number; months?: string[] } = {}
+  ): Promise<PartitionReport[]> {
     const now = options.now ?? new Date()
-    const wanted = options.months ?? Array.from({ length: (options.monthsAhead ?? 3) + 1 }, (_, i) => firstOfMonth(now, i))
+    const wanted =
+      options.months ??
+      Array.from({ length: (options.monthsAhead ?? 3) + 1 }, (_, i) => firstOfMonth(now, i))
     const reports: PartitionReport[] = []
     for (const node of shardRouter.nodes()) {
       const client = db.connection(node, { mode: 'write' })
-      const waiting = await client.rawQuery('SELECT analytics_default_partition_months()::text AS month')
+      const waiting = await client.rawQuery(
+        'SELECT analytics_default_partition_months()::text AS month'
+      )
       const stranded: string[] = waiting.rows.map((row: { month: string }) => row.month)
-      const months = [...new Set([...wanted.map((m) => firstOfMonth(new Date(`${m}T00:00:00Z`))), ...stranded])].sort()
+      const months = [
+        ...new Set([...wanted.map((m) => firstOfMonth(new Date(`${m}T00:00:00Z`))), ...stranded]),
+      ].sort()
       const report: PartitionReport = { node, created: [], movedFromDefault: stranded }
       for (const month of months) {
         // One transaction per month: the default partition is locked only while that month moves.
         const created = await client.transaction(async (trx) => {
           // Creating a partition locks the parent; never queue behind a long query for long (the job retries).
           await trx.rawQuery(`SET LOCAL lock_timeout = '5s'`)
-          const result = await trx.rawQuery('SELECT ensure_analytics_partition(?::date) AS created', [month])
+          const result = await trx.rawQuery(
+            'SELECT ensure_analytics_partition(?::date) AS created',
+            [month]
+          )
           return result.rows[0].created as boolean
         })
         if (created) report.created.push(month.slice(0, 7))

@@ -22,9 +22,19 @@ emitter.on('order.created', async (order) => {
     await recordOrderPlaced(order)
   } catch (error) {
     failures.inc({ event: 'order.created' })
-    logger.warn({ err: error, orderId: order.orderId, merchant_id: order.merchantId }, 'analytics: order_placed queued for retry')
-    await dispatch(RecordOrderPlacedJob, { merchantId: order.merchantId, order }, { jobId: `order-placed.${order.orderId}` }).catch(
-      (queueError) => logger.error({ err: queueError, orderId: order.orderId }, 'analytics: order_placed lost (queue unavailable)')
+    logger.warn(
+      { err: error, orderId: order.orderId, merchant_id: order.merchantId },
+      'analytics: order_placed queued for retry'
+    )
+    await dispatch(
+      RecordOrderPlacedJob,
+      { merchantId: order.merchantId, order },
+      { jobId: `order-placed.${order.orderId}` }
+    ).catch((queueError) =>
+      logger.error(
+        { err: queueError, orderId: order.orderId },
+        'analytics: order_placed lost (queue unavailable)'
+      )
     )
   }
 })

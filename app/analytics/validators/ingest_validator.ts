@@ -8,7 +8,11 @@ export const OCCURRED_AT_PAST_MS = 24 * 60 * 60 * 1000
 export const OCCURRED_AT_FUTURE_MS = 5 * 60 * 1000
 
 const dataByType = vine
-  .group(CLIENT_EVENT_TYPES.map((type) => vine.group.if((event) => event.type === type, { data: EVENT_DATA_SCHEMAS[type] })))
+  .group(
+    CLIENT_EVENT_TYPES.map((type) =>
+      vine.group.if((event) => event.type === type, { data: EVENT_DATA_SCHEMAS[type] })
+    )
+  )
   // A type outside the list is already reported by the enum rule on `type`.
   .otherwise(() => {})
 

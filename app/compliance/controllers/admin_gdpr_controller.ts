@@ -1,5 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { requestListValidator, subjectRequestValidator } from '#compliance/validators/compliance_validators'
+import {
+  requestListValidator,
+  subjectRequestValidator,
+} from '#compliance/validators/compliance_validators'
 import { gdprExport } from '#compliance/services/gdpr_export_service'
 import { gdprErasure } from '#compliance/services/gdpr_erasure_service'
 import { gdprRequests, presentRequest } from '#compliance/services/gdpr_requests'
@@ -27,6 +30,9 @@ export default class AdminGdprController {
     const { per_page: perPage, ...filters } = await requestListValidator.validate(request.qs())
     const { rows, page, total } = await gdprRequests.list({ ...filters, perPage })
     response.header('Cache-Control', 'private, no-store')
-    return { data: rows.map((row) => requestJson(presentRequest(row))), meta: { page, per_page: perPage ?? 50, total } }
+    return {
+      data: rows.map((row) => requestJson(presentRequest(row))),
+      meta: { page, per_page: perPage ?? 50, total },
+    }
   }
 }

@@ -19,7 +19,11 @@ export function encodeCursor(cursor: Cursor) {
 export function decodeCursor(value: string): Cursor | null {
   try {
     const parsed = JSON.parse(Buffer.from(value, 'base64url').toString())
-    return typeof parsed?.at === 'string' && typeof parsed?.id === 'string' && !Number.isNaN(Date.parse(parsed.at)) ? parsed : null
+    return typeof parsed?.at === 'string' &&
+      typeof parsed?.id === 'string' &&
+      !Number.isNaN(Date.parse(parsed.at))
+      ? parsed
+      : null
   } catch {
     return null
   }
@@ -33,7 +37,12 @@ const SELECT = `id, merchant_id, actor_id, actor_type, action, resource_type, re
  * module switches) and on its shard node (orders, menu...): both are read with the same keyset and
  * merged, so pages are stable while new rows arrive.
  */
-export async function listMerchantAudit(merchantId: string, filters: AuditFilters, perPage: number, cursor: Cursor | null) {
+export async function listMerchantAudit(
+  merchantId: string,
+  filters: AuditFilters,
+  perPage: number,
+  cursor: Cursor | null
+) {
   const query = (client: ReturnType<typeof db.connection>) => {
     const q = client.from('audit_log').select(db.raw(SELECT)).where('merchant_id', merchantId)
     if (filters.action) q.where('action', filters.action)
@@ -42,12 +51,23 @@ export async function listMerchantAudit(merchantId: string, filters: AuditFilter
     if (filters.from) q.where('created_at', '>=', filters.from)
     if (filters.to) q.where('created_at', '<', filters.to)
     if (cursor) q.whereRaw('(created_at, id) < (?::timestamptz, ?::uuid)', [cursor.at, cursor.id])
-    return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(perPage + 1)
+    return q
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(perPage + 1)
   }
-  const [control, shard] = await Promise.all([query(db.connection('control')), query(tenantDb() as any)])
-  const merged = [...control, ...shard].sort((a, b) => (a.at === b.at ? (a.id < b.id ? 1 : -1) : a.at < b.at ? 1 : -1))
+  const [control, shard] = await Promise.all([
+    query(db.connection('control')),
+    query(tenantDb() as any),
+  ])
+  const merged = [...control, ...shard].sort((a, b) =>
+    a.at === b.at ? (a.id < b.id ? 1 : -1) : a.at < b.at ? 1 : -1
+  )
   const page = merged.slice(0, perPage)
-  const next = merged.length > perPage ? encodeCursor({ at: page[page.length - 1].at, id: page[page.length - 1].id }) : null
+  const next =
+    merged.length > perPage
+      ? encodeCursor({ at: page[page.length - 1].at, id: page[page.length - 1].id })
+      : null
   return {
     data: page.map((row) => ({
       id: row.id,

@@ -14,17 +14,20 @@ export async function recordAudit(entry: {
   reason: string
 }) {
   const actor = getActor()
-  await db.connection('control').table('audit_log').insert({
-    merchant_id: entry.merchantId ?? null,
-    actor_id: actor?.id ?? null,
-    actor_type: actor?.type ?? 'system',
-    action: entry.action,
-    resource_type: entry.resourceType,
-    resource_id: entry.resourceId ?? null,
-    new_values: entry.details ? JSON.stringify(entry.details) : null,
-    reason: entry.reason,
-    request_id: actor?.requestId ?? null,
-    ip_address: actor?.ip || null,
-    user_agent: actor?.userAgent ?? null,
-  })
+  await db
+    .connection('control')
+    .table('audit_log')
+    .insert({
+      merchant_id: entry.merchantId ?? null,
+      actor_id: actor?.id ?? null,
+      actor_type: actor?.type ?? 'system',
+      action: entry.action,
+      resource_type: entry.resourceType,
+      resource_id: entry.resourceId ?? null,
+      new_values: entry.details ? JSON.stringify(entry.details) : null,
+      reason: entry.reason,
+      request_id: actor?.requestId ?? null,
+      ip_address: actor?.ip || null,
+      user_agent: actor?.userAgent ?? null,
+    })
 }

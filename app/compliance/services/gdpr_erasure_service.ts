@@ -3,8 +3,16 @@ import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type { Anonymizer } from '#core/privacy/personal_data'
 import { runWithReason } from '#core/database/actor_context'
 import { accessRevocations } from '#core/revocation/access_revocations'
-import { personalDataRegistry, type RegisteredTable } from '#compliance/services/personal_data_registry'
-import { resolveSubject, subjectCondition, subjectDigest, type Subject } from '#compliance/services/subject'
+import {
+  personalDataRegistry,
+  type RegisteredTable,
+} from '#compliance/services/personal_data_registry'
+import {
+  resolveSubject,
+  subjectCondition,
+  subjectDigest,
+  type Subject,
+} from '#compliance/services/subject'
 import { gdprRequests, presentRequest, type RequestVia } from '#compliance/services/gdpr_requests'
 import { recordAudit } from '#compliance/services/audit_recorder'
 import type { Progress, SubjectInput } from '#compliance/services/gdpr_export_service'
@@ -14,7 +22,13 @@ export const HARD_DELETE_AFTER_DAYS = 90
 
 export type PendingDelete = { node: string; table: string; key: string; keys: string[] }
 
-function anonymized(column: string, anonymizer: Anonymizer, key: string, bindings: unknown[], contacts: string[]) {
+function anonymized(
+  column: string,
+  anonymizer: Anonymizer,
+  key: string,
+  bindings: unknown[],
+  contacts: string[]
+) {
   const quoted = `"${column}"`
   switch (anonymizer) {
     case 'null':
@@ -62,14 +76,19 @@ export class GdprErasureService {
               const keys = matched.get(table.table) ?? []
               if (keys.length === 0) continue
               await this.#eraseRows(trx, table, keys, subject)
-              counts[`${table.module}.${table.table}`] = (counts[`${table.module}.${table.table}`] ?? 0) + keys.length
-              if (table.erase === 'anonymize-then-delete') pending.push({ node: node.name, table: table.table, key: table.key ?? 'id', keys })
+              counts[`${table.module}.${table.table}`] =
+                (counts[`${table.module}.${table.table}`] ?? 0) + keys.length
+              if (table.erase === 'anonymize-then-delete')
+                pending.push({ node: node.name, table: table.table, key: table.key ?? 'id', keys })
               input.onProgress?.({ node: node.name, table: table.table, rows: keys.length })
             }
           })
         }
       } catch (error) {
-        await gdprRequests.update(request.id, { status: 'failed', last_error: (error as Error).message.slice(0, 1000) })
+        await gdprRequests.update(request.id, {
+          status: 'failed',
+          last_error: (error as Error).message.slice(0, 1000),
+        })
         throw error
       }
       request = await gdprRequests.update(request.id, {
@@ -79,14 +98,25 @@ export class GdprErasureService {
         pending_deletes: JSON.stringify(pending),
         summary: JSON.stringify({ counts }),
       })
-      await recordAudit({ action: 'gdpr.erase', resourceType: 'data_subject', resourceId: request.id, reason: input.reason, details: { counts } })
+      await recordAudit({
+        action: 'gdpr.erase',
+        resourceType: 'data_subject',
+        resourceId: request.id,
+        reason: input.reason,
+        details: { counts },
+      })
       // Their access tokens are deleted above: close their open sockets in every process too.
-      for (const userId of subject.userIds) await accessRevocations.publish({ reason: 'account_erased', userId })
+      for (const userId of subject.userIds)
+        await accessRevocations.publish({ reason: 'account_erased', userId })
       return {
         receipt: {
           ...presentRequest(request),
           anonymized: counts,
-          scheduledDeletion: pending.map(({ node, table, keys }) => ({ location: node === 'control' ? 'control' : 'shard', table, rows: keys.length })),
+          scheduledDeletion: pending.map(({ node, table, keys }) => ({
+            location: node === 'control' ? 'control' : 'shard',
+            table,
+            rows: keys.length,
+          })),
         },
       }
     })
@@ -98,14 +128,27 @@ export class GdprErasureService {
       const condition = subjectCondition(table, subject, matched)
       const key = table.key ?? 'id'
       const rows = condition
-        ? (await trx.rawQuery(`SELECT "${key}"::text AS key FROM "${table.table}" WHERE ${condition.sql} FOR UPDATE`, condition.bindings as any[])).rows
+        ? (
+            await trx.rawQuery(
+              `SELECT "${key}"::text AS key FROM "${table.table}" WHERE ${condition.sql} FOR UPDATE`,
+              condition.bindings as any[]
+            )
+          ).rows
         : []
-      matched.set(table.table, rows.map((row: { key: string }) => row.key))
+      matched.set(
+        table.table,
+        rows.map((row: { key: string }) => row.key)
+      )
     }
     return matched
   }
 
-  async #eraseRows(trx: TransactionClientContract, table: RegisteredTable, keys: string[], subject: Subject) {
+  async #eraseRows(
+    trx: TransactionClientContract,
+    table: RegisteredTable,
+    keys: string[],
+    subject: Subject
+  ) {
     const key = table.key ?? 'id'
     if (table.erase === 'delete-now') {
       await trx.rawQuery(`DELETE FROM "${table.table}" WHERE "${key}" = ANY(?)`, [keys])
@@ -113,9 +156,14 @@ export class GdprErasureService {
     }
     const bindings: unknown[] = []
     const contacts = [...subject.emails, ...subject.phones]
-    const sets = Object.entries(table.personal).map(([column, anonymizer]) => anonymized(column, anonymizer, key, bindings, contacts))
+    const sets = Object.entries(table.personal).map(([column, anonymizer]) =>
+      anonymized(column, anonymizer, key, bindings, contacts)
+    )
     if (sets.length === 0) return
-    await trx.rawQuery(`UPDATE "${table.table}" SET ${sets.join(', ')} WHERE "${key}" = ANY(?)`, [...bindings, keys] as any[])
+    await trx.rawQuery(`UPDATE "${table.table}" SET ${sets.join(', ')} WHERE "${key}" = ANY(?)`, [
+      ...bindings,
+      keys,
+    ] as any[])
   }
 }
 

@@ -1,7 +1,16 @@
 import db from '@adonisjs/lucid/services/db'
 import { runWithReason } from '#core/database/actor_context'
-import { personalDataRegistry, type RegisteredTable } from '#compliance/services/personal_data_registry'
-import { exportedColumns, resolveSubject, subjectCondition, subjectDigest, type Subject } from '#compliance/services/subject'
+import {
+  personalDataRegistry,
+  type RegisteredTable,
+} from '#compliance/services/personal_data_registry'
+import {
+  exportedColumns,
+  resolveSubject,
+  subjectCondition,
+  subjectDigest,
+  type Subject,
+} from '#compliance/services/subject'
 import { gdprRequests, type RequestVia } from '#compliance/services/gdpr_requests'
 import { recordAudit } from '#compliance/services/audit_recorder'
 import { ART15_CONTROLLER, processingInformation } from '#compliance/services/art15'
@@ -29,24 +38,48 @@ export class GdprExportService {
       const data: Record<string, Record<string, Array<Record<string, unknown>>>> = {}
       const counts: Record<string, number> = {}
       for (const node of personalDataRegistry.nodes()) {
-        const found = await this.collect(node.name, tables.filter((t) => t.location === node.location), subject, input.onProgress)
+        const found = await this.collect(
+          node.name,
+          tables.filter((t) => t.location === node.location),
+          subject,
+          input.onProgress
+        )
         for (const { table, rows } of found) {
           if (rows.length === 0) continue
           const moduleData = (data[table.module] ??= {})
-          ;(moduleData[table.table] ??= []).push(...rows.map((row) => ({ ...row, _source: node.location })))
-          counts[`${table.module}.${table.table}`] = (counts[`${table.module}.${table.table}`] ?? 0) + rows.length
+          ;(moduleData[table.table] ??= []).push(
+            ...rows.map((row) => ({ ...row, _source: node.location }))
+          )
+          counts[`${table.module}.${table.table}`] =
+            (counts[`${table.module}.${table.table}`] ?? 0) + rows.length
         }
       }
       const merchantIds = new Set<string>()
       for (const moduleData of Object.values(data)) {
-        for (const rows of Object.values(moduleData)) for (const row of rows) if (typeof row.merchant_id === 'string') merchantIds.add(row.merchant_id)
+        for (const rows of Object.values(moduleData))
+          for (const row of rows)
+            if (typeof row.merchant_id === 'string') merchantIds.add(row.merchant_id)
       }
       const merchants = merchantIds.size
-        ? await db.connection('control').from('merchants').whereIn('id', [...merchantIds]).select('id', 'slug', 'name')
+        ? await db
+            .connection('control')
+            .from('merchants')
+            .whereIn('id', [...merchantIds])
+            .select('id', 'slug', 'name')
         : []
       const generatedAt = new Date().toISOString()
-      await gdprRequests.update(request.id, { status: 'completed', completed_at: new Date(), summary: JSON.stringify({ counts }) })
-      await recordAudit({ action: 'gdpr.export', resourceType: 'data_subject', resourceId: request.id, reason: input.reason, details: { counts } })
+      await gdprRequests.update(request.id, {
+        status: 'completed',
+        completed_at: new Date(),
+        summary: JSON.stringify({ counts }),
+      })
+      await recordAudit({
+        action: 'gdpr.export',
+        resourceType: 'data_subject',
+        resourceId: request.id,
+        reason: input.reason,
+        details: { counts },
+      })
       return {
         requestId: request.id,
         document: {
@@ -74,10 +107,16 @@ export class GdprExportService {
         ? ((
             await db
               .connection(node)
-              .rawQuery(`SELECT ${columns.sql} FROM "${table.table}" WHERE ${condition.sql}`, [...columns.bindings, ...condition.bindings] as any[])
+              .rawQuery(`SELECT ${columns.sql} FROM "${table.table}" WHERE ${condition.sql}`, [
+                ...columns.bindings,
+                ...condition.bindings,
+              ] as any[])
           ).rows as Array<Record<string, unknown>>)
         : []
-      parentKeys.set(table.table, rows.map((row) => String(row[table.key ?? 'id'])))
+      parentKeys.set(
+        table.table,
+        rows.map((row) => String(row[table.key ?? 'id']))
+      )
       for (const column of table.exportExcludes ?? []) for (const row of rows) delete row[column]
       onProgress?.({ node, table: table.table, rows: rows.length })
       found.push({ table, rows })

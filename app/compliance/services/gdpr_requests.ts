@@ -21,13 +21,30 @@ export type GdprRequestRow = {
 }
 
 const COLUMNS = [
-  'id', 'kind', 'status', 'reason', 'requested_by', 'requested_via', 'received_at', 'legal_deadline',
-  'completed_at', 'hard_delete_due_at', 'hard_deleted_at', 'summary', 'last_error',
+  'id',
+  'kind',
+  'status',
+  'reason',
+  'requested_by',
+  'requested_via',
+  'received_at',
+  'legal_deadline',
+  'completed_at',
+  'hard_delete_due_at',
+  'hard_deleted_at',
+  'summary',
+  'last_error',
 ]
 
 /** Data-subject requests: recorded with their Art. 12(3) deadline (one month from receipt). */
 export class GdprRequests {
-  async open(input: { kind: RequestKind; digest: string; userIds: string[]; reason: string; via: RequestVia }) {
+  async open(input: {
+    kind: RequestKind
+    digest: string
+    userIds: string[]
+    reason: string
+    via: RequestVia
+  }) {
     const [row] = await db
       .connection('control')
       .table('gdpr_requests')
@@ -46,7 +63,12 @@ export class GdprRequests {
   }
 
   async update(id: string, changes: Record<string, unknown>) {
-    const [row] = await db.connection('control').from('gdpr_requests').where('id', id).update(changes).returning(COLUMNS)
+    const [row] = await db
+      .connection('control')
+      .from('gdpr_requests')
+      .where('id', id)
+      .update(changes)
+      .returning(COLUMNS)
     return row as GdprRequestRow
   }
 
@@ -54,9 +76,17 @@ export class GdprRequests {
   async list(options: { open?: boolean; page?: number; perPage?: number } = {}) {
     const page = options.page ?? 1
     const perPage = options.perPage ?? 50
-    const query = db.connection('control').from('gdpr_requests').select(COLUMNS).orderBy('received_at', 'desc').orderBy('id')
+    const query = db
+      .connection('control')
+      .from('gdpr_requests')
+      .select(COLUMNS)
+      .orderBy('received_at', 'desc')
+      .orderBy('id')
     if (options.open) query.whereIn('status', ['received', 'anonymized', 'failed'])
-    const rows = (await query.clone().limit(perPage).offset((page - 1) * perPage)) as GdprRequestRow[]
+    const rows = (await query
+      .clone()
+      .limit(perPage)
+      .offset((page - 1) * perPage)) as GdprRequestRow[]
     const [{ total }] = await query.clearSelect().clearOrder().count('* as total')
     return { rows, page, perPage, total: Number(total) }
   }

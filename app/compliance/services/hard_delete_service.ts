@@ -32,17 +32,23 @@ export class HardDeleteService {
           for (let start = 0; start < item.keys.length; start += CHUNK) {
             const keys = item.keys.slice(start, start + CHUNK)
             const client = item.node === 'control' ? trx : db.connection(item.node)
-            const result = await client.rawQuery(`DELETE FROM "${item.table}" WHERE "${item.key}" = ANY(?)`, [keys])
+            const result = await client.rawQuery(
+              `DELETE FROM "${item.table}" WHERE "${item.key}" = ANY(?)`,
+              [keys]
+            )
             deleted += result.rowCount ?? 0
           }
         }
-        await trx.from('gdpr_requests').where('id', request.id).update({
-          status: 'deleted',
-          hard_deleted_at: now,
-          pending_deletes: '[]',
-          // Stored JSON is snake_case like the wire; it is shown as is (docs/decisions/wire-format.md).
-          summary: JSON.stringify(snakeKeys({ ...request.summary, hardDeletedRows: deleted })),
-        })
+        await trx
+          .from('gdpr_requests')
+          .where('id', request.id)
+          .update({
+            status: 'deleted',
+            hard_deleted_at: now,
+            pending_deletes: '[]',
+            // Stored JSON is snake_case like the wire; it is shown as is (docs/decisions/wire-format.md).
+            summary: JSON.stringify(snakeKeys({ ...request.summary, hardDeletedRows: deleted })),
+          })
         return deleted
       })
       if (done === null) break

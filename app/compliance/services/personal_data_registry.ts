@@ -20,7 +20,9 @@ const FRAMEWORK_TABLES = /^schema_migrations/
 export class PersonalDataRegistry {
   async tables(): Promise<RegisteredTable[]> {
     const declarations = await moduleRegistry().loadPersonalData()
-    return declarations.flatMap(({ module, declaration }) => declaration.tables.map((table) => ({ ...table, module })))
+    return declarations.flatMap(({ module, declaration }) =>
+      declaration.tables.map((table) => ({ ...table, module }))
+    )
   }
 
   async notPersonal(): Promise<NotPersonal[]> {
@@ -30,7 +32,10 @@ export class PersonalDataRegistry {
 
   /** The control database, then every shard node: where personal data can live. */
   nodes(): Node[] {
-    return [{ name: 'control', location: 'control' }, ...shardRouter.nodes().map((name) => ({ name, location: 'shard' as const }))]
+    return [
+      { name: 'control', location: 'control' },
+      ...shardRouter.nodes().map((name) => ({ name, location: 'shard' as const })),
+    ]
   }
 
   async tablesAt(location: 'control' | 'shard'): Promise<RegisteredTable[]> {
@@ -52,7 +57,9 @@ export class PersonalDataRegistry {
       for (const column of Object.keys(entry.columns)) declared.add(`${entry.table}.${column}`)
     }
     return (await this.#columns(node))
-      .filter((row) => !FRAMEWORK_TABLES.test(row.table_name) && LOOKS_PERSONAL.test(row.column_name))
+      .filter(
+        (row) => !FRAMEWORK_TABLES.test(row.table_name) && LOOKS_PERSONAL.test(row.column_name)
+      )
       .map((row) => `${row.table_name}.${row.column_name}`)
       .filter((column) => !declared.has(column))
   }
@@ -64,7 +71,8 @@ export class PersonalDataRegistry {
   async exportedSecretColumns(node: Node): Promise<string[]> {
     const excluded = new Map<string, Set<string>>()
     for (const table of await this.tablesAt(node.location)) {
-      if (table.export !== 'subjectEntries') excluded.set(table.table, new Set(table.exportExcludes ?? []))
+      if (table.export !== 'subjectEntries')
+        excluded.set(table.table, new Set(table.exportExcludes ?? []))
     }
     return (await this.#columns(node))
       .filter((row) => excluded.has(row.table_name) && LOOKS_SECRET.test(row.column_name))

@@ -13,14 +13,20 @@ export async function resolveSubject(input: { email?: string; phone?: string }):
   const emails = input.email ? [normaliseEmail(input.email)] : []
   const phones = input.phone ? [normalisePhone(input.phone)] : []
   const users = emails.length
-    ? await db.connection('control').from('users').whereRaw('lower(email) = ANY(?::text[])', [emails]).select('id')
+    ? await db
+        .connection('control')
+        .from('users')
+        .whereRaw('lower(email) = ANY(?::text[])', [emails])
+        .select('id')
     : []
   return { emails, phones, userIds: users.map((user) => user.id as string) }
 }
 
 /** What a request record keeps instead of the address: the request must outlive the erasure. */
 export function subjectDigest(input: { email?: string; phone?: string }) {
-  const key = input.email ? `email:${normaliseEmail(input.email)}` : `phone:${normalisePhone(input.phone ?? '')}`
+  const key = input.email
+    ? `email:${normaliseEmail(input.email)}`
+    : `phone:${normalisePhone(input.phone ?? '')}`
   return createHash('sha256').update(key).digest('hex')
 }
 
@@ -48,7 +54,8 @@ export function subjectCondition(
     else if (link.kind === 'email') add(`lower(${column}) = ANY(?::text[])`, subject.emails)
     else if (link.kind === 'phone') add(`${column} = ANY(?)`, subject.phones)
     else if (link.kind === 'contact') add(`lower(${column}) = ANY(?::text[])`, contacts)
-    else if (link.kind === 'contactList') add(`EXISTS (SELECT 1 FROM unnest(${column}) AS c WHERE lower(c) = ANY(?::text[]))`, contacts)
+    else if (link.kind === 'contactList')
+      add(`EXISTS (SELECT 1 FROM unnest(${column}) AS c WHERE lower(c) = ANY(?::text[]))`, contacts)
     else if (link.kind === 'parent') add(`${column} = ANY(?)`, parentKeys.get(link.table) ?? [])
   }
   return parts.length ? { sql: parts.map((part) => `(${part})`).join(' OR '), bindings } : null
@@ -58,11 +65,18 @@ export function subjectCondition(
  * The select list an export reads from a table's matched rows: the whole row, or for rows that belong
  * to someone else (export 'subjectEntries') only the key and the subject's own entries of each list.
  */
-export function exportedColumns(table: PersonalTable, subject: Subject): { sql: string; bindings: unknown[] } {
+export function exportedColumns(
+  table: PersonalTable,
+  subject: Subject
+): { sql: string; bindings: unknown[] } {
   if (table.export !== 'subjectEntries') return { sql: '*', bindings: [] }
   const contacts = [...subject.emails, ...subject.phones]
   const lists = table.subject.map(
-    ({ column }) => `ARRAY(SELECT c FROM unnest("${column}") AS c WHERE lower(c) = ANY(?::text[])) AS "${column}"`
+    ({ column }) =>
+      `ARRAY(SELECT c FROM unnest("${column}") AS c WHERE lower(c) = ANY(?::text[])) AS "${column}"`
   )
-  return { sql: [`"${table.key ?? 'id'}"`, ...lists].join(', '), bindings: table.subject.map(() => contacts) }
+  return {
+    sql: [`"${table.key ?? 'id'}"`, ...lists].join(', '),
+    bindings: table.subject.map(() => contacts),
+  }
 }

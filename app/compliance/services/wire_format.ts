@@ -15,4 +15,5 @@ export const requestJson = (request: Request) =>
     ...('anonymized' in request ? { anonymized: verbatim(request.anonymized) } : {}),
   })
 
-export const exportDocumentJson = (document: ExportDocument) => snakeKeys({ ...document, counts: verbatim(document.counts), data: verbatim(document.data) })
+export const exportDocumentJson = (document: ExportDocument) =>
+  snakeKeys({ ...document, counts: verbatim(document.counts), data: verbatim(document.data) })

@@ -18,15 +18,21 @@ export type Archivable = {
    * moved with a checksum it verified. Work is chosen from what is still pending, so a run killed
    * midway loses only its open batch (rolled back) and the next run resumes. 0 moved: finished.
    */
-  moveBatch(trx: TransactionClientContract, options: { now: Date; batchSize: number }): Promise<{ moved: number; checksum: string | null }>
+  moveBatch(
+    trx: TransactionClientContract,
+    options: { now: Date; batchSize: number }
+  ): Promise<{ moved: number; checksum: string | null }>
 }
 
 export function defineArchivables(archivables: Archivable[]): Archivable[] {
   const names = new Set<string>()
   for (const archivable of archivables) {
-    if (!/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/.test(archivable.name)) throw new Error(`archivable "${archivable.name}": name must be "<module>.<what>"`)
-    if (names.has(archivable.name)) throw new Error(`archivable "${archivable.name}" is declared twice`)
-    if (archivable.location !== 'control' && archivable.location !== 'shard') throw new Error(`archivable "${archivable.name}": location must be control or shard`)
+    if (!/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/.test(archivable.name))
+      throw new Error(`archivable "${archivable.name}": name must be "<module>.<what>"`)
+    if (names.has(archivable.name))
+      throw new Error(`archivable "${archivable.name}" is declared twice`)
+    if (archivable.location !== 'control' && archivable.location !== 'shard')
+      throw new Error(`archivable "${archivable.name}": location must be control or shard`)
     names.add(archivable.name)
   }
   return archivables
@@ -39,7 +45,14 @@ export function defineArchivables(archivables: Archivable[]): Archivable[] {
  */
 export async function moveRowsBatch(
   trx: TransactionClientContract,
-  options: { from: string; to: string; key: string; where: string; bindings: unknown[]; batchSize: number }
+  options: {
+    from: string
+    to: string
+    key: string
+    where: string
+    bindings: unknown[]
+    batchSize: number
+  }
 ): Promise<{ moved: number; checksum: string | null }> {
   const { from, to, key, where, bindings, batchSize } = options
   const batch = await trx.rawQuery(
@@ -59,9 +72,12 @@ export async function moveRowsBatch(
   await trx.rawQuery(`INSERT INTO "${to}" SELECT * FROM "${from}" WHERE "${key}" = ANY(?)`, [keys])
   const copy = await checksumOf(to)
   if (copy.n !== source.n || copy.sum !== source.sum) {
-    throw new Error(`${from} -> ${to}: copy does not match (${copy.n}/${source.n} rows, checksum ${copy.sum} vs ${source.sum})`)
+    throw new Error(
+      `${from} -> ${to}: copy does not match (${copy.n}/${source.n} rows, checksum ${copy.sum} vs ${source.sum})`
+    )
   }
   const deleted = await trx.rawQuery(`DELETE FROM "${from}" WHERE "${key}" = ANY(?)`, [keys])
-  if (deleted.rowCount !== source.n) throw new Error(`${from}: deleted ${deleted.rowCount} rows, copied ${source.n}`)
+  if (deleted.rowCount !== source.n)
+    throw new Error(`${from}: deleted ${deleted.rowCount} rows, copied ${source.n}`)
   return { moved: source.n, checksum: source.sum }
 }

@@ -49,7 +49,10 @@ export class SwrCache {
   #retryAfter = new Map<string, number>()
   #lock: RedisLock
   #listening = false
-  #lookups: Record<'memoryHit' | 'memoryMiss' | 'redisHit' | 'redisMiss' | 'redisStale', { inc(): void }>
+  #lookups: Record<
+    'memoryHit' | 'memoryMiss' | 'redisHit' | 'redisMiss' | 'redisStale',
+    { inc(): void }
+  >
   #loads: Record<'ok' | 'error', { inc(): void }>
 
   /** The clock; tests move it forward to age entries without waiting. */
@@ -68,7 +71,10 @@ export class SwrCache {
       redisMiss: cacheLookups.labels(name, 'redis', 'miss'),
       redisStale: cacheLookups.labels(name, 'redis', 'stale'),
     }
-    this.#loads = { ok: cacheOriginLoads.labels(name, 'ok'), error: cacheOriginLoads.labels(name, 'error') }
+    this.#loads = {
+      ok: cacheOriginLoads.labels(name, 'ok'),
+      error: cacheOriginLoads.labels(name, 'error'),
+    }
   }
 
   get #channel() {
@@ -91,8 +97,12 @@ export class SwrCache {
       await this.redis.subscribe(this.#channel, (message: string) => {
         // A message this process cannot read is dropped, never thrown (it would end the process).
         try {
-          const { namespace, version } = JSON.parse(message) as { namespace: unknown; version: unknown }
-          if (typeof namespace === 'string' && Number.isSafeInteger(version)) this.#setVersion(namespace, version as number)
+          const { namespace, version } = JSON.parse(message) as {
+            namespace: unknown
+            version: unknown
+          }
+          if (typeof namespace === 'string' && Number.isSafeInteger(version))
+            this.#setVersion(namespace, version as number)
         } catch {}
       })
     } catch (error) {
@@ -120,7 +130,8 @@ export class SwrCache {
   /** Namespaces come from requests (slugs): the map is bounded like the memory tier. */
   #rememberVersion(namespace: string, version: number) {
     this.#versions.delete(namespace)
-    if (this.#versions.size >= this.options.memoryMax) this.#versions.delete(this.#versions.keys().next().value!)
+    if (this.#versions.size >= this.options.memoryMax)
+      this.#versions.delete(this.#versions.keys().next().value!)
     this.#versions.set(namespace, { version, until: this.now() + this.options.memoryTtlMs })
   }
 
@@ -128,7 +139,10 @@ export class SwrCache {
     const known = this.#versions.get(namespace)
     if (known && known.until > this.now()) return known.version
     try {
-      const version = Math.max(Number((await this.redis.get(this.#versionKey(namespace))) ?? 0), known?.version ?? 0)
+      const version = Math.max(
+        Number((await this.redis.get(this.#versionKey(namespace))) ?? 0),
+        known?.version ?? 0
+      )
       this.#rememberVersion(namespace, version)
       return version
     } catch {
@@ -210,7 +224,9 @@ export class SwrCache {
     const lockTtl = this.options.lockTtlMs ?? 5000
     const deadline = this.now() + lockTtl * 2
     while (true) {
-      const release = await this.#lock.tryAcquire(`${fullKey}:lock`, lockTtl).catch(() => async () => {})
+      const release = await this.#lock
+        .tryAcquire(`${fullKey}:lock`, lockTtl)
+        .catch(() => async () => {})
       if (release) {
         try {
           return { value: await this.#loadAndStore(fullKey, loader), outcome: 'MISS' }
@@ -224,7 +240,8 @@ export class SwrCache {
         this.#remember(fullKey, stored)
         return { value: stored.v, outcome: 'HIT-REDIS' }
       }
-      if (this.now() > deadline) return { value: await this.#loadAndStore(fullKey, loader), outcome: 'MISS' }
+      if (this.now() > deadline)
+        return { value: await this.#loadAndStore(fullKey, loader), outcome: 'MISS' }
     }
   }
 
@@ -240,7 +257,8 @@ export class SwrCache {
     if (value === null || value === undefined) return value
     const envelope: Envelope<T> = { f: this.now() + this.options.ttlSeconds * 1000, v: value }
     const keepSeconds =
-      this.options.ttlSeconds + Math.max(this.options.staleWhileRevalidateSeconds, this.options.staleIfErrorSeconds)
+      this.options.ttlSeconds +
+      Math.max(this.options.staleWhileRevalidateSeconds, this.options.staleIfErrorSeconds)
     await this.redis.set(fullKey, JSON.stringify(envelope), 'EX', keepSeconds).catch(() => {})
     this.#remember(fullKey, envelope)
     return value
@@ -249,7 +267,9 @@ export class SwrCache {
   #refreshInBackground<T>(fullKey: string, loader: Loader<T>) {
     if (this.#refreshing.has(fullKey) || (this.#retryAfter.get(fullKey) ?? 0) > this.now()) return
     const refresh = (async () => {
-      const release = await this.#lock.tryAcquire(`${fullKey}:lock`, this.options.lockTtlMs ?? 5000).catch(() => null)
+      const release = await this.#lock
+        .tryAcquire(`${fullKey}:lock`, this.options.lockTtlMs ?? 5000)
+        .catch(() => null)
       if (!release) return // another process is refreshing it
       try {
         await this.#loadAndStore(fullKey, loader)
@@ -286,8 +306,10 @@ export class SwrCache {
     // Keep the same value object when nothing changed, so per-value derived data (renders) survives.
     const value = existing && existing.freshUntil === envelope.f ? existing.value : envelope.v
     this.#memory.delete(fullKey)
-    if (this.#memory.size >= this.options.memoryMax) this.#memory.delete(this.#memory.keys().next().value!)
-    const keep = Math.max(this.options.staleWhileRevalidateSeconds, this.options.staleIfErrorSeconds) * 1000
+    if (this.#memory.size >= this.options.memoryMax)
+      this.#memory.delete(this.#memory.keys().next().value!)
+    const keep =
+      Math.max(this.options.staleWhileRevalidateSeconds, this.options.staleIfErrorSeconds) * 1000
     this.#memory.set(fullKey, {
       value,
       freshUntil: envelope.f,

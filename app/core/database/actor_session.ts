@@ -14,14 +14,28 @@ import { getActor, type AuditActor } from '#core/database/actor_context'
  */
 const BEGIN = /^\s*(begin|start\s+transaction)\b/i
 const WRITE = /^\s*(insert|update|delete|merge|with)\b/i
-const SETTINGS = ['app.actor_id', 'app.actor_type', 'app.actor_reason', 'app.request_id', 'app.client_ip', 'app.user_agent']
+const SETTINGS = [
+  'app.actor_id',
+  'app.actor_type',
+  'app.actor_reason',
+  'app.request_id',
+  'app.client_ip',
+  'app.user_agent',
+]
 
 /**
  * One SELECT of set_config calls, with the values as escaped literals so it can travel in the same
  * simple-protocol message as BEGIN (one round trip for both).
  */
 function settingsSql(client: any, actor: AuditActor) {
-  const values = [actor.id ?? '', actor.type, actor.reason ?? '', actor.requestId ?? '', actor.ip ?? '', (actor.userAgent ?? '').slice(0, 500)]
+  const values = [
+    actor.id ?? '',
+    actor.type,
+    actor.reason ?? '',
+    actor.requestId ?? '',
+    actor.ip ?? '',
+    (actor.userAgent ?? '').slice(0, 500),
+  ]
   return `SELECT ${SETTINGS.map((name, i) => `set_config('${name}', ${client.escapeLiteral(values[i])}, true)`).join(', ')}`
 }
 
@@ -36,13 +50,16 @@ export function installActorSession() {
 
   const run = (client: any, config: unknown, params?: unknown) =>
     new Promise<unknown>((resolve, reject) =>
-      original.call(client, config, params, (error: Error | null, result: unknown) => (error ? reject(error) : resolve(result)))
+      original.call(client, config, params, (error: Error | null, result: unknown) =>
+        error ? reject(error) : resolve(result)
+      )
     )
 
   Client.prototype.query = function (this: any, config: any, values?: any, callback?: any) {
     const actor = getActor()
-    if (!actor || config == null || typeof config.submit === 'function') return original.call(this, config, values, callback)
-    const text: string = typeof config === 'string' ? config : config.text ?? ''
+    if (!actor || config == null || typeof config.submit === 'function')
+      return original.call(this, config, values, callback)
+    const text: string = typeof config === 'string' ? config : (config.text ?? '')
     const begins = BEGIN.test(text)
     const autocommitWrite = !begins && WRITE.test(text) && this.getTransactionStatus?.() === 'I'
     if (!begins && !autocommitWrite) return original.call(this, config, values, callback)
@@ -68,7 +85,10 @@ export function installActorSession() {
       }
     }
     if (!done) return work()
-    work().then((result) => done(null, result), (error) => done(error))
+    work().then(
+      (result) => done(null, result),
+      (error) => done(error)
+    )
     return undefined
   }
 }

@@ -9,7 +9,10 @@ import { isDependencyUnavailable } from '#core/exceptions/dependency_unavailable
  * When the transaction ended under the callback (BEGIN or a query lost its connection), the caller
  * gets that cause rather than knex's "Transaction query already complete".
  */
-export async function confirmedTransaction<T>(client: QueryClientContract, fn: (trx: TransactionClientContract) => Promise<T>): Promise<T> {
+export async function confirmedTransaction<T>(
+  client: QueryClientContract,
+  fn: (trx: TransactionClientContract) => Promise<T>
+): Promise<T> {
   const trx = await client.transaction()
   const outcome = trx.getWriteClient().executionPromise.then(
     () => undefined,

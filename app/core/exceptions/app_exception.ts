@@ -13,6 +13,10 @@ export class AppException extends Exception {
   }
 
   toErrorBody() {
-    return { code: this.code ?? 'E_ERROR', message: this.message, ...(this.field ? { field: this.field } : {}) }
+    return {
+      code: this.code ?? 'E_ERROR',
+      message: this.message,
+      ...(this.field ? { field: this.field } : {}),
+    }
   }
 }

@@ -4,7 +4,15 @@
  * back), so the client may retry it, with the same Idempotency-Key: the handler answers 503 with
  * Retry-After instead of 500.
  */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN'])
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+])
 
 /**
  * PostgreSQL SQLSTATEs: class 08 (connection exception), 57P01-57P03 (admin shutdown, crash shutdown,
@@ -26,7 +34,13 @@ const MESSAGES = [
   /enableOfflineQueue options is false/,
 ]
 
-type Described = { code?: unknown; name?: unknown; message?: unknown; cause?: unknown; errors?: unknown }
+type Described = {
+  code?: unknown
+  name?: unknown
+  message?: unknown
+  cause?: unknown
+  errors?: unknown
+}
 
 export function isDependencyUnavailable(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== 'object' || depth > 4) return false
@@ -35,6 +49,7 @@ export function isDependencyUnavailable(error: unknown, depth = 0): boolean {
   if (typeof name === 'string' && NAMES.has(name)) return true
   if (typeof message === 'string' && MESSAGES.some((pattern) => pattern.test(message))) return true
   // Node's AggregateError (one error per address tried) and wrapped causes.
-  if (Array.isArray(errors) && errors.some((inner) => isDependencyUnavailable(inner, depth + 1))) return true
+  if (Array.isArray(errors) && errors.some((inner) => isDependencyUnavailable(inner, depth + 1)))
+    return true
   return isDependencyUnavailable(cause, depth + 1)
 }

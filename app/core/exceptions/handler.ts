@@ -32,11 +32,19 @@ export default class HttpExceptionHandler extends ExceptionHandler {
     }
     if (this.#describe(error).status >= 500) {
       ctx.logger.error({ err: error }, 'request failed')
-      captureError(error, { merchant: ctx.tenant?.merchantId, module: ctx.route?.meta?.module }, ctx)
+      captureError(
+        error,
+        { merchant: ctx.tenant?.merchantId, module: ctx.route?.meta?.module },
+        ctx
+      )
     }
   }
 
-  #describe(error: unknown): { status: number; errors: ErrorBody[]; headers: Record<string, string | number> } {
+  #describe(error: unknown): {
+    status: number
+    errors: ErrorBody[]
+    headers: Record<string, string | number>
+  } {
     if (error instanceof AppException) {
       return { status: error.status, errors: [error.toErrorBody()], headers: {} }
     }
@@ -51,7 +59,11 @@ export default class HttpExceptionHandler extends ExceptionHandler {
     if (error instanceof limiterErrors.E_TOO_MANY_REQUESTS) {
       // The limiter's own headers: Retry-After in seconds, X-RateLimit-Reset as an ISO date.
       const headers = error.headers ?? error.getDefaultHeaders()
-      return { status: 429, errors: [{ code: 'E_TOO_MANY_REQUESTS', message: 'Too many requests, slow down' }], headers }
+      return {
+        status: 429,
+        errors: [{ code: 'E_TOO_MANY_REQUESTS', message: 'Too many requests, slow down' }],
+        headers,
+      }
     }
     const err = error as { code?: string; status?: number; message?: string; response?: any }
     switch (err?.code) {
@@ -68,13 +80,23 @@ export default class HttpExceptionHandler extends ExceptionHandler {
     if (isDependencyUnavailable(error)) {
       return {
         status: 503,
-        errors: [{ code: 'E_SERVICE_UNAVAILABLE', message: 'The service is briefly unavailable: retry shortly, with the same Idempotency-Key if you sent one' }],
+        errors: [
+          {
+            code: 'E_SERVICE_UNAVAILABLE',
+            message:
+              'The service is briefly unavailable: retry shortly, with the same Idempotency-Key if you sent one',
+          },
+        ],
         headers: { 'Retry-After': RETRY_AFTER_SECONDS },
       }
     }
     // Malformed JSON bodies, bodies that claim a Content-Encoding they do not have (zlib), and other client
     // errors thrown by the framework.
-    if (error instanceof SyntaxError || (err?.status === 400 && err?.code === undefined) || ZLIB_INPUT_ERRORS.has(err?.code ?? '')) {
+    if (
+      error instanceof SyntaxError ||
+      (err?.status === 400 && err?.code === undefined) ||
+      ZLIB_INPUT_ERRORS.has(err?.code ?? '')
+    ) {
       return simple(400, 'E_INVALID_BODY', 'The request body could not be parsed')
     }
     if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {

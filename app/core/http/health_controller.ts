@@ -44,7 +44,11 @@ async function readiness(): Promise<Readiness> {
   checks.redis = redisCheck
   checks.worker = worker
   const required = Object.entries(checks).filter(([name]) => name !== 'worker')
-  const status = required.some(([, result]) => result !== 'ok') ? 'not_ready' : worker === 'ok' ? 'ready' : 'degraded'
+  const status = required.some(([, result]) => result !== 'ok')
+    ? 'not_ready'
+    : worker === 'ok'
+      ? 'ready'
+      : 'degraded'
   return { status, checks }
 }
 
@@ -68,7 +72,10 @@ export default class HealthController {
 
   /** Prometheus text format, for holders of METRICS_TOKEN (see metrics_access.ts). */
   async metrics(ctx: HttpContext) {
-    authorizeScrape(ctx, { token: env.get('METRICS_TOKEN'), loopbackWithoutToken: !app.inProduction })
+    authorizeScrape(ctx, {
+      token: env.get('METRICS_TOKEN'),
+      loopbackWithoutToken: !app.inProduction,
+    })
     await startSampling()
     ctx.response.header('Content-Type', registry.contentType)
     ctx.response.header('Cache-Control', 'no-store')

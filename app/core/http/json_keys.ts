@@ -35,7 +35,8 @@ export function snakeKeys<T>(value: T): Json {
   if (value === null || typeof value !== 'object') return value as Json
   if (Buffer.isBuffer(value)) return value as unknown as Json
   // Lucid models, luxon DateTimes and Dates say for themselves what they look like as JSON.
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return snakeKeys((value as unknown as { toJSON(): unknown }).toJSON())
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function')
+    return snakeKeys((value as unknown as { toJSON(): unknown }).toJSON())
   const out: { [key: string]: Json } = {}
   for (const [key, entry] of Object.entries(value)) {
     if (entry === undefined) continue

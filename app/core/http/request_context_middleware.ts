@@ -21,11 +21,24 @@ export default class RequestContextMiddleware {
     ctx.response.response.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9
       const route = ctx.route?.pattern ?? 'unmatched'
-      httpRequestDuration.observe({ method: ctx.request.method(), route, status: ctx.response.getStatus() }, seconds)
+      httpRequestDuration.observe(
+        { method: ctx.request.method(), route, status: ctx.response.getStatus() },
+        seconds
+      )
       const budget = (ctx.route?.meta?.budget ?? 'default') as ApiBudgetCategory
-      if (exceedsBudget(budget, seconds * 1000)) budgetExceededTotal.inc({ category: budget, route })
+      if (exceedsBudget(budget, seconds * 1000))
+        budgetExceededTotal.inc({ category: budget, route })
       // ctx.logger is read now: by then it carries the merchant id too.
-      if (base.isLevelEnabled('info')) ctx.logger.info({ method: ctx.request.method(), route, status: ctx.response.getStatus(), ms: Math.round(seconds * 1000) }, 'request completed')
+      if (base.isLevelEnabled('info'))
+        ctx.logger.info(
+          {
+            method: ctx.request.method(),
+            route,
+            status: ctx.response.getStatus(),
+            ms: Math.round(seconds * 1000),
+          },
+          'request completed'
+        )
     })
     return next()
   }

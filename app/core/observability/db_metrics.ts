@@ -12,15 +12,21 @@ export function instrumentDatabase() {
     const connection = db.manager.get(name)!.connection!
     for (const client of [connection.client, connection.readClient].filter(Boolean)) {
       const started = new Map<string, bigint>()
-      client!.on('query', (query: { __knexQueryUid: string }) => started.set(query.__knexQueryUid, process.hrtime.bigint()))
+      client!.on('query', (query: { __knexQueryUid: string }) =>
+        started.set(query.__knexQueryUid, process.hrtime.bigint())
+      )
       const done = (_: unknown, query: { __knexQueryUid: string }) => {
         const start = started.get(query.__knexQueryUid)
         if (start === undefined) return
         started.delete(query.__knexQueryUid)
         dbQueryDuration.observe({ connection: name }, Number(process.hrtime.bigint() - start) / 1e9)
       }
-      client!.on('query-response', (_response: unknown, query: { __knexQueryUid: string }) => done(_response, query))
-      client!.on('query-error', (_error: unknown, query: { __knexQueryUid: string }) => done(_error, query))
+      client!.on('query-response', (_response: unknown, query: { __knexQueryUid: string }) =>
+        done(_response, query)
+      )
+      client!.on('query-error', (_error: unknown, query: { __knexQueryUid: string }) =>
+        done(_error, query)
+      )
     }
   }
 
@@ -32,7 +38,15 @@ export function instrumentDatabase() {
       for (const name of names) {
         const pool = db.manager.get(name)?.connection?.pool
         if (!pool) continue
-        const available = pool.numFree() + Math.max(0, (pool as unknown as { max: number }).max - pool.numUsed() - pool.numFree() - pool.numPendingCreates())
+        const available =
+          pool.numFree() +
+          Math.max(
+            0,
+            (pool as unknown as { max: number }).max -
+              pool.numUsed() -
+              pool.numFree() -
+              pool.numPendingCreates()
+          )
         this.set({ connection: name }, available)
       }
     },

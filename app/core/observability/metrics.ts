@@ -15,20 +15,33 @@ function existing<T>(name: string): T | undefined {
 export const metrics = {
   registry,
   counter<L extends string>(config: client.CounterConfiguration<L>) {
-    return existing<client.Counter<L>>(config.name) ?? new client.Counter({ ...config, registers: [registry] })
+    return (
+      existing<client.Counter<L>>(config.name) ??
+      new client.Counter({ ...config, registers: [registry] })
+    )
   },
   gauge<L extends string>(config: client.GaugeConfiguration<L>) {
-    return existing<client.Gauge<L>>(config.name) ?? new client.Gauge({ ...config, registers: [registry] })
+    return (
+      existing<client.Gauge<L>>(config.name) ??
+      new client.Gauge({ ...config, registers: [registry] })
+    )
   },
   histogram<L extends string>(config: client.HistogramConfiguration<L>) {
-    return existing<client.Histogram<L>>(config.name) ?? new client.Histogram({ ...config, registers: [registry] })
+    return (
+      existing<client.Histogram<L>>(config.name) ??
+      new client.Histogram({ ...config, registers: [registry] })
+    )
   },
   /**
    * A gauge whose value costs a query (row counts, queue lengths). It is sampled on a timer, never at
    * scrape time, so a scrape costs no query; the timers start with the first scrape (a process nobody
    * scrapes, such as a worker, never samples).
    */
-  sampled<L extends string>(config: Omit<client.GaugeConfiguration<L>, 'collect'> & { sample: (gauge: client.Gauge<L>) => Promise<void> }) {
+  sampled<L extends string>(
+    config: Omit<client.GaugeConfiguration<L>, 'collect'> & {
+      sample: (gauge: client.Gauge<L>) => Promise<void>
+    }
+  ) {
     const { sample, ...gaugeConfig } = config
     const gauge = metrics.gauge(gaugeConfig)
     samplers.set(config.name, () => sample(gauge))
@@ -49,7 +62,9 @@ function runSampler(name: string) {
   // or Redis down) keeps the last values rather than failing the scrape.
   let running = inFlight.get(name)
   if (!running) {
-    running = (samplers.get(name)?.() ?? Promise.resolve()).catch(() => {}).finally(() => inFlight.delete(name))
+    running = (samplers.get(name)?.() ?? Promise.resolve())
+      .catch(() => {})
+      .finally(() => inFlight.delete(name))
     inFlight.set(name, running)
   }
   return running

@@ -22,7 +22,10 @@ function sameSecret(given: string, expected: string) {
  *   `npm start` and the tests can scrape without configuration;
  * - no token in production: nobody.
  */
-export function authorizeScrape(ctx: Pick<HttpContext, 'request'>, options: { token?: string; loopbackWithoutToken: boolean }) {
+export function authorizeScrape(
+  ctx: Pick<HttpContext, 'request'>,
+  options: { token?: string; loopbackWithoutToken: boolean }
+) {
   if (options.token) {
     const header = ctx.request.header('authorization') ?? ''
     const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : ''
@@ -30,6 +33,7 @@ export function authorizeScrape(ctx: Pick<HttpContext, 'request'>, options: { to
     throw new MetricsTokenRequiredException()
   }
   // The TCP peer, never X-Forwarded-For (a client can write that).
-  if (options.loopbackWithoutToken && isLoopbackAddress(ctx.request.request.socket.remoteAddress)) return
+  if (options.loopbackWithoutToken && isLoopbackAddress(ctx.request.request.socket.remoteAddress))
+    return
   throw new MetricsTokenRequiredException()
 }

@@ -20,12 +20,24 @@ const SAFE_HEADERS = new Set([
 ])
 
 /** Query parameters whose values are kept; every other value becomes FILTERED (tokens ride in links). */
-const SAFE_QUERY_PARAMS = new Set(['page', 'per_page', 'status', 'from', 'to', 'days', 'limit', 'format', 'ms'])
+const SAFE_QUERY_PARAMS = new Set([
+  'page',
+  'per_page',
+  'status',
+  'from',
+  'to',
+  'days',
+  'limit',
+  'format',
+  'ms',
+])
 
 const FILTERED = '[Filtered]'
 
 function safeHeaders(headers: Record<string, unknown>) {
-  return Object.fromEntries(Object.entries(headers).filter(([name]) => SAFE_HEADERS.has(name.toLowerCase())))
+  return Object.fromEntries(
+    Object.entries(headers).filter(([name]) => SAFE_HEADERS.has(name.toLowerCase()))
+  )
 }
 
 function filterParams(params: URLSearchParams) {
@@ -51,12 +63,15 @@ const QUERY_KEYS = /^(query_string|url\.query|http\.query)$/
 
 function scrubQuery(value: unknown): unknown {
   if (typeof value === 'string') return filterParams(new URLSearchParams(value.replace(/^\?/, '')))
-  if (Array.isArray(value)) return filterParams(new URLSearchParams(value as Array<[string, string]>))
+  if (Array.isArray(value))
+    return filterParams(new URLSearchParams(value as Array<[string, string]>))
   if (!value || typeof value !== 'object') return value
   // A span attribute: { value, type }.
   const record = value as Record<string, unknown>
   if ('value' in record) return { ...record, value: scrubQuery(record.value) }
-  return filterParams(new URLSearchParams(Object.entries(record).map(([k, v]): [string, string] => [k, String(v)])))
+  return filterParams(
+    new URLSearchParams(Object.entries(record).map(([k, v]): [string, string] => [k, String(v)]))
+  )
 }
 
 const URL_WITH_QUERY = /^(?:[a-z][a-z0-9+.-]*:\/\/|\/)[^\s]*\?/i
@@ -108,7 +123,11 @@ export function sentryEnabled() {
 }
 
 /** Tags: merchant and module, so an error can be traced to a tenant and a plugin. */
-export function captureError(error: unknown, tags: { merchant?: string; module?: string }, ctx?: HttpContext) {
+export function captureError(
+  error: unknown,
+  tags: { merchant?: string; module?: string },
+  ctx?: HttpContext
+) {
   if (!enabled) return
   Sentry.withScope((scope) => {
     if (tags.merchant) scope.setTag('merchant', tags.merchant)

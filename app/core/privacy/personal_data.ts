@@ -67,11 +67,21 @@ export type PersonalTable = {
 }
 
 /** Columns whose names look personal but are not (a merchant's business name), with the reason. */
-export type NotPersonal = { table: string; location: 'control' | 'shard'; columns: Record<string, string> }
+export type NotPersonal = {
+  table: string
+  location: 'control' | 'shard'
+  columns: Record<string, string>
+}
 
 export type PersonalDataDeclaration = { tables: PersonalTable[]; notPersonal?: NotPersonal[] }
 
-const ANONYMIZERS = new Set<Anonymizer>(['null', 'redact', 'erasedEmail', 'emptyJson', 'removeSubject'])
+const ANONYMIZERS = new Set<Anonymizer>([
+  'null',
+  'redact',
+  'erasedEmail',
+  'emptyJson',
+  'removeSubject',
+])
 const STRATEGIES = new Set<ErasureStrategy>(['anonymize', 'anonymize-then-delete', 'delete-now'])
 const IDENT = /^[a-z_][a-z0-9_]*$/
 
@@ -81,8 +91,10 @@ export function definePersonalData(declaration: PersonalDataDeclaration): Person
   for (const table of declaration.tables) {
     const where = `personal data "${table.location}.${table.table}"`
     if (!IDENT.test(table.table)) throw new Error(`${where}: bad table name`)
-    if (table.location !== 'control' && table.location !== 'shard') throw new Error(`${where}: location must be control or shard`)
-    if (!STRATEGIES.has(table.erase)) throw new Error(`${where}: unknown erase strategy "${table.erase}"`)
+    if (table.location !== 'control' && table.location !== 'shard')
+      throw new Error(`${where}: location must be control or shard`)
+    if (!STRATEGIES.has(table.erase))
+      throw new Error(`${where}: unknown erase strategy "${table.erase}"`)
     if (!table.subject?.length) throw new Error(`${where}: needs at least one subject link`)
     for (const link of table.subject) {
       if (!IDENT.test(link.column)) throw new Error(`${where}: bad subject column "${link.column}"`)
@@ -92,17 +104,21 @@ export function definePersonalData(declaration: PersonalDataDeclaration): Person
     }
     const contactLists = table.subject.filter((link) => link.kind === 'contactList').length
     if (contactLists > 0 && table.export !== 'subjectEntries') {
-      throw new Error(`${where}: a contactList names other people too; declare export: 'subjectEntries'`)
+      throw new Error(
+        `${where}: a contactList names other people too; declare export: 'subjectEntries'`
+      )
     }
     if (table.export === 'subjectEntries' && contactLists !== table.subject.length) {
       throw new Error(`${where}: export 'subjectEntries' needs contactList subject links only`)
     }
     for (const [column, anonymizer] of Object.entries(table.personal)) {
       if (!IDENT.test(column)) throw new Error(`${where}: bad column "${column}"`)
-      if (!ANONYMIZERS.has(anonymizer)) throw new Error(`${where}: column "${column}" has unknown anonymizer "${anonymizer}"`)
+      if (!ANONYMIZERS.has(anonymizer))
+        throw new Error(`${where}: column "${column}" has unknown anonymizer "${anonymizer}"`)
     }
     for (const key of ['purpose', 'legalBasis', 'retention', 'source'] as const) {
-      if (!table.information?.[key]) throw new Error(`${where}: information.${key} is required (Art. 15)`)
+      if (!table.information?.[key])
+        throw new Error(`${where}: information.${key} is required (Art. 15)`)
     }
     seen.add(`${table.location}.${table.table}`)
   }

@@ -53,7 +53,9 @@ export class GracefulShutdown {
       try {
         await step.run()
       } catch (error) {
-        process.stderr.write(`shutdown step "${step.name}" failed: ${(error as Error)?.message ?? error}\n`)
+        process.stderr.write(
+          `shutdown step "${step.name}" failed: ${(error as Error)?.message ?? error}\n`
+        )
         process.exitCode = 1
       }
     }

@@ -43,11 +43,14 @@ export class WorkerPool {
         connection: this.connection as any,
         concurrency: this.options.concurrency ?? 10,
         settings: {
-          backoffStrategy: (attemptsMade: number) => jitteredBackoff(attemptsMade, this.options.baseBackoffMs ?? 1000),
+          backoffStrategy: (attemptsMade: number) =>
+            jitteredBackoff(attemptsMade, this.options.baseBackoffMs ?? 1000),
         },
       })
       worker.on('failed', (job, error) => this.#onFailed(name, job, error))
-      worker.on('completed', (job) => jobOutcomes.inc({ queue: name, job: job.name, outcome: 'completed' }))
+      worker.on('completed', (job) =>
+        jobOutcomes.inc({ queue: name, job: job.name, outcome: 'completed' })
+      )
       worker.on('error', (error) => this.logger.error({ err: error, queue: name }, 'worker error'))
       this.#workers.push(worker)
     }
@@ -61,15 +64,21 @@ export class WorkerPool {
     instance.$injectInternal({ job, logger: this.logger })
     const payload = job.data as JobPayload
     // Writes made by a job are audited as the job's.
-    await runWithActor({ id: null, type: 'job', reason: job.name }, () => this.runInContext(payload, () => instance.handle(payload)))
+    await runWithActor({ id: null, type: 'job', reason: job.name }, () =>
+      this.runInContext(payload, () => instance.handle(payload))
+    )
   }
 
   async #onFailed(queue: string, job: BullJob | undefined, error: Error) {
     if (!job) return
     // An UnrecoverableError ends the job before its attempts run out: that is final too.
-    const finalAttempt = job.attemptsMade >= (job.opts.attempts ?? 1) || error?.name === 'UnrecoverableError'
+    const finalAttempt =
+      job.attemptsMade >= (job.opts.attempts ?? 1) || error?.name === 'UnrecoverableError'
     jobOutcomes.inc({ queue, job: job.name, outcome: finalAttempt ? 'failed' : 'retried' })
-    this.logger.warn({ err: error, job: job.name, id: job.id, attempt: job.attemptsMade }, 'job attempt failed')
+    this.logger.warn(
+      { err: error, job: job.name, id: job.id, attempt: job.attemptsMade },
+      'job attempt failed'
+    )
     const JobClass = this.#jobs.get(job.name)
     if (!finalAttempt || !JobClass) return
     try {
@@ -86,7 +95,14 @@ export class WorkerPool {
    * A schedule marked runOnStart is also enqueued once now (this worker may have been down for a while).
    */
   async upsertSchedules(
-    schedules: Array<{ name: string; cron: string; tz?: string; job: JobConstructor; payload?: object; runOnStart?: boolean }>
+    schedules: Array<{
+      name: string
+      cron: string
+      tz?: string
+      job: JobConstructor
+      payload?: object
+      runOnStart?: boolean
+    }>
   ) {
     for (const schedule of schedules) {
       const queue = new Queue(schedule.job.queueName, { connection: this.connection as any })
@@ -96,7 +112,11 @@ export class WorkerPool {
         { name: schedule.job.jobName, data: { merchantId: null, ...schedule.payload } }
       )
       if (schedule.runOnStart) {
-        await queue.add(schedule.job.jobName, { merchantId: null, ...schedule.payload }, { removeOnComplete: true, removeOnFail: 100 })
+        await queue.add(
+          schedule.job.jobName,
+          { merchantId: null, ...schedule.payload },
+          { removeOnComplete: true, removeOnFail: 100 }
+        )
       }
       await queue.close()
     }
@@ -111,7 +131,8 @@ export class WorkerPool {
     for (const name of this.queueNames()) {
       const queue = new Queue(name, { connection: this.connection as any })
       for (const scheduler of await queue.getJobSchedulers()) {
-        if (scheduler.key && !declared.has(scheduler.key)) await queue.removeJobScheduler(scheduler.key)
+        if (scheduler.key && !declared.has(scheduler.key))
+          await queue.removeJobScheduler(scheduler.key)
       }
       await queue.close()
     }

@@ -87,7 +87,10 @@ export class Realtime {
 
   constructor() {
     // merchant:<id> and merchant:<id>:<anything>: that merchant's staff only.
-    this.registerRoomAuthorizer('merchant', (identity, room) => identity.kind === 'staff' && room.split(':')[1] === identity.merchantId)
+    this.registerRoomAuthorizer(
+      'merchant',
+      (identity, room) => identity.kind === 'staff' && room.split(':')[1] === identity.merchantId
+    )
   }
 
   useContext(run: RunInMerchantContext) {
@@ -100,7 +103,10 @@ export class Realtime {
   }
 
   registerAuthenticator(name: string, authenticate: SocketAuthenticator) {
-    this.#authenticators = [...this.#authenticators.filter((a) => a.name !== name), { name, authenticate }]
+    this.#authenticators = [
+      ...this.#authenticators.filter((a) => a.name !== name),
+      { name, authenticate },
+    ]
   }
 
   registerRoomAuthorizer(prefix: string, authorize: RoomAuthorizer) {
@@ -130,7 +136,9 @@ export class Realtime {
     if (room.length > MAX_ROOM_LENGTH || !ROOM.test(room)) return false
     const authorize = this.#authorizers.get(room.split(':', 1)[0])
     if (!authorize) return false
-    return this.#runInContext(identity.merchantId, async () => Boolean(await authorize(identity, room)))
+    return this.#runInContext(identity.merchantId, async () =>
+      Boolean(await authorize(identity, room))
+    )
   }
 
   /** Attaches to an HTTP server (once per server). Broadcasting works before this, through Redis. */
@@ -173,7 +181,8 @@ export class Realtime {
         : accessRoom.merchant(revocation.merchantId!)
     for (const id of [...(namespace.adapter.rooms.get(room) ?? [])]) {
       const socket = namespace.sockets.get(id)
-      if (socket && matches(socket.data.identity, revocation)) this.#close(socket, revocation.reason)
+      if (socket && matches(socket.data.identity, revocation))
+        this.#close(socket, revocation.reason)
     }
   }
 
@@ -198,7 +207,10 @@ export class Realtime {
     // than reject (an unhandled rejection would end the process), and log their connection errors.
     const pub = main.duplicate({ maxRetriesPerRequest: null })
     const sub = main.duplicate({ maxRetriesPerRequest: null })
-    for (const client of [pub, sub]) client.on('error', (error) => logger.warn({ err: error }, 'socket.io Redis adapter connection error'))
+    for (const client of [pub, sub])
+      client.on('error', (error) =>
+        logger.warn({ err: error }, 'socket.io Redis adapter connection error')
+      )
     this.#redisClients.push(pub, sub)
     const io = new Server({
       adapter: createAdapter(pub, sub, { key: `gudbro:socket.io:db${main.options.db ?? 0}` }),
@@ -229,7 +241,12 @@ export class Realtime {
     socket.data.identity = identity
     // A recovered session brings its rooms back: keep only those this identity may still join.
     for (const room of [...socket.rooms]) {
-      if (room !== socket.id && !identity.rooms.includes(room) && !(await this.canJoin(identity, room))) socket.leave(room)
+      if (
+        room !== socket.id &&
+        !identity.rooms.includes(room) &&
+        !(await this.canJoin(identity, room))
+      )
+        socket.leave(room)
     }
   }
 
@@ -265,10 +282,13 @@ export class Realtime {
     try {
       await this.#admit(identity)
     } catch (error: any) {
-      const known = typeof error?.code === 'string' && typeof error?.status === 'number' && error.status < 500
+      const known =
+        typeof error?.code === 'string' && typeof error?.status === 'number' && error.status < 500
       if (!known) logger.warn({ err: error, kind: identity.kind }, 'socket admission failed')
       socketHandshakeRefusals.inc({ reason: 'not_admitted' })
-      throw known ? refusal(error.code, error.message) : refusal('E_UNAUTHORIZED', 'Authentication required')
+      throw known
+        ? refusal(error.code, error.message)
+        : refusal('E_UNAUTHORIZED', 'Authentication required')
     }
     return identity
   }
@@ -295,8 +315,11 @@ export class Realtime {
     }
     const check = async () => {
       if (!socket.connected) return
-      if (identity.expiresAt && identity.expiresAt.getTime() <= Date.now()) return this.#close(socket, 'token_expired')
-      const still = await this.#identify((socket.handshake.auth ?? {}) as Record<string, unknown>).then(
+      if (identity.expiresAt && identity.expiresAt.getTime() <= Date.now())
+        return this.#close(socket, 'token_expired')
+      const still = await this.#identify(
+        (socket.handshake.auth ?? {}) as Record<string, unknown>
+      ).then(
         () => true,
         () => false
       )
@@ -331,7 +354,11 @@ export class Realtime {
       if (++used <= EVENT_LIMIT.events) return next()
       socketEventsThrottled.inc({ kind: identity.kind })
       const ack = args[args.length - 1]
-      if (typeof ack === 'function') ack({ ok: false, error: { code: 'E_TOO_MANY_REQUESTS', message: `Too many events (${event})` } })
+      if (typeof ack === 'function')
+        ack({
+          ok: false,
+          error: { code: 'E_TOO_MANY_REQUESTS', message: `Too many events (${event})` },
+        })
     })
 
     socket.on('room:join', async (payload: unknown, ack?: (reply: unknown) => void) => {
@@ -339,24 +366,43 @@ export class Realtime {
       const allowed = await this.canJoin(identity, room).catch(() => false)
       if (allowed) socket.join(room)
       else socketRoomRefusals.inc({ prefix: this.#prefixLabel(room) })
-      if (typeof ack === 'function') ack(allowed ? { ok: true, room } : { ok: false, error: { code: 'E_ROOM_FORBIDDEN', message: 'You may not join this room' } })
+      if (typeof ack === 'function')
+        ack(
+          allowed
+            ? { ok: true, room }
+            : {
+                ok: false,
+                error: { code: 'E_ROOM_FORBIDDEN', message: 'You may not join this room' },
+              }
+        )
     })
     socket.on('room:leave', (payload: unknown, ack?: (reply: unknown) => void) => {
       const room = (payload as any)?.room
       // Only rooms of the joinable form: the access rooms a revocation finds this socket by stay.
-      if (typeof room === 'string' && room.length <= MAX_ROOM_LENGTH && ROOM.test(room)) socket.leave(room)
+      if (typeof room === 'string' && room.length <= MAX_ROOM_LENGTH && ROOM.test(room))
+        socket.leave(room)
       if (typeof ack === 'function') ack({ ok: true })
     })
     for (const [event, handler] of this.#handlers) {
       socket.on(event, async (payload: unknown, ack?: (reply: unknown) => void) => {
         try {
-          const data = await this.#runInContext(identity.merchantId, () => handler({ identity, socket }, payload))
+          const data = await this.#runInContext(identity.merchantId, () =>
+            handler({ identity, socket }, payload)
+          )
           if (typeof ack === 'function') ack(snakeKeys({ ok: true, data }))
         } catch (error: any) {
-          const known = typeof error?.code === 'string' && typeof error?.status === 'number' && error.status < 500
+          const known =
+            typeof error?.code === 'string' &&
+            typeof error?.status === 'number' &&
+            error.status < 500
           if (!known) logger.error({ err: error, event }, 'socket handler failed')
           if (typeof ack === 'function') {
-            ack({ ok: false, error: known ? { code: error.code, message: error.message } : { code: 'E_INTERNAL', message: 'Something went wrong' } })
+            ack({
+              ok: false,
+              error: known
+                ? { code: error.code, message: error.message }
+                : { code: 'E_INTERNAL', message: 'Something went wrong' },
+            })
           }
         }
       })

@@ -20,7 +20,9 @@ export type SocketIdentity = {
 }
 
 /** Returns an identity for credentials it recognises, null for credentials that are not its kind or not valid. */
-export type SocketAuthenticator = (credentials: Record<string, unknown>) => Promise<SocketIdentity | null>
+export type SocketAuthenticator = (
+  credentials: Record<string, unknown>
+) => Promise<SocketIdentity | null>
 
 /**
  * Decides whether an authenticated identity may be connected now (its merchant active, its module on);
@@ -32,6 +34,9 @@ export type SocketAdmission = (identity: SocketIdentity) => Promise<void>
 export type RoomAuthorizer = (identity: SocketIdentity, room: string) => boolean | Promise<boolean>
 
 /** A client event handler; its return value is the ack. Runs inside the socket's merchant context. */
-export type SocketHandler = (context: { identity: SocketIdentity; socket: Socket }, payload: unknown) => Promise<unknown>
+export type SocketHandler = (
+  context: { identity: SocketIdentity; socket: Socket },
+  payload: unknown
+) => Promise<unknown>
 
 export type RunInMerchantContext = <T>(merchantId: string, fn: () => Promise<T>) => Promise<T>

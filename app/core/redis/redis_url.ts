@@ -1,11 +1,18 @@
 /**
  * Turns REDIS_URL (redis://[:password@]host:port[/db]) into ioredis options.
  */
-export type RedisOptions = { host: string; port: number; password?: string; username?: string; db: number }
+export type RedisOptions = {
+  host: string
+  port: number
+  password?: string
+  username?: string
+  db: number
+}
 
 export function parseRedisUrl(url: string): RedisOptions {
   const parsed = new URL(url)
-  if (parsed.protocol !== 'redis:') throw new Error(`REDIS_URL must start with redis:// (got ${parsed.protocol})`)
+  if (parsed.protocol !== 'redis:')
+    throw new Error(`REDIS_URL must start with redis:// (got ${parsed.protocol})`)
   return {
     host: parsed.hostname || '127.0.0.1',
     port: Number(parsed.port || 6379),

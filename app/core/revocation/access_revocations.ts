@@ -63,10 +63,12 @@ class AccessRevocations {
   listen(handler: Handler): Promise<void> {
     this.#handlers.add(handler)
     this.#subscribed ??= new Promise<void>((resolve, reject) => {
-      redis.connection('main').subscribe(this.#channel, (message: string) => this.#dispatch(message), {
-        onSubscription: () => resolve(),
-        onError: (error) => reject(error),
-      })
+      redis
+        .connection('main')
+        .subscribe(this.#channel, (message: string) => this.#dispatch(message), {
+          onSubscription: () => resolve(),
+          onError: (error) => reject(error),
+        })
     }).catch((error) => {
       // A failed subscription is tried again by the next listen() (Redis may have been down at boot).
       this.#subscribed = undefined

@@ -41,5 +41,13 @@ function quote(value: string): string {
 }
 
 export function toCsv(rows: Array<Array<string | number | boolean | null | undefined>>): string {
-  return rows.map((row) => row.map((value) => quote(value === null || value === undefined ? '' : String(value))).join(',')).join('\r\n') + '\r\n'
+  return (
+    rows
+      .map((row) =>
+        row
+          .map((value) => quote(value === null || value === undefined ? '' : String(value)))
+          .join(',')
+      )
+      .join('\r\n') + '\r\n'
+  )
 }

@@ -11,7 +11,10 @@ export function menuToJson(categories: MenuCategoryView[]): string {
         ...strip(category),
         items: category.items.map((item) => ({
           ...strip(item),
-          modifier_groups: item.modifier_groups.map((group) => ({ ...strip(group), options: group.options.map(strip) })),
+          modifier_groups: item.modifier_groups.map((group) => ({
+            ...strip(group),
+            options: group.options.map(strip),
+          })),
         })),
       })),
     },
@@ -24,12 +27,23 @@ export function menuToJson(categories: MenuCategoryView[]): string {
 export function menuToCsv(categories: MenuCategoryView[]): string {
   const rows: Array<Array<string | number | boolean | null>> = [[...CSV_COLUMNS]]
   const line = (kind: RecordKind, lineage: string[], data: Record<string, unknown>) => {
-    const values: Record<string, unknown> = { record: kind, category: lineage[0], item: lineage[1], group: lineage[2] }
+    const values: Record<string, unknown> = {
+      record: kind,
+      category: lineage[0],
+      item: lineage[1],
+      group: lineage[2],
+    }
     for (const field of CSV_FIELDS[kind]) {
       const value = data[field]
-      values[field] = Array.isArray(value) ? (field === 'availability' ? JSON.stringify(value) : value.join('|')) : value
+      values[field] = Array.isArray(value)
+        ? field === 'availability'
+          ? JSON.stringify(value)
+          : value.join('|')
+        : value
     }
-    rows.push(CSV_COLUMNS.map((column) => (values[column] ?? null) as string | number | boolean | null))
+    rows.push(
+      CSV_COLUMNS.map((column) => (values[column] ?? null) as string | number | boolean | null)
+    )
   }
   for (const category of categories) {
     line('category', [], category)
@@ -37,7 +51,8 @@ export function menuToCsv(categories: MenuCategoryView[]): string {
       line('item', [category.name], item)
       for (const group of item.modifier_groups) {
         line('modifier_group', [category.name, item.name], group)
-        for (const option of group.options) line('option', [category.name, item.name, group.name], option)
+        for (const option of group.options)
+          line('option', [category.name, item.name, group.name], option)
       }
     }
   }

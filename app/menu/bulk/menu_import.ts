@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import vine, { errors as vineErrors } from '@vinejs/vine'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
-import { categoryFields, groupFields, itemFields, optionFields } from '#menu/validators/menu_validators'
+import {
+  categoryFields,
+  groupFields,
+  itemFields,
+  optionFields,
+} from '#menu/validators/menu_validators'
 import { selectionRange, SelectionRangeException } from '#menu/services/selection_range'
 import type { ImportRecord, ParsedDocument, RecordKind } from '#menu/bulk/menu_document'
 import type { BulkRowError } from '#menu/models/menu_bulk_job'
@@ -22,7 +27,10 @@ const validators: Record<RecordKind, ReturnType<typeof vine.compile<any>>> = {
  * Validates every record (each bad field of each bad row is reported, not just the first) and
  * replaces its data with the validated values. Calls onProgress(done) now and then.
  */
-export async function validateDocument(parsed: ParsedDocument, onProgress: (done: number) => Promise<void>) {
+export async function validateDocument(
+  parsed: ParsedDocument,
+  onProgress: (done: number) => Promise<void>
+) {
   const errors: BulkRowError[] = [...parsed.errors]
   for (const [index, record] of parsed.records.entries()) {
     try {
@@ -32,10 +40,20 @@ export async function validateDocument(parsed: ParsedDocument, onProgress: (done
     } catch (error) {
       if (error instanceof vineErrors.E_VALIDATION_ERROR) {
         for (const message of error.messages as Array<{ field: string; message: string }>) {
-          errors.push({ row: record.row, path: record.path, field: message.field, message: message.message })
+          errors.push({
+            row: record.row,
+            path: record.path,
+            field: message.field,
+            message: message.message,
+          })
         }
       } else if (error instanceof SelectionRangeException) {
-        errors.push({ row: record.row, path: record.path, field: error.field, message: error.message })
+        errors.push({
+          row: record.row,
+          path: record.path,
+          field: error.field,
+          message: error.message,
+        })
       } else throw error
     }
     if (index % 100 === 99) await onProgress(index + 1)
@@ -43,14 +61,22 @@ export async function validateDocument(parsed: ParsedDocument, onProgress: (done
   return errors.sort((a, b) => a.row - b.row)
 }
 
-const MODELS: Record<RecordKind, typeof MenuCategory | typeof MenuItem | typeof ModifierGroup | typeof ModifierOption> = {
+const MODELS: Record<
+  RecordKind,
+  typeof MenuCategory | typeof MenuItem | typeof ModifierGroup | typeof ModifierOption
+> = {
   category: MenuCategory,
   item: MenuItem,
   modifier_group: ModifierGroup,
   option: ModifierOption,
 }
 const JSON_FIELDS = new Set(['availability', 'dietary_flags', 'allergens'])
-const PARENT: Record<RecordKind, string | null> = { category: null, item: 'category_id', modifier_group: 'item_id', option: 'group_id' }
+const PARENT: Record<RecordKind, string | null> = {
+  category: null,
+  item: 'category_id',
+  modifier_group: 'item_id',
+  option: 'group_id',
+}
 
 /**
  * Replaces the merchant's whole menu with the validated document, inside the caller's transaction:
@@ -63,7 +89,12 @@ export async function replaceMenu(
   onProgress: (done: number) => Promise<void>
 ) {
   await trx.from('menu_categories').where('merchant_id', merchantId).delete()
-  const batches: Record<RecordKind, Record<string, unknown>[]> = { category: [], item: [], modifier_group: [], option: [] }
+  const batches: Record<RecordKind, Record<string, unknown>[]> = {
+    category: [],
+    item: [],
+    modifier_group: [],
+    option: [],
+  }
   const visit = (record: ImportRecord, parentId: string | null, position: number) => {
     const id = randomUUID()
     const row: Record<string, unknown> = { id, merchant_id: merchantId, display_order: position }
@@ -85,7 +116,8 @@ export async function replaceMenu(
     for (let at = 0; at < rows.length; at += 500) {
       const chunk = rows.slice(at, at + 500)
       // Rows of one table may carry different optional columns: insert each column set together.
-      for (const group of groupByColumns(chunk)) await trx.insertQuery().table(MODELS[kind].table).multiInsert(group)
+      for (const group of groupByColumns(chunk))
+        await trx.insertQuery().table(MODELS[kind].table).multiInsert(group)
       done += chunk.length
       await onProgress(done)
     }

@@ -24,7 +24,12 @@ export default class BulkController {
 
   async startExport({ request, response, actor }: HttpContext) {
     const { format } = await request.validateUsing(bulkExportValidator)
-    const run = await MenuBulkJob.create({ merchantId: requireTenant().merchantId, kind: 'export', format, createdBy: actor?.userId ?? null })
+    const run = await MenuBulkJob.create({
+      merchantId: requireTenant().merchantId,
+      kind: 'export',
+      format,
+      createdBy: actor?.userId ?? null,
+    })
     await dispatchTenantJob(MenuExportJob, { bulkJobId: run.id })
     return response.accepted({ data: await this.#view(run) })
   }
@@ -37,7 +42,10 @@ export default class BulkController {
   async download({ params, response }: HttpContext) {
     const run = await this.#find(params, 'export')
     if (run.status !== 'succeeded') throw new ConflictException('The export is not finished yet')
-    response.header('Content-Type', run.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
+    response.header(
+      'Content-Type',
+      run.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8'
+    )
     response.header('Content-Disposition', `attachment; filename="menu.${run.format}"`)
     return response.send(run.output ?? '', false)
   }

@@ -3,7 +3,11 @@ import MenuCategory from '#menu/models/menu_category'
 import { catalog } from '#menu/services/catalog_service'
 import { loadMenu } from '#menu/services/menu_query'
 import { pathId } from '#menu/controllers/params'
-import { createCategoryValidator, reorderValidator, updateCategoryValidator } from '#menu/validators/menu_validators'
+import {
+  createCategoryValidator,
+  reorderValidator,
+  updateCategoryValidator,
+} from '#menu/validators/menu_validators'
 import { requireTenant } from '#tenancy/index'
 
 /** Staff: the whole catalog (hidden rows included) and category CRUD. */

@@ -12,7 +12,8 @@ import { MenuUnavailableException, InvalidMenuFilterException } from '#menu/exce
 export default class PublicMenuController {
   async show(ctx: HttpContext) {
     const filters = parseMenuFilters(searchOf(ctx.request.request.url))
-    if (isFilterError(filters)) throw new InvalidMenuFilterException(filters.message, { field: filters.field })
+    if (isFilterError(filters))
+      throw new InvalidMenuFilterException(filters.message, { field: filters.field })
     const merchant = ctx.merchant!
     let read
     try {

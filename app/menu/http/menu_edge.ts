@@ -31,7 +31,9 @@ const killSwitches = new Map<string, { killed: boolean; until: number }>()
 export function withMenuEdge(handle: Handle): Handle {
   return function menuEdge(req, res) {
     const candidate =
-      (req.method === 'GET' || req.method === 'HEAD') && req.url?.startsWith(PREFIX) && !req.headers.authorization
+      (req.method === 'GET' || req.method === 'HEAD') &&
+      req.url?.startsWith(PREFIX) &&
+      !req.headers.authorization
     // Synchronous on purpose: a hit creates no promise at all (async hooks are on in this process).
     if (candidate && serveFromMemory(req, res)) return
     return handle(req, res)
@@ -70,7 +72,8 @@ const latencies = new Map<string, ReturnType<typeof httpRequestDuration.labels>>
 function latency(method: string, status: number) {
   const key = `${method} ${status}`
   let child = latencies.get(key)
-  if (!child) latencies.set(key, (child = httpRequestDuration.labels({ method, route: ROUTE, status })))
+  if (!child)
+    latencies.set(key, (child = httpRequestDuration.labels({ method, route: ROUTE, status })))
   return child
 }
 
@@ -79,7 +82,10 @@ const hitHeaderCache = new WeakMap<RenderedMenu, string[]>()
 function hitHeaders(rendered: RenderedMenu): string[] {
   let flat = hitHeaderCache.get(rendered)
   if (!flat) {
-    const headers = { ...publicMenuHeaders(rendered, 'HIT-MEMORY'), 'Content-Length': String(rendered.body.length) }
+    const headers = {
+      ...publicMenuHeaders(rendered, 'HIT-MEMORY'),
+      'Content-Length': String(rendered.body.length),
+    }
     flat = Object.entries(headers).flat()
     hitHeaderCache.set(rendered, flat)
   }

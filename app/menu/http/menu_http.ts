@@ -5,7 +5,10 @@ import type { RenderedMenu } from '#menu/services/public_menu'
 export const PUBLIC_MENU_CACHE_CONTROL = 'public, s-maxage=300, stale-while-revalidate=600'
 export const STAFF_CACHE_CONTROL = 'private, no-store'
 
-export function publicMenuHeaders(rendered: RenderedMenu, outcome: CacheOutcome): Record<string, string> {
+export function publicMenuHeaders(
+  rendered: RenderedMenu,
+  outcome: CacheOutcome
+): Record<string, string> {
   return {
     'Content-Type': 'application/json; charset=utf-8',
     'Cache-Control': PUBLIC_MENU_CACHE_CONTROL,

@@ -18,16 +18,35 @@ export default class MenuExportJob extends TenantJob<MenuExportPayload> {
     await run.merge({ status: 'running', progress: 10 }).save()
     const categories = await loadMenu(requireTenant().merchantId, true)
     const rows = categories.reduce(
-      (sum, c) => sum + 1 + c.items.reduce((s, i) => s + 1 + i.modifier_groups.reduce((g, m) => g + 1 + m.options.length, 0), 0),
+      (sum, c) =>
+        sum +
+        1 +
+        c.items.reduce(
+          (s, i) => s + 1 + i.modifier_groups.reduce((g, m) => g + 1 + m.options.length, 0),
+          0
+        ),
       0
     )
     const output = run.format === 'csv' ? menuToCsv(categories) : menuToJson(categories)
-    await run.merge({ status: 'succeeded', progress: 100, totalRows: rows, processedRows: rows, output, finishedAt: DateTime.now() }).save()
+    await run
+      .merge({
+        status: 'succeeded',
+        progress: 100,
+        totalRows: rows,
+        processedRows: rows,
+        output,
+        finishedAt: DateTime.now(),
+      })
+      .save()
   }
 
   async rescue({ bulkJobId }: MenuExportPayload, error: Error) {
     await MenuBulkJob.forTenant()
       .where('id', bulkJobId)
-      .update({ status: 'failed', errors: JSON.stringify([{ row: 0, message: `Export failed: ${error.message}` }]), finished_at: new Date() })
+      .update({
+        status: 'failed',
+        errors: JSON.stringify([{ row: 0, message: `Export failed: ${error.message}` }]),
+        finished_at: new Date(),
+      })
   }
 }

@@ -23,28 +23,53 @@ export default class MenuImportJob extends TenantJob<MenuImportPayload> {
     run.merge({ status: 'running', progress: 0, processedRows: 0, errors: [] })
     await run.save()
 
-    const parsed = run.format === 'csv' ? parseCsvDocument(run.input ?? '') : parseJsonDocument(run.input ?? '')
+    const parsed =
+      run.format === 'csv' ? parseCsvDocument(run.input ?? '') : parseJsonDocument(run.input ?? '')
     const total = Math.max(parsed.records.length, 1)
     await run.merge({ totalRows: parsed.records.length }).save()
-    const errors = await validateDocument(parsed, (done) => run.merge({ processedRows: done, progress: Math.floor((done / total) * 50) }).save().then(() => {}))
+    const errors = await validateDocument(parsed, (done) =>
+      run
+        .merge({ processedRows: done, progress: Math.floor((done / total) * 50) })
+        .save()
+        .then(() => {})
+    )
     if (errors.length || parsed.records.length === 0) {
-      const empty = parsed.records.length === 0 && errors.length === 0 ? [{ row: 0, message: 'The file holds no menu records' }] : []
-      await run.merge({ status: 'failed', errors: [...errors, ...empty], finishedAt: DateTime.now() }).save()
+      const empty =
+        parsed.records.length === 0 && errors.length === 0
+          ? [{ row: 0, message: 'The file holds no menu records' }]
+          : []
+      await run
+        .merge({ status: 'failed', errors: [...errors, ...empty], finishedAt: DateTime.now() })
+        .save()
       return
     }
     const { merchantId } = requireTenant()
     await shardRouter.transaction((trx) =>
       replaceMenu(trx, merchantId, parsed, (done) =>
-        run.merge({ processedRows: done, progress: 50 + Math.floor((done / total) * 49) }).save().then(() => {})
+        run
+          .merge({ processedRows: done, progress: 50 + Math.floor((done / total) * 49) })
+          .save()
+          .then(() => {})
       )
     )
-    await run.merge({ status: 'succeeded', progress: 100, processedRows: parsed.records.length, finishedAt: DateTime.now() }).save()
+    await run
+      .merge({
+        status: 'succeeded',
+        progress: 100,
+        processedRows: parsed.records.length,
+        finishedAt: DateTime.now(),
+      })
+      .save()
     await emitter.emit('menu.updated', { merchantId, reason: 'import' })
   }
 
   async rescue({ bulkJobId }: MenuImportPayload, error: Error) {
     await MenuBulkJob.forTenant()
       .where('id', bulkJobId)
-      .update({ status: 'failed', errors: JSON.stringify([{ row: 0, message: `Import failed: ${error.message}` }]), finished_at: new Date() })
+      .update({
+        status: 'failed',
+        errors: JSON.stringify([{ row: 0, message: `Import failed: ${error.message}` }]),
+        finished_at: new Date(),
+      })
   }
 }

@@ -27,8 +27,15 @@ export function localTime(timezone: string, at = Date.now()): LocalTime {
   const second = Math.floor(at / 1000)
   const cached = clocks.get(timezone)
   if (cached && cached.second === second) return cached.local
-  const parts = Object.fromEntries(formatter(timezone).formatToParts(at).map((p) => [p.type, p.value]))
-  const local = { weekday: WEEKDAYS[parts.weekday], minutes: Number(parts.hour) * 60 + Number(parts.minute) }
+  const parts = Object.fromEntries(
+    formatter(timezone)
+      .formatToParts(at)
+      .map((p) => [p.type, p.value])
+  )
+  const local = {
+    weekday: WEEKDAYS[parts.weekday],
+    minutes: Number(parts.hour) * 60 + Number(parts.minute),
+  }
   clocks.set(timezone, { second, local })
   return local
 }
@@ -45,7 +52,8 @@ export function toMinutes(hhmm: string): number {
 export function windowOpen(window: AvailabilityWindow, at: LocalTime): boolean {
   const start = toMinutes(window.start)
   const end = toMinutes(window.end)
-  const onDay = (day: number) => !window.days || window.days.length === 0 || window.days.includes(day)
+  const onDay = (day: number) =>
+    !window.days || window.days.length === 0 || window.days.includes(day)
   if (start < end) return onDay(at.weekday) && at.minutes >= start && at.minutes < end
   const previousDay = at.weekday === 1 ? 7 : at.weekday - 1
   return (onDay(at.weekday) && at.minutes >= start) || (onDay(previousDay) && at.minutes < end)

@@ -30,7 +30,12 @@ export class CatalogService {
     return row as InstanceType<M>
   }
 
-  async create<M extends Owned>(model: M, input: Attributes, parent: Record<string, string> = {}, reason = 'created') {
+  async create<M extends Owned>(
+    model: M,
+    input: Attributes,
+    parent: Record<string, string> = {},
+    reason = 'created'
+  ) {
     const { merchantId } = requireTenant()
     const row = await (model as any).create({ ...input, ...parent, merchantId })
     await row.refresh()
@@ -74,7 +79,10 @@ export class CatalogService {
       minSelect: input.minSelect ?? group.minSelect,
       maxSelect: input.maxSelect ?? group.maxSelect,
     }
-    return this.update(ModifierGroup, id, { ...input, ...selectionRange(merged, input.minSelect !== undefined) })
+    return this.update(ModifierGroup, id, {
+      ...input,
+      ...selectionRange(merged, input.minSelect !== undefined),
+    })
   }
 
   async createOption(groupId: string, input: Attributes) {
@@ -97,7 +105,8 @@ export class CatalogService {
          WHERE t.id = o.id AND t.merchant_id = ? ${scope}`,
         categoryId ? [ids, merchantId, categoryId] : [ids, merchantId]
       )
-      if (result.rowCount !== ids.length) throw new NotFoundException(`${LABELS.get(model)} not found`, { field: 'ids' })
+      if (result.rowCount !== ids.length)
+        throw new NotFoundException(`${LABELS.get(model)} not found`, { field: 'ids' })
     })
     await this.changed(`${model.table}.reordered`)
   }

@@ -23,10 +23,17 @@ export function parseMenuFilters(search: string): MenuFilters | FilterError {
   const dietary = codes(params, 'dietary')
   const excludeAllergens = codes(params, 'exclude_allergens')
   const badFlag = dietary.find((flag) => !DIETARY.has(flag))
-  if (badFlag) return { field: 'dietary', message: `Unknown dietary flag "${badFlag}"; use one of ${DIETARY_FLAGS.join(', ')}` }
+  if (badFlag)
+    return {
+      field: 'dietary',
+      message: `Unknown dietary flag "${badFlag}"; use one of ${DIETARY_FLAGS.join(', ')}`,
+    }
   const badAllergen = excludeAllergens.find((code) => !ALLERGENS.has(code))
   if (badAllergen) {
-    return { field: 'exclude_allergens', message: `Unknown allergen "${badAllergen}"; use one of ${EU_ALLERGENS.join(', ')}` }
+    return {
+      field: 'exclude_allergens',
+      message: `Unknown allergen "${badAllergen}"; use one of ${EU_ALLERGENS.join(', ')}`,
+    }
   }
   return { dietary, excludeAllergens }
 }

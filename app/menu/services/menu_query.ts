@@ -50,7 +50,10 @@ export type MenuCategoryView = {
  * `includeInactive` is for staff (they edit hidden rows too); the public menu leaves them out.
  * Every level filters on merchant_id, which also lets the planner use the (merchant_id, ...) indexes.
  */
-export async function loadMenu(merchantId: string, includeInactive = false): Promise<MenuCategoryView[]> {
+export async function loadMenu(
+  merchantId: string,
+  includeInactive = false
+): Promise<MenuCategoryView[]> {
   const active = (alias: string) => (includeInactive ? 'true' : `${alias}.is_active`)
   const sql = `
 SELECT coalesce(json_agg(c ORDER BY c.display_order, c.name, c.id), '[]'::json) AS categories

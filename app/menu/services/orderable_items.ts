@@ -58,7 +58,8 @@ export async function loadOrderableItems(
     let unorderable: Unorderable = null
     if (!row.active) unorderable = 'inactive'
     else if (row.sold_out) unorderable = 'sold_out'
-    else if (!isAvailable(row.availability as AvailabilityWindow[], served)) unorderable = 'outside_hours'
+    else if (!isAvailable(row.availability as AvailabilityWindow[], served))
+      unorderable = 'outside_hours'
     items.set(row.id, {
       id: row.id,
       name: row.name,

@@ -33,12 +33,17 @@ export class PublicMenus {
   #listening?: Promise<void>
 
   /** Reads through every tier (call inside the merchant's tenant context: a miss queries its shard). */
-  async read(merchant: MerchantRef, filters: MenuFilters): Promise<{ rendered: RenderedMenu; outcome: CacheOutcome }> {
+  async read(
+    merchant: MerchantRef,
+    filters: MenuFilters
+  ): Promise<{ rendered: RenderedMenu; outcome: CacheOutcome }> {
     // Version bumps from other processes; retried on a later read if Redis is not reachable now.
     this.#listening ??= this.cache.listen().catch(() => {
       this.#listening = undefined
     })
-    const { value, outcome } = await this.cache.get(merchant.id, 'public', () => loadMenu(merchant.id))
+    const { value, outcome } = await this.cache.get(merchant.id, 'public', () =>
+      loadMenu(merchant.id)
+    )
     return { rendered: this.#render(merchant, value, filters), outcome }
   }
 
@@ -53,12 +58,21 @@ export class PublicMenus {
     return this.cache.bump(merchantId)
   }
 
-  #render(merchant: MerchantRef, categories: MenuCategoryView[], filters: MenuFilters): RenderedMenu {
+  #render(
+    merchant: MerchantRef,
+    categories: MenuCategoryView[],
+    filters: MenuFilters
+  ): RenderedMenu {
     const now = localTime(merchant.timezone, this.cache.now())
     const minute = `${merchant.timezone}@${now.weekday}:${now.minutes}`
     let opening = this.#openings.get(categories)
     if (!opening || opening.minute !== minute) {
-      opening = { minute, open: categories.map((category) => (isAvailable(category.availability, now) ? '1' : '0')).join('') }
+      opening = {
+        minute,
+        open: categories
+          .map((category) => (isAvailable(category.availability, now) ? '1' : '0'))
+          .join(''),
+      }
       this.#openings.set(categories, opening)
     }
     const open = opening.open
@@ -68,8 +82,17 @@ export class PublicMenus {
     let rendered = renders.get(key)
     if (!rendered) {
       // The wire serializer runs here, once per render: cache hits send these bytes as they are.
-      const body = Buffer.from(JSON.stringify(snakeKeys({ data: { merchantId: merchant.id, categories: applyFilters(categories, filters, now) } })))
-      rendered = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"` }
+      const body = Buffer.from(
+        JSON.stringify(
+          snakeKeys({
+            data: { merchantId: merchant.id, categories: applyFilters(categories, filters, now) },
+          })
+        )
+      )
+      rendered = {
+        body,
+        etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`,
+      }
       if (renders.size >= MAX_RENDERS_PER_MENU) renders.delete(renders.keys().next().value!)
       renders.set(key, rendered)
     }
@@ -77,7 +100,11 @@ export class PublicMenus {
   }
 }
 
-function applyFilters(categories: MenuCategoryView[], filters: MenuFilters, now: LocalTime): MenuCategoryView[] {
+function applyFilters(
+  categories: MenuCategoryView[],
+  filters: MenuFilters,
+  now: LocalTime
+): MenuCategoryView[] {
   const filtering = filters.dietary.length > 0 || filters.excludeAllergens.length > 0
   return categories
     .filter((category) => isAvailable(category.availability, now))
@@ -99,9 +126,13 @@ function applyFilters(categories: MenuCategoryView[], filters: MenuFilters, now:
 function filterItem(item: MenuItemView, filters: MenuFilters): MenuItemView | null {
   if (!filters.dietary.every((flag) => item.dietary_flags.includes(flag))) return null
   if (filters.excludeAllergens.length === 0) return item
-  const excluded = (allergens: string[]) => allergens.some((code) => filters.excludeAllergens.includes(code))
+  const excluded = (allergens: string[]) =>
+    allergens.some((code) => filters.excludeAllergens.includes(code))
   if (excluded(item.allergens)) return null
-  const groups = item.modifier_groups.map((group) => ({ ...group, options: group.options.filter((o) => !excluded(o.allergens)) }))
+  const groups = item.modifier_groups.map((group) => ({
+    ...group,
+    options: group.options.filter((o) => !excluded(o.allergens)),
+  }))
   if (groups.some((group) => group.options.length < group.min_select)) return null
   return { ...item, modifier_groups: groups }
 }

@@ -1,6 +1,10 @@
 import nodemailer, { type Transporter } from 'nodemailer'
 import { notificationsConfig } from '#notifications/notifications_config'
-import { messageOf, PermanentDeliveryError, type NotificationChannel } from '#notifications/channels/channel'
+import {
+  messageOf,
+  PermanentDeliveryError,
+  type NotificationChannel,
+} from '#notifications/channels/channel'
 import type { QueuedNotification } from '#notifications/types'
 
 let cached: { key: string; transporter: Transporter } | undefined
@@ -31,7 +35,8 @@ function transporter(): Transporter {
 /** Email over SMTP. The Message-ID is the row id, so a retried send is recognisable as the same message. */
 export class EmailChannel implements NotificationChannel {
   async send(notification: QueuedNotification) {
-    if (!notification.recipient) throw new PermanentDeliveryError('email notification without a recipient')
+    if (!notification.recipient)
+      throw new PermanentDeliveryError('email notification without a recipient')
     const message = messageOf(notification)
     try {
       await transporter().sendMail({
@@ -40,15 +45,19 @@ export class EmailChannel implements NotificationChannel {
         subject: message.title,
         text: message.url ? `${message.body}\n\n${message.url}` : message.body,
         messageId: `<${notification.id}@notifications.gudbro>`,
-        headers: { 'X-Gudbro-Notification-Id': notification.id, 'X-Gudbro-Event': notification.event },
+        headers: {
+          'X-Gudbro-Notification-Id': notification.id,
+          'X-Gudbro-Event': notification.event,
+        },
       })
     } catch (error: any) {
       // 5xx replies (unknown mailbox, refused sender) will not change on retry; 4xx and network errors may.
       if (typeof error?.responseCode === 'number' && error.responseCode >= 500) {
-        throw new PermanentDeliveryError(`SMTP ${error.responseCode}: ${error.response ?? error.message}`)
+        throw new PermanentDeliveryError(
+          `SMTP ${error.responseCode}: ${error.response ?? error.message}`
+        )
       }
       throw error
     }
   }
 }
-

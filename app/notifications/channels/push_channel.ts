@@ -3,7 +3,11 @@ import { snakeKeys } from '#core/http/json_keys'
 import { requireTenant, tenantDb } from '#tenancy/index'
 import { notificationsConfig } from '#notifications/notifications_config'
 import { publicTargets } from '#notifications/services/target_guard'
-import { messageOf, PermanentDeliveryError, type NotificationChannel } from '#notifications/channels/channel'
+import {
+  messageOf,
+  PermanentDeliveryError,
+  type NotificationChannel,
+} from '#notifications/channels/channel'
 import type { QueuedNotification } from '#notifications/types'
 
 const URGENCY = { high: 'high', normal: 'normal', low: 'low' } as const
@@ -22,20 +26,36 @@ export class PushChannel implements NotificationChannel {
       .first()
     if (!subscription) throw new PermanentDeliveryError('push subscription no longer exists')
     const message = messageOf(notification)
-    const payload = JSON.stringify(snakeKeys({ id: notification.id, event: notification.event, ...message, data: notification.payload.data }))
+    const payload = JSON.stringify(
+      snakeKeys({
+        id: notification.id,
+        event: notification.event,
+        ...message,
+        data: notification.payload.data,
+      })
+    )
     // web-push encrypts (aes128gcm) and signs (VAPID); we send through the checked client, like webhooks.
     const request = webpush.generateRequestDetails(
-      { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
+      {
+        endpoint: subscription.endpoint,
+        keys: { p256dh: subscription.p256dh, auth: subscription.auth },
+      },
       payload,
       {
-        vapidDetails: { subject: vapid.subject, publicKey: vapid.publicKey, privateKey: vapid.privateKey },
+        vapidDetails: {
+          subject: vapid.subject,
+          publicKey: vapid.publicKey,
+          privateKey: vapid.privateKey,
+        },
         TTL: 3600,
         urgency: URGENCY[notification.priority],
       }
     )
     const status = await publicTargets.send(request.endpoint, {
       method: request.method,
-      headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)])),
+      headers: Object.fromEntries(
+        Object.entries(request.headers).map(([name, value]) => [name, String(value)])
+      ),
       body: request.body ?? '',
       timeoutMs: notificationsConfig.webhookTimeoutMs,
     })

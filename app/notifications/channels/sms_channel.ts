@@ -1,6 +1,10 @@
 import logger from '@adonisjs/core/services/logger'
 import { notificationsConfig } from '#notifications/notifications_config'
-import { messageOf, PermanentDeliveryError, type NotificationChannel } from '#notifications/channels/channel'
+import {
+  messageOf,
+  PermanentDeliveryError,
+  type NotificationChannel,
+} from '#notifications/channels/channel'
 import type { QueuedNotification } from '#notifications/types'
 
 /** A way to send a text message. Providers (Twilio, Vonage...) implement this; `log` only writes a log line. */
@@ -10,7 +14,10 @@ export interface SmsDriver {
 
 class LogSmsDriver implements SmsDriver {
   async send(message: { to: string; text: string; reference: string }) {
-    logger.info({ sms_to: message.to, reference: message.reference, length: message.text.length }, 'sms (log driver)')
+    logger.info(
+      { sms_to: message.to, reference: message.reference, length: message.text.length },
+      'sms (log driver)'
+    )
   }
 }
 
@@ -24,8 +31,10 @@ export function registerSmsDriver(name: string, driver: SmsDriver) {
 export class SmsChannel implements NotificationChannel {
   async send(notification: QueuedNotification) {
     const driver = drivers.get(notificationsConfig.smsDriver())
-    if (!driver) throw new PermanentDeliveryError(`unknown SMS driver ${notificationsConfig.smsDriver()}`)
-    if (!notification.recipient) throw new PermanentDeliveryError('sms notification without a recipient')
+    if (!driver)
+      throw new PermanentDeliveryError(`unknown SMS driver ${notificationsConfig.smsDriver()}`)
+    if (!notification.recipient)
+      throw new PermanentDeliveryError('sms notification without a recipient')
     const message = messageOf(notification)
     // SMS carries text only: title and body in one short message.
     const text = `${message.title}: ${message.body}`.slice(0, 480)

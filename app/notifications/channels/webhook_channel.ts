@@ -20,7 +20,8 @@ export const WEBHOOK_API_VERSION = '2026-12-01'
 export class WebhookChannel implements NotificationChannel {
   async send(notification: QueuedNotification) {
     const settings = await settingsService.find()
-    if (!settings || !notification.recipient) throw new PermanentDeliveryError('webhook is not configured')
+    if (!settings || !notification.recipient)
+      throw new PermanentDeliveryError('webhook is not configured')
     const body = JSON.stringify(
       snakeKeys({
         apiVersion: WEBHOOK_API_VERSION,
@@ -43,7 +44,8 @@ export class WebhookChannel implements NotificationChannel {
         'Gudbro-Signature': signWebhook(settings.webhookSecret, body),
       },
     })
-    if (status >= 300 && status < 400) throw new Error(`webhook answered HTTP ${status} (redirects are not followed)`)
+    if (status >= 300 && status < 400)
+      throw new Error(`webhook answered HTTP ${status} (redirects are not followed)`)
     if (status < 200 || status >= 300) throw new Error(`webhook answered HTTP ${status}`)
   }
 }

@@ -25,17 +25,31 @@ export function registerChatRealtime() {
     if (typeof token !== 'string') return null
     const merchantId = token.split('.', 1)[0]
     if (!UUID.test(merchantId)) return null
-    const conversation = await runJobInTenant({ merchantId }, () => chatService.byToken(token)).catch(() => null)
+    const conversation = await runJobInTenant({ merchantId }, () =>
+      chatService.byToken(token)
+    ).catch(() => null)
     if (!conversation || conversation.status !== 'open') return null
-    return { kind: 'conversation', merchantId, subject: conversation.id, rooms: [`conversation:${conversation.id}`], module: 'notifications' }
+    return {
+      kind: 'conversation',
+      merchantId,
+      subject: conversation.id,
+      rooms: [`conversation:${conversation.id}`],
+      module: 'notifications',
+    }
   })
 
-  realtime.registerRoomAuthorizer('conversation', (identity, room) => mayUse(identity, room.slice('conversation:'.length)))
+  realtime.registerRoomAuthorizer('conversation', (identity, room) =>
+    mayUse(identity, room.slice('conversation:'.length))
+  )
 
   realtime.on('chat:send', async ({ identity }, payload) => {
     const input = await socketMessageValidator.validate(payload)
-    if (!(await mayUse(identity, input.conversationId))) throw new ForbiddenException('Not your conversation')
-    const sender = identity.kind === 'staff' ? { type: 'staff' as const, id: identity.subject } : { type: 'customer' as const, id: null }
+    if (!(await mayUse(identity, input.conversationId)))
+      throw new ForbiddenException('Not your conversation')
+    const sender =
+      identity.kind === 'staff'
+        ? { type: 'staff' as const, id: identity.subject }
+        : { type: 'customer' as const, id: null }
     return chatService.post(input.conversationId, sender, input.body)
   })
 }

@@ -37,7 +37,11 @@ function presentConversation(row: any) {
  * persisted first, then broadcast to the `conversation:<id>` room.
  */
 export class ChatService {
-  async start(input: { customerName: string; customerEmail?: string | null; customerUserId?: string | null }) {
+  async start(input: {
+    customerName: string
+    customerEmail?: string | null
+    customerUserId?: string | null
+  }) {
     const tenant = requireTenant()
     const token = `${tenant.merchantId}.${randomBytes(32).toString('base64url')}`
     const [row] = await tenantDb('write')
@@ -65,7 +69,10 @@ export class ChatService {
   }
 
   async find(id: string) {
-    const row = await tenantDb().from('conversations').where({ id, merchant_id: requireTenant().merchantId }).first()
+    const row = await tenantDb()
+      .from('conversations')
+      .where({ id, merchant_id: requireTenant().merchantId })
+      .first()
     if (!row) throw new NotFoundException('Conversation not found')
     return presentConversation(row)
   }
@@ -86,15 +93,26 @@ export class ChatService {
         .from('conversations')
         .where({ id: conversationId, merchant_id: merchantId, status: 'open' })
         .update({ last_message_at: new Date(), updated_at: new Date() })
-      if (!Number(Array.isArray(updated) ? updated[0] : updated)) throw new NotFoundException('Conversation not found')
+      if (!Number(Array.isArray(updated) ? updated[0] : updated))
+        throw new NotFoundException('Conversation not found')
       const [row] = await trx
         .table('messages')
-        .insert({ merchant_id: merchantId, shard_id: requireTenant().shardId, conversation_id: conversationId, sender_type: sender.type, sender_id: sender.id, body })
+        .insert({
+          merchant_id: merchantId,
+          shard_id: requireTenant().shardId,
+          conversation_id: conversationId,
+          sender_type: sender.type,
+          sender_id: sender.id,
+          body,
+        })
         .returning('*')
       return presentMessage(row)
     })
     realtime.broadcastToRoom(`conversation:${conversationId}`, 'chat:message', message)
-    realtime.broadcastToMerchant(merchantId, 'chat:activity', { conversationId, messageId: message.id })
+    realtime.broadcastToMerchant(merchantId, 'chat:activity', {
+      conversationId,
+      messageId: message.id,
+    })
     return message
   }
 
@@ -105,14 +123,17 @@ export class ChatService {
     const query = tenantDb()
       .from('messages')
       .where({ conversation_id: conversationId, merchant_id: requireTenant().merchantId })
-      .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }])
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
       .limit(limit + 1)
     // The cursor is the last message id of the previous page; comparing in SQL keeps full timestamp precision.
     if (options.cursor && UUID.test(options.cursor)) {
-      query.whereRaw('(created_at, id) < (SELECT created_at, id FROM messages WHERE id = ? AND conversation_id = ?)', [
-        options.cursor,
-        conversationId,
-      ])
+      query.whereRaw(
+        '(created_at, id) < (SELECT created_at, id FROM messages WHERE id = ? AND conversation_id = ?)',
+        [options.cursor, conversationId]
+      )
     }
     const rows = await query
     const page = rows.slice(0, limit)

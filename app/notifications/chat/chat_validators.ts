@@ -14,10 +14,12 @@ export const messageValidator = vine.compile(
 )
 
 export const socketMessageValidator = vine.compile(
-  vine.object({
-    conversation_id: vine.string().uuid(),
-    body: vine.string().trim().minLength(1).maxLength(4000),
-  }).toCamelCase()
+  vine
+    .object({
+      conversation_id: vine.string().uuid(),
+      body: vine.string().trim().minLength(1).maxLength(4000),
+    })
+    .toCamelCase()
 )
 
 export const historyValidator = vine.compile(

@@ -1,7 +1,11 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { NotFoundException, UnauthorizedException } from '#core/exceptions/http_errors'
 import { chatService } from '#notifications/chat/chat_service'
-import { historyValidator, messageValidator, startConversationValidator } from '#notifications/chat/chat_validators'
+import {
+  historyValidator,
+  messageValidator,
+  startConversationValidator,
+} from '#notifications/chat/chat_validators'
 import { uuidParamValidator } from '#notifications/validators/settings_validators'
 
 async function conversationId(params: Record<string, unknown>) {
@@ -18,7 +22,11 @@ async function conversationId(params: Record<string, unknown>) {
 export default class ConversationsController {
   async start({ request, response, actor }: HttpContext) {
     const input = await request.validateUsing(startConversationValidator)
-    const started = await chatService.start({ customerName: input.name, customerEmail: input.email, customerUserId: actor?.merchantId ? null : actor?.userId })
+    const started = await chatService.start({
+      customerName: input.name,
+      customerEmail: input.email,
+      customerUserId: actor?.merchantId ? null : actor?.userId,
+    })
     return response.created({ data: started.conversation, token: started.token })
   }
 
@@ -37,7 +45,9 @@ export default class ConversationsController {
   async post({ params, request, response, actor }: HttpContext) {
     const id = await conversationId(params)
     const { body } = await request.validateUsing(messageValidator)
-    return response.created({ data: await chatService.post(id, { type: 'staff', id: actor!.userId }, body) })
+    return response.created({
+      data: await chatService.post(id, { type: 'staff', id: actor!.userId }, body),
+    })
   }
 
   async customerMessages(ctx: HttpContext) {
@@ -48,7 +58,9 @@ export default class ConversationsController {
   async customerPost(ctx: HttpContext) {
     const conversation = await this.#customerConversation(ctx)
     const { body } = await ctx.request.validateUsing(messageValidator)
-    return ctx.response.created({ data: await chatService.post(conversation.id, { type: 'customer', id: null }, body) })
+    return ctx.response.created({
+      data: await chatService.post(conversation.id, { type: 'customer', id: null }, body),
+    })
   }
 
   async #customerConversation({ params, request }: HttpContext) {
@@ -56,7 +68,8 @@ export default class ConversationsController {
     const token = request.header('x-conversation-token')
     if (!token) throw new UnauthorizedException('X-Conversation-Token is required')
     const conversation = await chatService.byToken(token)
-    if (!conversation || conversation.id !== id) throw new NotFoundException('Conversation not found')
+    if (!conversation || conversation.id !== id)
+      throw new NotFoundException('Conversation not found')
     return conversation
   }
 }

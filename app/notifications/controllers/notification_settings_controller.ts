@@ -1,8 +1,10 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { errors as vineErrors } from '@vinejs/vine'
 import { settingsService } from '#notifications/services/settings_service'
-import { badEventNames, updateSettingsValidator } from '#notifications/validators/settings_validators'
-
+import {
+  badEventNames,
+  updateSettingsValidator,
+} from '#notifications/validators/settings_validators'
 
 /**
  * The merchant's channel preferences: which events go to which channels, and where. The webhook
@@ -19,7 +21,11 @@ export default class NotificationSettingsController {
     const bad = input.routes ? badEventNames(input.routes) : []
     if (bad.length) {
       throw new vineErrors.E_VALIDATION_ERROR([
-        { field: 'routes', rule: 'event', message: `Not an event name: ${bad.slice(0, 3).join(', ')}` },
+        {
+          field: 'routes',
+          rule: 'event',
+          message: `Not an event name: ${bad.slice(0, 3).join(', ')}`,
+        },
       ])
     }
     response.header('Cache-Control', 'private, no-store')

@@ -2,7 +2,10 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { ConflictException, NotFoundException } from '#core/exceptions/http_errors'
 import { requireTenant, tenantDb } from '#tenancy/index'
 import { notificationsConfig } from '#notifications/notifications_config'
-import { pushSubscriptionValidator, uuidParamValidator } from '#notifications/validators/settings_validators'
+import {
+  pushSubscriptionValidator,
+  uuidParamValidator,
+} from '#notifications/validators/settings_validators'
 
 /**
  * Staff browsers subscribe to Web Push; the public VAPID key is what their service worker needs. A
@@ -22,10 +25,20 @@ export default class PushSubscriptionsController {
        ON CONFLICT (merchant_id, endpoint) DO UPDATE SET p256dh = EXCLUDED.p256dh, auth = EXCLUDED.auth
          WHERE push_subscriptions.user_id = EXCLUDED.user_id
        RETURNING id, endpoint, created_at`,
-      [tenant.merchantId, tenant.shardId, actor!.userId, input.endpoint, input.keys.p256dh, input.keys.auth] as any[]
+      [
+        tenant.merchantId,
+        tenant.shardId,
+        actor!.userId,
+        input.endpoint,
+        input.keys.p256dh,
+        input.keys.auth,
+      ] as any[]
     )
     if (result.rows.length === 0) {
-      throw new ConflictException('This push endpoint is registered to another staff member; they must remove it first', { field: 'endpoint' })
+      throw new ConflictException(
+        'This push endpoint is registered to another staff member; they must remove it first',
+        { field: 'endpoint' }
+      )
     }
     return response.created({ data: result.rows[0] })
   }
@@ -38,7 +51,8 @@ export default class PushSubscriptionsController {
       .from('push_subscriptions')
       .where({ id, merchant_id: requireTenant().merchantId, user_id: actor!.userId })
       .delete()
-    if (!Number(Array.isArray(deleted) ? deleted[0] : deleted)) throw new NotFoundException('Push subscription not found')
+    if (!Number(Array.isArray(deleted) ? deleted[0] : deleted))
+      throw new NotFoundException('Push subscription not found')
     return response.noContent()
   }
 }

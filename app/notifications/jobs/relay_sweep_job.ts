@@ -11,6 +11,7 @@ export default class RelaySweepJob extends TenantJob<{ merchantId: null }> {
   async handle() {
     const { relay } = await import('#notifications/services/relay')
     const { requeued } = await relay.sweep()
-    if (requeued > 0) this.logger.info({ requeued }, 'outbox sweep re-enqueued pending notifications')
+    if (requeued > 0)
+      this.logger.info({ requeued }, 'outbox sweep re-enqueued pending notifications')
   }
 }

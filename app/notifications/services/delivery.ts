@@ -49,9 +49,14 @@ export class Delivery {
       await channels[notification.type].send(notification)
     } catch (caught) {
       const error = caught instanceof Error ? caught : new Error(String(caught))
-      const final = error instanceof PermanentDeliveryError || notification.attempts >= notification.max_attempts
+      const final =
+        error instanceof PermanentDeliveryError ||
+        notification.attempts >= notification.max_attempts
       await this.#release(notification, final ? 'failed' : 'pending', error.message)
-      notificationOutcomes.inc({ channel: notification.type, outcome: final ? 'failed' : 'retried' })
+      notificationOutcomes.inc({
+        channel: notification.type,
+        outcome: final ? 'failed' : 'retried',
+      })
       return { outcome: final ? 'failed' : 'retry', error }
     }
     await this.#release(notification, 'completed', null)
@@ -59,7 +64,11 @@ export class Delivery {
     return { outcome: 'delivered' }
   }
 
-  async #release(notification: QueuedNotification, status: 'completed' | 'failed' | 'pending', error: string | null) {
+  async #release(
+    notification: QueuedNotification,
+    status: 'completed' | 'failed' | 'pending',
+    error: string | null
+  ) {
     await tenantDb('write').rawQuery(
       `UPDATE notification_queue
           SET status = ?, locked_until = NULL, updated_at = now(),

@@ -20,7 +20,11 @@ type OutboxRow = {
 }
 
 function unique(values: Array<string | undefined>): string[] {
-  return [...new Set(values.filter((value): value is string => typeof value === 'string' && value.length > 0))]
+  return [
+    ...new Set(
+      values.filter((value): value is string => typeof value === 'string' && value.length > 0)
+    ),
+  ]
 }
 
 /**
@@ -30,9 +34,14 @@ function unique(values: Array<string | undefined>): string[] {
  * queue without waiting; if that hand-off is lost, the relay sweep finds them still pending.
  * Returns the ids of the rows written.
  */
-export async function enqueueNotifications(trx: TransactionClientContract, input: EnqueueInput): Promise<string[]> {
-  if (!EVENT.test(input.event ?? '')) throw new Error(`enqueueNotifications: bad event name ${JSON.stringify(input.event)}`)
-  if (input.priority && !PRIORITIES.includes(input.priority)) throw new Error(`enqueueNotifications: bad priority ${input.priority}`)
+export async function enqueueNotifications(
+  trx: TransactionClientContract,
+  input: EnqueueInput
+): Promise<string[]> {
+  if (!EVENT.test(input.event ?? ''))
+    throw new Error(`enqueueNotifications: bad event name ${JSON.stringify(input.event)}`)
+  if (input.priority && !PRIORITIES.includes(input.priority))
+    throw new Error(`enqueueNotifications: bad priority ${input.priority}`)
   const tenant = requireTenant()
   // A merchant without the module (tier or override) gets no notifications; the caller need not check.
   if (!tenant.modules.has('notifications')) return []
@@ -53,15 +62,26 @@ export async function enqueueNotifications(trx: TransactionClientContract, input
       ...base,
       type,
       recipient,
-      idempotency_key: input.idempotencyKey ? `${input.idempotencyKey}:${type}:${recipient ?? ''}` : null,
+      idempotency_key: input.idempotencyKey
+        ? `${input.idempotencyKey}:${type}:${recipient ?? ''}`
+        : null,
     })
 
   for (const channel of new Set(channels)) {
-    if (channel === 'email') unique([...settings.emailRecipients, ...(input.recipients?.email ?? [])]).forEach((to) => add('email', to))
-    if (channel === 'sms') unique([...settings.smsRecipients, ...(input.recipients?.sms ?? [])]).forEach((to) => add('sms', to))
+    if (channel === 'email')
+      unique([...settings.emailRecipients, ...(input.recipients?.email ?? [])]).forEach((to) =>
+        add('email', to)
+      )
+    if (channel === 'sms')
+      unique([...settings.smsRecipients, ...(input.recipients?.sms ?? [])]).forEach((to) =>
+        add('sms', to)
+      )
     if (channel === 'webhook' && settings.webhookUrl) add('webhook', settings.webhookUrl)
     if (channel === 'push') {
-      const subscriptions = await trx.from('push_subscriptions').where('merchant_id', tenant.merchantId).select('id')
+      const subscriptions = await trx
+        .from('push_subscriptions')
+        .where('merchant_id', tenant.merchantId)
+        .select('id')
       for (const subscription of subscriptions) add('push', subscription.id)
     }
   }

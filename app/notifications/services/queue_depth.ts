@@ -19,7 +19,9 @@ export function registerQueueDepthMetrics() {
       for (const node of shardRouter.nodes()) {
         const result = await db
           .connection(node)
-          .rawQuery(`SELECT status, count(*)::int AS n FROM notification_queue WHERE status IN ('pending', 'processing') GROUP BY status`)
+          .rawQuery(
+            `SELECT status, count(*)::int AS n FROM notification_queue WHERE status IN ('pending', 'processing') GROUP BY status`
+          )
         for (const row of result.rows) totals[row.status] += row.n
       }
       for (const [status, n] of Object.entries(totals)) gauge.set({ status }, n)
@@ -30,7 +32,9 @@ export function registerQueueDepthMetrics() {
     help: 'BullMQ jobs of the notifications queue by state',
     labelNames: ['state'],
     async sample(gauge) {
-      const counts = await queue.getOrSet(DeliverNotificationJob.queueName).getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'failed')
+      const counts = await queue
+        .getOrSet(DeliverNotificationJob.queueName)
+        .getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'failed')
       for (const [state, n] of Object.entries(counts)) gauge.set({ state }, n)
     },
   })

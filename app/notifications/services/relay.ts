@@ -47,7 +47,10 @@ export class Relay {
         notificationsRelayed.inc({ path })
       } catch (error) {
         // Not fatal: the row stays pending and the next sweep hands it over again.
-        logger.warn({ err: error, notification: row.id }, 'notification hand-off to the queue failed')
+        logger.warn(
+          { err: error, notification: row.id },
+          'notification hand-off to the queue failed'
+        )
       }
     }
   }

@@ -8,7 +8,8 @@ import type { QueuedNotification } from '#notifications/types'
 
 export type SendCap = 'recipient_hour' | 'merchant_day'
 
-const normalise = (type: 'email' | 'sms', address: string) => (type === 'email' ? normaliseEmail(address) : normalisePhone(address))
+const normalise = (type: 'email' | 'sms', address: string) =>
+  type === 'email' ? normaliseEmail(address) : normalisePhone(address)
 
 /**
  * Caps on what anyone who can place an order can make the platform send: email and SMS to a given
@@ -19,7 +20,8 @@ const normalise = (type: 'email' | 'sms', address: string) => (type === 'email' 
  */
 export async function sendCapReached(notification: QueuedNotification): Promise<SendCap | null> {
   const type = notification.type
-  if ((type !== 'email' && type !== 'sms') || !notification.recipient || notification.attempts > 1) return null
+  if ((type !== 'email' && type !== 'sms') || !notification.recipient || notification.attempts > 1)
+    return null
   const address = normalise(type, notification.recipient)
   const settings = await settingsService.find(tenantDb())
   const staff = (type === 'email' ? settings?.emailRecipients : settings?.smsRecipients) ?? []

@@ -39,8 +39,13 @@ function fromRow(row: SettingsRow): NotificationSettings {
 /** A merchant's channel preferences. Merchants without a row get no notifications (and a secret on first read). */
 export class SettingsService {
   /** Reads with the given client (the caller's transaction when enqueueing) or the tenant's primary. */
-  async find(client: QueryClientContract = tenantDb('write')): Promise<NotificationSettings | null> {
-    const row = await client.from('notification_settings').where('merchant_id', requireTenant().merchantId).first()
+  async find(
+    client: QueryClientContract = tenantDb('write')
+  ): Promise<NotificationSettings | null> {
+    const row = await client
+      .from('notification_settings')
+      .where('merchant_id', requireTenant().merchantId)
+      .first()
     return row ? fromRow(row) : null
   }
 
@@ -65,11 +70,16 @@ export class SettingsService {
     await this.findOrCreate()
     const changes: Record<string, unknown> = { updated_at: new Date() }
     if (input.routes !== undefined) changes.routes = JSON.stringify(input.routes)
-    if (input.emailRecipients !== undefined) changes.email_recipients = [...new Set(input.emailRecipients)]
-    if (input.smsRecipients !== undefined) changes.sms_recipients = [...new Set(input.smsRecipients)]
+    if (input.emailRecipients !== undefined)
+      changes.email_recipients = [...new Set(input.emailRecipients)]
+    if (input.smsRecipients !== undefined)
+      changes.sms_recipients = [...new Set(input.smsRecipients)]
     if (input.webhookUrl !== undefined) changes.webhook_url = input.webhookUrl
     const client = tenantDb('write')
-    await client.from('notification_settings').where('merchant_id', requireTenant().merchantId).update(changes)
+    await client
+      .from('notification_settings')
+      .where('merchant_id', requireTenant().merchantId)
+      .update(changes)
     return (await this.find(client))!
   }
 

@@ -12,7 +12,8 @@ export class PrivateTargetError extends PermanentDeliveryError {}
 /** Addresses for a host name, as `dns.lookup(name, { all: true })` gives them. */
 export type Resolver = (hostname: string) => Promise<Array<{ address: string; family: number }>>
 
-const systemResolver: Resolver = (hostname) => dns.promises.lookup(hostname, { all: true, verbatim: true })
+const systemResolver: Resolver = (hostname) =>
+  dns.promises.lookup(hostname, { all: true, verbatim: true })
 
 /** 2000::/3, the only IPv6 block handed out for global unicast (RFC 4291); everything else is local or reserved. */
 const GLOBAL_UNICAST = ipaddr.IPv6.parseCIDR('2000::/3')
@@ -38,7 +39,13 @@ function embeddedIPv4(address: ipaddr.IPv6) {
     case '6to4':
       return [ipv4In(parts, 1)]
     case 'teredo':
-      return [ipv4In(parts, 2), ipv4In(parts.map((part) => part ^ 0xffff), 6)]
+      return [
+        ipv4In(parts, 2),
+        ipv4In(
+          parts.map((part) => part ^ 0xffff),
+          6
+        ),
+      ]
   }
   return parts.slice(0, 6).every((part) => part === 0) ? [ipv4In(parts, 6)] : []
 }
@@ -61,7 +68,8 @@ export function isPublicAddress(text: string): boolean {
 function assertPublic(host: string, addresses: string[]) {
   if (notificationsConfig.allowPrivateTargets()) return
   const refused = addresses.filter((address) => !isPublicAddress(address))
-  if (refused.length > 0) throw new PrivateTargetError(`target ${host} is a private address (${refused.join(', ')})`)
+  if (refused.length > 0)
+    throw new PrivateTargetError(`target ${host} is a private address (${refused.join(', ')})`)
 }
 
 /**
@@ -75,7 +83,10 @@ export function checkedLookup(resolve: Resolver = systemResolver): LookupFunctio
     resolve(hostname)
       .then((answers) => {
         if (answers.length === 0) throw new Error(`cannot resolve ${hostname}`)
-        assertPublic(hostname, answers.map((answer) => answer.address))
+        assertPublic(
+          hostname,
+          answers.map((answer) => answer.address)
+        )
         const family = options.family === 4 || options.family === 6 ? options.family : 0
         const usable = family ? answers.filter((answer) => answer.family === family) : answers
         if (usable.length === 0) throw new Error(`${hostname} has no IPv${family} address`)
@@ -105,14 +116,18 @@ export class PublicTargetClient {
 
   constructor(resolve: Resolver = systemResolver) {
     const lookup = checkedLookup(resolve)
-    this.#agents = { 'http:': new http.Agent({ keepAlive: true, lookup }), 'https:': new https.Agent({ keepAlive: true, lookup }) }
+    this.#agents = {
+      'http:': new http.Agent({ keepAlive: true, lookup }),
+      'https:': new https.Agent({ keepAlive: true, lookup }),
+    }
   }
 
   /** Sends the request and drains the answer; resolves with the HTTP status. */
   async send(url: string, request: OutboundRequest): Promise<number> {
     const target = URL.canParse(url) ? new URL(url) : null
     if (!target) throw new PermanentDeliveryError('target is not a valid URL')
-    if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new PermanentDeliveryError('target must be http(s)')
+    if (target.protocol !== 'http:' && target.protocol !== 'https:')
+      throw new PermanentDeliveryError('target must be http(s)')
     const host = target.hostname.replace(/^\[|\]$/g, '')
     if (ipaddr.isValid(host)) assertPublic(host, [host])
     const transport = target.protocol === 'https:' ? https : http
@@ -128,7 +143,11 @@ export class PublicTargetClient {
         (response) => {
           response.resume()
           response.on('error', reject)
-          response.on('close', () => (response.complete ? resolve(response.statusCode ?? 0) : reject(new Error('the answer was cut off'))))
+          response.on('close', () =>
+            response.complete
+              ? resolve(response.statusCode ?? 0)
+              : reject(new Error('the answer was cut off'))
+          )
         }
       )
       outgoing.on('error', reject)

@@ -13,7 +13,9 @@ registerQueueDepthMetrics()
 
 // Off unless set; a production process that has it on should say so loudly.
 if (app.inProduction && notificationsConfig.allowPrivateTargets()) {
-  logger.warn('NOTIFICATIONS_ALLOW_PRIVATE_TARGETS is set: webhooks and Web Push may reach private and loopback addresses')
+  logger.warn(
+    'NOTIFICATIONS_ALLOW_PRIVATE_TARGETS is set: webhooks and Web Push may reach private and loopback addresses'
+  )
 }
 
 /** The registry only imports this file; the default export marks it as loaded. */

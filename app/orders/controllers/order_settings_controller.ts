@@ -10,6 +10,8 @@ export default class OrderSettingsController {
 
   async update({ request }: HttpContext) {
     const input = await request.validateUsing(updateOrderSettingsValidator)
-    return { data: await orderSettings.update({ pendingTimeoutMinutes: input.pending_timeout_minutes }) }
+    return {
+      data: await orderSettings.update({ pendingTimeoutMinutes: input.pending_timeout_minutes }),
+    }
   }
 }

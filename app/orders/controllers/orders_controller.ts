@@ -8,7 +8,12 @@ import { pathId } from '#orders/controllers/params'
 export default class OrdersController {
   async index({ request }: HttpContext) {
     const filters = await listOrdersValidator.validate(request.qs())
-    return orderQueries.list({ status: filters.status, date: filters.date, page: filters.page, perPage: filters.per_page })
+    return orderQueries.list({
+      status: filters.status,
+      date: filters.date,
+      page: filters.page,
+      perPage: filters.per_page,
+    })
   }
 
   async show({ params }: HttpContext) {
@@ -18,6 +23,8 @@ export default class OrdersController {
   async transition({ params, request, actor }: HttpContext) {
     const id = await pathId(params, 'Order')
     const { status, reason } = await request.validateUsing(transitionValidator)
-    return { data: await transitionOrder(id, status, { reason, actorUserId: actor?.userId ?? null }) }
+    return {
+      data: await transitionOrder(id, status, { reason, actorUserId: actor?.userId ?? null }),
+    }
   }
 }

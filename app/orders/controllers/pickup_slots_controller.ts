@@ -1,5 +1,9 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { createSlotValidator, listSlotsValidator, updateSlotValidator } from '#orders/validators/slot_validators'
+import {
+  createSlotValidator,
+  listSlotsValidator,
+  updateSlotValidator,
+} from '#orders/validators/slot_validators'
 import { pickupSlots } from '#orders/services/pickup_slots'
 import { pathId } from '#orders/controllers/params'
 

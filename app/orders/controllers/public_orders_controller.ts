@@ -19,13 +19,19 @@ export default class PublicOrdersController {
     let idempotencyKey: string | undefined
     if (rawKey !== undefined) {
       const valid = await idempotencyKeyValidator.validate({ key: rawKey }).catch(() => null)
-      if (!valid) throw new OrderInputException('E_VALIDATION', 'Idempotency-Key must be 1 to 255 visible ASCII characters', 'Idempotency-Key')
+      if (!valid)
+        throw new OrderInputException(
+          'E_VALIDATION',
+          'Idempotency-Key must be 1 to 255 visible ASCII characters',
+          'Idempotency-Key'
+        )
       idempotencyKey = valid.key
     }
     const input = await request.validateUsing(placeOrderValidator)
     // Staff ordering at the counter order for a guest; any other signed-in user orders for themself.
     const staffHere = actor?.merchantId === tenant!.merchantId
-    const customer: Customer = actor && !staffHere ? { userId: actor.userId, email: actor.email } : null
+    const customer: Customer =
+      actor && !staffHere ? { userId: actor.userId, email: actor.email } : null
     const place = () => placeOrder(input, { customer, idempotencyKey })
     // Anonymous guests only: a signed-in customer answers for their orders, staff order at the counter.
     const who = { ip: request.ip(), merchantId: tenant!.merchantId, slotId: input.pickup_slot_id }

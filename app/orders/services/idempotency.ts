@@ -16,7 +16,10 @@ function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
   if (value && typeof value === 'object') {
     const entries = Object.entries(value).filter(([, v]) => v !== undefined)
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
+    return `{${entries
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
+      .join(',')}}`
   }
   return JSON.stringify(value)
 }
@@ -35,7 +38,11 @@ export const idempotency = {
   },
 
   /** null when this request now owns the key; the stored response when it must be replayed. */
-  async claim(trx: TransactionClientContract, key: string, requestHash: string): Promise<StoredResponse | null> {
+  async claim(
+    trx: TransactionClientContract,
+    key: string,
+    requestHash: string
+  ): Promise<StoredResponse | null> {
     const tenant = requireTenant()
     const claimed = await trx.rawQuery(
       `INSERT INTO order_idempotency_keys (merchant_id, shard_id, key, request_hash)
@@ -55,11 +62,21 @@ export const idempotency = {
       .first()
     if (!stored || stored.request_hash !== requestHash) throw new IdempotencyKeyReusedException()
     const body = stored.response_body as StoredResponse['body']
-    const token = stored.token_ciphertext ? encryption.decrypt<string>(stored.token_ciphertext) : null
-    return { status: stored.response_status, body: { data: { ...body.data, tracking_token: token } } }
+    const token = stored.token_ciphertext
+      ? encryption.decrypt<string>(stored.token_ciphertext)
+      : null
+    return {
+      status: stored.response_status,
+      body: { data: { ...body.data, tracking_token: token } },
+    }
   },
 
-  async store(trx: TransactionClientContract, key: string, orderId: string, response: StoredResponse) {
+  async store(
+    trx: TransactionClientContract,
+    key: string,
+    orderId: string,
+    response: StoredResponse
+  ) {
     const { tracking_token: token, ...data } = response.body.data
     await trx
       .from('order_idempotency_keys')

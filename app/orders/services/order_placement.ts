@@ -30,11 +30,25 @@ function contactOf(input: PlaceOrderInput, customer: Customer): Contact {
       userId: customer.userId,
     }
   }
-  if (!input.customer) throw new OrderInputException('E_CONTACT_REQUIRED', 'Guests must give a name and an email or phone', 'customer')
+  if (!input.customer)
+    throw new OrderInputException(
+      'E_CONTACT_REQUIRED',
+      'Guests must give a name and an email or phone',
+      'customer'
+    )
   if (!input.customer.email && !input.customer.phone) {
-    throw new OrderInputException('E_CONTACT_REQUIRED', 'Guests must give an email or a phone number', 'customer.email')
+    throw new OrderInputException(
+      'E_CONTACT_REQUIRED',
+      'Guests must give an email or a phone number',
+      'customer.email'
+    )
   }
-  return { name: input.customer.name, email: input.customer.email ?? null, phone: input.customer.phone ?? null, userId: null }
+  return {
+    name: input.customer.name,
+    email: input.customer.email ?? null,
+    phone: input.customer.phone ?? null,
+    userId: null,
+  }
 }
 
 /**
@@ -44,7 +58,10 @@ function contactOf(input: PlaceOrderInput, customer: Customer): Contact {
  * metrics and broadcasts go out without being awaited: the response never waits on a listener,
  * a mail server or a webhook.
  */
-export async function placeOrder(input: PlaceOrderInput, options: { customer: Customer; idempotencyKey?: string }): Promise<PlacementResult> {
+export async function placeOrder(
+  input: PlaceOrderInput,
+  options: { customer: Customer; idempotencyKey?: string }
+): Promise<PlacementResult> {
   const contact = contactOf(input, options.customer)
   const requestHash = options.idempotencyKey ? idempotency.requestHash(input, contact.userId) : null
 
@@ -60,10 +77,19 @@ export async function placeOrder(input: PlaceOrderInput, options: { customer: Cu
     )
     const priced = priceOrder(input.items, menu)
     await pickupSlots.reserve(trx, slot.id)
-    const { order, token } = await insertOrder(trx, { contact, priced, slot, notes: input.notes ?? null })
-    const response: StoredResponse = { status: 201, body: { data: { ...order, tracking_token: token } } }
+    const { order, token } = await insertOrder(trx, {
+      contact,
+      priced,
+      slot,
+      notes: input.notes ?? null,
+    })
+    const response: StoredResponse = {
+      status: 201,
+      body: { data: { ...order, tracking_token: token } },
+    }
     await notifyPlaced(trx, order)
-    if (options.idempotencyKey) await idempotency.store(trx, options.idempotencyKey, order.id, response)
+    if (options.idempotencyKey)
+      await idempotency.store(trx, options.idempotencyKey, order.id, response)
     return { order, response }
   })
 
@@ -74,7 +100,12 @@ export async function placeOrder(input: PlaceOrderInput, options: { customer: Cu
 
 async function insertOrder(
   trx: TransactionClientContract,
-  input: { contact: Contact; priced: PricedOrder; slot: { id: string; starts_at: Date }; notes: string | null }
+  input: {
+    contact: Contact
+    priced: PricedOrder
+    slot: { id: string; starts_at: Date }
+    notes: string | null
+  }
 ): Promise<{ order: PresentedOrder; token: string }> {
   const tenant = requireTenant()
   // The day's counter row is locked until COMMIT: numbers are gapless per merchant and local day.
@@ -129,9 +160,22 @@ async function notifyPlaced(trx: TransactionClientContract, order: PresentedOrde
   const total = `${(order.total_minor / 100).toFixed(2)} ${order.currency}`
   await enqueueNotifications(trx, {
     event: 'order.created',
-    payload: { orderId: order.id, number: order.number, status: order.status, totalMinor: order.total_minor, currency: order.currency, pickupAt: order.pickup.at },
-    message: { title: `Order #${order.number} received`, body: `${order.items.length} item(s), ${total}, pickup ${order.pickup.at}` },
-    recipients: { email: order.customer.email ? [order.customer.email] : [], sms: order.customer.phone ? [order.customer.phone] : [] },
+    payload: {
+      orderId: order.id,
+      number: order.number,
+      status: order.status,
+      totalMinor: order.total_minor,
+      currency: order.currency,
+      pickupAt: order.pickup.at,
+    },
+    message: {
+      title: `Order #${order.number} received`,
+      body: `${order.items.length} item(s), ${total}, pickup ${order.pickup.at}`,
+    },
+    recipients: {
+      email: order.customer.email ? [order.customer.email] : [],
+      sms: order.customer.phone ? [order.customer.phone] : [],
+    },
     priority: 'high',
     idempotencyKey: `order:${order.id}:created`,
   })

@@ -26,7 +26,12 @@ export function presentOrder(order: OrderRow, items: OrderRow[]) {
     business_date: order.business_date,
     status: order.status,
     status_reason: order.status_reason,
-    customer: { name: order.customer_name, email: order.customer_email, phone: order.customer_phone, user_id: order.customer_user_id },
+    customer: {
+      name: order.customer_name,
+      email: order.customer_email,
+      phone: order.customer_phone,
+      user_id: order.customer_user_id,
+    },
     pickup: { slot_id: order.pickup_slot_id, at: iso(order.pickup_at) },
     currency: order.currency,
     subtotal_minor: order.subtotal_minor,

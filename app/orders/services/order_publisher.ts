@@ -20,8 +20,13 @@ function broadcast(merchantId: string, orderId: string, event: string, payload: 
 }
 
 /** Emits without waiting: listeners' I/O never holds the request that caused the event. */
-function emitDetached<E extends 'order.created' | 'order.status_changed' | 'order.completed'>(event: E, payload: any) {
-  emitter.emit(event, payload).catch((error: unknown) => logger.error({ err: error, event }, 'order event listener failed'))
+function emitDetached<E extends 'order.created' | 'order.status_changed' | 'order.completed'>(
+  event: E,
+  payload: any
+) {
+  emitter
+    .emit(event, payload)
+    .catch((error: unknown) => logger.error({ err: error, event }, 'order event listener failed'))
 }
 
 /**

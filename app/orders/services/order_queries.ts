@@ -10,10 +10,14 @@ async function withItems(client: QueryClientContract, orders: OrderRow[]) {
   const items = await client
     .from('order_items')
     .where('merchant_id', requireTenant().merchantId)
-    .whereIn('order_id', orders.map((order) => order.id))
+    .whereIn(
+      'order_id',
+      orders.map((order) => order.id)
+    )
     .orderBy(['order_id', 'position'])
   const byOrder = new Map<string, OrderRow[]>()
-  for (const item of items) byOrder.set(item.order_id, [...(byOrder.get(item.order_id) ?? []), item])
+  for (const item of items)
+    byOrder.set(item.order_id, [...(byOrder.get(item.order_id) ?? []), item])
   return orders.map((order) => presentOrder(order, byOrder.get(order.id) ?? []))
 }
 
@@ -69,7 +73,12 @@ export const orderQueries = {
     const count = Number(total)
     return {
       data: await withItems(client, rows),
-      meta: { total: count, page, per_page: perPage, last_page: Math.max(1, Math.ceil(count / perPage)) },
+      meta: {
+        total: count,
+        page,
+        per_page: perPage,
+        last_page: Math.max(1, Math.ceil(count / perPage)),
+      },
     }
   },
 }

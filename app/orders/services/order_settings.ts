@@ -8,8 +8,14 @@ export type OrderSettings = { pendingTimeoutMinutes: number; updatedAt: Date | n
 /** The current merchant's ordering settings; a merchant without a row has the defaults. */
 export const orderSettings = {
   async get(): Promise<OrderSettings> {
-    const row = await tenantDb('write').from('order_settings').where('merchant_id', requireTenant().merchantId).first()
-    return { pendingTimeoutMinutes: row?.pending_timeout_minutes ?? PENDING_TIMEOUT_MINUTES.default, updatedAt: row?.updated_at ?? null }
+    const row = await tenantDb('write')
+      .from('order_settings')
+      .where('merchant_id', requireTenant().merchantId)
+      .first()
+    return {
+      pendingTimeoutMinutes: row?.pending_timeout_minutes ?? PENDING_TIMEOUT_MINUTES.default,
+      updatedAt: row?.updated_at ?? null,
+    }
   },
 
   async update(input: { pendingTimeoutMinutes: number }): Promise<OrderSettings> {

@@ -18,9 +18,17 @@ const NEEDS_REASON: ReadonlySet<OrderStatus> = new Set(['rejected'])
  * first one's status and is refused if it no longer applies. A rejected or cancelled order gives
  * its pickup slot place back in the same transaction; the notification rows commit with it.
  */
-export async function transitionOrder(orderId: string, to: OrderStatus, options: { reason?: string; actorUserId: string | null }) {
+export async function transitionOrder(
+  orderId: string,
+  to: OrderStatus,
+  options: { reason?: string; actorUserId: string | null }
+) {
   if (NEEDS_REASON.has(to) && !options.reason) {
-    throw new OrderInputException('E_REASON_REQUIRED', 'A rejection needs a reason for the customer', 'reason')
+    throw new OrderInputException(
+      'E_REASON_REQUIRED',
+      'A rejection needs a reason for the customer',
+      'reason'
+    )
   }
   const merchantId = requireTenant().merchantId
   const { change, order } = await shardRouter.transaction(async (trx) => {
@@ -39,7 +47,8 @@ export async function transitionOrder(orderId: string, to: OrderStatus, options:
       .where({ merchant_id: merchantId, id: orderId })
       .update({ status: to, status_reason: options.reason ?? null, updated_at: new Date() })
       .returning(['updated_at'])
-    if (RELEASES_SLOT.has(to) && current.pickup_slot_id) await pickupSlots.release(trx, current.pickup_slot_id)
+    if (RELEASES_SLOT.has(to) && current.pickup_slot_id)
+      await pickupSlots.release(trx, current.pickup_slot_id)
     const fresh = await orderQueries.find(orderId, trx)
     const statusChange: OrderStatusChanged = {
       orderId,
@@ -59,13 +68,29 @@ export async function transitionOrder(orderId: string, to: OrderStatus, options:
 }
 
 /** The merchant routes each status (order.accepted, order.ready ...) to the channels it wants. */
-async function notifyChanged(trx: TransactionClientContract, change: OrderStatusChanged, order: PresentedOrder) {
+async function notifyChanged(
+  trx: TransactionClientContract,
+  change: OrderStatusChanged,
+  order: PresentedOrder
+) {
   const reason = change.reason ? ` (${change.reason})` : ''
   await enqueueNotifications(trx, {
     event: `order.${change.to}`,
-    payload: { orderId: order.id, number: order.number, from: change.from, status: change.to, reason: change.reason },
-    message: { title: `Order #${order.number} is ${change.to}`, body: `Your order #${order.number} is now ${change.to}${reason}.` },
-    recipients: { email: order.customer.email ? [order.customer.email] : [], sms: order.customer.phone ? [order.customer.phone] : [] },
+    payload: {
+      orderId: order.id,
+      number: order.number,
+      from: change.from,
+      status: change.to,
+      reason: change.reason,
+    },
+    message: {
+      title: `Order #${order.number} is ${change.to}`,
+      body: `Your order #${order.number} is now ${change.to}${reason}.`,
+    },
+    recipients: {
+      email: order.customer.email ? [order.customer.email] : [],
+      sms: order.customer.phone ? [order.customer.phone] : [],
+    },
     priority: change.to === 'ready' ? 'high' : 'normal',
     idempotencyKey: `order:${order.id}:${change.to}`,
   })

@@ -31,8 +31,14 @@ export const pickupSlots = {
       .where({ merchant_id: requireTenant().merchantId, id: slotId })
       .select('id', 'starts_at', 'ends_at', 'is_active', trx.raw('ends_at <= now() AS is_over'))
       .first()
-    if (!slot) throw new OrderInputException('E_SLOT_NOT_FOUND', 'This pickup slot does not exist', 'pickup_slot_id')
-    if (!slot.is_active || slot.is_over) throw new OrderInputException('E_SLOT_CLOSED', 'This pickup slot is closed', 'pickup_slot_id')
+    if (!slot)
+      throw new OrderInputException(
+        'E_SLOT_NOT_FOUND',
+        'This pickup slot does not exist',
+        'pickup_slot_id'
+      )
+    if (!slot.is_active || slot.is_over)
+      throw new OrderInputException('E_SLOT_CLOSED', 'This pickup slot is closed', 'pickup_slot_id')
     return slot as { id: string; starts_at: Date; ends_at: Date }
   },
 
@@ -83,7 +89,12 @@ export const pickupSlots = {
       .insert({ merchant_id: tenant.merchantId, shard_id: tenant.shardId, ...input })
       .returning('*')
       .catch((error) => {
-        if (error?.code === '23505') throw new OrderInputException('E_SLOT_EXISTS', 'A pickup slot already starts at this time', 'starts_at')
+        if (error?.code === '23505')
+          throw new OrderInputException(
+            'E_SLOT_EXISTS',
+            'A pickup slot already starts at this time',
+            'starts_at'
+          )
         throw error
       })
     return presentSlot(row, true)
@@ -92,7 +103,9 @@ export const pickupSlots = {
   /** Capacity may go below what is booked: the slot then simply takes no more orders. */
   async update(id: string, input: { capacity?: number; is_active?: boolean }) {
     const row = await shardRouter.transaction(async (trx) => {
-      const changes = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined))
+      const changes = Object.fromEntries(
+        Object.entries(input).filter(([, value]) => value !== undefined)
+      )
       const [updated] = await trx
         .from('pickup_slots')
         .where({ merchant_id: requireTenant().merchantId, id })

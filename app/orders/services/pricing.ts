@@ -1,7 +1,12 @@
 import type { OrderableItem } from '#menu/index'
 import { OrderLineException } from '#orders/exceptions'
 
-export type RequestedLine = { item_id: string; quantity: number; option_ids?: string[]; notes?: string }
+export type RequestedLine = {
+  item_id: string
+  quantity: number
+  option_ids?: string[]
+  notes?: string
+}
 
 export type ChosenModifier = {
   group_id: string
@@ -23,7 +28,12 @@ export type PricedLine = {
   notes: string | null
 }
 
-export type PricedOrder = { lines: PricedLine[]; currency: string; subtotal_minor: number; total_minor: number }
+export type PricedOrder = {
+  lines: PricedLine[]
+  currency: string
+  subtotal_minor: number
+  total_minor: number
+}
 
 const UNORDERABLE_MESSAGES = {
   inactive: 'is not on the menu',
@@ -37,26 +47,44 @@ const UNORDERABLE_MESSAGES = {
  * min, max) must hold. Prices come from the menu only. The first broken rule is reported with the
  * field it concerns (items.<n>.item_id or items.<n>.option_ids).
  */
-export function priceOrder(requested: RequestedLine[], menu: Map<string, OrderableItem>): PricedOrder {
+export function priceOrder(
+  requested: RequestedLine[],
+  menu: Map<string, OrderableItem>
+): PricedOrder {
   const lines: PricedLine[] = []
   let currency: string | null = null
   for (const [index, line] of requested.entries()) {
     const itemField = `items.${index}.item_id`
     const optionsField = `items.${index}.option_ids`
     const item = menu.get(line.item_id)
-    if (!item) throw new OrderLineException('E_ITEM_NOT_FOUND', 'This item is not on the menu', itemField)
+    if (!item)
+      throw new OrderLineException('E_ITEM_NOT_FOUND', 'This item is not on the menu', itemField)
     if (item.unorderable) {
       const code = item.unorderable === 'sold_out' ? 'E_ITEM_SOLD_OUT' : 'E_ITEM_UNAVAILABLE'
-      throw new OrderLineException(code, `"${item.name}" ${UNORDERABLE_MESSAGES[item.unorderable]}`, itemField)
+      throw new OrderLineException(
+        code,
+        `"${item.name}" ${UNORDERABLE_MESSAGES[item.unorderable]}`,
+        itemField
+      )
     }
     if (currency && item.currency !== currency) {
-      throw new OrderLineException('E_CURRENCY_MISMATCH', 'All items of an order must have the same currency', itemField)
+      throw new OrderLineException(
+        'E_CURRENCY_MISMATCH',
+        'All items of an order must have the same currency',
+        itemField
+      )
     }
     currency = item.currency
 
     const modifiers = chooseModifiers(item, line.option_ids ?? [], optionsField)
-    const unit = item.price_minor + modifiers.reduce((sum, modifier) => sum + modifier.price_delta_minor, 0)
-    if (unit < 0) throw new OrderLineException('E_MODIFIER_SELECTION', 'These options make the price negative', optionsField)
+    const unit =
+      item.price_minor + modifiers.reduce((sum, modifier) => sum + modifier.price_delta_minor, 0)
+    if (unit < 0)
+      throw new OrderLineException(
+        'E_MODIFIER_SELECTION',
+        'These options make the price negative',
+        optionsField
+      )
     lines.push({
       position: index,
       menu_item_id: item.id,
@@ -76,24 +104,52 @@ export function priceOrder(requested: RequestedLine[], menu: Map<string, Orderab
   return { lines, currency: currency!, subtotal_minor: subtotal, total_minor: subtotal }
 }
 
-function chooseModifiers(item: OrderableItem, optionIds: string[], field: string): ChosenModifier[] {
+function chooseModifiers(
+  item: OrderableItem,
+  optionIds: string[],
+  field: string
+): ChosenModifier[] {
   const chosen: ChosenModifier[] = []
   const remaining = new Set(optionIds)
   for (const group of item.modifier_groups) {
     const picked = group.options.filter((option) => remaining.has(option.id))
     for (const option of picked) {
       remaining.delete(option.id)
-      if (!option.in_stock) throw new OrderLineException('E_OPTION_OUT_OF_STOCK', `"${option.name}" is out of stock`, field)
-      chosen.push({ group_id: group.id, group_name: group.name, option_id: option.id, name: option.name, price_delta_minor: option.price_delta_minor })
+      if (!option.in_stock)
+        throw new OrderLineException(
+          'E_OPTION_OUT_OF_STOCK',
+          `"${option.name}" is out of stock`,
+          field
+        )
+      chosen.push({
+        group_id: group.id,
+        group_name: group.name,
+        option_id: option.id,
+        name: option.name,
+        price_delta_minor: option.price_delta_minor,
+      })
     }
     const min = Math.max(group.min_select, group.is_required ? 1 : 0)
     if (picked.length < min) {
-      throw new OrderLineException('E_MODIFIER_SELECTION', `"${group.name}" needs at least ${min} choice${min === 1 ? '' : 's'}`, field)
+      throw new OrderLineException(
+        'E_MODIFIER_SELECTION',
+        `"${group.name}" needs at least ${min} choice${min === 1 ? '' : 's'}`,
+        field
+      )
     }
     if (picked.length > group.max_select) {
-      throw new OrderLineException('E_MODIFIER_SELECTION', `"${group.name}" allows at most ${group.max_select} choice${group.max_select === 1 ? '' : 's'}`, field)
+      throw new OrderLineException(
+        'E_MODIFIER_SELECTION',
+        `"${group.name}" allows at most ${group.max_select} choice${group.max_select === 1 ? '' : 's'}`,
+        field
+      )
     }
   }
-  if (remaining.size > 0) throw new OrderLineException('E_OPTION_NOT_FOUND', `An option does not belong to "${item.name}"`, field)
+  if (remaining.size > 0)
+    throw new OrderLineException(
+      'E_OPTION_NOT_FOUND',
+      `An option does not belong to "${item.name}"`,
+      field
+    )
   return chosen
 }

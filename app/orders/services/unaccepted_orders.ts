@@ -8,7 +8,8 @@ import { PENDING_TIMEOUT_MINUTES } from '#orders/services/order_settings'
 import { transitionOrder } from '#orders/services/order_transitions'
 
 /** What the customer reads on the tracking page and in the status notification. */
-export const NOT_ACCEPTED_REASON = 'The shop did not confirm your order in time, so its pickup place was released. Please order again.'
+export const NOT_ACCEPTED_REASON =
+  'The shop did not confirm your order in time, so its pickup place was released. Please order again.'
 
 const BATCH = 200
 
@@ -19,9 +20,13 @@ const BATCH = 200
  * staff accept meanwhile wins: its row lock makes the later rejection an invalid move, skipped here.
  * `merchant` limits the pass to one merchant (tools, tests).
  */
-export async function rejectUnacceptedOrders(options: { merchant?: { id: string; shardId: number } } = {}): Promise<number> {
+export async function rejectUnacceptedOrders(
+  options: { merchant?: { id: string; shardId: number } } = {}
+): Promise<number> {
   let rejected = 0
-  const nodes = options.merchant ? [shardRouter.connectionForShard(options.merchant.shardId)] : shardRouter.nodes()
+  const nodes = options.merchant
+    ? [shardRouter.connectionForShard(options.merchant.shardId)]
+    : shardRouter.nodes()
   for (const node of nodes) {
     // Batch after batch until the node has no overdue order left (or a batch moved none: errors, logged).
     while (true) {
@@ -33,7 +38,12 @@ export async function rejectUnacceptedOrders(options: { merchant?: { id: string;
             AND (?::uuid IS NULL OR o.merchant_id = ?::uuid)
           ORDER BY o.created_at
           LIMIT ?`,
-        [PENDING_TIMEOUT_MINUTES.default, options.merchant?.id ?? null, options.merchant?.id ?? null, BATCH] as any[]
+        [
+          PENDING_TIMEOUT_MINUTES.default,
+          options.merchant?.id ?? null,
+          options.merchant?.id ?? null,
+          BATCH,
+        ] as any[]
       )
       let moved = 0
       for (const row of overdue.rows as Array<{ merchant_id: string; id: string }>) {
@@ -48,13 +58,19 @@ export async function rejectUnacceptedOrders(options: { merchant?: { id: string;
 
 async function rejectOne(merchantId: string, orderId: string): Promise<boolean> {
   try {
-    await runJobInTenant({ merchantId }, () => transitionOrder(orderId, 'rejected', { reason: NOT_ACCEPTED_REASON, actorUserId: null }))
+    await runJobInTenant({ merchantId }, () =>
+      transitionOrder(orderId, 'rejected', { reason: NOT_ACCEPTED_REASON, actorUserId: null })
+    )
     ordersNotAccepted.inc()
     return true
   } catch (error) {
     // Accepted or cancelled meanwhile (or gone): nothing left to do.
-    if (error instanceof InvalidTransitionException || error instanceof NotFoundException) return false
-    logger.warn({ err: error, orderId, merchant_id: merchantId }, 'orders: could not reject an unaccepted order')
+    if (error instanceof InvalidTransitionException || error instanceof NotFoundException)
+      return false
+    logger.warn(
+      { err: error, orderId, merchant_id: merchantId },
+      'orders: could not reject an unaccepted order'
+    )
     return false
   }
 }

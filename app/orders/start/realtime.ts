@@ -14,13 +14,23 @@ import { kitchenRoom, orderRoom } from '#orders/services/order_publisher'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-async function authenticateTracking(credentials: Record<string, unknown>): Promise<SocketIdentity | null> {
+async function authenticateTracking(
+  credentials: Record<string, unknown>
+): Promise<SocketIdentity | null> {
   const merchantId = trackingTokens.merchantOf(credentials.tracking_token)
   if (!merchantId) return null
-  const order = await runJobInTenant({ merchantId }, () => orderQueries.byTrackingToken(credentials.tracking_token)).catch(() => null)
+  const order = await runJobInTenant({ merchantId }, () =>
+    orderQueries.byTrackingToken(credentials.tracking_token)
+  ).catch(() => null)
   if (!order) return null
   // module: the hub admits it only while the merchant has orders (and closes it when they are switched off).
-  return { kind: 'tracking', merchantId, subject: order.id, rooms: [orderRoom(order.id)], module: 'orders' }
+  return {
+    kind: 'tracking',
+    merchantId,
+    subject: order.id,
+    rooms: [orderRoom(order.id)],
+    module: 'orders',
+  }
 }
 
 /** Runs inside the identity's merchant context (the hub does that). */
@@ -29,7 +39,11 @@ async function mayJoinOrderRoom(identity: SocketIdentity, room: string) {
   if (!UUID.test(orderId)) return false
   if (identity.kind === 'tracking') return identity.subject === orderId
   if (identity.kind !== 'staff') return false
-  const row = await tenantDb().from('orders').where({ merchant_id: identity.merchantId, id: orderId }).select('id').first()
+  const row = await tenantDb()
+    .from('orders')
+    .where({ merchant_id: identity.merchantId, id: orderId })
+    .select('id')
+    .first()
   return Boolean(row)
 }
 

@@ -52,5 +52,12 @@ export const listOrdersValidator = vine.compile(
 export const uuidParamValidator = vine.compile(vine.object({ id: vine.string().uuid() }))
 
 export const idempotencyKeyValidator = vine.compile(
-  vine.object({ key: vine.string().trim().minLength(1).maxLength(255).regex(/^[\x21-\x7e]+$/) })
+  vine.object({
+    key: vine
+      .string()
+      .trim()
+      .minLength(1)
+      .maxLength(255)
+      .regex(/^[\x21-\x7e]+$/),
+  })
 )

@@ -21,7 +21,10 @@ export type TenantContext = {
 
 const storage = new AsyncLocalStorage<TenantContext>()
 
-export function runWithTenant<T>(context: Omit<TenantContext, 'wroteTo'> & { wroteTo?: Set<string> }, fn: () => T): T {
+export function runWithTenant<T>(
+  context: Omit<TenantContext, 'wroteTo'> & { wroteTo?: Set<string> },
+  fn: () => T
+): T {
   return storage.run({ ...context, wroteTo: context.wroteTo ?? new Set() }, fn)
 }
 

@@ -2,7 +2,10 @@ import type { HttpContext } from '@adonisjs/core/http'
 import Merchant from '#tenancy/models/merchant'
 import { onboarding } from '#tenancy/services/onboarding_service'
 import { merchantAccess } from '#tenancy/services/merchant_access_service'
-import { accessChangeValidator, onboardMerchantValidator } from '#tenancy/validators/merchant_validators'
+import {
+  accessChangeValidator,
+  onboardMerchantValidator,
+} from '#tenancy/validators/merchant_validators'
 import vine from '@vinejs/vine'
 
 const listValidator = vine.compile(

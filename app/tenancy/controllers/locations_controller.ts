@@ -1,6 +1,9 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import Location from '#tenancy/models/location'
-import { createLocationValidator, uuidParamValidator } from '#tenancy/validators/location_validators'
+import {
+  createLocationValidator,
+  uuidParamValidator,
+} from '#tenancy/validators/location_validators'
 import { NotFoundException } from '#core/exceptions/http_errors'
 import { requireTenant } from '#tenancy/context/tenant_context'
 

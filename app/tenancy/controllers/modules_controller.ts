@@ -16,18 +16,27 @@ export default class ModulesController {
   async index({ params, response }: HttpContext) {
     response.header('Cache-Control', 'private, no-store')
     const { merchant, modules } = await moduleAccess.list(params.merchant)
-    return { merchant: { id: merchant.id, slug: merchant.slug, tier: merchant.tier }, data: modules }
+    return {
+      merchant: { id: merchant.id, slug: merchant.slug, tier: merchant.tier },
+      data: modules,
+    }
   }
 
   async enable({ params, request, actor }: HttpContext) {
     const { reason } = await request.validateUsing(moduleChangeValidator)
-    const merchant = await moduleAccess.enable(params.merchant, params.module, { userId: actor!.userId, reason })
+    const merchant = await moduleAccess.enable(params.merchant, params.module, {
+      userId: actor!.userId,
+      reason,
+    })
     return { data: { merchantId: merchant!.id, modules: merchant!.modules } }
   }
 
   async disable({ params, request, actor }: HttpContext) {
     const { reason } = await request.validateUsing(moduleChangeValidator)
-    const merchant = await moduleAccess.disable(params.merchant, params.module, { userId: actor!.userId, reason })
+    const merchant = await moduleAccess.disable(params.merchant, params.module, {
+      userId: actor!.userId,
+      reason,
+    })
     return { data: { merchantId: merchant!.id, modules: merchant!.modules } }
   }
 }

@@ -2,7 +2,10 @@ import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import type { ModuleDefinition } from '#tenancy/modules/define_module'
 import { featureFlags } from '#tenancy/services/feature_flags'
-import { MerchantRequiredException, ModuleDisabledException } from '#tenancy/exceptions/tenancy_exceptions'
+import {
+  MerchantRequiredException,
+  ModuleDisabledException,
+} from '#tenancy/exceptions/tenancy_exceptions'
 
 /**
  * Mounted by the registry on every module's routes. Tags the route with its module; for a
@@ -20,10 +23,14 @@ export function moduleGate(module: ModuleDefinition) {
     const tenant = ctx.tenant
     if (!tenant) throw new MerchantRequiredException()
     const enabled = tenant.modules.has(module.name)
-    const killed = enabled && featureFlags.moduleKilled(module.name, { merchantId: tenant.merchantId, tier: tenant.tier })
+    const killed =
+      enabled &&
+      featureFlags.moduleKilled(module.name, { merchantId: tenant.merchantId, tier: tenant.tier })
     if (!enabled || killed) {
       const staff = ctx.actor?.merchantId === tenant.merchantId
-      const why = killed ? 'is switched off for now' : `is not part of the ${tenant.tier} tier for this merchant`
+      const why = killed
+        ? 'is switched off for now'
+        : `is not part of the ${tenant.tier} tier for this merchant`
       const error = new ModuleDisabledException(
         staff ? `The "${module.name}" module ${why}` : 'Not available for this merchant'
       )

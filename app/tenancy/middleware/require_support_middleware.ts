@@ -7,7 +7,8 @@ import { RoleRequiredException } from '#tenancy/exceptions/tenancy_exceptions'
 export default class RequireSupportMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
     if (!ctx.actor) throw new UnauthorizedException()
-    if (ctx.actor.platformRole !== 'support') throw new RoleRequiredException('Only platform support staff can do this')
+    if (ctx.actor.platformRole !== 'support')
+      throw new RoleRequiredException('Only platform support staff can do this')
     return next()
   }
 }

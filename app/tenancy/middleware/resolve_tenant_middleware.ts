@@ -3,7 +3,11 @@ import type { NextFn } from '@adonisjs/core/types/http'
 import env from '#start/env'
 import Membership from '#tenancy/models/membership'
 import { merchantDirectory } from '#tenancy/services/merchant_directory'
-import { contextFromMerchant, runWithTenant, type TenantContext } from '#tenancy/context/tenant_context'
+import {
+  contextFromMerchant,
+  runWithTenant,
+  type TenantContext,
+} from '#tenancy/context/tenant_context'
 import {
   MerchantMismatchException,
   MerchantNotFoundException,
@@ -42,7 +46,11 @@ export default class ResolveTenantMiddleware {
     // Every write of this request carries who made it (the audit trigger reads it, transaction-local).
     ctx.auditActor = {
       id: actor?.userId ?? null,
-      type: actor ? (actor.platformRole === 'support' && !actor.merchantId ? 'support' : 'user') : 'system',
+      type: actor
+        ? actor.platformRole === 'support' && !actor.merchantId
+          ? 'support'
+          : 'user'
+        : 'system',
       requestId: ctx.requestId,
       ip: ctx.request.ip(),
       userAgent: ctx.request.header('user-agent'),
@@ -53,7 +61,6 @@ export default class ResolveTenantMiddleware {
   }
 
   async #resolve(ctx: HttpContext, actor: Actor | null, next: NextFn) {
-
     // Explicit names (path, header) must agree with a staff token; the subdomain is only a fallback.
     const explicit = ctx.params.merchantSlug ?? ctx.request.header('x-merchant')
     const named = explicit ?? this.#subdomain(ctx)
@@ -86,13 +93,22 @@ export default class ResolveTenantMiddleware {
         throw error
       })
     const abilities = user.currentAccessToken.abilities
-    const merchantId = abilities.find((a) => a.startsWith('merchant:'))?.slice('merchant:'.length) ?? null
+    const merchantId =
+      abilities.find((a) => a.startsWith('merchant:'))?.slice('merchant:'.length) ?? null
     let role: StaffRole | null = null
     if (merchantId) {
       // The membership is re-read on every request: revoking it takes effect at once.
-      const membership = await Membership.query().where({ user_id: user.id, merchant_id: merchantId }).first()
+      const membership = await Membership.query()
+        .where({ user_id: user.id, merchant_id: merchantId })
+        .first()
       if (!membership) {
-        return { userId: user.id, email: user.email, platformRole: user.platformRole, merchantId: null, role: null }
+        return {
+          userId: user.id,
+          email: user.email,
+          platformRole: user.platformRole,
+          merchantId: null,
+          role: null,
+        }
       }
       role = membership.role
     }

@@ -22,7 +22,9 @@ function limiterFor(name: RateLimitName): Limiter {
  * so guests of several shops behind one address do not share one budget.
  */
 function anonymousKey(ctx: HttpContext, limit: RateLimitName) {
-  return limit === 'auth' ? `ip:${ctx.request.ip()}` : `ip:${ctx.request.ip()}:${ctx.tenant?.merchantId ?? '-'}`
+  return limit === 'auth'
+    ? `ip:${ctx.request.ip()}`
+    : `ip:${ctx.request.ip()}:${ctx.tenant?.merchantId ?? '-'}`
 }
 
 /**
@@ -30,13 +32,18 @@ function anonymousKey(ctx: HttpContext, limit: RateLimitName) {
  * Use as middleware.throttle({ limit: 'auth' }).
  */
 export default class ThrottleMiddleware {
-  async handle(ctx: HttpContext, next: NextFn, options: { limit: RateLimitName } = { limit: 'api' }) {
+  async handle(
+    ctx: HttpContext,
+    next: NextFn,
+    options: { limit: RateLimitName } = { limit: 'api' }
+  ) {
     const who = ctx.actor ? `user:${ctx.actor.userId}` : anonymousKey(ctx, options.limit)
     let result
     try {
       result = await limiterFor(options.limit).consume(`${options.limit}:${who}`)
     } catch (error) {
-      if ((error as { code?: string }).code === 'E_TOO_MANY_REQUESTS') rateLimitRejectionsTotal.inc({ limiter: options.limit })
+      if ((error as { code?: string }).code === 'E_TOO_MANY_REQUESTS')
+        rateLimitRejectionsTotal.inc({ limiter: options.limit })
       throw error
     }
     ctx.response.header('X-RateLimit-Limit', result.limit)

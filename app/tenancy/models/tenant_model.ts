@@ -17,7 +17,12 @@ export class TenantModel extends BaseModel {
   static query<T extends typeof BaseModel>(this: T, options?: ModelAdapterOptions): any {
     const connection = options?.connection ?? (this as any).connection
     const wrote = !options?.client && getTenant()?.wroteTo.has(connection)
-    return super.query.call(this, wrote ? { ...options, client: db.connection(connection, { mode: 'write' }) } : { ...options, connection })
+    return super.query.call(
+      this,
+      wrote
+        ? { ...options, client: db.connection(connection, { mode: 'write' }) }
+        : { ...options, connection }
+    )
   }
 
   /** A query limited to the current merchant's rows. */

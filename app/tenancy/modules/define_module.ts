@@ -36,7 +36,18 @@ export type ModuleDefinition = {
   archives?: Loader<Archivable[]>
 }
 
-const KEYS = new Set(['name', 'core', 'dependsOn', 'routes', 'listeners', 'jobs', 'schedules', 'budget', 'personalData', 'archives'])
+const KEYS = new Set([
+  'name',
+  'core',
+  'dependsOn',
+  'routes',
+  'listeners',
+  'jobs',
+  'schedules',
+  'budget',
+  'personalData',
+  'archives',
+])
 const NAME = /^[a-z][a-z0-9_]*$/
 
 /**
@@ -45,7 +56,8 @@ const NAME = /^[a-z][a-z0-9_]*$/
  */
 export function defineModule(definition: ModuleDefinition): Readonly<ModuleDefinition> {
   const where = `defineModule(${JSON.stringify(definition?.name ?? '?')})`
-  if (!definition || typeof definition !== 'object') throw new Error('defineModule expects an object')
+  if (!definition || typeof definition !== 'object')
+    throw new Error('defineModule expects an object')
   for (const key of Object.keys(definition)) {
     if (!KEYS.has(key)) throw new Error(`${where}: unknown key "${key}"`)
   }
@@ -53,17 +65,24 @@ export function defineModule(definition: ModuleDefinition): Readonly<ModuleDefin
     throw new Error(`${where}: "name" must be snake_case (got ${JSON.stringify(definition.name)})`)
   }
   if (definition.dependsOn !== undefined) {
-    if (!Array.isArray(definition.dependsOn) || definition.dependsOn.some((d) => typeof d !== 'string')) {
+    if (
+      !Array.isArray(definition.dependsOn) ||
+      definition.dependsOn.some((d) => typeof d !== 'string')
+    ) {
       throw new Error(`${where}: "dependsOn" must be an array of module names`)
     }
-    if (definition.dependsOn.includes(definition.name)) throw new Error(`${where}: "dependsOn" names the module itself`)
+    if (definition.dependsOn.includes(definition.name))
+      throw new Error(`${where}: "dependsOn" names the module itself`)
   }
   for (const key of ['routes', 'listeners', 'personalData', 'archives'] as const) {
     if (definition[key] !== undefined && typeof definition[key] !== 'function') {
       throw new Error(`${where}: "${key}" must be a lazy import () => import(...)`)
     }
   }
-  if (definition.jobs !== undefined && (!Array.isArray(definition.jobs) || definition.jobs.some((j) => typeof j !== 'function'))) {
+  if (
+    definition.jobs !== undefined &&
+    (!Array.isArray(definition.jobs) || definition.jobs.some((j) => typeof j !== 'function'))
+  ) {
     throw new Error(`${where}: "jobs" must be an array of lazy imports`)
   }
   for (const [index, schedule] of (definition.schedules ?? []).entries()) {

@@ -19,7 +19,9 @@ export class ModuleRegistry {
   private tiers: Record<string, string[]>
 
   constructor(definitions: ModuleDefinition[], tiers: Record<Tier, readonly string[]>) {
-    this.tiers = Object.fromEntries(Object.entries(tiers).map(([tier, names]) => [tier, [...names]]))
+    this.tiers = Object.fromEntries(
+      Object.entries(tiers).map(([tier, names]) => [tier, [...names]])
+    )
     for (const definition of definitions) this.#add(definition)
     this.#validate()
   }
@@ -32,7 +34,8 @@ export class ModuleRegistry {
   }
 
   #add(definition: ModuleDefinition) {
-    if (this.#modules.has(definition.name)) throw new Error(`Module "${definition.name}" is registered twice`)
+    if (this.#modules.has(definition.name))
+      throw new Error(`Module "${definition.name}" is registered twice`)
     this.#modules.set(definition.name, definition)
   }
 
@@ -46,7 +49,8 @@ export class ModuleRegistry {
     }
     for (const [tier, names] of Object.entries(this.tiers)) {
       for (const name of names) {
-        if (!this.#modules.has(name)) throw new Error(`Tier "${tier}" names unknown module "${name}"`)
+        if (!this.#modules.has(name))
+          throw new Error(`Tier "${tier}" names unknown module "${name}"`)
       }
     }
     this.#order = this.#topologicalOrder()
@@ -58,7 +62,9 @@ export class ModuleRegistry {
     const visit = (name: string, path: string[]) => {
       if (state.get(name) === 'done') return
       if (state.get(name) === 'visiting') {
-        throw new Error(`Module dependency cycle: ${[...path.slice(path.indexOf(name)), name].join(' -> ')}`)
+        throw new Error(
+          `Module dependency cycle: ${[...path.slice(path.indexOf(name)), name].join(' -> ')}`
+        )
       }
       state.set(name, 'visiting')
       const module = this.#modules.get(name)!
@@ -100,7 +106,9 @@ export class ModuleRegistry {
     }
     const result: string[] = []
     for (const module of this.#order) {
-      const on = module.core || (enabled.has(module.name) && (module.dependsOn ?? []).every((d) => result.includes(d)))
+      const on =
+        module.core ||
+        (enabled.has(module.name) && (module.dependsOn ?? []).every((d) => result.includes(d)))
       if (on) result.push(module.name)
     }
     return result
@@ -109,13 +117,17 @@ export class ModuleRegistry {
   /** Enabled modules that depend on `name` (directly or not). */
   enabledDependents(name: string, enabled: readonly string[]): string[] {
     return this.#order
-      .filter((module) => enabled.includes(module.name) && this.#dependsOnTransitively(module.name, name))
+      .filter(
+        (module) => enabled.includes(module.name) && this.#dependsOnTransitively(module.name, name)
+      )
       .map((module) => module.name)
   }
 
   #dependsOnTransitively(name: string, target: string): boolean {
     const module = this.#modules.get(name)
-    return (module?.dependsOn ?? []).some((d) => d === target || this.#dependsOnTransitively(d, target))
+    return (module?.dependsOn ?? []).some(
+      (d) => d === target || this.#dependsOnTransitively(d, target)
+    )
   }
 
   /** Mounts every module's routes behind its gate (core modules are tagged, never gated), in dependency order. */
@@ -153,10 +165,16 @@ export class ModuleRegistry {
   }
 
   /** Every module's personal-data declaration, in dependency order. */
-  async loadPersonalData(): Promise<Array<{ module: string; declaration: PersonalDataDeclaration }>> {
+  async loadPersonalData(): Promise<
+    Array<{ module: string; declaration: PersonalDataDeclaration }>
+  > {
     const declarations = []
     for (const module of this.#order) {
-      if (module.personalData) declarations.push({ module: module.name, declaration: (await module.personalData()).default })
+      if (module.personalData)
+        declarations.push({
+          module: module.name,
+          declaration: (await module.personalData()).default,
+        })
     }
     return declarations
   }
@@ -164,7 +182,8 @@ export class ModuleRegistry {
   /** Every module's archivables, in dependency order. */
   async loadArchives(): Promise<Archivable[]> {
     const archives: Archivable[] = []
-    for (const module of this.#order) if (module.archives) archives.push(...(await module.archives()).default)
+    for (const module of this.#order)
+      if (module.archives) archives.push(...(await module.archives()).default)
     return archives
   }
 }

@@ -4,7 +4,10 @@ import Membership from '#tenancy/models/membership'
 import { loginLockoutService } from '#tenancy/services/login_lockout'
 import { merchantDirectory } from '#tenancy/services/merchant_directory'
 import { accessRevocations } from '#core/revocation/access_revocations'
-import { InvalidCredentialsException, RoleRequiredException } from '#tenancy/exceptions/tenancy_exceptions'
+import {
+  InvalidCredentialsException,
+  RoleRequiredException,
+} from '#tenancy/exceptions/tenancy_exceptions'
 
 // Verified against when the email is unknown, so both paths cost one scrypt (no user enumeration by timing).
 let dummyHash: Promise<string> | undefined
@@ -16,7 +19,9 @@ export class AuthService {
    * a merchant, and the list to choose from.
    */
   async login(input: { email: string; password: string; merchant?: string }) {
-    const user = await loginLockoutService.guard(input.email, () => this.#verifyCredentials(input.email, input.password))
+    const user = await loginLockoutService.guard(input.email, () =>
+      this.#verifyCredentials(input.email, input.password)
+    )
 
     const memberships = await Membership.query().where('user_id', user.id).preload('merchant')
     let chosen: Membership | undefined
@@ -28,15 +33,30 @@ export class AuthService {
       chosen = memberships[0]
     }
 
-    const token = await User.accessTokens.create(user, chosen ? [`merchant:${chosen.merchantId}`] : ['*'], {
-      name: chosen ? `staff:${chosen.merchant.slug}` : 'user',
-    })
+    const token = await User.accessTokens.create(
+      user,
+      chosen ? [`merchant:${chosen.merchantId}`] : ['*'],
+      {
+        name: chosen ? `staff:${chosen.merchant.slug}` : 'user',
+      }
+    )
     return {
       token: token.value!.release(),
       expires_at: token.expiresAt?.toISOString() ?? null,
       user: this.describeUser(user),
-      merchant: chosen ? { id: chosen.merchantId, slug: chosen.merchant.slug, name: chosen.merchant.name, role: chosen.role } : null,
-      memberships: memberships.map((m) => ({ merchant_id: m.merchantId, slug: m.merchant.slug, role: m.role })),
+      merchant: chosen
+        ? {
+            id: chosen.merchantId,
+            slug: chosen.merchant.slug,
+            name: chosen.merchant.name,
+            role: chosen.role,
+          }
+        : null,
+      memberships: memberships.map((m) => ({
+        merchant_id: m.merchantId,
+        slug: m.merchant.slug,
+        role: m.role,
+      })),
     }
   }
 
@@ -57,14 +77,27 @@ export class AuthService {
   }
 
   describeUser(user: User) {
-    return { id: user.id, email: user.email, full_name: user.fullName, platform_role: user.platformRole }
+    return {
+      id: user.id,
+      email: user.email,
+      full_name: user.fullName,
+      platform_role: user.platformRole,
+    }
   }
 
   async me(user: User, merchantId: string | null, role: string | null) {
     const merchant = merchantId ? await merchantDirectory.byId(merchantId) : null
     return {
       user: this.describeUser(user),
-      merchant: merchant ? { id: merchant.id, slug: merchant.slug, name: merchant.name, role, modules: merchant.modules } : null,
+      merchant: merchant
+        ? {
+            id: merchant.id,
+            slug: merchant.slug,
+            name: merchant.name,
+            role,
+            modules: merchant.modules,
+          }
+        : null,
     }
   }
 }

@@ -26,7 +26,12 @@ export function bootTenancy(): Promise<void> {
       name: 'active_merchants',
       help: 'Merchants with status active (sampled on a timer)',
       async sample(gauge) {
-        const row = await db.connection('control').from('merchants').where('status', 'active').count('* as total').first()
+        const row = await db
+          .connection('control')
+          .from('merchants')
+          .where('status', 'active')
+          .count('* as total')
+          .first()
         gauge.set(Number(row?.total ?? 0))
       },
     })
@@ -44,7 +49,10 @@ function watchWritesOnReplicatedNodes() {
     if (!connection?.config.replicas) continue
     db.manager.connect(name)
     connection.connection!.client!.on('query', (query: { method?: string; sql?: string }) => {
-      const write = query.method === 'raw' ? !READ_ONLY.test(query.sql ?? '') : !['select', 'first', 'pluck'].includes(query.method ?? '')
+      const write =
+        query.method === 'raw'
+          ? !READ_ONLY.test(query.sql ?? '')
+          : !['select', 'first', 'pluck'].includes(query.method ?? '')
       if (write) getTenant()?.wroteTo.add(name)
     })
   }

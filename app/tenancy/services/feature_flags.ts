@@ -49,7 +49,10 @@ class FeatureFlags {
   isEnabled(gate: string, subject: FlagSubject): boolean {
     if (!this.#ready) return this.#localOverrides.get(gate) ?? false
     return statsig.checkGateSync(
-      { userID: subject.userId ?? `merchant:${subject.merchantId}`, custom: { merchantId: subject.merchantId, tier: subject.tier } },
+      {
+        userID: subject.userId ?? `merchant:${subject.merchantId}`,
+        custom: { merchantId: subject.merchantId, tier: subject.tier },
+      },
       gate
     )
   }

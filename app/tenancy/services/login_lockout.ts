@@ -28,10 +28,12 @@ class LoginLockout {
   /** Runs the credential check under the account's limit; only InvalidCredentials counts as a failure. */
   async guard<T>(email: string, verify: () => Promise<T>): Promise<T> {
     const account = loginAccountKey(email)
-    const [throttled, result] = await this.#failures.penalize(`login_failures:${account}`, verify).catch(async (error) => {
-      if (error instanceof InvalidCredentialsException) await this.#afterFailure(account)
-      throw error
-    })
+    const [throttled, result] = await this.#failures
+      .penalize(`login_failures:${account}`, verify)
+      .catch(async (error) => {
+        if (error instanceof InvalidCredentialsException) await this.#afterFailure(account)
+        throw error
+      })
     if (throttled) {
       rateLimitRejectionsTotal.inc({ limiter: 'login_account' })
       throw throttled
@@ -44,12 +46,17 @@ class LoginLockout {
     const failuresKey = `login_failures:${account}`
     if ((await this.#failures.remaining(failuresKey)) > 0) return
     const { consumed: lockoutNumber } = await this.#lockouts.increment(`login_lockouts:${account}`)
-    const seconds = Math.min(loginLockout.firstLockoutSeconds * 2 ** (lockoutNumber - 1), loginLockout.maxLockoutSeconds)
+    const seconds = Math.min(
+      loginLockout.firstLockoutSeconds * 2 ** (lockoutNumber - 1),
+      loginLockout.maxLockoutSeconds
+    )
     await this.#failures.block(failuresKey, seconds)
     // A sign-in must not fail because the audit trail could not be written: that is logged instead.
-    await emitter.emit('auth.account_locked', { accountKey: account, lockoutNumber, seconds }).catch((error) => {
-      logger.error({ err: error }, 'auth: account lockout not recorded')
-    })
+    await emitter
+      .emit('auth.account_locked', { accountKey: account, lockoutNumber, seconds })
+      .catch((error) => {
+        logger.error({ err: error }, 'auth: account lockout not recorded')
+      })
   }
 }
 

@@ -5,7 +5,10 @@ import { merchantDirectory } from '#tenancy/services/merchant_directory'
 import { accessRevocations } from '#core/revocation/access_revocations'
 import { runWithReason } from '#core/database/actor_context'
 import { moduleAccess } from '#tenancy/services/module_access_service'
-import { LastOwnerException, MembershipNotFoundException } from '#tenancy/exceptions/tenancy_exceptions'
+import {
+  LastOwnerException,
+  MembershipNotFoundException,
+} from '#tenancy/exceptions/tenancy_exceptions'
 import type { MerchantStatus } from '#tenancy/types'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -30,10 +33,17 @@ export class MerchantAccessService {
     if (!UUID.test(userId)) throw new MembershipNotFoundException()
     await runWithReason(reason, () =>
       db.connection('control').transaction(async (trx) => {
-        const membership = await Membership.query({ client: trx }).where({ merchant_id: merchant.id, user_id: userId }).forUpdate().first()
+        const membership = await Membership.query({ client: trx })
+          .where({ merchant_id: merchant.id, user_id: userId })
+          .forUpdate()
+          .first()
         if (!membership) throw new MembershipNotFoundException()
         if (membership.role === 'owner') {
-          const owners = await trx.from('memberships').where({ merchant_id: merchant.id, role: 'owner' }).count('* as total').first()
+          const owners = await trx
+            .from('memberships')
+            .where({ merchant_id: merchant.id, role: 'owner' })
+            .count('* as total')
+            .first()
           if (Number(owners?.total ?? 0) <= 1) throw new LastOwnerException()
         }
         await membership.delete()
@@ -44,7 +54,11 @@ export class MerchantAccessService {
           .delete()
       })
     )
-    await accessRevocations.publish({ reason: 'membership_removed', userId, merchantId: merchant.id })
+    await accessRevocations.publish({
+      reason: 'membership_removed',
+      userId,
+      merchantId: merchant.id,
+    })
   }
 
   async #setStatus(reference: string, status: MerchantStatus, reason: string) {
@@ -55,7 +69,8 @@ export class MerchantAccessService {
       await merchant.save()
     })
     await merchantDirectory.invalidate(snapshot)
-    if (status === 'suspended') await accessRevocations.publish({ reason: 'merchant_suspended', merchantId: snapshot.id })
+    if (status === 'suspended')
+      await accessRevocations.publish({ reason: 'merchant_suspended', merchantId: snapshot.id })
     return (await merchantDirectory.byId(snapshot.id))!
   }
 }

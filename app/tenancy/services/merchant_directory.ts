@@ -39,7 +39,9 @@ export class MerchantDirectory {
 
   async byId(id: string): Promise<MerchantSnapshot | null> {
     if (!UUID.test(id)) return null
-    return (await this.cache.get(...MerchantCacheKeys.config(id.toLowerCase()), () => this.load(id))).value
+    return (
+      await this.cache.get(...MerchantCacheKeys.config(id.toLowerCase()), () => this.load(id))
+    ).value
   }
 
   async bySlug(slug: string): Promise<MerchantSnapshot | null> {
@@ -65,7 +67,10 @@ export class MerchantDirectory {
 
   /** Every active merchant's node and time zone (platform jobs that follow each merchant's local clock). */
   async activeMerchantClocks(): Promise<Array<{ id: string; shardId: number; timezone: string }>> {
-    const rows = await Merchant.query().where('status', 'active').select('id', 'shard_id', 'timezone').orderBy('id')
+    const rows = await Merchant.query()
+      .where('status', 'active')
+      .select('id', 'shard_id', 'timezone')
+      .orderBy('id')
     return rows.map((row) => ({ id: row.id, shardId: row.shardId, timezone: row.timezone }))
   }
 
@@ -92,8 +97,12 @@ export class MerchantDirectory {
 
   /** Call after any change to a merchant, its tier or its overrides. */
   async invalidate(merchant: { id: string; slug: string }, previousSlug?: string) {
-    const namespaces = [MerchantCacheKeys.config(merchant.id)[0], MerchantCacheKeys.slug(merchant.slug)[0]]
-    if (previousSlug && previousSlug !== merchant.slug) namespaces.push(MerchantCacheKeys.slug(previousSlug)[0])
+    const namespaces = [
+      MerchantCacheKeys.config(merchant.id)[0],
+      MerchantCacheKeys.slug(merchant.slug)[0],
+    ]
+    if (previousSlug && previousSlug !== merchant.slug)
+      namespaces.push(MerchantCacheKeys.slug(previousSlug)[0])
     await this.cache.bump(...namespaces)
   }
 

@@ -36,13 +36,21 @@ export class ModuleAccessService {
     const modules = registry.ordered().map((module) => {
       const override = overrides.find((o) => o.module === module.name)
       const enabled = merchant.modules.includes(module.name)
-      const source = module.core ? 'core' : override ? 'override' : tierModules.includes(module.name) ? 'tier' : 'off'
+      const source = module.core
+        ? 'core'
+        : override
+          ? 'override'
+          : tierModules.includes(module.name)
+            ? 'tier'
+            : 'off'
       return {
         module: module.name,
         enabled,
         source: enabled || override ? source : 'off',
         depends_on: [...(module.dependsOn ?? [])],
-        reason: override?.reason ?? (!enabled && !tierModules.includes(module.name) ? `not in tier ${merchant.tier}` : null),
+        reason:
+          override?.reason ??
+          (!enabled && !tierModules.includes(module.name) ? `not in tier ${merchant.tier}` : null),
       } satisfies ModuleStatus
     })
     return { merchant, modules }
@@ -53,7 +61,9 @@ export class ModuleAccessService {
     const definition = this.#definition(module)
     const missing = (definition.dependsOn ?? []).filter((d) => !merchant.modules.includes(d))
     if (missing.length) {
-      throw new ModuleDependencyException(`"${module}" needs ${missing.map((m) => `"${m}"`).join(', ')} enabled first`)
+      throw new ModuleDependencyException(
+        `"${module}" needs ${missing.map((m) => `"${m}"`).join(', ')} enabled first`
+      )
     }
     await this.#setOverride(merchant, module, true, actor)
     return merchantDirectory.byId(merchant.id)
@@ -62,7 +72,8 @@ export class ModuleAccessService {
   async disable(reference: string, module: string, actor?: { userId?: string; reason?: string }) {
     const merchant = await this.resolve(reference)
     const definition = this.#definition(module)
-    if (definition.core) throw new InvalidModuleException(`"${module}" is a core module and cannot be disabled`)
+    if (definition.core)
+      throw new InvalidModuleException(`"${module}" is a core module and cannot be disabled`)
     const dependents = moduleRegistry().enabledDependents(module, merchant.modules)
     if (dependents.length) {
       throw new ModuleDependencyException(
@@ -78,13 +89,23 @@ export class ModuleAccessService {
   #definition(module: string) {
     const definition = moduleRegistry().get(module)
     if (!definition) {
-      const known = moduleRegistry().ordered().map((m) => m.name).join(', ')
-      throw new InvalidModuleException(`Unknown module "${module}" (known: ${known})`, { field: 'module' })
+      const known = moduleRegistry()
+        .ordered()
+        .map((m) => m.name)
+        .join(', ')
+      throw new InvalidModuleException(`Unknown module "${module}" (known: ${known})`, {
+        field: 'module',
+      })
     }
     return definition
   }
 
-  async #setOverride(merchant: MerchantSnapshot, module: string, enabled: boolean, actor?: { userId?: string; reason?: string }) {
+  async #setOverride(
+    merchant: MerchantSnapshot,
+    module: string,
+    enabled: boolean,
+    actor?: { userId?: string; reason?: string }
+  ) {
     await db.connection('control').rawQuery(
       `INSERT INTO merchant_module_overrides (merchant_id, module, enabled, reason, updated_by, updated_at)
        VALUES (?, ?, ?, ?, ?, now())

@@ -8,7 +8,9 @@ let registry: ModuleRegistry | undefined
 export async function bootModuleRegistry(): Promise<ModuleRegistry> {
   if (!registry) {
     const config = app.config.get<TenancyConfig>('tenancy')
-    const definitions = await Promise.all(config.modules.map(async (load) => (await load()).default))
+    const definitions = await Promise.all(
+      config.modules.map(async (load) => (await load()).default)
+    )
     registry = new ModuleRegistry(definitions, config.tiers)
   }
   return registry

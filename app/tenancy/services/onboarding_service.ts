@@ -51,10 +51,16 @@ export class OnboardingService {
         shard_id: shardId,
       })
       if (!input.owner) return null
-      let owner = await User.query({ client: trx }).whereRaw('lower(email) = lower(?)', [input.owner.email]).first()
+      let owner = await User.query({ client: trx })
+        .whereRaw('lower(email) = lower(?)', [input.owner.email])
+        .first()
       if (!owner) {
         owner = await User.create(
-          { email: input.owner.email, password: input.owner.password, fullName: input.owner.fullName ?? null },
+          {
+            email: input.owner.email,
+            password: input.owner.password,
+            fullName: input.owner.fullName ?? null,
+          },
           { client: trx }
         )
       }
@@ -63,13 +69,16 @@ export class OnboardingService {
     })
 
     try {
-      await shardRouter.client('write', shardId).table('locations').insert({
-        id: locationId,
-        merchant_id: id,
-        shard_id: shardId,
-        name: input.locationName ?? input.name,
-        timezone,
-      })
+      await shardRouter
+        .client('write', shardId)
+        .table('locations')
+        .insert({
+          id: locationId,
+          merchant_id: id,
+          shard_id: shardId,
+          name: input.locationName ?? input.name,
+          timezone,
+        })
     } catch (error) {
       await db.connection('control').from('merchants').where('id', id).delete()
       throw error

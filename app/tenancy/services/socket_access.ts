@@ -10,7 +10,9 @@ import {
 } from '#tenancy/exceptions/tenancy_exceptions'
 
 /** A staff socket: { token } -> the merchant's rooms; found again by its token and user on a revocation. */
-export async function authenticateStaffSocket(credentials: Record<string, unknown>): Promise<SocketIdentity | null> {
+export async function authenticateStaffSocket(
+  credentials: Record<string, unknown>
+): Promise<SocketIdentity | null> {
   if (typeof credentials.token !== 'string') return null
   const staff = await verifyStaffToken(credentials.token)
   if (!staff) return null
@@ -36,7 +38,10 @@ export async function admitSocket(identity: SocketIdentity): Promise<void> {
   if (merchant.status === 'suspended') throw new MerchantSuspendedException()
   if (!identity.module) return
   const enabled = merchant.modules.includes(identity.module)
-  if (!enabled || featureFlags.moduleKilled(identity.module, { merchantId: merchant.id, tier: merchant.tier })) {
+  if (
+    !enabled ||
+    featureFlags.moduleKilled(identity.module, { merchantId: merchant.id, tier: merchant.tier })
+  ) {
     throw new ModuleDisabledException()
   }
 }

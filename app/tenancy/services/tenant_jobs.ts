@@ -8,7 +8,11 @@ import { MerchantNotFoundException } from '#tenancy/exceptions/tenancy_exception
 type DataOf<J extends JobConstructor> = Omit<Parameters<InstanceType<J>['handle']>[0], 'merchantId'>
 
 /** Enqueues a job for the current tenant: the payload carries its merchant id. */
-export function dispatchTenantJob<J extends JobConstructor>(job: J, data: DataOf<J>, options?: JobsOptions) {
+export function dispatchTenantJob<J extends JobConstructor>(
+  job: J,
+  data: DataOf<J>,
+  options?: JobsOptions
+) {
   const { merchantId } = requireTenant()
   return dispatch(job, { ...(data as object), merchantId } as any, options)
 }
@@ -17,6 +21,7 @@ export function dispatchTenantJob<J extends JobConstructor>(job: J, data: DataOf
 export async function runJobInTenant<T>(payload: JobPayload, fn: () => Promise<T>): Promise<T> {
   if (!payload.merchantId) return fn()
   const merchant = await merchantDirectory.byId(payload.merchantId)
-  if (!merchant) throw new MerchantNotFoundException(`Job for unknown merchant ${payload.merchantId}`)
+  if (!merchant)
+    throw new MerchantNotFoundException(`Job for unknown merchant ${payload.merchantId}`)
   return runWithTenant(contextFromMerchant(merchant), fn)
 }

@@ -30,10 +30,18 @@ function parseNamedList(value: string): Array<[string | undefined, string]> {
     })
 }
 
-export function parseShardNodes(controlUrl: string, nodeUrls?: string, replicaUrls?: string): ShardNodeSpec[] {
+export function parseShardNodes(
+  controlUrl: string,
+  nodeUrls?: string,
+  replicaUrls?: string
+): ShardNodeSpec[] {
   const base = databaseName(controlUrl)
   const nodes: ShardNodeSpec[] = nodeUrls
-    ? parseNamedList(nodeUrls).map(([name, url], index) => ({ name: name ?? `node${index}`, url, replicas: [] }))
+    ? parseNamedList(nodeUrls).map(([name, url], index) => ({
+        name: name ?? `node${index}`,
+        url,
+        replicas: [],
+      }))
     : Array.from({ length: DEFAULT_NODE_COUNT }, (_, index) => ({
         name: `node${index}`,
         url: withDatabaseName(controlUrl, `${base}_node${index}`),

@@ -8,22 +8,41 @@ function rot(x: number, k: number): number {
 }
 
 function mix(s: Uint32Array) {
-  s[0] -= s[2]; s[0] ^= rot(s[2], 4); s[2] += s[1]
-  s[1] -= s[0]; s[1] ^= rot(s[0], 6); s[0] += s[2]
-  s[2] -= s[1]; s[2] ^= rot(s[1], 8); s[1] += s[0]
-  s[0] -= s[2]; s[0] ^= rot(s[2], 16); s[2] += s[1]
-  s[1] -= s[0]; s[1] ^= rot(s[0], 19); s[0] += s[2]
-  s[2] -= s[1]; s[2] ^= rot(s[1], 4); s[1] += s[0]
+  s[0] -= s[2]
+  s[0] ^= rot(s[2], 4)
+  s[2] += s[1]
+  s[1] -= s[0]
+  s[1] ^= rot(s[0], 6)
+  s[0] += s[2]
+  s[2] -= s[1]
+  s[2] ^= rot(s[1], 8)
+  s[1] += s[0]
+  s[0] -= s[2]
+  s[0] ^= rot(s[2], 16)
+  s[2] += s[1]
+  s[1] -= s[0]
+  s[1] ^= rot(s[0], 19)
+  s[0] += s[2]
+  s[2] -= s[1]
+  s[2] ^= rot(s[1], 4)
+  s[1] += s[0]
 }
 
 function final(s: Uint32Array) {
-  s[2] ^= s[1]; s[2] -= rot(s[1], 14)
-  s[0] ^= s[2]; s[0] -= rot(s[2], 11)
-  s[1] ^= s[0]; s[1] -= rot(s[0], 25)
-  s[2] ^= s[1]; s[2] -= rot(s[1], 16)
-  s[0] ^= s[2]; s[0] -= rot(s[2], 4)
-  s[1] ^= s[0]; s[1] -= rot(s[0], 14)
-  s[2] ^= s[1]; s[2] -= rot(s[1], 24)
+  s[2] ^= s[1]
+  s[2] -= rot(s[1], 14)
+  s[0] ^= s[2]
+  s[0] -= rot(s[2], 11)
+  s[1] ^= s[0]
+  s[1] -= rot(s[0], 25)
+  s[2] ^= s[1]
+  s[2] -= rot(s[1], 16)
+  s[0] ^= s[2]
+  s[0] -= rot(s[2], 4)
+  s[1] ^= s[0]
+  s[1] -= rot(s[0], 14)
+  s[2] ^= s[1]
+  s[2] -= rot(s[1], 24)
 }
 
 function word(k: Uint8Array, i: number): number {
@@ -47,17 +66,28 @@ export function pgHashText(text: string): number {
     len -= 12
   }
   switch (len) {
-    case 11: s[2] += k[i + 10] << 24 // falls through
-    case 10: s[2] += k[i + 9] << 16 // falls through
-    case 9: s[2] += k[i + 8] << 8 // falls through
-    case 8: s[1] += k[i + 7] << 24 // falls through
-    case 7: s[1] += k[i + 6] << 16 // falls through
-    case 6: s[1] += k[i + 5] << 8 // falls through
-    case 5: s[1] += k[i + 4] // falls through
-    case 4: s[0] += k[i + 3] << 24 // falls through
-    case 3: s[0] += k[i + 2] << 16 // falls through
-    case 2: s[0] += k[i + 1] << 8 // falls through
-    case 1: s[0] += k[i]
+    case 11:
+      s[2] += k[i + 10] << 24 // falls through
+    case 10:
+      s[2] += k[i + 9] << 16 // falls through
+    case 9:
+      s[2] += k[i + 8] << 8 // falls through
+    case 8:
+      s[1] += k[i + 7] << 24 // falls through
+    case 7:
+      s[1] += k[i + 6] << 16 // falls through
+    case 6:
+      s[1] += k[i + 5] << 8 // falls through
+    case 5:
+      s[1] += k[i + 4] // falls through
+    case 4:
+      s[0] += k[i + 3] << 24 // falls through
+    case 3:
+      s[0] += k[i + 2] << 16 // falls through
+    case 2:
+      s[0] += k[i + 1] << 8 // falls through
+    case 1:
+      s[0] += k[i]
   }
   final(s)
   return s[2] | 0

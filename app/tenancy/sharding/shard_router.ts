@@ -30,7 +30,10 @@ export class ShardRouter {
 
   /** Loads shard_map from the control database; refuses a map that names an undeclared node. */
   async load() {
-    const rows = await db.connection('control').from('shard_map').select('shard_id', 'connection_name')
+    const rows = await db
+      .connection('control')
+      .from('shard_map')
+      .select('shard_id', 'connection_name')
     this.apply(rows)
   }
 
@@ -39,12 +42,15 @@ export class ShardRouter {
     const map = new Map<number, string>()
     for (const row of rows) {
       if (!this.nodeNames.includes(row.connection_name)) {
-        throw new Error(`shard_map sends shard ${row.shard_id} to "${row.connection_name}", which config/database.ts does not declare`)
+        throw new Error(
+          `shard_map sends shard ${row.shard_id} to "${row.connection_name}", which config/database.ts does not declare`
+        )
       }
       map.set(row.shard_id, row.connection_name)
     }
     for (let shard = 0; shard < this.shardCount; shard++) {
-      if (!map.has(shard)) throw new Error(`shard_map has no row for shard ${shard}: run "node ace migrate:all"`)
+      if (!map.has(shard))
+        throw new Error(`shard_map has no row for shard ${shard}: run "node ace migrate:all"`)
     }
     this.#map = map
   }
@@ -61,7 +67,9 @@ export class ShardRouter {
   }
 
   snapshot(): Array<{ shardId: number; connection: string }> {
-    return [...this.#map.entries()].sort(([a], [b]) => a - b).map(([shardId, connection]) => ({ shardId, connection }))
+    return [...this.#map.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([shardId, connection]) => ({ shardId, connection }))
   }
 
   connectionForShard(shardId: number): string {
@@ -82,7 +90,10 @@ export class ShardRouter {
   }
 
   /** A transaction on the current tenant's shard node (always the primary). */
-  async transaction<T>(fn: (trx: TransactionClientContract) => Promise<T>, shardId = requireTenant().shardId): Promise<T> {
+  async transaction<T>(
+    fn: (trx: TransactionClientContract) => Promise<T>,
+    shardId = requireTenant().shardId
+  ): Promise<T> {
     const name = this.connectionForShard(shardId)
     getTenant()?.wroteTo.add(name)
     return confirmedTransaction(db.connection(name), fn)

@@ -1,6 +1,10 @@
 import vine from '@vinejs/vine'
 
-const timezone = vine.string().trim().maxLength(64).regex(/^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)*$/)
+const timezone = vine
+  .string()
+  .trim()
+  .maxLength(64)
+  .regex(/^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)*$/)
 
 export const createLocationValidator = vine.compile(
   vine.object({

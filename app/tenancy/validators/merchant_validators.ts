@@ -3,7 +3,11 @@ import { TIERS, VERTICALS } from '#tenancy/types'
 
 export const onboardMerchantValidator = vine.compile(
   vine.object({
-    slug: vine.string().trim().toLowerCase().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/),
+    slug: vine
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/),
     name: vine.string().trim().minLength(1).maxLength(200),
     vertical: vine.enum(VERTICALS),
     tier: vine.enum(TIERS),
@@ -24,4 +28,6 @@ export const moduleChangeValidator = vine.compile(
 )
 
 /** Support actions on who may act for a merchant (suspension, member removal) say why: it goes to the audit log. */
-export const accessChangeValidator = vine.compile(vine.object({ reason: vine.string().trim().minLength(3).maxLength(500) }))
+export const accessChangeValidator = vine.compile(
+  vine.object({ reason: vine.string().trim().minLength(3).maxLength(500) })
+)

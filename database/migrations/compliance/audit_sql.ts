@@ -94,8 +94,12 @@ DROP TABLE IF EXISTS audit_log CASCADE;
  * from their own migrations). `merchantColumn` is the column holding the merchant id (null: none);
  * `hidden` columns are never copied into the log.
  */
-export function auditTrigger(table: string, options: { merchantColumn?: string | null; hidden?: string[] } = {}) {
-  const merchantColumn = options.merchantColumn === undefined ? 'merchant_id' : options.merchantColumn ?? '-'
+export function auditTrigger(
+  table: string,
+  options: { merchantColumn?: string | null; hidden?: string[] } = {}
+) {
+  const merchantColumn =
+    options.merchantColumn === undefined ? 'merchant_id' : (options.merchantColumn ?? '-')
   const args = [merchantColumn, ...(options.hidden ?? [])].map((arg) => `'${arg}'`).join(', ')
   return `
 CREATE TRIGGER ${table}_audit AFTER INSERT OR UPDATE OR DELETE ON ${table}

@@ -13,8 +13,19 @@ export const SCREENSHOTS = app.makePath('test-output/screenshots')
 export const baseUrl = () => `http://${env.get('HOST')}:${env.get('PORT')}`
 
 /** A visitor's phone (its clock in another zone than the shop's) and the shop's desk screen (the kitchen board). */
-export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-GB', timezoneId: 'America/New_York' }
-export const DESK = { viewport: { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: 'Asia/Tokyo' }
+export const PHONE = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+  locale: 'en-GB',
+  timezoneId: 'America/New_York',
+}
+export const DESK = {
+  viewport: { width: 1280, height: 800 },
+  locale: 'en-GB',
+  timezoneId: 'Asia/Tokyo',
+}
 
 /** The demo merchants, menus and pickup slots that `npm start` seeds (idempotent). */
 export async function seedDemo() {
@@ -28,7 +39,10 @@ export async function seedDemo() {
  * other test, and the per-client login limit must not see them all as one client.
  */
 export async function device(browser: Browser, options: BrowserContextOptions) {
-  return browser.newContext({ ...options, extraHTTPHeaders: { 'X-Forwarded-For': randomClientIp() } })
+  return browser.newContext({
+    ...options,
+    extraHTTPHeaders: { 'X-Forwarded-For': randomClientIp() },
+  })
 }
 
 /** Debian's Chromium, headless, with the flags that keep it off the network it cannot reach. */
@@ -37,13 +51,25 @@ export async function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   })
 }
 
 /** Failed API answers and page errors, printed when a step times out (what the page saw). */
 export function recordProblems(page: Page, name: string) {
-  page.on('response', (r) => r.status() >= 400 && console.log(`[${name}] ${r.status()} ${r.request().method()} ${r.url()}`))
+  page.on(
+    'response',
+    (r) =>
+      r.status() >= 400 && console.log(`[${name}] ${r.status()} ${r.request().method()} ${r.url()}`)
+  )
   page.on('pageerror', (error) => console.log(`[${name}] page error: ${error.message}`))
 }
 

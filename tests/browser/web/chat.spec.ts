@@ -1,10 +1,23 @@
 import { test } from '@japa/runner'
-import { DESK, PHONE, baseUrl, device, launch, recordProblems, seedDemo, shot, staffSignIn } from './browser_helpers.js'
+import {
+  DESK,
+  PHONE,
+  baseUrl,
+  device,
+  launch,
+  recordProblems,
+  seedDemo,
+  shot,
+  staffSignIn,
+} from './browser_helpers.js'
 
 test.group('Web UI: chat between a customer and the shop', (group) => {
   group.setup(seedDemo)
 
-  test('a customer asks from the menu, staff answer from the backoffice, both live', async ({ assert, cleanup }) => {
+  test('a customer asks from the menu, staff answer from the backoffice, both live', async ({
+    assert,
+    cleanup,
+  }) => {
     const browser = await launch()
     cleanup(() => browser.close())
     const staff = await (await device(browser, DESK)).newPage()

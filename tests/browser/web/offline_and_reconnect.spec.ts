@@ -1,12 +1,24 @@
 import { test } from '@japa/runner'
-import { DESK, device, PHONE, baseUrl, launch, recordProblems, seedDemo, shot, staffSignIn } from './browser_helpers.js'
+import {
+  DESK,
+  device,
+  PHONE,
+  baseUrl,
+  launch,
+  recordProblems,
+  seedDemo,
+  shot,
+  staffSignIn,
+} from './browser_helpers.js'
 
 /** Places an order through the public API, as another customer's phone would. */
 async function placeOrderByApi() {
   const base = `${baseUrl()}/api/v1/orders/m/demo-coffee`
   const slots: any = await (await fetch(`${base}/pickup-slots/open`)).json()
   const menu: any = await (await fetch(`${baseUrl()}/api/v1/menus/demo-coffee`)).json()
-  const espresso = menu.data.categories.flatMap((c: any) => c.items).find((i: any) => i.name === 'Espresso')
+  const espresso = menu.data.categories
+    .flatMap((c: any) => c.items)
+    .find((i: any) => i.name === 'Espresso')
   const response = await fetch(base, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
@@ -23,7 +35,10 @@ async function placeOrderByApi() {
 test.group('Web UI: offline menu and kitchen reconnection', (group) => {
   group.setup(seedDemo)
 
-  test('the digital menu opens offline from the last menu the phone loaded', async ({ assert, cleanup }) => {
+  test('the digital menu opens offline from the last menu the phone loaded', async ({
+    assert,
+    cleanup,
+  }) => {
     const browser = await launch()
     cleanup(() => browser.close())
     const context = await device(browser, PHONE)
@@ -44,7 +59,10 @@ test.group('Web UI: offline menu and kitchen reconnection', (group) => {
     await shot(customer, 'menu-offline')
   })
 
-  test('the kitchen board catches up on orders placed while it was disconnected', async ({ assert, cleanup }) => {
+  test('the kitchen board catches up on orders placed while it was disconnected', async ({
+    assert,
+    cleanup,
+  }) => {
     const browser = await launch()
     cleanup(() => browser.close())
     const context = await device(browser, DESK)
@@ -60,12 +78,21 @@ test.group('Web UI: offline menu and kitchen reconnection', (group) => {
 
     await context.setOffline(false)
     await staff.getByRole('status').filter({ hasText: 'Live' }).waitFor()
-    await staff.locator('[data-status="pending"]').getByRole('article', { name: `Order ${number}` }).waitFor()
-    assert.include(await staff.getByRole('article', { name: `Order ${number}` }).textContent(), 'Espresso')
+    await staff
+      .locator('[data-status="pending"]')
+      .getByRole('article', { name: `Order ${number}` })
+      .waitFor()
+    assert.include(
+      await staff.getByRole('article', { name: `Order ${number}` }).textContent(),
+      'Espresso'
+    )
 
     // Rejecting asks for the reason, then the order leaves the board.
     staff.once('dialog', (dialog) => dialog.accept('Out of espresso beans'))
-    await staff.getByRole('article', { name: `Order ${number}` }).getByRole('button', { name: 'Reject' }).click()
+    await staff
+      .getByRole('article', { name: `Order ${number}` })
+      .getByRole('button', { name: 'Reject' })
+      .click()
     await staff.getByRole('article', { name: `Order ${number}` }).waitFor({ state: 'detached' })
   })
 })

@@ -1,10 +1,23 @@
 import { test } from '@japa/runner'
 import { merchantDirectory, runJobInTenant, tenantDb } from '#tenancy/index'
-import { DESK, device, PHONE, baseUrl, launch, recordProblems, seedDemo, shot, staffSignIn } from './browser_helpers.js'
+import {
+  DESK,
+  device,
+  PHONE,
+  baseUrl,
+  launch,
+  recordProblems,
+  seedDemo,
+  shot,
+  staffSignIn,
+} from './browser_helpers.js'
 
 async function analyticsTypes(merchantId: string): Promise<string[]> {
   return runJobInTenant({ merchantId }, async () => {
-    const rows = await tenantDb('write').from('analytics_events').where('merchant_id', merchantId).distinct('event_type')
+    const rows = await tenantDb('write')
+      .from('analytics_events')
+      .where('merchant_id', merchantId)
+      .distinct('event_type')
     return rows.map((row) => row.event_type)
   })
 }
@@ -12,7 +25,10 @@ async function analyticsTypes(merchantId: string): Promise<string[]> {
 test.group('Web UI: a pickup order from phone to kitchen board', (group) => {
   group.setup(seedDemo)
 
-  test('a customer orders a latte with oat milk and follows it while staff move it to ready', async ({ assert, cleanup }) => {
+  test('a customer orders a latte with oat milk and follows it while staff move it to ready', async ({
+    assert,
+    cleanup,
+  }) => {
     const browser = await launch()
     cleanup(() => browser.close())
 
@@ -36,7 +52,11 @@ test.group('Web UI: a pickup order from phone to kitchen board', (group) => {
     await customer.getByRole('button', { name: 'View cart (1)' }).click()
     await customer.getByLabel('Your name').fill('Ada')
     await customer.getByLabel(/Email or phone/).fill('ada@example.test')
-    await customer.getByLabel('Pickup time').locator('option').first().waitFor({ state: 'attached' })
+    await customer
+      .getByLabel('Pickup time')
+      .locator('option')
+      .first()
+      .waitFor({ state: 'attached' })
     await shot(customer, 'menu-cart')
     await customer.getByRole('button', { name: 'Place order' }).click()
 
@@ -48,14 +68,24 @@ test.group('Web UI: a pickup order from phone to kitchen board', (group) => {
 
     // The order arrives on the board without a reload, highlighted, with its modifiers.
     const ticket = staff.getByRole('article', { name: `Order ${number}` })
-    await staff.locator('[data-status="pending"]').getByRole('article', { name: `Order ${number}` }).waitFor()
+    await staff
+      .locator('[data-status="pending"]')
+      .getByRole('article', { name: `Order ${number}` })
+      .waitFor()
     assert.include(await ticket.textContent(), 'Oat milk')
     assert.include((await ticket.getAttribute('class')) ?? '', 'fresh')
     // Pickup times are the shop's clock (Europe/Rome) on both screens, whatever zone each device is in.
-    const pickupOnPhone = (await customer.getByText(/^Pickup at /).textContent())!.replace('Pickup at ', '')
+    const pickupOnPhone = (await customer.getByText(/^Pickup at /).textContent())!.replace(
+      'Pickup at ',
+      ''
+    )
     const pickupOnBoard = (await ticket.getByText(/^pickup /).textContent())!.replace('pickup ', '')
     assert.equal(pickupOnPhone, pickupOnBoard)
-    assert.match(pickupOnPhone, /^(0[89]|1[0-7]):[0-5][05]$/, 'demo slots open 08:00 to 17:45 shop time')
+    assert.match(
+      pickupOnPhone,
+      /^(0[89]|1[0-7]):[0-5][05]$/,
+      'demo slots open 08:00 to 17:45 shop time'
+    )
     await shot(staff, 'kitchen-board-new-order')
 
     // One tap per step; the customer's page follows each one over its socket.
@@ -65,7 +95,10 @@ test.group('Web UI: a pickup order from phone to kitchen board', (group) => {
     await status.filter({ hasText: 'Being prepared' }).waitFor()
     await ticket.getByRole('button', { name: 'Mark ready' }).click()
     await status.filter({ hasText: 'Ready for pickup' }).waitFor()
-    await staff.locator('[data-status="ready"]').getByRole('article', { name: `Order ${number}` }).waitFor()
+    await staff
+      .locator('[data-status="ready"]')
+      .getByRole('article', { name: `Order ${number}` })
+      .waitFor()
     assert.equal(await status.getAttribute('data-status'), 'ready')
     await shot(staff, 'kitchen-board-ready')
     await shot(customer, 'order-status-ready')
@@ -82,13 +115,20 @@ test.group('Web UI: a pickup order from phone to kitchen board', (group) => {
     // The dashboard shows today's live figures, top items included, with labelled funnel steps.
     await staff.getByRole('link', { name: 'Analytics' }).click()
     await staff.locator('.chart canvas').waitFor()
-    const addedToCart = staff.locator('.funnel li').filter({ hasText: 'Added to cart' }).locator('span').last()
+    const addedToCart = staff
+      .locator('.funnel li')
+      .filter({ hasText: 'Added to cart' })
+      .locator('span')
+      .last()
     assert.match((await addedToCart.textContent()) ?? '', /^1\b/)
     await staff.getByRole('cell', { name: 'Latte' }).waitFor()
     await shot(staff, 'analytics-dashboard')
   })
 
-  test('a merchant without the orders module gets a browse-only menu', async ({ assert, cleanup }) => {
+  test('a merchant without the orders module gets a browse-only menu', async ({
+    assert,
+    cleanup,
+  }) => {
     const browser = await launch()
     cleanup(() => browser.close())
     const customer = await (await device(browser, PHONE)).newPage()

@@ -25,7 +25,12 @@ async function seedWeek(merchant: MerchantSnapshot) {
     type: 'order_placed' as const,
     sessionId: `order:${day}-${n}`,
     at: `${day}T11:00:00Z`,
-    data: { order_id: `${day}-${n}`, total_minor: 400, currency: 'EUR', items: [{ item_id: latte, name: 'Latte', quantity: 1 }] },
+    data: {
+      order_id: `${day}-${n}`,
+      total_minor: 400,
+      currency: 'EUR',
+      items: [{ item_id: latte, name: 'Latte', quantity: 1 }],
+    },
   })
   const click = (day: string, itemId: string, name: string) => ({
     type: 'item_click' as const,
@@ -34,7 +39,11 @@ async function seedWeek(merchant: MerchantSnapshot) {
     data: { item_id: itemId, name },
   })
   const views = (day: string, n: number) =>
-    Array.from({ length: n }, (_, i) => ({ type: 'menu_view' as const, sessionId: `s-${day}-${i}`, at: `${day}T09:00:00Z` }))
+    Array.from({ length: n }, (_, i) => ({
+      type: 'menu_view' as const,
+      sessionId: `s-${day}-${i}`,
+      at: `${day}T09:00:00Z`,
+    }))
   for (let back = 7; back >= 1; back--) {
     const day = addDays(DAY, -back)
     await seedEvents(merchant, [
@@ -47,8 +56,14 @@ async function seedWeek(merchant: MerchantSnapshot) {
       order(day, 2),
     ])
   }
-  await seedEvents(merchant, [...views(DAY, 20), click(DAY, latte, 'Latte'), click(DAY, latte, 'Latte'), order(DAY, 1)])
-  for (let back = 7; back >= 0; back--) await dailyAggregator.aggregateDay(addDays(DAY, -back), merchant)
+  await seedEvents(merchant, [
+    ...views(DAY, 20),
+    click(DAY, latte, 'Latte'),
+    click(DAY, latte, 'Latte'),
+    order(DAY, 1),
+  ])
+  for (let back = 7; back >= 0; back--)
+    await dailyAggregator.aggregateDay(addDays(DAY, -back), merchant)
   return { latte, muffin }
 }
 
@@ -68,7 +83,11 @@ Anomalies:
 Suggestion: put Muffin back in view (first screen or a daily special): it fell well below last week.`
 
 test.group('analytics / AI daily briefings', () => {
-  test('the local provider writes the briefing from the figures; it is stored, announced and listed', async ({ client, assert, cleanup }) => {
+  test('the local provider writes the briefing from the figures; it is stored, announced and listed', async ({
+    client,
+    assert,
+    cleanup,
+  }) => {
     const { merchant, email } = await createMerchant({ tier: 'full_suite' })
     const { latte } = await seedWeek(merchant)
     const announced: AiInsightGenerated[] = []
@@ -76,44 +95,82 @@ test.group('analytics / AI daily briefings', () => {
     emitter.on('ai.insight.generated', listener)
     cleanup(() => emitter.off('ai.insight.generated', listener))
 
-    const briefing = await asMerchant(merchant, () => briefingService.generate(DAY, new LocalBriefingProvider()))
-    assert.equal(briefing.headline, '2032-03-10: 1 orders (-50% vs the 7-day average of 2), revenue 4.00')
+    const briefing = await asMerchant(merchant, () =>
+      briefingService.generate(DAY, new LocalBriefingProvider())
+    )
+    assert.equal(
+      briefing.headline,
+      '2032-03-10: 1 orders (-50% vs the 7-day average of 2), revenue 4.00'
+    )
     assert.equal(briefing.body, EXPECTED_BODY)
     assert.deepEqual(announced, [
-      { merchantId: merchant.id, briefingId: briefing.id, day: DAY, provider: 'local', headline: briefing.headline },
+      {
+        merchantId: merchant.id,
+        briefingId: briefing.id,
+        day: DAY,
+        provider: 'local',
+        headline: briefing.headline,
+      },
     ])
 
     // Regenerating the day replaces it.
     await asMerchant(merchant, () => briefingService.generate(DAY, new LocalBriefingProvider()))
     const token = await login(client, email)
-    const response = await client.get('/api/v1/analytics/briefings').header('Authorization', `Bearer ${token}`)
+    const response = await client
+      .get('/api/v1/analytics/briefings')
+      .header('Authorization', `Bearer ${token}`)
     response.assertStatus(200)
     assert.lengthOf(response.body().data, 1)
     const listed = response.body().data[0]
-    assert.containsSubset(listed, { day: DAY, provider: 'local', headline: briefing.headline, body: EXPECTED_BODY })
+    assert.containsSubset(listed, {
+      day: DAY,
+      provider: 'local',
+      headline: briefing.headline,
+      body: EXPECTED_BODY,
+    })
     // snake_case JSON, the stored figures included (metric names are the aggregate columns).
     assert.properties(listed, ['created_at'])
     assert.properties(listed.figures, ['has_data', 'top_items', 'falling_items'])
-    assert.containsSubset(listed.figures.top_items[0], { item_id: latte, name: 'Latte', added_to_cart: 0 })
+    assert.containsSubset(listed.figures.top_items[0], {
+      item_id: latte,
+      name: 'Latte',
+      added_to_cart: 0,
+    })
     assert.containsSubset(listed.figures.changes[0], { metric: 'menu_views' })
     assert.properties(listed.figures.changes[0], ['week_average', 'change_pct'])
   })
 
-  test('only merchants with the ai_briefings module get briefings or the API', async ({ client, assert }) => {
+  test('only merchants with the ai_briefings module get briefings or the API', async ({
+    client,
+    assert,
+  }) => {
     const full = await createMerchant({ tier: 'full_suite' })
     const basic = await createMerchant({ tier: 'pre_ordering' })
     await seedWeek(full.merchant)
 
-    const denied = await client.get('/api/v1/analytics/briefings').header('Authorization', `Bearer ${await login(client, basic.email)}`)
+    const denied = await client
+      .get('/api/v1/analytics/briefings')
+      .header('Authorization', `Bearer ${await login(client, basic.email)}`)
     denied.assertStatus(403)
     assert.equal(denied.body().errors[0].code, 'E_MODULE_DISABLED')
 
-    const connection = app.config.get<{ defaultConnection: Record<string, unknown> }>('queue').defaultConnection
-    const pool = new WorkerPool(app, logger, connection, await moduleRegistry().loadJobs(), runJobInTenant).start(['ai'])
+    const connection = app.config.get<{ defaultConnection: Record<string, unknown> }>(
+      'queue'
+    ).defaultConnection
+    const pool = new WorkerPool(
+      app,
+      logger,
+      connection,
+      await moduleRegistry().loadJobs(),
+      runJobInTenant
+    ).start(['ai'])
     const events = new QueueEvents('ai', { connection: connection as any })
     try {
       await events.waitUntilReady()
-      const fanOut = await dispatch(GenerateDailyBriefingsJob, { merchantId: null, at: `${addDays(DAY, 1)}T06:00:00Z` })
+      const fanOut = await dispatch(GenerateDailyBriefingsJob, {
+        merchantId: null,
+        at: `${addDays(DAY, 1)}T06:00:00Z`,
+      })
       await fanOut.waitUntilFinished(events)
       const aiQueue = queue.getOrSet('ai')
       const mine = await Job.fromId(aiQueue, `briefing.${full.merchant.id}.${DAY}`)
@@ -124,7 +181,9 @@ test.group('analytics / AI daily briefings', () => {
       await events.close()
       await pool.stop()
     }
-    const listed = await client.get('/api/v1/analytics/briefings').header('Authorization', `Bearer ${await login(client, full.email)}`)
+    const listed = await client
+      .get('/api/v1/analytics/briefings')
+      .header('Authorization', `Bearer ${await login(client, full.email)}`)
     listed.assertStatus(200)
     assert.equal(listed.body().data[0].body, EXPECTED_BODY)
   })

@@ -20,25 +20,65 @@ async function seedHandCheckedDay(merchant: MerchantSnapshot) {
     { type: 'menu_view', sessionId: 'session-2', at: at('09:10:00') },
     { type: 'menu_view', sessionId: 'session-3', at: at('12:00:00') },
     { type: 'menu_view', sessionId: 'session-1', at: at('09:00:00') },
-    { type: 'item_click', sessionId: 'session-1', at: at('09:01:00'), data: { item_id: 'latte', name: 'Latte' } },
-    { type: 'item_click', sessionId: 'session-1', at: at('09:02:00'), data: { item_id: 'latte', name: 'Latte' } },
-    { type: 'item_click', sessionId: 'session-2', at: at('09:11:00'), data: { item_id: 'croissant', name: 'Croissant' } },
-    { type: 'item_click', sessionId: 'session-3', at: at('12:01:00'), data: { item_id: 'muffin', name: 'Muffin' } },
-    { type: 'add_to_cart', sessionId: 'session-1', at: at('09:03:00'), data: { item_id: 'latte', quantity: 2 } },
-    { type: 'add_to_cart', sessionId: 'session-2', at: at('09:12:00'), data: { item_id: 'croissant' } },
+    {
+      type: 'item_click',
+      sessionId: 'session-1',
+      at: at('09:01:00'),
+      data: { item_id: 'latte', name: 'Latte' },
+    },
+    {
+      type: 'item_click',
+      sessionId: 'session-1',
+      at: at('09:02:00'),
+      data: { item_id: 'latte', name: 'Latte' },
+    },
+    {
+      type: 'item_click',
+      sessionId: 'session-2',
+      at: at('09:11:00'),
+      data: { item_id: 'croissant', name: 'Croissant' },
+    },
+    {
+      type: 'item_click',
+      sessionId: 'session-3',
+      at: at('12:01:00'),
+      data: { item_id: 'muffin', name: 'Muffin' },
+    },
+    {
+      type: 'add_to_cart',
+      sessionId: 'session-1',
+      at: at('09:03:00'),
+      data: { item_id: 'latte', quantity: 2 },
+    },
+    {
+      type: 'add_to_cart',
+      sessionId: 'session-2',
+      at: at('09:12:00'),
+      data: { item_id: 'croissant' },
+    },
     { type: 'checkout_started', sessionId: 'session-1', at: at('09:04:00') },
     // Two orders from the server (order.created): 12.50 and 3.00.
     {
       type: 'order_placed',
       sessionId: 'order:o1',
       at: at('09:05:00'),
-      data: { order_id: 'o1', total_minor: 1250, currency: 'EUR', items: [{ item_id: 'latte', name: 'Latte', quantity: 2 }] },
+      data: {
+        order_id: 'o1',
+        total_minor: 1250,
+        currency: 'EUR',
+        items: [{ item_id: 'latte', name: 'Latte', quantity: 2 }],
+      },
     },
     {
       type: 'order_placed',
       sessionId: 'order:o2',
       at: at('23:59:59.999'),
-      data: { order_id: 'o2', total_minor: 300, currency: 'EUR', items: [{ item_id: 'croissant', name: 'Croissant', quantity: 1 }] },
+      data: {
+        order_id: 'o2',
+        total_minor: 300,
+        currency: 'EUR',
+        items: [{ item_id: 'croissant', name: 'Croissant', quantity: 1 }],
+      },
     },
   ])
 }
@@ -84,7 +124,9 @@ test.group('analytics / daily aggregation', () => {
     assert.equal(otherRow.orders, 0)
   })
 
-  test('running it again gives the same rows; new events replace, never add', async ({ assert }) => {
+  test('running it again gives the same rows; new events replace, never add', async ({
+    assert,
+  }) => {
     const { merchant } = await createMerchant()
     await seedHandCheckedDay(merchant)
     await dailyAggregator.aggregateDay(DAY, merchant)
@@ -108,7 +150,14 @@ test.group('analytics / daily aggregation', () => {
     await seedHandCheckedDay(merchant)
     const ace = await app.container.make('ace')
     ace.ui.switchMode('raw')
-    const command = await ace.create(AnalyticsAggregate, ['--from', '2032-06-14', '--to', '2032-06-16', '--merchant', merchant.slug])
+    const command = await ace.create(AnalyticsAggregate, [
+      '--from',
+      '2032-06-14',
+      '--to',
+      '2032-06-16',
+      '--merchant',
+      merchant.slug,
+    ])
     await command.exec()
     command.assertSucceeded()
     const progress = command.logger.getLogs().map((log) => log.message)

@@ -1,5 +1,10 @@
 import db from '@adonisjs/lucid/services/db'
-import { contextFromMerchant, runWithTenant, shardRouter, type MerchantSnapshot } from '#tenancy/index'
+import {
+  contextFromMerchant,
+  runWithTenant,
+  shardRouter,
+  type MerchantSnapshot,
+} from '#tenancy/index'
 import { eventIngestor, type EventRow } from '#analytics/services/event_ingestor'
 
 /** Runs fn as the given merchant (what the HTTP resolver or the job runner does). */
@@ -54,7 +59,18 @@ export async function seedCatalogItems(merchant: MerchantSnapshot, names: string
     .returning('id')
   const rows = await node
     .table('menu_items')
-    .insert(names.map((name) => ({ merchant_id: merchant.id, shard_id: merchant.shardId, category_id: category.id, name, price_minor: 400, currency: 'EUR' })))
+    .insert(
+      names.map((name) => ({
+        merchant_id: merchant.id,
+        shard_id: merchant.shardId,
+        category_id: category.id,
+        name,
+        price_minor: 400,
+        currency: 'EUR',
+      }))
+    )
     .returning(['id', 'name'])
-  return Object.fromEntries(rows.map((row: { id: string; name: string }) => [row.name, row.id])) as Record<string, string>
+  return Object.fromEntries(
+    rows.map((row: { id: string; name: string }) => [row.name, row.id])
+  ) as Record<string, string>
 }

@@ -5,7 +5,10 @@ import { eventsOf } from './analytics_helpers.js'
 const session = 'sess-abcdef12'
 
 test.group('analytics / ingestion', () => {
-  test('a good batch is written in full, for the merchant named by X-Merchant', async ({ client, assert }) => {
+  test('a good batch is written in full, for the merchant named by X-Merchant', async ({
+    client,
+    assert,
+  }) => {
     const { merchant } = await createMerchant()
     const response = await client
       .post('/api/v1/analytics/events')
@@ -13,25 +16,43 @@ test.group('analytics / ingestion', () => {
       .json({
         events: [
           { type: 'menu_view', session_id: session },
-          { type: 'item_click', session_id: session, data: { item_id: 'latte', name: 'Latte', secret: 'dropped' } },
+          {
+            type: 'item_click',
+            session_id: session,
+            data: { item_id: 'latte', name: 'Latte', secret: 'dropped' },
+          },
           { type: 'add_to_cart', session_id: session, data: { item_id: 'latte', quantity: 2 } },
         ],
       })
     response.assertStatus(202)
     response.assertBodyContains({ data: { accepted: 3 } })
     const rows = await eventsOf(merchant)
-    assert.sameMembers(rows.map((row) => row.event_type), ['menu_view', 'item_click', 'add_to_cart'])
-    assert.isTrue(rows.every((row) => row.shard_id === merchant.shardId && row.session_id === session))
+    assert.sameMembers(
+      rows.map((row) => row.event_type),
+      ['menu_view', 'item_click', 'add_to_cart']
+    )
+    assert.isTrue(
+      rows.every((row) => row.shard_id === merchant.shardId && row.session_id === session)
+    )
     const click = rows.find((row) => row.event_type === 'item_click')!
     // Unknown keys are dropped, and so is a client's item name (figures take names from the catalog).
     assert.deepEqual(click.event_data, { item_id: 'latte' })
   })
 
-  test('the merchant slug in the path works for clients that cannot set headers', async ({ client, assert }) => {
+  test('the merchant slug in the path works for clients that cannot set headers', async ({
+    client,
+    assert,
+  }) => {
     const { merchant } = await createMerchant()
-    const response = await client
-      .post(`/api/v1/analytics/m/${merchant.slug}/events`)
-      .json({ events: [{ type: 'checkout_started', session_id: session, data: { item_count: 2, cart_value_minor: 900 } }] })
+    const response = await client.post(`/api/v1/analytics/m/${merchant.slug}/events`).json({
+      events: [
+        {
+          type: 'checkout_started',
+          session_id: session,
+          data: { item_count: 2, cart_value_minor: 900 },
+        },
+      ],
+    })
     response.assertStatus(202)
     const [row] = await eventsOf(merchant)
     assert.deepEqual(row.event_data, { item_count: 2, cart_value_minor: 900 })
@@ -49,7 +70,10 @@ test.group('analytics / ingestion', () => {
     assert.lengthOf(await eventsOf(merchant), 0)
   })
 
-  test('one bad event refuses the whole batch with every bad index named, and nothing is written', async ({ client, assert }) => {
+  test('one bad event refuses the whole batch with every bad index named, and nothing is written', async ({
+    client,
+    assert,
+  }) => {
     const { merchant } = await createMerchant()
     const response = await client
       .post('/api/v1/analytics/events')
@@ -68,7 +92,9 @@ test.group('analytics / ingestion', () => {
     assert.includeMembers(fields, ['events.1.type', 'events.2.data.item_id', 'events.3.type'])
     assert.notInclude(fields, 'events.0.type')
     assert.notInclude(fields, 'events.4.type')
-    const orderError = response.body().errors.find((error: { field: string }) => error.field === 'events.3.type')
+    const orderError = response
+      .body()
+      .errors.find((error: { field: string }) => error.field === 'events.3.type')
     assert.include(orderError.message, 'order_placed is recorded by the server')
     assert.lengthOf(await eventsOf(merchant), 0)
   })
@@ -76,7 +102,10 @@ test.group('analytics / ingestion', () => {
   test('a batch over 500 events is a 422 and nothing is written', async ({ client, assert }) => {
     const { merchant } = await createMerchant()
     const events = Array.from({ length: 501 }, () => ({ type: 'menu_view', session_id: session }))
-    const response = await client.post('/api/v1/analytics/events').header('X-Merchant', merchant.slug).json({ events })
+    const response = await client
+      .post('/api/v1/analytics/events')
+      .header('X-Merchant', merchant.slug)
+      .json({ events })
     response.assertStatus(422)
     assert.equal(response.body().errors[0].field, 'events')
     assert.lengthOf(await eventsOf(merchant), 0)
@@ -89,16 +118,27 @@ test.group('analytics / ingestion', () => {
     assert.lengthOf(await eventsOf(merchant), 500)
   })
 
-  test('a client clock outside the last 24 hours is refused; a recent one is kept', async ({ client, assert }) => {
+  test('a client clock outside the last 24 hours is refused; a recent one is kept', async ({
+    client,
+    assert,
+  }) => {
     const { merchant } = await createMerchant()
     const old = new Date(Date.now() - 3 * 86_400_000).toISOString()
     const recent = new Date(Date.now() - 3_600_000).toISOString()
     const refused = await client
       .post('/api/v1/analytics/events')
       .header('X-Merchant', merchant.slug)
-      .json({ events: [{ type: 'menu_view', session_id: session, occurred_at: recent }, { type: 'menu_view', session_id: session, occurred_at: old }] })
+      .json({
+        events: [
+          { type: 'menu_view', session_id: session, occurred_at: recent },
+          { type: 'menu_view', session_id: session, occurred_at: old },
+        ],
+      })
     refused.assertStatus(422)
-    assert.deepEqual(refused.body().errors.map((e: { field: string }) => e.field), ['events.1.occurred_at'])
+    assert.deepEqual(
+      refused.body().errors.map((e: { field: string }) => e.field),
+      ['events.1.occurred_at']
+    )
     assert.lengthOf(await eventsOf(merchant), 0)
 
     const kept = await client
@@ -110,8 +150,12 @@ test.group('analytics / ingestion', () => {
     assert.equal(row.created_at.toISOString(), recent)
   })
 
-  test('without a merchant the endpoint refuses, and it has its own ingest limit per client', async ({ client }) => {
-    const response = await client.post('/api/v1/analytics/events').json({ events: [{ type: 'menu_view', session_id: session }] })
+  test('without a merchant the endpoint refuses, and it has its own ingest limit per client', async ({
+    client,
+  }) => {
+    const response = await client
+      .post('/api/v1/analytics/events')
+      .json({ events: [{ type: 'menu_view', session_id: session }] })
     response.assertStatus(400)
     const { merchant } = await createMerchant()
     const limited = await client

@@ -20,7 +20,13 @@ function order(merchantId: string): OrderCreated {
     currency: 'EUR',
     items: [
       { itemId: 'latte', name: 'Latte', quantity: 2, unitPriceMinor: 450, lineTotalMinor: 900 },
-      { itemId: 'croissant', name: 'Croissant', quantity: 1, unitPriceMinor: 350, lineTotalMinor: 350 },
+      {
+        itemId: 'croissant',
+        name: 'Croissant',
+        quantity: 1,
+        unitPriceMinor: 350,
+        lineTotalMinor: 350,
+      },
     ],
     pickupAt: null,
     customerUserId: null,
@@ -29,7 +35,9 @@ function order(merchantId: string): OrderCreated {
 }
 
 test.group('analytics / order_placed from order.created', () => {
-  test('an order.created event records one order_placed with its total and items', async ({ assert }) => {
+  test('an order.created event records one order_placed with its total and items', async ({
+    assert,
+  }) => {
     const { merchant } = await createMerchant()
     const created = order(merchant.id)
     // The orders module emits inside the merchant's context, after its transaction commits.
@@ -51,7 +59,9 @@ test.group('analytics / order_placed from order.created', () => {
     })
   })
 
-  test('a replayed event is recorded once; an emit outside any tenant context finds the merchant', async ({ assert }) => {
+  test('a replayed event is recorded once; an emit outside any tenant context finds the merchant', async ({
+    assert,
+  }) => {
     const { merchant } = await createMerchant()
     const { merchant: other } = await createMerchant()
     const created = order(merchant.id)
@@ -63,8 +73,12 @@ test.group('analytics / order_placed from order.created', () => {
     assert.lengthOf(await eventsOf(other), 0)
   })
 
-  test('a failure to record never throws back into the emitting module: it is queued for retry', async ({ assert }) => {
-    const failures = async () => (await metrics.registry.getSingleMetric('analytics_listener_failures_total')!.get()).values[0]?.value ?? 0
+  test('a failure to record never throws back into the emitting module: it is queued for retry', async ({
+    assert,
+  }) => {
+    const failures = async () =>
+      (await metrics.registry.getSingleMetric('analytics_listener_failures_total')!.get()).values[0]
+        ?.value ?? 0
     const before = await failures()
     // An order of a merchant the directory does not know (yet): counted, queued, not thrown.
     const unknown = order(randomUUID())
@@ -80,8 +94,12 @@ test.group('analytics / order_placed from order.created', () => {
   test('the retry job records the order once the merchant is known', async ({ assert }) => {
     const { merchant } = await createMerchant()
     const created = order(merchant.id)
-    await runJobInTenant({ merchantId: merchant.id }, () => new RecordOrderPlacedJob().handle({ merchantId: merchant.id, order: created }))
-    await runJobInTenant({ merchantId: merchant.id }, () => new RecordOrderPlacedJob().handle({ merchantId: merchant.id, order: created }))
+    await runJobInTenant({ merchantId: merchant.id }, () =>
+      new RecordOrderPlacedJob().handle({ merchantId: merchant.id, order: created })
+    )
+    await runJobInTenant({ merchantId: merchant.id }, () =>
+      new RecordOrderPlacedJob().handle({ merchantId: merchant.id, order: created })
+    )
     assert.lengthOf(await eventsOf(merchant), 1)
   })
 })

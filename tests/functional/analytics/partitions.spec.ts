@@ -17,7 +17,9 @@ function relations(plan: any, found: string[] = []): string[] {
 }
 
 test.group('analytics / monthly partitions', () => {
-  test('events of a month without a partition land in DEFAULT and move to their partitions on ensure', async ({ assert }) => {
+  test('events of a month without a partition land in DEFAULT and move to their partitions on ensure', async ({
+    assert,
+  }) => {
     const { merchant } = await createMerchant()
     // 2031 has no partitions: both sides of the January/February boundary go to the default partition.
     await seedEvents(merchant, [
@@ -25,7 +27,10 @@ test.group('analytics / monthly partitions', () => {
       { type: 'item_click', at: '2031-02-01T00:00:00.000Z', data: { item_id: 'latte' } },
     ])
     let rows = await eventsOf(merchant)
-    assert.deepEqual(rows.map((row) => row.partition), ['analytics_events_default', 'analytics_events_default'])
+    assert.deepEqual(
+      rows.map((row) => row.partition),
+      ['analytics_events_default', 'analytics_events_default']
+    )
 
     const reports = await partitionManager.ensure({ months: ['2031-01-01'] })
     const node = shardRouter.connectionForShard(merchant.shardId)
@@ -40,10 +45,13 @@ test.group('analytics / monthly partitions', () => {
         ['item_click', '2031-02-01T00:00:00.000Z', 'analytics_events_2031_02'],
       ]
     )
-    for (const name of shardRouter.nodes()) assert.include(await partitionManager.partitionsOf(name), 'analytics_events_2031_01')
+    for (const name of shardRouter.nodes())
+      assert.include(await partitionManager.partitionsOf(name), 'analytics_events_2031_01')
 
     // The seed's indexes exist on the new partition.
-    const indexes = await nodeOf(merchant).rawQuery(`SELECT indexdef FROM pg_indexes WHERE tablename = 'analytics_events_2031_01'`)
+    const indexes = await nodeOf(merchant).rawQuery(
+      `SELECT indexdef FROM pg_indexes WHERE tablename = 'analytics_events_2031_01'`
+    )
     const defs = indexes.rows.map((row: { indexdef: string }) => row.indexdef).join('\n')
     assert.include(defs, '(merchant_id, created_at DESC)')
     assert.include(defs, '(event_type, created_at DESC)')
@@ -62,7 +70,8 @@ test.group('analytics / monthly partitions', () => {
     const now = new Date()
     const fifth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 5, 1))
     const name = `analytics_events_${fifth.getUTCFullYear()}_${String(fifth.getUTCMonth() + 1).padStart(2, '0')}`
-    for (const node of shardRouter.nodes()) assert.include(await partitionManager.partitionsOf(node), name)
+    for (const node of shardRouter.nodes())
+      assert.include(await partitionManager.partitionsOf(node), name)
   })
 
   test('EXPLAIN: the dashboard query of one day reads one partition', async ({ assert }) => {

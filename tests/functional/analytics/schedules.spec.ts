@@ -9,16 +9,29 @@ import { createMerchant } from '#tests/helpers'
 import AggregateMerchantDayJob from '#analytics/jobs/aggregate_merchant_day_job'
 import { nodeOf, seedEvents } from './analytics_helpers.js'
 
-const connection = () => app.config.get<{ defaultConnection: Record<string, unknown> }>('queue').defaultConnection
+const connection = () =>
+  app.config.get<{ defaultConnection: Record<string, unknown> }>('queue').defaultConnection
 
 test.group('analytics / schedules and jobs', () => {
-  test('the schedules are job schedulers, registered once however many processes start; retired ones go', async ({ assert }) => {
+  test('the schedules are job schedulers, registered once however many processes start; retired ones go', async ({
+    assert,
+  }) => {
     const declared = await moduleRegistry().loadSchedules()
     const schedules = declared.filter((s) => s.name.startsWith('analytics.'))
-    const pool = new WorkerPool(app, logger, connection(), await moduleRegistry().loadJobs(), runJobInTenant)
+    const pool = new WorkerPool(
+      app,
+      logger,
+      connection(),
+      await moduleRegistry().loadJobs(),
+      runJobInTenant
+    )
     const queue = new Queue('analytics', { connection: connection() as any })
     // A schedule an earlier release declared (the hourly refresh of a view that no longer exists).
-    await queue.upsertJobScheduler('analytics.refresh-summary-view', { pattern: '0 * * * *', tz: 'UTC' }, { name: 'analytics.refresh_summary_view' })
+    await queue.upsertJobScheduler(
+      'analytics.refresh-summary-view',
+      { pattern: '0 * * * *', tz: 'UTC' },
+      { name: 'analytics.refresh_summary_view' }
+    )
     // Two processes starting: same names, so one scheduler each.
     await pool.upsertSchedules(schedules)
     await pool.upsertSchedules(schedules)
@@ -27,11 +40,21 @@ test.group('analytics / schedules and jobs', () => {
     try {
       const registered = await queue.getJobSchedulers()
       const byName = Object.fromEntries(registered.map((s) => [s.key, s]))
-      assert.lengthOf(registered.filter((s) => s.key.startsWith('analytics.')), 2)
+      assert.lengthOf(
+        registered.filter((s) => s.key.startsWith('analytics.')),
+        2
+      )
       // Every quarter hour: the job picks the merchants whose local clock reached 02:00.
-      assert.containsSubset(byName['analytics.daily-aggregation'], { pattern: '*/15 * * * *', tz: 'UTC', name: 'analytics.aggregate_daily' })
+      assert.containsSubset(byName['analytics.daily-aggregation'], {
+        pattern: '*/15 * * * *',
+        tz: 'UTC',
+        name: 'analytics.aggregate_daily',
+      })
       assert.notProperty(byName, 'analytics.refresh-summary-view')
-      assert.containsSubset(byName['analytics.ensure-partitions'], { pattern: '0 1 1 * *', tz: 'UTC' })
+      assert.containsSubset(byName['analytics.ensure-partitions'], {
+        pattern: '0 1 1 * *',
+        tz: 'UTC',
+      })
     } finally {
       await queue.close()
     }
@@ -39,18 +62,32 @@ test.group('analytics / schedules and jobs', () => {
 
   test('the aggregation job runs through the worker pool', async ({ assert }) => {
     const { merchant } = await createMerchant()
-    await seedEvents(merchant, [{ type: 'menu_view', sessionId: 'job-session', at: '2032-09-09T08:00:00Z' }])
-    const pool = new WorkerPool(app, logger, connection(), await moduleRegistry().loadJobs(), runJobInTenant).start(['analytics'])
+    await seedEvents(merchant, [
+      { type: 'menu_view', sessionId: 'job-session', at: '2032-09-09T08:00:00Z' },
+    ])
+    const pool = new WorkerPool(
+      app,
+      logger,
+      connection(),
+      await moduleRegistry().loadJobs(),
+      runJobInTenant
+    ).start(['analytics'])
     const events = new QueueEvents('analytics', { connection: connection() as any })
     try {
       await events.waitUntilReady()
-      const job = await dispatch(AggregateMerchantDayJob, { merchantId: merchant.id, day: '2032-09-09' })
+      const job = await dispatch(AggregateMerchantDayJob, {
+        merchantId: merchant.id,
+        day: '2032-09-09',
+      })
       await job.waitUntilFinished(events)
     } finally {
       await events.close()
       await pool.stop()
     }
-    const row = await nodeOf(merchant).from('analytics_daily_aggregates').where({ merchant_id: merchant.id }).first()
+    const row = await nodeOf(merchant)
+      .from('analytics_daily_aggregates')
+      .where({ merchant_id: merchant.id })
+      .first()
     assert.equal(row.menu_views, 1)
   })
 })

@@ -11,7 +11,13 @@ import { inTenant, nodeOf, tenantDb } from './helpers.js'
 const DAY = 86_400_000
 
 /** One order with two lines, its times set `ageDays` in the past. */
-async function seedOrder(merchantId: string, status: string, ageDays: number, email: string, number: number) {
+async function seedOrder(
+  merchantId: string,
+  status: string,
+  ageDays: number,
+  email: string,
+  number: number
+) {
   return inTenant(merchantId, async () => {
     const at = new Date(Date.now() - ageDays * DAY)
     const [order] = await tenantDb('write')
@@ -32,17 +38,19 @@ async function seedOrder(merchantId: string, status: string, ageDays: number, em
       })
       .returning('id')
     for (const position of [1, 2]) {
-      await tenantDb('write').table('order_items').insert({
-        merchant_id: merchantId,
-        order_id: order.id,
-        position,
-        menu_item_id: randomUUID(),
-        name: `Line ${position}`,
-        quantity: 1,
-        base_price_minor: 350,
-        unit_price_minor: 350,
-        line_total_minor: 350,
-      })
+      await tenantDb('write')
+        .table('order_items')
+        .insert({
+          merchant_id: merchantId,
+          order_id: order.id,
+          position,
+          menu_item_id: randomUUID(),
+          name: `Line ${position}`,
+          quantity: 1,
+          base_price_minor: 350,
+          unit_price_minor: 350,
+          line_total_minor: 350,
+        })
     }
     return order.id as string
   })
@@ -54,7 +62,9 @@ async function idsOf(node: string, table: string, column: string, values: string
 }
 
 test.group('archivables declared by modules', () => {
-  test('orders: exactly the finished orders older than six months move with their lines; idempotent; still exported', async ({ assert }) => {
+  test('orders: exactly the finished orders older than six months move with their lines; idempotent; still exported', async ({
+    assert,
+  }) => {
     const { merchant } = await createMerchant()
     const node = nodeOf(merchant.id, merchant.shardId)
     const email = `archive-${randomUUID().slice(0, 8)}@gudbro.test`
@@ -83,17 +93,34 @@ test.group('archivables declared by modules', () => {
     assert.lengthOf(await idsOf(node, 'order_items_archive', 'order_id', stay), 0)
 
     const again = await archiveRunner.run(archivables, { batchSize: 2 })
-    assert.deepEqual(again.map((r) => r.moved), again.map(() => 0))
+    assert.deepEqual(
+      again.map((r) => r.moved),
+      again.map(() => 0)
+    )
     assert.deepEqual(await idsOf(node, 'orders_archive', 'id', all), [...old].sort())
 
-    const { document } = await gdprExport.export({ email, reason: 'test: archived orders are exported', via: 'command' })
-    assert.sameMembers(document.data.orders.orders_archive.map((o: any) => o.id), old)
-    assert.sameMembers(document.data.orders.orders.map((o: any) => o.id), stay)
+    const { document } = await gdprExport.export({
+      email,
+      reason: 'test: archived orders are exported',
+      via: 'command',
+    })
+    assert.sameMembers(
+      document.data.orders.orders_archive.map((o: any) => o.id),
+      old
+    )
+    assert.sameMembers(
+      document.data.orders.orders.map((o: any) => o.id),
+      stay
+    )
     assert.lengthOf(document.data.orders.order_items_archive, 6)
     assert.notProperty(document.data.orders.orders_archive[0], 'tracking_token_hash')
 
     await gdprErasure.erase({ email, reason: 'test: archived orders are erased', via: 'command' })
-    const erased = await db.connection(node).from('orders_archive').whereIn('id', old).select('customer_email', 'customer_name', 'total_minor')
+    const erased = await db
+      .connection(node)
+      .from('orders_archive')
+      .whereIn('id', old)
+      .select('customer_email', 'customer_name', 'total_minor')
     assert.lengthOf(erased, 3)
     for (const row of erased) {
       assert.isNull(row.customer_email)
@@ -102,7 +129,10 @@ test.group('archivables declared by modules', () => {
     }
   })
 
-  test('analytics: partitions that ended more than a year ago are detached into the archive schema with their rows', async ({ assert, cleanup }) => {
+  test('analytics: partitions that ended more than a year ago are detached into the archive schema with their rows', async ({
+    assert,
+    cleanup,
+  }) => {
     const { merchant } = await createMerchant()
     const node = nodeOf(merchant.id, merchant.shardId)
     const now = new Date()
@@ -111,20 +141,30 @@ test.group('archivables declared by modules', () => {
     const current = `analytics_events_${now.toISOString().slice(0, 7).replace('-', '_')}`
     for (const each of shardRouter.nodes()) {
       await db.connection(each).rawQuery(`DROP TABLE IF EXISTS archive."${partition}"`)
-      await db.connection(each).rawQuery(`SELECT ensure_analytics_partition(?::date)`, [month.toISOString().slice(0, 10)])
+      await db
+        .connection(each)
+        .rawQuery(`SELECT ensure_analytics_partition(?::date)`, [month.toISOString().slice(0, 10)])
     }
     cleanup(async () => {
-      for (const each of shardRouter.nodes()) await db.connection(each).rawQuery(`DROP TABLE IF EXISTS archive."${partition}"`)
+      for (const each of shardRouter.nodes())
+        await db.connection(each).rawQuery(`DROP TABLE IF EXISTS archive."${partition}"`)
     })
     const eventAt = new Date(month.getTime() + 3 * DAY)
     await inTenant(merchant.id, () =>
-      tenantDb('write').table('analytics_events').insert({ merchant_id: merchant.id, session_id: 's-old', event_type: 'page_view', created_at: eventAt })
+      tenantDb('write').table('analytics_events').insert({
+        merchant_id: merchant.id,
+        session_id: 's-old',
+        event_type: 'page_view',
+        created_at: eventAt,
+      })
     )
     const partitionsOf = async (each: string) =>
       (
-        await db.connection(each).rawQuery(
-          `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'public.analytics_events'::regclass`
-        )
+        await db
+          .connection(each)
+          .rawQuery(
+            `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'public.analytics_events'::regclass`
+          )
       ).rows.map((r: { name: string }) => r.name)
     assert.include(await partitionsOf(node), partition)
 
@@ -138,16 +178,36 @@ test.group('archivables declared by modules', () => {
       const partitions = await partitionsOf(each)
       assert.notInclude(partitions, partition)
       assert.include(partitions, current)
-      const located = await db.connection(each).rawQuery(`SELECT to_regclass(?) AS archived, to_regclass(?) AS hot`, [`archive."${partition}"`, `public."${partition}"`])
+      const located = await db
+        .connection(each)
+        .rawQuery(`SELECT to_regclass(?) AS archived, to_regclass(?) AS hot`, [
+          `archive."${partition}"`,
+          `public."${partition}"`,
+        ])
       assert.isNotNull(located.rows[0].archived)
       assert.isNull(located.rows[0].hot)
     }
-    const archived = await db.connection(node).rawQuery(`SELECT session_id FROM archive."${partition}" WHERE merchant_id = ?`, [merchant.id])
-    assert.deepEqual(archived.rows.map((r: { session_id: string }) => r.session_id), ['s-old'])
-    const hot = await db.connection(node).from('analytics_events').where('merchant_id', merchant.id).where('session_id', 's-old').count('* as n')
+    const archived = await db
+      .connection(node)
+      .rawQuery(`SELECT session_id FROM archive."${partition}" WHERE merchant_id = ?`, [
+        merchant.id,
+      ])
+    assert.deepEqual(
+      archived.rows.map((r: { session_id: string }) => r.session_id),
+      ['s-old']
+    )
+    const hot = await db
+      .connection(node)
+      .from('analytics_events')
+      .where('merchant_id', merchant.id)
+      .where('session_id', 's-old')
+      .count('* as n')
     assert.equal(Number(hot[0].n), 0)
 
     const again = await archiveRunner.run(archivables)
-    assert.deepEqual(again.map((r) => r.moved), again.map(() => 0))
+    assert.deepEqual(
+      again.map((r) => r.moved),
+      again.map(() => 0)
+    )
   })
 })

@@ -13,8 +13,13 @@ async function onEveryNode(sql: string) {
 async function counts(table: string) {
   const result: Record<string, { hot: number; archived: number; distinct: number }> = {}
   for (const node of shardRouter.nodes()) {
-    const hot = (await db.connection(node).rawQuery(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n
-    const archived = (await db.connection(node).rawQuery(`SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM ${table}_archive`)).rows[0]
+    const hot = (await db.connection(node).rawQuery(`SELECT count(*)::int AS n FROM ${table}`))
+      .rows[0].n
+    const archived = (
+      await db
+        .connection(node)
+        .rawQuery(`SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM ${table}_archive`)
+    ).rows[0]
     result[node] = { hot, archived: archived.n, distinct: archived.d }
   }
   return result
@@ -32,20 +37,37 @@ test.group('archive:run runner (Archivable contract)', (group) => {
     return () => onEveryNode(`DROP TABLE IF EXISTS ${table}, ${table}_archive`)
   })
 
-  test('moves exactly the old rows on every node, in batches, and is idempotent; --dry-run moves nothing', async ({ assert }) => {
+  test('moves exactly the old rows on every node, in batches, and is idempotent; --dry-run moves nothing', async ({
+    assert,
+  }) => {
     const archivable = probeArchivable(table)
     const dry = await archiveRunner.run([archivable], { dryRun: true, batchSize: 100 })
-    assert.deepEqual(dry.map((r) => [r.pending, r.moved]), shardRouter.nodes().map(() => [250, 0]))
+    assert.deepEqual(
+      dry.map((r) => [r.pending, r.moved]),
+      shardRouter.nodes().map(() => [250, 0])
+    )
     const progress: number[] = []
-    const report = await archiveRunner.run([archivable], { batchSize: 100, onProgress: (p) => progress.push(p.moved) })
-    assert.deepEqual(report.map((r) => [r.moved, r.batches]), shardRouter.nodes().map(() => [250, 3]))
+    const report = await archiveRunner.run([archivable], {
+      batchSize: 100,
+      onProgress: (p) => progress.push(p.moved),
+    })
+    assert.deepEqual(
+      report.map((r) => [r.moved, r.batches]),
+      shardRouter.nodes().map(() => [250, 3])
+    )
     assert.includeMembers(progress, [100, 200, 250])
-    for (const c of Object.values(await counts(table))) assert.deepEqual(c, { hot: 50, archived: 250, distinct: 250 })
+    for (const c of Object.values(await counts(table)))
+      assert.deepEqual(c, { hot: 50, archived: 250, distinct: 250 })
     const again = await archiveRunner.run([archivable], { batchSize: 100 })
-    assert.deepEqual(again.map((r) => r.moved), shardRouter.nodes().map(() => 0))
+    assert.deepEqual(
+      again.map((r) => r.moved),
+      shardRouter.nodes().map(() => 0)
+    )
   })
 
-  test('a run that dies mid-way loses only its open batch; the next run resumes and counts match', async ({ assert }) => {
+  test('a run that dies mid-way loses only its open batch; the next run resumes and counts match', async ({
+    assert,
+  }) => {
     const archivable = probeArchivable(table)
     let batches = 0
     const dying: Archivable = {
@@ -60,16 +82,23 @@ test.group('archive:run runner (Archivable contract)', (group) => {
     const [first] = shardRouter.nodes()
     assert.deepEqual((await counts(table))[first], { hot: 200, archived: 100, distinct: 100 })
     await archiveRunner.run([archivable], { batchSize: 100 })
-    for (const c of Object.values(await counts(table))) assert.deepEqual(c, { hot: 50, archived: 250, distinct: 250 })
+    for (const c of Object.values(await counts(table)))
+      assert.deepEqual(c, { hot: 50, archived: 250, distinct: 250 })
   })
 
-  test('killed with SIGKILL mid-run, a fresh run resumes and every row is in exactly one place', async ({ assert }) => {
+  test('killed with SIGKILL mid-run, a fresh run resumes and every row is in exactly one place', async ({
+    assert,
+  }) => {
     const root = new URL('../../../', import.meta.url).pathname
-    const child = spawn(process.execPath, ['--import=ts-node-maintained/register/esm', 'tests/fixtures/archive_probe_run.ts', table], {
-      cwd: root,
-      env: { ...process.env, LOG_LEVEL: 'warn', LOG_FILE: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    const child = spawn(
+      process.execPath,
+      ['--import=ts-node-maintained/register/esm', 'tests/fixtures/archive_probe_run.ts', table],
+      {
+        cwd: root,
+        env: { ...process.env, LOG_LEVEL: 'warn', LOG_FILE: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }
+    )
     let output = ''
     let stderr = ''
     child.stderr.on('data', (chunk) => (stderr += chunk))
@@ -93,7 +122,8 @@ test.group('archive:run runner (Archivable contract)', (group) => {
     assert.equal(killed.distinct, killed.archived)
 
     await archiveRunner.run([probeArchivable(table)], { batchSize: 50 })
-    for (const c of Object.values(await counts(table))) assert.deepEqual(c, { hot: 50, archived: 250, distinct: 250 })
+    for (const c of Object.values(await counts(table)))
+      assert.deepEqual(c, { hot: 50, archived: 250, distinct: 250 })
   }).timeout(60_000)
 
   test('a copy that does not match its source is refused and rolled back', async ({ assert }) => {
@@ -101,15 +131,27 @@ test.group('archive:run runner (Archivable contract)', (group) => {
       CREATE FUNCTION archive_probe_tamper() RETURNS trigger AS $$ BEGIN NEW.amount_cents := NEW.amount_cents + 1; RETURN NEW; END $$ LANGUAGE plpgsql;
       CREATE TRIGGER tamper BEFORE INSERT ON ${table}_archive FOR EACH ROW EXECUTE FUNCTION archive_probe_tamper();`)
     try {
-      await assert.rejects(() => archiveRunner.run([probeArchivable(table)], { batchSize: 100 }), /copy does not match/)
-      for (const c of Object.values(await counts(table))) assert.deepEqual(c, { hot: 300, archived: 0, distinct: 0 })
+      await assert.rejects(
+        () => archiveRunner.run([probeArchivable(table)], { batchSize: 100 }),
+        /copy does not match/
+      )
+      for (const c of Object.values(await counts(table)))
+        assert.deepEqual(c, { hot: 300, archived: 0, distinct: 0 })
     } finally {
-      await onEveryNode(`DROP TRIGGER IF EXISTS tamper ON ${table}_archive; DROP FUNCTION IF EXISTS archive_probe_tamper()`)
+      await onEveryNode(
+        `DROP TRIGGER IF EXISTS tamper ON ${table}_archive; DROP FUNCTION IF EXISTS archive_probe_tamper()`
+      )
     }
   })
 
   test('archivables are checked; unknown names are refused', async ({ assert }) => {
-    assert.throws(() => defineArchivables([{ ...probeArchivable(table), name: 'Bad Name' }]), /must be "<module>.<what>"/)
-    await assert.rejects(() => archiveRunner.archivables(['orders.nope']), /Unknown archivable: orders.nope/)
+    assert.throws(
+      () => defineArchivables([{ ...probeArchivable(table), name: 'Bad Name' }]),
+      /must be "<module>.<what>"/
+    )
+    await assert.rejects(
+      () => archiveRunner.archivables(['orders.nope']),
+      /Unknown archivable: orders.nope/
+    )
   })
 })

@@ -14,7 +14,10 @@ const ROOT = new URL('../../../', import.meta.url).pathname
 const serverUrl = () => `http://${process.env.HOST}:${process.env.PORT}`
 
 /** Runs the `gudbro` bin as a person would (a child process), with its own config file. */
-function gudbro(configFile: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function gudbro(
+  configFile: string,
+  args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(ROOT, 'bin/gudbro.js'), ...args], {
       cwd: tmpdir(),
@@ -36,12 +39,24 @@ test.group('gudbro support CLI', (group) => {
     return () => rm(dir, { recursive: true, force: true })
   })
 
-  test('login, merchants list, modules enable, gdpr export and requests, end to end', async ({ client, assert }) => {
+  test('login, merchants list, modules enable, gdpr export and requests, end to end', async ({
+    client,
+    assert,
+  }) => {
     const config = join(dir, 'config.json')
     const support = await supportToken(client)
     const { merchant } = await createMerchant({ tier: 'digital_menu' })
 
-    const login = await gudbro(config, ['--json', 'login', '--url', serverUrl(), '--email', support.email, '--password', TEST_PASSWORD])
+    const login = await gudbro(config, [
+      '--json',
+      'login',
+      '--url',
+      serverUrl(),
+      '--email',
+      support.email,
+      '--password',
+      TEST_PASSWORD,
+    ])
     assert.equal(login.code, 0, login.stderr)
     assert.equal(JSON.parse(login.stdout).platform_role, 'support')
     assert.notInclude(login.stderr, 'does not have the support role')
@@ -51,17 +66,31 @@ test.group('gudbro support CLI', (group) => {
     const list = await gudbro(config, ['--json', 'merchants', 'list', '--per-page', '100'])
     assert.equal(list.code, 0, list.stderr)
     assert.isAbove(JSON.parse(list.stdout).meta.total, 0)
-    const one = JSON.parse((await gudbro(config, ['--json', 'merchants', 'list', '--per-page', '1'])).stdout)
+    const one = JSON.parse(
+      (await gudbro(config, ['--json', 'merchants', 'list', '--per-page', '1'])).stdout
+    )
     assert.equal(one.meta.per_page, 1)
     assert.lengthOf(one.data, 1)
     assert.isNumber(one.data[0].shard_id)
     const table = await gudbro(config, ['merchants', 'list', '--per-page', '5'])
     assert.match(table.stdout, /^slug\s+name\s+vertical/)
 
-    const enable = await gudbro(config, ['--json', 'modules', 'enable', merchant.slug, 'notifications', '--reason', 'trial'])
+    const enable = await gudbro(config, [
+      '--json',
+      'modules',
+      'enable',
+      merchant.slug,
+      'notifications',
+      '--reason',
+      'trial',
+    ])
     assert.equal(enable.code, 0, enable.stderr)
     assert.include(JSON.parse(enable.stdout).data.modules, 'notifications')
-    const override = await db.connection('control').from('merchant_module_overrides').where({ merchant_id: merchant.id, module: 'notifications' }).first()
+    const override = await db
+      .connection('control')
+      .from('merchant_module_overrides')
+      .where({ merchant_id: merchant.id, module: 'notifications' })
+      .first()
     assert.isTrue(override.enabled)
     assert.equal(override.updated_by, support.user.id)
 
@@ -70,17 +99,39 @@ test.group('gudbro support CLI', (group) => {
     await seedCustomerData(a.merchant.id, { email, name: 'Cli Customer' })
     await seedCustomerData(b.merchant.id, { email, name: 'Cli Customer' })
     const out = join(dir, 'export.json')
-    const exported = await gudbro(config, ['gdpr', 'export', '--email', email, '--reason', 'ticket 9', '--out', out])
+    const exported = await gudbro(config, [
+      'gdpr',
+      'export',
+      '--email',
+      email,
+      '--reason',
+      'ticket 9',
+      '--out',
+      out,
+    ])
     assert.equal(exported.code, 0, exported.stderr)
     assert.equal((await stat(out)).mode & 0o777, 0o600)
     const document = JSON.parse(await readFile(out, 'utf8'))
     assert.lengthOf(document.data.notifications.conversations, 2)
     assert.notProperty(document, 'requestId')
-    const audit = await db.connection('control').from('audit_log').where({ action: 'gdpr.export', resource_id: document.request_id }).first()
+    const audit = await db
+      .connection('control')
+      .from('audit_log')
+      .where({ action: 'gdpr.export', resource_id: document.request_id })
+      .first()
     assert.equal(audit.actor_id, support.user.id)
     assert.equal(audit.reason, 'ticket 9')
 
-    const erased = await gudbro(config, ['gdpr', 'erase', '--email', email, '--reason', 'ticket 10', '--yes', '--json'])
+    const erased = await gudbro(config, [
+      'gdpr',
+      'erase',
+      '--email',
+      email,
+      '--reason',
+      'ticket 10',
+      '--yes',
+      '--json',
+    ])
     assert.equal(erased.code, 0, erased.stderr)
     const receipt = JSON.parse(erased.stdout)
     assert.equal(receipt.status, 'anonymized')
@@ -92,7 +143,10 @@ test.group('gudbro support CLI', (group) => {
     const requests = await gudbro(config, ['--json', 'gdpr', 'requests', '--all'])
     assert.equal(requests.code, 0, requests.stderr)
     const listed = JSON.parse(requests.stdout).data
-    assert.includeMembers(listed.map((r: any) => r.id), [document.request_id, receipt.id])
+    assert.includeMembers(
+      listed.map((r: any) => r.id),
+      [document.request_id, receipt.id]
+    )
     assert.equal(listed.find((r: any) => r.id === receipt.id).received_at, receipt.received_at)
     const open = await gudbro(config, ['gdpr', 'requests'])
     assert.include(open.stdout, receipt.id)
@@ -103,21 +157,46 @@ test.group('gudbro support CLI', (group) => {
   test('a non-support user is refused with 403 and a clear message', async ({ assert }) => {
     const config = join(dir, 'config.json')
     const owner = await createMerchant()
-    const login = await gudbro(config, ['login', '--url', serverUrl(), '--email', owner.email, '--password', TEST_PASSWORD])
+    const login = await gudbro(config, [
+      'login',
+      '--url',
+      serverUrl(),
+      '--email',
+      owner.email,
+      '--password',
+      TEST_PASSWORD,
+    ])
     assert.equal(login.code, 0, login.stderr)
     assert.include(login.stderr, 'does not have the support role')
     const list = await gudbro(config, ['merchants', 'list'])
     assert.equal(list.code, 4)
     assert.include(list.stderr, 'failed with 403')
-    const exported = await gudbro(config, ['gdpr', 'export', '--email', 'x@y.test', '--reason', 'curious'])
+    const exported = await gudbro(config, [
+      'gdpr',
+      'export',
+      '--email',
+      'x@y.test',
+      '--reason',
+      'curious',
+    ])
     assert.equal(exported.code, 4)
     assert.equal(exported.stdout, '')
   }).timeout(60_000)
 
-  test('clear errors: bad password, missing reason, not logged in, unreachable platform', async ({ assert }) => {
+  test('clear errors: bad password, missing reason, not logged in, unreachable platform', async ({
+    assert,
+  }) => {
     const config = join(dir, 'config.json')
     const owner = await createMerchant()
-    const bad = await gudbro(config, ['login', '--url', serverUrl(), '--email', owner.email, '--password', 'wrong-password-9'])
+    const bad = await gudbro(config, [
+      'login',
+      '--url',
+      serverUrl(),
+      '--email',
+      owner.email,
+      '--password',
+      'wrong-password-9',
+    ])
     assert.equal(bad.code, 3)
     assert.include(bad.stderr, 'failed with 401')
     const notLoggedIn = await gudbro(config, ['merchants', 'list'])
@@ -128,36 +207,94 @@ test.group('gudbro support CLI', (group) => {
     assert.include(noReason.stderr, '--reason is required')
     const unknown = await gudbro(config, ['merchants', 'frobnicate'])
     assert.equal(unknown.code, 2)
-    const unreachable = await gudbro(config, ['login', '--url', 'http://127.0.0.1:1', '--email', 'a@b.test', '--password', 'x'])
+    const unreachable = await gudbro(config, [
+      'login',
+      '--url',
+      'http://127.0.0.1:1',
+      '--email',
+      'a@b.test',
+      '--password',
+      'x',
+    ])
     assert.equal(unreachable.code, 7)
     assert.include(unreachable.stderr, 'Cannot reach')
   }).timeout(60_000)
 
-  test('merchants suspend and reactivate, members remove: each needs a reason and takes effect', async ({ client, assert }) => {
+  test('merchants suspend and reactivate, members remove: each needs a reason and takes effect', async ({
+    client,
+    assert,
+  }) => {
     const config = join(dir, 'config.json')
     const support = await supportToken(client)
     const { merchant } = await createMerchant()
-    const member = await User.create({ email: `m-${randomUUID().slice(0, 8)}@staff.test`, password: TEST_PASSWORD, fullName: 'Member' })
+    const member = await User.create({
+      email: `m-${randomUUID().slice(0, 8)}@staff.test`,
+      password: TEST_PASSWORD,
+      fullName: 'Member',
+    })
     await Membership.create({ userId: member.id, merchantId: merchant.id, role: 'staff' })
-    assert.equal((await gudbro(config, ['login', '--url', serverUrl(), '--email', support.email, '--password', TEST_PASSWORD])).code, 0)
-    const status = async () => (await db.connection('control').from('merchants').where('id', merchant.id).first()).status
+    assert.equal(
+      (
+        await gudbro(config, [
+          'login',
+          '--url',
+          serverUrl(),
+          '--email',
+          support.email,
+          '--password',
+          TEST_PASSWORD,
+        ])
+      ).code,
+      0
+    )
+    const status = async () =>
+      (await db.connection('control').from('merchants').where('id', merchant.id).first()).status
 
     const noReason = await gudbro(config, ['merchants', 'suspend', merchant.slug])
     assert.equal(noReason.code, 2)
     assert.include(noReason.stderr, '--reason is required')
-    const suspended = await gudbro(config, ['--json', 'merchants', 'suspend', merchant.slug, '--reason', 'fraud review'])
+    const suspended = await gudbro(config, [
+      '--json',
+      'merchants',
+      'suspend',
+      merchant.slug,
+      '--reason',
+      'fraud review',
+    ])
     assert.equal(suspended.code, 0, suspended.stderr)
     assert.equal(JSON.parse(suspended.stdout).data.status, 'suspended')
     assert.equal(await status(), 'suspended')
-    const reactivated = await gudbro(config, ['merchants', 'reactivate', merchant.slug, '--reason', 'cleared'])
+    const reactivated = await gudbro(config, [
+      'merchants',
+      'reactivate',
+      merchant.slug,
+      '--reason',
+      'cleared',
+    ])
     assert.equal(reactivated.code, 0, reactivated.stderr)
     assert.include(reactivated.stderr, 'is now active')
     assert.equal(await status(), 'active')
 
-    const removed = await gudbro(config, ['members', 'remove', merchant.slug, member.id, '--reason', 'left the team'])
+    const removed = await gudbro(config, [
+      'members',
+      'remove',
+      merchant.slug,
+      member.id,
+      '--reason',
+      'left the team',
+    ])
     assert.equal(removed.code, 0, removed.stderr)
-    assert.isNull(await Membership.query().where({ user_id: member.id, merchant_id: merchant.id }).first())
-    const again = await gudbro(config, ['members', 'remove', merchant.slug, member.id, '--reason', 'left the team'])
+    assert.isNull(
+      await Membership.query().where({ user_id: member.id, merchant_id: merchant.id }).first()
+    )
+    const again = await gudbro(config, [
+      'members',
+      'remove',
+      merchant.slug,
+      member.id,
+      '--reason',
+      'left the team',
+    ])
     assert.notEqual(again.code, 0)
     assert.include(again.stderr, '404')
   }).timeout(60_000)

@@ -22,7 +22,12 @@ async function customerOnTwoNodes() {
   await seedCustomerData(b.merchant.id, { email, name }, 2)
   // A merchant that sends staff alerts to this address.
   await shardRouter.transaction(
-    (trx) => trx.table('notification_settings').insert({ merchant_id: b.merchant.id, email_recipients: [email, 'boss@b.test'], webhook_secret: 's' }),
+    (trx) =>
+      trx.table('notification_settings').insert({
+        merchant_id: b.merchant.id,
+        email_recipients: [email, 'boss@b.test'],
+        webhook_secret: 's',
+      }),
     b.merchant.shardId
   )
   return { a, b, email, name, tag, user }
@@ -37,7 +42,10 @@ async function personalValuesLeft(values: string[]) {
         for (const value of values) {
           const { rows } = await db
             .connection(node.name)
-            .rawQuery(`SELECT count(*)::int AS n FROM "${table.table}" WHERE "${column}"::text ILIKE ?`, [`%${value}%`])
+            .rawQuery(
+              `SELECT count(*)::int AS n FROM "${table.table}" WHERE "${column}"::text ILIKE ?`,
+              [`%${value}%`]
+            )
           if (rows[0].n > 0) found.push(`${node.name}.${table.table}.${column} (${rows[0].n})`)
         }
       }
@@ -47,7 +55,10 @@ async function personalValuesLeft(values: string[]) {
 }
 
 test.group('GDPR export and erasure', () => {
-  test('export gathers the subject from the control database and both shard nodes, with Art. 15 information', async ({ client, assert }) => {
+  test('export gathers the subject from the control database and both shard nodes, with Art. 15 information', async ({
+    client,
+    assert,
+  }) => {
     const { a, b, email, user } = await customerOnTwoNodes()
     const support = await supportToken(client)
     const response = await client
@@ -65,29 +76,47 @@ test.group('GDPR export and erasure', () => {
     assert.notProperty(document.data.tenancy.users[0], 'password')
     assert.lengthOf(document.data.tenancy.memberships, 1)
     const conversations = document.data.notifications.conversations
-    assert.sameMembers(conversations.map((c: any) => c.merchant_id), [a.merchant.id, b.merchant.id])
+    assert.sameMembers(
+      conversations.map((c: any) => c.merchant_id),
+      [a.merchant.id, b.merchant.id]
+    )
     assert.notProperty(conversations[0], 'token_hash')
     assert.lengthOf(document.data.notifications.messages, 5)
     assert.lengthOf(document.data.notifications.notification_queue, 2)
     assert.lengthOf(document.data.notifications.push_subscriptions, 1)
     assert.notProperty(document.data.notifications.push_subscriptions[0], 'auth')
     assert.lengthOf(document.data.notifications.notification_settings, 1)
-    assert.sameMembers(document.merchants.map((m: any) => m.id), [a.merchant.id, b.merchant.id])
+    assert.sameMembers(
+      document.merchants.map((m: any) => m.id),
+      [a.merchant.id, b.merchant.id]
+    )
     const processing = document.information.processing.find((p: any) => p.table === 'conversations')
-    for (const key of ['purpose', 'legal_basis', 'categories', 'recipients', 'retention', 'source']) assert.property(processing, key)
+    for (const key of ['purpose', 'legal_basis', 'categories', 'recipients', 'retention', 'source'])
+      assert.property(processing, key)
     assert.include(processing.categories, 'customer_email')
     assert.isString(document.information.rights)
 
     // The read is audited with the support user and the reason.
-    const audit = await db.connection('control').from('audit_log').where({ action: 'gdpr.export', resource_id: document.request_id }).first()
+    const audit = await db
+      .connection('control')
+      .from('audit_log')
+      .where({ action: 'gdpr.export', resource_id: document.request_id })
+      .first()
     assert.equal(audit.actor_id, support.user.id)
     assert.equal(audit.reason, 'ticket #123: subject access request')
-    const request = await db.connection('control').from('gdpr_requests').where('id', document.request_id).first()
+    const request = await db
+      .connection('control')
+      .from('gdpr_requests')
+      .where('id', document.request_id)
+      .first()
     assert.equal(request.status, 'completed')
     assert.notInclude(JSON.stringify(request), email.toLowerCase())
   })
 
-  test("a merchant's alert recipient gets only their own entries: no secret, no URL, no other recipient; erasure removes only them", async ({ client, assert }) => {
+  test("a merchant's alert recipient gets only their own entries: no secret, no URL, no other recipient; erasure removes only them", async ({
+    client,
+    assert,
+  }) => {
     const [a] = await merchantsOnTwoNodes()
     const tag = randomUUID().slice(0, 8)
     const email = `recipient.${tag}@example.test`
@@ -110,29 +139,66 @@ test.group('GDPR export and erasure', () => {
       a.merchant.shardId
     )
     await inTenant(a.merchant.id, () =>
-      tenantDb('write').table('notification_queue').insert({
-        merchant_id: a.merchant.id, type: 'email', event: 'order.created', recipient: email, payload: '{}', idempotency_key: `order:${tag}:created:email:${email}`,
-      })
+      tenantDb('write')
+        .table('notification_queue')
+        .insert({
+          merchant_id: a.merchant.id,
+          type: 'email',
+          event: 'order.created',
+          recipient: email,
+          payload: '{}',
+          idempotency_key: `order:${tag}:created:email:${email}`,
+        })
     )
     const support = await supportToken(client)
-    for (const [subject, own] of [[{ email }, { email_recipients: [email], sms_recipients: [] }], [{ phone }, { email_recipients: [], sms_recipients: [phone] }]] as const) {
-      const response = await client.post('/api/v1/admin/gdpr/exports').header('Authorization', `Bearer ${support.token}`).json({ ...subject, reason: 'recipient asked' })
+    for (const [subject, own] of [
+      [{ email }, { email_recipients: [email], sms_recipients: [] }],
+      [{ phone }, { email_recipients: [], sms_recipients: [phone] }],
+    ] as const) {
+      const response = await client
+        .post('/api/v1/admin/gdpr/exports')
+        .header('Authorization', `Bearer ${support.token}`)
+        .json({ ...subject, reason: 'recipient asked' })
       response.assertStatus(200)
       const document = response.body()
-      assert.deepEqual(document.data.notifications.notification_settings, [{ merchant_id: a.merchant.id, ...own, _source: 'shard' }])
+      assert.deepEqual(document.data.notifications.notification_settings, [
+        { merchant_id: a.merchant.id, ...own, _source: 'shard' },
+      ])
       const text = JSON.stringify(document)
-      for (const leak of [secret, merchantSettings.webhook_url, others.email, others.phone, 'order.created":']) assert.notInclude(text, leak)
-      assert.sameMembers(document.merchants.map((m: any) => m.id), [a.merchant.id])
+      for (const leak of [
+        secret,
+        merchantSettings.webhook_url,
+        others.email,
+        others.phone,
+        'order.created":',
+      ])
+        assert.notInclude(text, leak)
+      assert.sameMembers(
+        document.merchants.map((m: any) => m.id),
+        [a.merchant.id]
+      )
     }
-    const byEmail = await client.post('/api/v1/admin/gdpr/exports').header('Authorization', `Bearer ${support.token}`).json({ email, reason: 'recipient asked' })
+    const byEmail = await client
+      .post('/api/v1/admin/gdpr/exports')
+      .header('Authorization', `Bearer ${support.token}`)
+      .json({ email, reason: 'recipient asked' })
     assert.lengthOf(byEmail.body().data.notifications.notification_queue, 1)
     assert.notProperty(byEmail.body().data.notifications.notification_queue[0], 'idempotency_key')
 
-    const erased = await client.post('/api/v1/admin/gdpr/erasures').header('Authorization', `Bearer ${support.token}`).json({ email, reason: 'recipient left' })
+    const erased = await client
+      .post('/api/v1/admin/gdpr/erasures')
+      .header('Authorization', `Bearer ${support.token}`)
+      .json({ email, reason: 'recipient left' })
     erased.assertStatus(201)
-    const settings = await inTenant(a.merchant.id, () => tenantDb('write').from('notification_settings').where('merchant_id', a.merchant.id).first())
+    const settings = await inTenant(a.merchant.id, () =>
+      tenantDb('write').from('notification_settings').where('merchant_id', a.merchant.id).first()
+    )
     assert.deepEqual(settings.email_recipients, [others.email])
-    assert.deepEqual(settings.sms_recipients, [phone, others.phone], 'erased by email: the phone was not named')
+    assert.deepEqual(
+      settings.sms_recipients,
+      [phone, others.phone],
+      'erased by email: the phone was not named'
+    )
     assert.equal(settings.webhook_secret, secret)
     assert.equal(settings.webhook_url, merchantSettings.webhook_url)
     assert.deepEqual(settings.routes, { 'order.created': ['email', 'sms', 'webhook'] })
@@ -143,14 +209,20 @@ test.group('GDPR export and erasure', () => {
     const email = `guest-${randomUUID().slice(0, 8)}@example.test`
     await seedCustomerData(a.merchant.id, { email, name: 'Guest Person' }, 1)
     const support = await supportToken(client)
-    const response = await client.post('/api/v1/admin/gdpr/exports').header('Authorization', `Bearer ${support.token}`).json({ email, reason: 'guest asked' })
+    const response = await client
+      .post('/api/v1/admin/gdpr/exports')
+      .header('Authorization', `Bearer ${support.token}`)
+      .json({ email, reason: 'guest asked' })
     response.assertStatus(200)
     assert.deepEqual(response.body().subject.account_ids, [])
     assert.lengthOf(response.body().data.notifications.conversations, 1)
     assert.lengthOf(response.body().data.notifications.messages, 1)
   })
 
-  test('erasure leaves no personal value in any declared column, keeps other people, and returns a receipt', async ({ client, assert }) => {
+  test('erasure leaves no personal value in any declared column, keeps other people, and returns a receipt', async ({
+    client,
+    assert,
+  }) => {
     const { b, email, name, tag, user } = await customerOnTwoNodes()
     const bystander = await customerOnTwoNodes()
     const support = await supportToken(client)
@@ -168,45 +240,90 @@ test.group('GDPR export and erasure', () => {
     const deadline = new Date(receipt.legal_deadline)
     assert.isAtLeast(deadline.getTime() - received.getTime(), 28 * 86400_000)
     assert.isAtMost(deadline.getTime() - received.getTime(), 31 * 86400_000)
-    assert.closeTo(new Date(receipt.hard_delete_due_at).getTime() - received.getTime(), 90 * 86400_000, 60_000)
+    assert.closeTo(
+      new Date(receipt.hard_delete_due_at).getTime() - received.getTime(),
+      90 * 86400_000,
+      60_000
+    )
     assert.equal(receipt.anonymized['notifications.messages'], 5)
 
     assert.deepEqual(await personalValuesLeft([email, name, tag]), [])
     // The other customer is untouched; the merchant's other alert recipient stays.
     assert.isNotEmpty(await personalValuesLeft([bystander.email]))
-    const settings = await db.connection(shardRouter.connectionForShard(b.merchant.shardId)).from('notification_settings').where('merchant_id', b.merchant.id).first()
+    const settings = await db
+      .connection(shardRouter.connectionForShard(b.merchant.shardId))
+      .from('notification_settings')
+      .where('merchant_id', b.merchant.id)
+      .first()
     assert.deepEqual(settings.email_recipients, ['boss@b.test'])
     // The account can no longer sign in, and its tokens are gone.
-    const login = await client.post('/api/v1/auth/login').header('X-Forwarded-For', randomClientIp()).json({ email, password: TEST_PASSWORD })
+    const login = await client
+      .post('/api/v1/auth/login')
+      .header('X-Forwarded-For', randomClientIp())
+      .json({ email, password: TEST_PASSWORD })
     login.assertStatus(401)
-    const tokens = await db.connection('control').from('auth_access_tokens').where('tokenable_id', user.id)
+    const tokens = await db
+      .connection('control')
+      .from('auth_access_tokens')
+      .where('tokenable_id', user.id)
     assert.lengthOf(tokens, 0)
 
-    const audit = await db.connection('control').from('audit_log').where({ action: 'gdpr.erase', resource_id: receipt.id }).first()
+    const audit = await db
+      .connection('control')
+      .from('audit_log')
+      .where({ action: 'gdpr.erase', resource_id: receipt.id })
+      .first()
     assert.equal(audit.actor_id, support.user.id)
     assert.equal(audit.reason, 'ticket #456: right to erasure')
     // The trigger saw the account's anonymization, done by support for that reason.
-    const userUpdate = await db.connection('control').from('audit_log').where({ resource_type: 'users', resource_id: user.id, action: 'UPDATE' }).first()
+    const userUpdate = await db
+      .connection('control')
+      .from('audit_log')
+      .where({ resource_type: 'users', resource_id: user.id, action: 'UPDATE' })
+      .first()
     assert.equal(userUpdate.actor_id, support.user.id)
     assert.equal(userUpdate.reason, 'ticket #456: right to erasure')
 
-    const listed = await client.get('/api/v1/admin/gdpr/requests').qs({ open: true }).header('Authorization', `Bearer ${support.token}`)
-    assert.include(listed.body().data.map((r: any) => r.id), receipt.id)
-    const one = await client.get('/api/v1/admin/gdpr/requests').qs({ per_page: 1 }).header('Authorization', `Bearer ${support.token}`)
+    const listed = await client
+      .get('/api/v1/admin/gdpr/requests')
+      .qs({ open: true })
+      .header('Authorization', `Bearer ${support.token}`)
+    assert.include(
+      listed.body().data.map((r: any) => r.id),
+      receipt.id
+    )
+    const one = await client
+      .get('/api/v1/admin/gdpr/requests')
+      .qs({ per_page: 1 })
+      .header('Authorization', `Bearer ${support.token}`)
     assert.lengthOf(one.body().data, 1)
     assert.equal(one.body().meta.per_page, 1)
     assert.property(one.body().data[0], 'hard_delete_due_at')
   })
 
-  test('personal-data operations need a reason and a subject, and the support role', async ({ client }) => {
+  test('personal-data operations need a reason and a subject, and the support role', async ({
+    client,
+  }) => {
     const support = await supportToken(client)
-    const noReason = await client.post('/api/v1/admin/gdpr/exports').header('Authorization', `Bearer ${support.token}`).json({ email: 'x@y.test' })
+    const noReason = await client
+      .post('/api/v1/admin/gdpr/exports')
+      .header('Authorization', `Bearer ${support.token}`)
+      .json({ email: 'x@y.test' })
     noReason.assertStatus(422)
-    const noSubject = await client.post('/api/v1/admin/gdpr/erasures').header('Authorization', `Bearer ${support.token}`).json({ reason: 'why not' })
+    const noSubject = await client
+      .post('/api/v1/admin/gdpr/erasures')
+      .header('Authorization', `Bearer ${support.token}`)
+      .json({ reason: 'why not' })
     noSubject.assertStatus(422)
     const [a] = await merchantsOnTwoNodes()
-    const ownerLogin = await client.post('/api/v1/auth/login').header('X-Forwarded-For', randomClientIp()).json({ email: a.email, password: TEST_PASSWORD })
-    const refused = await client.post('/api/v1/admin/gdpr/exports').header('Authorization', `Bearer ${ownerLogin.body().token}`).json({ email: 'x@y.test', reason: 'curious' })
+    const ownerLogin = await client
+      .post('/api/v1/auth/login')
+      .header('X-Forwarded-For', randomClientIp())
+      .json({ email: a.email, password: TEST_PASSWORD })
+    const refused = await client
+      .post('/api/v1/admin/gdpr/exports')
+      .header('Authorization', `Bearer ${ownerLogin.body().token}`)
+      .json({ email: 'x@y.test', reason: 'curious' })
     refused.assertStatus(403)
   })
 })

@@ -26,7 +26,9 @@ function ace(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 }
 
 test.group('gdpr:* ace commands', () => {
-  test('gdpr:export writes the subject file, gdpr:erase anonymizes, gdpr:requests lists the deadline', async ({ assert }) => {
+  test('gdpr:export writes the subject file, gdpr:erase anonymizes, gdpr:requests lists the deadline', async ({
+    assert,
+  }) => {
     const dir = await mkdtemp(join(tmpdir(), 'gdpr-ace-'))
     try {
       const [a, b] = await merchantsOnTwoNodes()
@@ -35,13 +37,25 @@ test.group('gdpr:* ace commands', () => {
       await seedCustomerData(b.merchant.id, { email, name: 'Ace Customer' })
       const out = join(dir, 'export.json')
 
-      const exported = await ace(['gdpr:export', '--email', email, '--out', out, '--reason', 'ticket 77'])
+      const exported = await ace([
+        'gdpr:export',
+        '--email',
+        email,
+        '--out',
+        out,
+        '--reason',
+        'ticket 77',
+      ])
       assert.equal(exported.code, 0, exported.stderr + exported.stdout)
       assert.match(exported.stdout, /conversations 1 row/)
       assert.equal((await stat(out)).mode & 0o777, 0o600)
       const document = JSON.parse(await readFile(out, 'utf8'))
       assert.lengthOf(document.data.notifications.conversations, 2)
-      const audit = await db.connection('control').from('audit_log').where({ action: 'gdpr.export', resource_id: document.request_id }).first()
+      const audit = await db
+        .connection('control')
+        .from('audit_log')
+        .where({ action: 'gdpr.export', resource_id: document.request_id })
+        .first()
       assert.equal(audit.actor_type, 'command')
       assert.equal(audit.reason, 'ticket 77')
 
@@ -69,7 +83,15 @@ test.group('gdpr:* ace commands', () => {
     const noSubject = await ace(['gdpr:export', '--out', '/tmp/never.json', '--reason', 'why'])
     assert.equal(noSubject.code, 1)
     assert.include(noSubject.stdout + noSubject.stderr, 'Name the data subject')
-    const badOut = await ace(['gdpr:export', '--email', 'x@y.test', '--reason', 'why', '--out', '/nonexistent-dir/x.json'])
+    const badOut = await ace([
+      'gdpr:export',
+      '--email',
+      'x@y.test',
+      '--reason',
+      'why',
+      '--out',
+      '/nonexistent-dir/x.json',
+    ])
     assert.equal(badOut.code, 1)
     assert.include(badOut.stdout + badOut.stderr, 'ENOENT')
   }).timeout(60_000)

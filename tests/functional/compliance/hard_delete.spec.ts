@@ -17,16 +17,29 @@ async function erasedCustomer() {
   const [a, b] = await merchantsOnTwoNodes()
   const email = `gone-${randomUUID().slice(0, 8)}@example.test`
   const user = await User.create({ email, password: TEST_PASSWORD, fullName: 'Gone Soon' })
-  const conversationA = await seedCustomerData(a.merchant.id, { email, name: 'Gone Soon', userId: user.id })
+  const conversationA = await seedCustomerData(a.merchant.id, {
+    email,
+    name: 'Gone Soon',
+    userId: user.id,
+  })
   const conversationB = await seedCustomerData(b.merchant.id, { email, name: 'Gone Soon' })
   const { receipt } = await gdprErasure.erase({ email, reason: 'test erasure', via: 'command' })
   const nodeA = shardRouter.connectionForShard(a.merchant.shardId)
   const nodeB = shardRouter.connectionForShard(b.merchant.shardId)
   const remaining = async () => ({
     user: await db.connection('control').from('users').where('id', user.id).first(),
-    conversationA: await db.connection(nodeA).from('conversations').where('id', conversationA).first(),
-    conversationB: await db.connection(nodeB).from('conversations').where('id', conversationB).first(),
-    messagesB: (await db.connection(nodeB).from('messages').where('conversation_id', conversationB)).length,
+    conversationA: await db
+      .connection(nodeA)
+      .from('conversations')
+      .where('id', conversationA)
+      .first(),
+    conversationB: await db
+      .connection(nodeB)
+      .from('conversations')
+      .where('id', conversationB)
+      .first(),
+    messagesB: (await db.connection(nodeB).from('messages').where('conversation_id', conversationB))
+      .length,
   })
   return { receipt, remaining, user }
 }
@@ -40,23 +53,49 @@ test.group('GDPR hard delete', () => {
     assert.equal(early.requests, 0)
     const due = await hardDeletes.runDue(new Date(Date.now() + 91 * DAY))
     assert.isAtLeast(due.requests, 1)
-    assert.deepEqual(await remaining(), { user: null, conversationA: null, conversationB: null, messagesB: 0 })
-    const request = await db.connection('control').from('gdpr_requests').where('id', receipt.id).first()
+    assert.deepEqual(await remaining(), {
+      user: null,
+      conversationA: null,
+      conversationB: null,
+      messagesB: 0,
+    })
+    const request = await db
+      .connection('control')
+      .from('gdpr_requests')
+      .where('id', receipt.id)
+      .first()
     assert.equal(request.status, 'deleted')
     assert.deepEqual(request.pending_deletes, [])
     const again = await hardDeletes.runDue(new Date(Date.now() + 92 * DAY))
     assert.equal(again.requests, 0)
   })
 
-  test('survives a restart: the due row is run by a fresh worker after Redis lost everything', async ({ assert }) => {
+  test('survives a restart: the due row is run by a fresh worker after Redis lost everything', async ({
+    assert,
+  }) => {
     const { receipt, remaining, user } = await erasedCustomer()
     // 90 days pass while nothing runs; then Redis comes back empty and a worker starts.
-    await db.connection('control').from('gdpr_requests').where('id', receipt.id).update({ hard_delete_due_at: new Date(Date.now() - DAY) })
+    await db
+      .connection('control')
+      .from('gdpr_requests')
+      .where('id', receipt.id)
+      .update({ hard_delete_due_at: new Date(Date.now() - DAY) })
     await redis.flushdb()
     const registry = moduleRegistry()
-    const connection = app.config.get<{ defaultConnection: Record<string, unknown> }>('queue').defaultConnection
-    const pool = new WorkerPool(app, logger, connection, await registry.loadJobs(), runJobInTenant, { concurrency: 2 })
-    const schedules = (await registry.loadSchedules()).filter((s) => s.name === 'compliance.retention_sweep')
+    const connection = app.config.get<{ defaultConnection: Record<string, unknown> }>(
+      'queue'
+    ).defaultConnection
+    const pool = new WorkerPool(
+      app,
+      logger,
+      connection,
+      await registry.loadJobs(),
+      runJobInTenant,
+      { concurrency: 2 }
+    )
+    const schedules = (await registry.loadSchedules()).filter(
+      (s) => s.name === 'compliance.retention_sweep'
+    )
     assert.lengthOf(schedules, 1)
     pool.start(['compliance'])
     try {
@@ -64,14 +103,20 @@ test.group('GDPR hard delete', () => {
       const deadline = Date.now() + 15_000
       let status = ''
       while (Date.now() < deadline) {
-        status = (await db.connection('control').from('gdpr_requests').where('id', receipt.id).first()).status
+        status = (
+          await db.connection('control').from('gdpr_requests').where('id', receipt.id).first()
+        ).status
         if (status === 'deleted') break
         await new Promise((resolve) => setTimeout(resolve, 100))
       }
       assert.equal(status, 'deleted')
       assert.isNull((await remaining()).user)
       // The job's writes were audited as the job's.
-      const audit = await db.connection('control').from('audit_log').where({ resource_type: 'users', action: 'DELETE', resource_id: user.id }).first()
+      const audit = await db
+        .connection('control')
+        .from('audit_log')
+        .where({ resource_type: 'users', action: 'DELETE', resource_id: user.id })
+        .first()
       assert.equal(audit?.actor_type, 'job')
     } finally {
       await pool.stop()

@@ -8,7 +8,12 @@ import { createMerchant, login, TEST_PASSWORD } from '#tests/helpers'
 /** A platform support user and a token for the admin API. */
 export async function supportToken(client: ApiClient) {
   const email = `support-${randomUUID().slice(0, 8)}@gudbro.test`
-  const user = await User.create({ email, password: TEST_PASSWORD, fullName: 'Support Person', platformRole: 'support' })
+  const user = await User.create({
+    email,
+    password: TEST_PASSWORD,
+    fullName: 'Support Person',
+    platformRole: 'support',
+  })
   return { user, email, token: await login(client, email) }
 }
 
@@ -18,7 +23,8 @@ export async function merchantsOnTwoNodes() {
   const firstNode = shardRouter.connectionForShard(first.merchant.shardId)
   for (;;) {
     const other = await createMerchant()
-    if (shardRouter.connectionForShard(other.merchant.shardId) !== firstNode) return [first, other] as const
+    if (shardRouter.connectionForShard(other.merchant.shardId) !== firstNode)
+      return [first, other] as const
   }
 }
 
@@ -30,7 +36,11 @@ export function inTenant<T>(merchantId: string, fn: () => Promise<T>) {
  * A customer's data at one merchant: a chat conversation with messages, an email notification, and
  * (for accounts) a staff push subscription.
  */
-export async function seedCustomerData(merchantId: string, customer: { email: string; name: string; userId?: string }, messages = 2) {
+export async function seedCustomerData(
+  merchantId: string,
+  customer: { email: string; name: string; userId?: string },
+  messages = 2
+) {
   return inTenant(merchantId, () =>
     shardRouter.transaction(async (trx) => {
       const [conversation] = await trx
@@ -44,7 +54,12 @@ export async function seedCustomerData(merchantId: string, customer: { email: st
         })
         .returning('id')
       for (let i = 0; i < messages; i++) {
-        await trx.table('messages').insert({ merchant_id: merchantId, conversation_id: conversation.id, sender_type: 'customer', body: `Hello, I am ${customer.name} (${i})` })
+        await trx.table('messages').insert({
+          merchant_id: merchantId,
+          conversation_id: conversation.id,
+          sender_type: 'customer',
+          body: `Hello, I am ${customer.name} (${i})`,
+        })
       }
       await trx.table('notification_queue').insert({
         merchant_id: merchantId,
@@ -54,7 +69,13 @@ export async function seedCustomerData(merchantId: string, customer: { email: st
         payload: JSON.stringify({ customerName: customer.name, to: customer.email }),
       })
       if (customer.userId) {
-        await trx.table('push_subscriptions').insert({ merchant_id: merchantId, user_id: customer.userId, endpoint: `https://push.test/${randomUUID()}`, p256dh: 'key', auth: 'auth' })
+        await trx.table('push_subscriptions').insert({
+          merchant_id: merchantId,
+          user_id: customer.userId,
+          endpoint: `https://push.test/${randomUUID()}`,
+          p256dh: 'key',
+          auth: 'auth',
+        })
       }
       return conversation.id as string
     })

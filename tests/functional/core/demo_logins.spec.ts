@@ -36,10 +36,16 @@ test.group('Demo logins', (group) => {
     }
   })
 
-  test('with HOST beyond loopback every demo login gets a random password, printed once, even one that had the published password', async ({ client, assert }) => {
+  test('with HOST beyond loopback every demo login gets a random password, printed once, even one that had the published password', async ({
+    client,
+    assert,
+  }) => {
     await seedWithHost('127.0.0.1')
     const signIn = (email: string, password: string) =>
-      client.post('/api/v1/auth/login').header('X-Forwarded-For', randomClientIp()).json({ email, password })
+      client
+        .post('/api/v1/auth/login')
+        .header('X-Forwarded-For', randomClientIp())
+        .json({ email, password })
     ;(await signIn(SUPPORT_EMAIL, DEMO_PASSWORD)).assertStatus(200)
 
     const printed = await seedWithHost('0.0.0.0')
@@ -48,17 +54,37 @@ test.group('Demo logins', (group) => {
       assert.exists(password, `${email} printed with its password`)
       assert.notEqual(password, DEMO_PASSWORD)
       ;(await signIn(email, password!)).assertStatus(200)
-      assert.oneOf((await signIn(email, DEMO_PASSWORD)).status(), [400, 401], `${email}: the published password no longer works`)
+      assert.oneOf(
+        (await signIn(email, DEMO_PASSWORD)).status(),
+        [400, 401],
+        `${email}: the published password no longer works`
+      )
     }
 
     assert.equal(await seedWithHost('0.0.0.0'), '', 'printed once: a second run prints nothing')
-    assert.equal(await seedWithHost('127.0.0.1'), '', 'a loopback run does not bring the published password back')
+    assert.equal(
+      await seedWithHost('127.0.0.1'),
+      '',
+      'a loopback run does not bring the published password back'
+    )
     assert.oneOf((await signIn(SUPPORT_EMAIL, DEMO_PASSWORD)).status(), [400, 401])
   }).timeout(60_000)
 
-  test('a listen address is loopback only for 127.0.0.0/8, ::1, their mapped forms and localhost', async ({ assert }) => {
+  test('a listen address is loopback only for 127.0.0.0/8, ::1, their mapped forms and localhost', async ({
+    assert,
+  }) => {
     const { isLoopbackHost } = await import('#core/http/loopback')
-    for (const host of [undefined, '', 'localhost', '127.0.0.1', '127.1.2.3', '::1', '::ffff:127.0.0.1']) assert.isTrue(isLoopbackHost(host), String(host))
-    for (const host of ['0.0.0.0', '::', '192.0.2.2', '10.0.0.1', 'example.com']) assert.isFalse(isLoopbackHost(host), host)
+    for (const host of [
+      undefined,
+      '',
+      'localhost',
+      '127.0.0.1',
+      '127.1.2.3',
+      '::1',
+      '::ffff:127.0.0.1',
+    ])
+      assert.isTrue(isLoopbackHost(host), String(host))
+    for (const host of ['0.0.0.0', '::', '192.0.2.2', '10.0.0.1', 'example.com'])
+      assert.isFalse(isLoopbackHost(host), host)
   })
 })

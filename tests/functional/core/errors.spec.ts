@@ -6,13 +6,18 @@ test.group('error shape', () => {
   test('an unknown route is a JSON 404 with a stable code', async ({ client, assert }) => {
     const response = await client.get('/api/v1/no/such/route')
     response.assertStatus(404)
-    assert.deepEqual(response.body(), { errors: [{ code: 'E_ROUTE_NOT_FOUND', message: 'No such route' }] })
+    assert.deepEqual(response.body(), {
+      errors: [{ code: 'E_ROUTE_NOT_FOUND', message: 'No such route' }],
+    })
   })
 
   test('validation errors are 422 with one entry per field', async ({ client, assert }) => {
     const { email } = await createMerchant()
     const token = await login(client, email)
-    const response = await client.post('/api/v1/tenancy/locations').bearerToken(token).json({ name: 42 })
+    const response = await client
+      .post('/api/v1/tenancy/locations')
+      .bearerToken(token)
+      .json({ name: 42 })
     response.assertStatus(422)
     const [error] = response.body().errors
     assert.containsSubset(error, { code: 'E_VALIDATION', field: 'name' })

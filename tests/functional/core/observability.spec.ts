@@ -12,36 +12,61 @@ import { eventually } from '#tests/functional/notifications/stand_ins'
 import { startWorkerProcess } from '#tests/support/app_process'
 
 test.group('observability', () => {
-  test('/metrics exposes the request histogram by method, route and status', async ({ client, assert }) => {
+  test('/metrics exposes the request histogram by method, route and status', async ({
+    client,
+    assert,
+  }) => {
     const { merchant } = await createMerchant()
     await client.get('/api/v1/tenancy/merchant').header('X-Merchant', merchant.slug)
     const response = await client.get('/metrics')
     response.assertStatus(200)
     assert.include(response.header('content-type'), 'text/plain')
-    assert.match(response.text(), /http_request_duration_seconds_bucket\{[^}]*method="GET",route="\/api\/v1\/tenancy\/merchant",status="200"/)
+    assert.match(
+      response.text(),
+      /http_request_duration_seconds_bucket\{[^}]*method="GET",route="\/api\/v1\/tenancy\/merchant",status="200"/
+    )
     assert.include(response.text(), 'performance_budget_exceeded_total')
     assert.match(response.text(), /db_query_duration_seconds_count\{[^}]*connection="control"/)
     assert.match(response.text(), /db_pool_available_connections\{[^}]*connection="node1"/)
     assert.match(response.text(), /active_merchants\{[^}]*\} [1-9]/)
   })
 
-  test('a request slower than its module budget (seed 3.4 p99) is counted; a fast one is not', async ({ client, assert }) => {
+  test('a request slower than its module budget (seed 3.4 p99) is counted; a fast one is not', async ({
+    client,
+    assert,
+  }) => {
     const { merchant } = await createMerchant({ tier: 'pre_ordering' })
     const count = async () => {
       const text = (await client.get('/metrics')).text()
-      const line = text.split('\n').find((l) => l.startsWith('performance_budget_exceeded_total{') && l.includes('route="/api/v1/loyalty/slow"'))
+      const line = text
+        .split('\n')
+        .find(
+          (l) =>
+            l.startsWith('performance_budget_exceeded_total{') &&
+            l.includes('route="/api/v1/loyalty/slow"')
+        )
       return line ? Number(line.split(' ').at(-1)) : 0
     }
     const before = await count()
-    ;(await client.get('/api/v1/loyalty/slow?ms=5').header('X-Merchant', merchant.slug)).assertStatus(200)
+    ;(
+      await client.get('/api/v1/loyalty/slow?ms=5').header('X-Merchant', merchant.slug)
+    ).assertStatus(200)
     assert.equal(await count(), before)
-    ;(await client.get('/api/v1/loyalty/slow?ms=320').header('X-Merchant', merchant.slug)).assertStatus(200)
+    ;(
+      await client.get('/api/v1/loyalty/slow?ms=320').header('X-Merchant', merchant.slug)
+    ).assertStatus(200)
     assert.equal(await count(), before + 1)
     const text = (await client.get('/metrics')).text()
-    assert.match(text, /performance_budget_exceeded_total\{[^}]*category="menu",route="\/api\/v1\/loyalty\/slow"/)
+    assert.match(
+      text,
+      /performance_budget_exceeded_total\{[^}]*category="menu",route="\/api\/v1\/loyalty\/slow"/
+    )
   })
 
-  test('/health answers; /ready checks PostgreSQL on the control database and every shard node, Redis and the worker heartbeat', async ({ client, assert }) => {
+  test('/health answers; /ready checks PostgreSQL on the control database and every shard node, Redis and the worker heartbeat', async ({
+    client,
+    assert,
+  }) => {
     ;(await client.get('/health')).assertStatus(200)
     await redis.del('queue:worker_heartbeat')
     await new Promise((resolve) => setTimeout(resolve, 1100)) // past the one-second reuse of the last answer
@@ -50,11 +75,20 @@ test.group('observability', () => {
     ready.assertStatus(200)
     assert.deepEqual(ready.body(), {
       status: 'degraded',
-      checks: { 'postgres:control': 'ok', 'postgres:node0': 'ok', 'postgres:node1': 'ok', 'redis': 'ok', 'worker': 'failing' },
+      checks: {
+        'postgres:control': 'ok',
+        'postgres:node0': 'ok',
+        'postgres:node1': 'ok',
+        'redis': 'ok',
+        'worker': 'failing',
+      },
     })
   })
 
-  test('/ready shows worker ok while `queue:work` runs, and its heartbeat expires within 15 s when it is killed', async ({ client, assert }) => {
+  test('/ready shows worker ok while `queue:work` runs, and its heartbeat expires within 15 s when it is killed', async ({
+    client,
+    assert,
+  }) => {
     await redis.del('queue:worker_heartbeat')
     const worker = await startWorkerProcess()
     try {
@@ -93,15 +127,29 @@ test.group('observability', () => {
     }
   })
 
-  test('without METRICS_TOKEN, /metrics answers loopback clients outside production and nobody in production', async ({ assert }) => {
-    const request = (remoteAddress: string) => ({ request: { header: () => undefined, request: { socket: { remoteAddress } } } }) as any
+  test('without METRICS_TOKEN, /metrics answers loopback clients outside production and nobody in production', async ({
+    assert,
+  }) => {
+    const request = (remoteAddress: string) =>
+      ({ request: { header: () => undefined, request: { socket: { remoteAddress } } } }) as any
     assert.doesNotThrow(() => authorizeScrape(request('127.0.0.1'), { loopbackWithoutToken: true }))
-    assert.doesNotThrow(() => authorizeScrape(request('::ffff:127.0.0.1'), { loopbackWithoutToken: true }))
-    assert.throws(() => authorizeScrape(request('203.0.113.9'), { loopbackWithoutToken: true }), /METRICS_TOKEN/)
-    assert.throws(() => authorizeScrape(request('127.0.0.1'), { loopbackWithoutToken: false }), /METRICS_TOKEN/)
+    assert.doesNotThrow(() =>
+      authorizeScrape(request('::ffff:127.0.0.1'), { loopbackWithoutToken: true })
+    )
+    assert.throws(
+      () => authorizeScrape(request('203.0.113.9'), { loopbackWithoutToken: true }),
+      /METRICS_TOKEN/
+    )
+    assert.throws(
+      () => authorizeScrape(request('127.0.0.1'), { loopbackWithoutToken: false }),
+      /METRICS_TOKEN/
+    )
   })
 
-  test('a scrape runs no query: queue depth and merchant counts are sampled on a timer', async ({ client, assert }) => {
+  test('a scrape runs no query: queue depth and merchant counts are sampled on a timer', async ({
+    client,
+    assert,
+  }) => {
     await client.get('/metrics') // starts the sampling timer
     const queries: string[] = []
     const listeners = [...db.manager.connections.keys()].map((name) => {
@@ -119,10 +167,15 @@ test.group('observability', () => {
     } finally {
       for (const off of listeners) off()
     }
-    assert.deepEqual(queries.filter((sql) => /notification_queue|merchants/.test(sql)), [])
+    assert.deepEqual(
+      queries.filter((sql) => /notification_queue|merchants/.test(sql)),
+      []
+    )
   })
 
-  test('a sampled gauge shows what its sampler last read (the timer runs sampleNow every SAMPLE_EVERY_MS)', async ({ assert }) => {
+  test('a sampled gauge shows what its sampler last read (the timer runs sampleNow every SAMPLE_EVERY_MS)', async ({
+    assert,
+  }) => {
     let calls = 0
     const gauge = metrics.sampled({
       name: `sampled_probe_${Date.now()}`,
@@ -135,10 +188,17 @@ test.group('observability', () => {
     await sampleNow()
     assert.isAtLeast(calls, 1)
     assert.equal((await gauge.get()).values[0].value, calls)
-    assert.isAtMost(SAMPLE_EVERY_MS, 15_000, 'refreshed at least as often as a usual scrape interval')
+    assert.isAtMost(
+      SAMPLE_EVERY_MS,
+      15_000,
+      'refreshed at least as often as a usual scrape interval'
+    )
   })
 
-  test('every response carries a request id; an incoming one is kept', async ({ client, assert }) => {
+  test('every response carries a request id; an incoming one is kept', async ({
+    client,
+    assert,
+  }) => {
     const fresh = await client.get('/health')
     assert.match(fresh.header('x-request-id') ?? '', /^[0-9a-f-]{36}$/)
     const kept = await client.get('/health').header('X-Request-Id', 'trace-12345678')
@@ -147,8 +207,18 @@ test.group('observability', () => {
 
   test('a logged password, token or authorization header appears redacted', async ({ assert }) => {
     const marker = `marker-${Date.now()}`
-    logger.info({ marker, password: 'hunter2-secret', user: { token: 'tok-secret' }, headers: { authorization: 'Bearer abc-secret' } }, 'redaction check')
-    const lines = readFileSync(env.get('LOG_FILE')!, 'utf8').split('\n').filter((line) => line.includes(marker))
+    logger.info(
+      {
+        marker,
+        password: 'hunter2-secret',
+        user: { token: 'tok-secret' },
+        headers: { authorization: 'Bearer abc-secret' },
+      },
+      'redaction check'
+    )
+    const lines = readFileSync(env.get('LOG_FILE')!, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes(marker))
     assert.lengthOf(lines, 1)
     assert.notInclude(lines[0], 'hunter2-secret')
     assert.notInclude(lines[0], 'tok-secret')
@@ -162,8 +232,13 @@ test.group('observability', () => {
     const { merchant, email } = await createMerchant()
     const token = await login(client, email)
     const requestId = `req-${Date.now()}-abc`
-    await client.get('/api/v1/tenancy/locations').bearerToken(token).header('X-Request-Id', requestId)
-    const lines = readFileSync(env.get('LOG_FILE')!, 'utf8').split('\n').filter((line) => line.includes(requestId))
+    await client
+      .get('/api/v1/tenancy/locations')
+      .bearerToken(token)
+      .header('X-Request-Id', requestId)
+    const lines = readFileSync(env.get('LOG_FILE')!, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes(requestId))
     assert.isAtLeast(lines.length, 1)
     const entry = JSON.parse(lines.at(-1)!)
     assert.equal(entry.request_id, requestId)

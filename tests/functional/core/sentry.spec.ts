@@ -1,7 +1,13 @@
 import { test } from '@japa/runner'
 import { createServer, type IncomingMessage } from 'node:http'
 import { gunzipSync } from 'node:zlib'
-import { captureError, closeSentry, flushSentry, initSentry, sentryEnabled } from '#core/observability/sentry'
+import {
+  captureError,
+  closeSentry,
+  flushSentry,
+  initSentry,
+  sentryEnabled,
+} from '#core/observability/sentry'
 import { createMerchant, login } from '#tests/helpers'
 
 /** A local stand-in for Sentry's ingest endpoint: collects envelopes. */
@@ -12,13 +18,19 @@ async function startReceiver() {
     req.on('data', (chunk) => chunks.push(chunk))
     req.on('end', () => {
       const body = Buffer.concat(chunks)
-      envelopes.push((req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body).toString())
+      envelopes.push(
+        (req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body).toString()
+      )
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}')
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as { port: number }
-  return { envelopes, dsn: `http://publickey@127.0.0.1:${port}/1`, close: () => new Promise((r) => server.close(r)) }
+  return {
+    envelopes,
+    dsn: `http://publickey@127.0.0.1:${port}/1`,
+    close: () => new Promise((r) => server.close(r)),
+  }
 }
 
 test.group('sentry', () => {
@@ -26,7 +38,9 @@ test.group('sentry', () => {
     assert.isFalse(sentryEnabled())
   })
 
-  test('with a DSN, errors carry merchant and module tags and no authorization or cookie header', async ({ assert }) => {
+  test('with a DSN, errors carry merchant and module tags and no authorization or cookie header', async ({
+    assert,
+  }) => {
     const receiver = await startReceiver()
     initSentry({ dsn: receiver.dsn, environment: 'test' })
     // Built at run time: Sentry attaches source lines of the stack, which must not contain the secrets.
@@ -38,7 +52,11 @@ test.group('sentry', () => {
         request: {
           method: () => 'GET',
           url: () => '/api/v1/things',
-          headers: () => ({ 'authorization': `Bearer ${token}`, 'cookie': `session=${session}`, 'user-agent': 'tests' }),
+          headers: () => ({
+            'authorization': `Bearer ${token}`,
+            'cookie': `session=${session}`,
+            'user-agent': 'tests',
+          }),
         },
       } as any
       captureError(new Error('boom for sentry'), { merchant: 'merchant-123', module: 'menu' }, ctx)
@@ -56,10 +74,14 @@ test.group('sentry', () => {
     }
   })
 
-  test('a 500 keeps only known-safe headers and no token from the query string', async ({ client, assert }) => {
+  test('a 500 keeps only known-safe headers and no token from the query string', async ({
+    client,
+    assert,
+  }) => {
     const receiver = await startReceiver()
     initSentry({ dsn: receiver.dsn, environment: 'test' })
-    const secret = (name: string) => [name, 'secret', Date.now(), Math.random().toString(36).slice(2)].join('-')
+    const secret = (name: string) =>
+      [name, 'secret', Date.now(), Math.random().toString(36).slice(2)].join('-')
     const secrets = {
       tracking: secret('tracking'),
       conversation: secret('conversation'),
@@ -72,7 +94,9 @@ test.group('sentry', () => {
       const { merchant, email } = await createMerchant({ tier: 'pre_ordering' })
       const bearer = await login(client, email)
       const response = await client
-        .post(`/api/v1/loyalty/boom?page=2&token=${secrets.queryToken}&sig=${secrets.querySignature}`)
+        .post(
+          `/api/v1/loyalty/boom?page=2&token=${secrets.queryToken}&sig=${secrets.querySignature}`
+        )
         .header('X-Merchant', merchant.slug)
         .header('X-Tracking-Token', secrets.tracking)
         .header('X-Conversation-Token', secrets.conversation)
@@ -85,7 +109,8 @@ test.group('sentry', () => {
       await flushSentry()
       const envelope = receiver.envelopes.find((e) => e.includes('loyalty boom'))
       assert.exists(envelope)
-      for (const [name, value] of Object.entries({ ...secrets, bearer })) assert.notInclude(envelope!, value, `${name} was sent to Sentry`)
+      for (const [name, value] of Object.entries({ ...secrets, bearer }))
+        assert.notInclude(envelope!, value, `${name} was sent to Sentry`)
       assert.include(envelope!, 'sentry-scrub-check')
       assert.include(envelope!, 'page=2')
       assert.include(envelope!, merchant.slug)

@@ -10,7 +10,9 @@ import { closeSockets, connect, emitWithAck } from '#tests/functional/notificati
 test.group('tenant context everywhere', (group) => {
   group.each.teardown(() => closeSockets())
 
-  test('every registered job is a TenantJob with a stable, module-prefixed, unique name', async ({ assert }) => {
+  test('every registered job is a TenantJob with a stable, module-prefixed, unique name', async ({
+    assert,
+  }) => {
     const registry = moduleRegistry()
     const jobs = await registry.loadJobs()
     assert.isAbove(jobs.length, 0)
@@ -18,13 +20,20 @@ test.group('tenant context everywhere', (group) => {
     for (const job of jobs) {
       assert.isTrue(job.prototype instanceof TenantJob, `${job.name} does not extend TenantJob`)
       assert.match(job.jobName, /^[a-z_]+\.[a-z_.]+$/, `${job.name} has no stable jobName`)
-      assert.include(modules, job.jobName.split('.')[0], `${job.jobName} is not named after its module`)
+      assert.include(
+        modules,
+        job.jobName.split('.')[0],
+        `${job.jobName} is not named after its module`
+      )
       assert.equal(job.$$filepath, job.jobName)
     }
     assert.equal(new Set(jobs.map((j) => j.jobName)).size, jobs.length, 'two jobs share a name')
   })
 
-  test('every socket event handler runs inside the merchant of the socket', async ({ client, assert }) => {
+  test('every socket event handler runs inside the merchant of the socket', async ({
+    client,
+    assert,
+  }) => {
     realtime.on('probe:whoami', async () => getTenant()?.merchantId ?? null)
     const { merchant, token } = await ownerToken(client)
     const socket = await connect({ token })

@@ -38,7 +38,10 @@ async function postFile(path: string, marker: string, token?: string) {
 }
 
 test.group('uploads: no file reaches disk for a route that does not take one', () => {
-  test('multipart posts to an unknown route and to JSON routes leave the temp folder unchanged', async ({ assert, client }) => {
+  test('multipart posts to an unknown route and to JSON routes leave the temp folder unchanged', async ({
+    assert,
+    client,
+  }) => {
     const since = Date.now() - 1000
     const marker = `upload-marker-${Date.now()}-${Math.random().toString(36).slice(2)}`
     const { email } = await createMerchant()

@@ -17,8 +17,16 @@ async function finished(client: ApiClient, token: string, url: string) {
   throw new Error(`${url} did not finish`)
 }
 
-async function runImport(client: ApiClient, token: string, format: 'json' | 'csv', content: string) {
-  const started = await client.post('/api/v1/menu/imports').bearerToken(token).json({ format, content })
+async function runImport(
+  client: ApiClient,
+  token: string,
+  format: 'json' | 'csv',
+  content: string
+) {
+  const started = await client
+    .post('/api/v1/menu/imports')
+    .bearerToken(token)
+    .json({ format, content })
   started.assertStatus(202)
   return finished(client, token, `/api/v1/menu/imports/${started.body().data.id}`)
 }
@@ -36,7 +44,13 @@ const GOOD_JSON = JSON.stringify({
       name: 'Treatments',
       items: [
         { name: 'Massage 60', price_minor: 6000, currency: 'EUR', duration_minutes: 60 },
-        { name: 'Facial', price_minor: 4500, currency: 'EUR', duration_minutes: 45, dietary_flags: [] },
+        {
+          name: 'Facial',
+          price_minor: 4500,
+          currency: 'EUR',
+          duration_minutes: 45,
+          dietary_flags: [],
+        },
       ],
     },
     {
@@ -48,7 +62,13 @@ const GOOD_JSON = JSON.stringify({
           price_minor: 1200,
           currency: 'EUR',
           rental_unit: 'day',
-          modifier_groups: [{ name: 'Extras', max_select: 2, options: [{ name: 'Helmet', price_delta_minor: 300 }, { name: 'Basket' }] }],
+          modifier_groups: [
+            {
+              name: 'Extras',
+              max_select: 2,
+              options: [{ name: 'Helmet', price_delta_minor: 300 }, { name: 'Basket' }],
+            },
+          ],
         },
       ],
     },
@@ -68,8 +88,12 @@ test.group('menu / bulk import and export', (group) => {
   let pool: WorkerPool
   group.setup(async () => {
     const logger = await app.container.make('logger')
-    const connection = app.config.get<{ defaultConnection: Record<string, unknown> }>('queue').defaultConnection
-    pool = new WorkerPool(app, logger, connection, [MenuImportJob, MenuExportJob], runJobInTenant, { concurrency: 2 }).start()
+    const connection = app.config.get<{ defaultConnection: Record<string, unknown> }>(
+      'queue'
+    ).defaultConnection
+    pool = new WorkerPool(app, logger, connection, [MenuImportJob, MenuExportJob], runJobInTenant, {
+      concurrency: 2,
+    }).start()
     return () => pool.stop()
   })
 
@@ -82,7 +106,10 @@ test.group('menu / bulk import and export', (group) => {
     assert.equal(run.processed_rows, 8)
     assert.equal(run.total_rows, 8)
     const categories = await tree(client, token)
-    assert.deepEqual(categories.map((c: any) => c.name), ['Treatments', 'Bikes'])
+    assert.deepEqual(
+      categories.map((c: any) => c.name),
+      ['Treatments', 'Bikes']
+    )
     assert.equal(categories[1].items[0].modifier_groups[0].options[0].name, 'Helmet')
     const menu = (await client.get(`/api/v1/menus/${merchant.slug}`)).body()
     assert.notInclude(JSON.stringify(menu), 'Latte')
@@ -100,7 +127,12 @@ test.group('menu / bulk import and export', (group) => {
           items: [
             { name: 'Bad price', price_minor: -1, currency: 'EUR' },
             { name: 'Bad allergen', price_minor: 100, currency: 'EUR', allergens: ['shellfish'] },
-            { name: 'Group', price_minor: 100, currency: 'EUR', modifier_groups: [{ name: 'G', min_select: 3, max_select: 1 }] },
+            {
+              name: 'Group',
+              price_minor: 100,
+              currency: 'EUR',
+              modifier_groups: [{ name: 'G', min_select: 3, max_select: 1 }],
+            },
           ],
         },
       ],
@@ -126,8 +158,14 @@ test.group('menu / bulk import and export', (group) => {
     assert.equal(run.status, 'succeeded', JSON.stringify(run.errors))
     const [drinks] = await tree(client, token)
     const latte = drinks.items[0]
-    assert.deepEqual([latte.name, latte.allergens, latte.dietary_flags], ['Latte', ['milk'], ['vegetarian']])
-    assert.deepEqual(latte.modifier_groups[0].options.map((o: any) => o.name), ['Oat milk', 'Whole milk, local'])
+    assert.deepEqual(
+      [latte.name, latte.allergens, latte.dietary_flags],
+      ['Latte', ['milk'], ['vegetarian']]
+    )
+    assert.deepEqual(
+      latte.modifier_groups[0].options.map((o: any) => o.name),
+      ['Oat milk', 'Whole milk, local']
+    )
     assert.equal(latte.modifier_groups[0].min_select, 1)
 
     const bad = [
@@ -139,7 +177,14 @@ test.group('menu / bulk import and export', (group) => {
     ].join('\n')
     const failed = await runImport(client, token, 'csv', bad)
     assert.equal(failed.status, 'failed')
-    assert.deepEqual(failed.errors.map((e: any) => [e.row, e.field]), [[3, 'price_minor'], [4, 'category'], [5, 'record']])
+    assert.deepEqual(
+      failed.errors.map((e: any) => [e.row, e.field]),
+      [
+        [3, 'price_minor'],
+        [4, 'category'],
+        [5, 'record'],
+      ]
+    )
     assert.equal((await tree(client, token))[0].items[0].name, 'Latte')
   })
 
@@ -147,17 +192,32 @@ test.group('menu / bulk import and export', (group) => {
     const source = await menuMerchant()
     await buildCoffeeMenu(client, source.token)
     for (const format of ['json', 'csv'] as const) {
-      const started = await client.post('/api/v1/menu/exports').bearerToken(source.token).json({ format })
-      const run = await finished(client, source.token, `/api/v1/menu/exports/${started.body().data.id}`)
+      const started = await client
+        .post('/api/v1/menu/exports')
+        .bearerToken(source.token)
+        .json({ format })
+      const run = await finished(
+        client,
+        source.token,
+        `/api/v1/menu/exports/${started.body().data.id}`
+      )
       assert.equal(run.status, 'succeeded')
-      const download = await client.get(`/api/v1/menu/exports/${run.id}/download`).bearerToken(source.token)
+      const download = await client
+        .get(`/api/v1/menu/exports/${run.id}/download`)
+        .bearerToken(source.token)
       download.assertStatus(200)
-      assert.include(download.header('content-type'), format === 'csv' ? 'text/csv' : 'application/json')
+      assert.include(
+        download.header('content-type'),
+        format === 'csv' ? 'text/csv' : 'application/json'
+      )
 
       const target = await menuMerchant()
       const imported = await runImport(client, target.token, format, download.text())
       assert.equal(imported.status, 'succeeded', JSON.stringify(imported.errors))
-      assert.deepEqual(strip(await tree(client, target.token)), strip(await tree(client, source.token)))
+      assert.deepEqual(
+        strip(await tree(client, target.token)),
+        strip(await tree(client, source.token))
+      )
     }
   })
 })

@@ -22,7 +22,10 @@ function advanceClock(cache: SwrCache, ms: number) {
 function takeShardsDown() {
   const saved = shardRouter.nodes().map((name) => [name, db.manager.get(name)!.config] as const)
   for (const [name, config] of saved) {
-    db.manager.patch(name, { ...(config as PostgreConfig), connection: { connectionString: 'postgres://postgres@127.0.0.1:1/unreachable' } })
+    db.manager.patch(name, {
+      ...(config as PostgreConfig),
+      connection: { connectionString: 'postgres://postgres@127.0.0.1:1/unreachable' },
+    })
   }
   return () => {
     for (const [name, config] of saved) db.manager.patch(name, config)
@@ -30,7 +33,10 @@ function takeShardsDown() {
 }
 
 test.group('menu / cache layer', () => {
-  test('1000 concurrent cold reads cause one database load in this process', async ({ client, assert }) => {
+  test('1000 concurrent cold reads cause one database load in this process', async ({
+    client,
+    assert,
+  }) => {
     const { token, merchant } = await menuMerchant()
     await buildCoffeeMenu(client, token)
     const snapshot = (await merchantDirectory.byId(merchant.id))!
@@ -44,8 +50,17 @@ test.group('menu / cache layer', () => {
     assert.equal(result.filter((read) => read.outcome === 'MISS').length, 1000)
   })
 
-  test('two processes racing on a cold key load it once (Redis lock), the other waits for it', async ({ assert }) => {
-    const options = { name: `race-${Date.now()}`, ttlSeconds: 300, staleWhileRevalidateSeconds: 600, staleIfErrorSeconds: 3600, memoryTtlMs: 5000, memoryMax: 10 }
+  test('two processes racing on a cold key load it once (Redis lock), the other waits for it', async ({
+    assert,
+  }) => {
+    const options = {
+      name: `race-${Date.now()}`,
+      ttlSeconds: 300,
+      staleWhileRevalidateSeconds: 600,
+      staleIfErrorSeconds: 3600,
+      memoryTtlMs: 5000,
+      memoryMax: 10,
+    }
     const processA = new SwrCache(redis.connection('main'), options)
     const processB = new SwrCache(redis.connection('main'), options)
     let loads = 0
@@ -62,8 +77,17 @@ test.group('menu / cache layer', () => {
     assert.sameMembers([...new Set(reads.map((read) => read.outcome))], ['MISS', 'HIT-REDIS'])
   })
 
-  test('a version bump in one process reaches the memory tier of another (pub/sub), past unreadable messages', async ({ assert }) => {
-    const options = { name: `bump-${Date.now()}`, ttlSeconds: 300, staleWhileRevalidateSeconds: 600, staleIfErrorSeconds: 3600, memoryTtlMs: 60_000, memoryMax: 10 }
+  test('a version bump in one process reaches the memory tier of another (pub/sub), past unreadable messages', async ({
+    assert,
+  }) => {
+    const options = {
+      name: `bump-${Date.now()}`,
+      ttlSeconds: 300,
+      staleWhileRevalidateSeconds: 600,
+      staleIfErrorSeconds: 3600,
+      memoryTtlMs: 60_000,
+      memoryMax: 10,
+    }
     const writer = new SwrCache(redis.connection('main'), options)
     const reader = new SwrCache(redis.connection('main'), options)
     await reader.listen()
@@ -78,14 +102,22 @@ test.group('menu / cache layer', () => {
     await redis.publish(`cache:${options.name}:versions`, 'not json')
     await redis.publish(`cache:${options.name}:versions`, JSON.stringify([1, 2]))
     await writer.bump('m1')
-    for (let i = 0; i < 100 && reader.peek('m1', 'menu') !== undefined; i++) await new Promise((r) => setTimeout(r, 10))
+    for (let i = 0; i < 100 && reader.peek('m1', 'menu') !== undefined; i++)
+      await new Promise((r) => setTimeout(r, 10))
     assert.isUndefined(reader.peek('m1', 'menu'))
     assert.deepEqual(await reader.get('m1', 'menu', loader), { value: 'new', outcome: 'MISS' })
   })
 
-  test('serves stale while one background refresh runs, then the fresh copy', async ({ assert }) => {
+  test('serves stale while one background refresh runs, then the fresh copy', async ({
+    assert,
+  }) => {
     const cache = new SwrCache(redis.connection('main'), {
-      name: `swr-${Date.now()}`, ttlSeconds: 300, staleWhileRevalidateSeconds: 600, staleIfErrorSeconds: 3600, memoryTtlMs: 5000, memoryMax: 10,
+      name: `swr-${Date.now()}`,
+      ttlSeconds: 300,
+      staleWhileRevalidateSeconds: 600,
+      staleIfErrorSeconds: 3600,
+      memoryTtlMs: 5000,
+      memoryMax: 10,
     })
     let version = 1
     let loads = 0
@@ -97,14 +129,23 @@ test.group('menu / cache layer', () => {
     version = 2
     const restore = advanceClock(cache, 6 * MINUTE)
     const stale = await Promise.all([cache.get('ns', 'k', loader), cache.get('ns', 'k', loader)])
-    assert.deepEqual(stale.map((read) => [read.outcome, read.value]), [['STALE', 1], ['STALE', 1]])
+    assert.deepEqual(
+      stale.map((read) => [read.outcome, read.value]),
+      [
+        ['STALE', 1],
+        ['STALE', 1],
+      ]
+    )
     await cache.settled()
     assert.equal(loads, 2)
     assert.deepEqual(await cache.get('ns', 'k', loader), { value: 2, outcome: 'HIT-MEMORY' })
     restore()
   })
 
-  test('serves the stale menu while PostgreSQL is unreachable, 503 when there is no copy', async ({ client, assert }) => {
+  test('serves the stale menu while PostgreSQL is unreachable, 503 when there is no copy', async ({
+    client,
+    assert,
+  }) => {
     const { token, merchant } = await menuMerchant()
     const cold = await menuMerchant()
     await buildCoffeeMenu(client, token)
@@ -130,7 +171,10 @@ test.group('menu / cache layer', () => {
     ;(await client.get(`/api/v1/menus/${cold.merchant.slug}`)).assertStatus(200)
   })
 
-  test('one metric family counts lookups of every cache by tier and outcome', async ({ client, assert }) => {
+  test('one metric family counts lookups of every cache by tier and outcome', async ({
+    client,
+    assert,
+  }) => {
     const { token, merchant } = await menuMerchant()
     await buildCoffeeMenu(client, token)
     await client.get(`/api/v1/menus/${merchant.slug}`)
@@ -138,11 +182,16 @@ test.group('menu / cache layer', () => {
     const text = (await client.get('/metrics')).text()
     assert.match(text, /cache_lookups_total\{cache="menu",tier="memory",outcome="hit"[^}]*\} [1-9]/)
     assert.match(text, /cache_lookups_total\{cache="menu",tier="redis",outcome="miss"[^}]*\} [1-9]/)
-    assert.match(text, /cache_lookups_total\{cache="merchant",tier="memory",outcome="hit"[^}]*\} [1-9]/)
+    assert.match(
+      text,
+      /cache_lookups_total\{cache="merchant",tier="memory",outcome="hit"[^}]*\} [1-9]/
+    )
     assert.match(text, /cache_origin_loads_total\{cache="menu",result="ok"[^}]*\} [1-9]/)
     const lookupFamilies = new Set(text.match(/^cache_\w*lookups\w*(?=\{)/gm))
     assert.deepEqual([...lookupFamilies], ['cache_lookups_total'])
-    const outcomes = new Set([...text.matchAll(/^cache_lookups_total\{[^}]*outcome="(\w+)"/gm)].map((m) => m[1]))
+    const outcomes = new Set(
+      [...text.matchAll(/^cache_lookups_total\{[^}]*outcome="(\w+)"/gm)].map((m) => m[1])
+    )
     assert.includeMembers(['hit', 'miss', 'stale'], [...outcomes])
   })
 })

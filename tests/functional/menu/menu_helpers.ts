@@ -12,7 +12,9 @@ import type { Tier } from '#tenancy/types'
  * is not what these tests are about).
  */
 export async function menuMerchant(options: { tier?: Tier; timezone?: string } = {}) {
-  const created = options.timezone ? await merchantIn(options.timezone, options.tier) : await createMerchant({ tier: options.tier })
+  const created = options.timezone
+    ? await merchantIn(options.timezone, options.tier)
+    : await createMerchant({ tier: options.tier })
   const user = await User.findByOrFail('email', created.email)
   const token = await User.accessTokens.create(user, [`merchant:${created.merchant.id}`])
   return { ...created, token: token.value!.release() }
@@ -64,9 +66,20 @@ export async function buildCoffeeMenu(client: ApiClient, token: string) {
     dietary_flags: ['vegetarian'],
     allergens: ['gluten', 'nuts', 'eggs'],
   })
-  const milk = await post(`/api/v1/menu/items/${latte.id}/modifier-groups`, { name: 'Milk', is_required: true, max_select: 1 })
-  const whole = await post(`/api/v1/menu/modifier-groups/${milk.id}/options`, { name: 'Whole milk', allergens: ['milk'] })
-  const oat = await post(`/api/v1/menu/modifier-groups/${milk.id}/options`, { name: 'Oat milk', price_delta_minor: 50, allergens: ['gluten'] })
+  const milk = await post(`/api/v1/menu/items/${latte.id}/modifier-groups`, {
+    name: 'Milk',
+    is_required: true,
+    max_select: 1,
+  })
+  const whole = await post(`/api/v1/menu/modifier-groups/${milk.id}/options`, {
+    name: 'Whole milk',
+    allergens: ['milk'],
+  })
+  const oat = await post(`/api/v1/menu/modifier-groups/${milk.id}/options`, {
+    name: 'Oat milk',
+    price_delta_minor: 50,
+    allergens: ['gluten'],
+  })
   return { drinks, bakery, latte, espresso, cookie, milk, whole, oat }
 }
 

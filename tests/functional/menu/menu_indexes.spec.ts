@@ -21,7 +21,11 @@ test.group('menu / indexes', () => {
     const id = merchant.id
     const shard = merchant.shardId
     assert.include(
-      await plan(shard, 'SELECT id FROM menu_categories WHERE merchant_id = ? AND is_active ORDER BY display_order', [id]),
+      await plan(
+        shard,
+        'SELECT id FROM menu_categories WHERE merchant_id = ? AND is_active ORDER BY display_order',
+        [id]
+      ),
       'idx_menu_categories_merchant_active_order'
     )
     assert.include(
@@ -30,7 +34,11 @@ test.group('menu / indexes', () => {
     )
     // Items of one category (the nested part of the menu query) come from an index too.
     assert.notInclude(
-      await plan(shard, 'SELECT id FROM menu_items WHERE merchant_id = ? AND category_id = ? AND is_active ORDER BY display_order', [id, id]),
+      await plan(
+        shard,
+        'SELECT id FROM menu_items WHERE merchant_id = ? AND category_id = ? AND is_active ORDER BY display_order',
+        [id, id]
+      ),
       'Seq Scan'
     )
     assert.include(

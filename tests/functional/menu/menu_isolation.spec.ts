@@ -2,13 +2,22 @@ import { test } from '@japa/runner'
 import { buildCoffeeMenu, menuMerchant } from './menu_helpers.js'
 
 test.group('menu / tenant isolation', () => {
-  test('staff of merchant A get 404 for every id of merchant B, on every route', async ({ client, assert }) => {
+  test('staff of merchant A get 404 for every id of merchant B, on every route', async ({
+    client,
+    assert,
+  }) => {
     const a = await menuMerchant()
     const b = await menuMerchant()
     await buildCoffeeMenu(client, a.token)
     const theirs = await buildCoffeeMenu(client, b.token)
-    const importRun = await client.post('/api/v1/menu/imports').bearerToken(b.token).json({ format: 'json', content: '{"categories":[]}' })
-    const exportRun = await client.post('/api/v1/menu/exports').bearerToken(b.token).json({ format: 'csv' })
+    const importRun = await client
+      .post('/api/v1/menu/imports')
+      .bearerToken(b.token)
+      .json({ format: 'json', content: '{"categories":[]}' })
+    const exportRun = await client
+      .post('/api/v1/menu/exports')
+      .bearerToken(b.token)
+      .json({ format: 'csv' })
     importRun.assertStatus(202)
     exportRun.assertStatus(202)
 
@@ -17,8 +26,16 @@ test.group('menu / tenant isolation', () => {
       ['patch', `/api/v1/menu/categories/${theirs.drinks.id}`, { name: 'Mine now' }],
       ['delete', `/api/v1/menu/categories/${theirs.drinks.id}`],
       ['post', `/api/v1/menu/categories/reorder`, { ids: [theirs.bakery.id, theirs.drinks.id] }],
-      ['post', `/api/v1/menu/categories/${theirs.drinks.id}/items/reorder`, { ids: [theirs.latte.id] }],
-      ['post', '/api/v1/menu/items', { category_id: theirs.drinks.id, name: 'Sneaky', price_minor: 1, currency: 'EUR' }],
+      [
+        'post',
+        `/api/v1/menu/categories/${theirs.drinks.id}/items/reorder`,
+        { ids: [theirs.latte.id] },
+      ],
+      [
+        'post',
+        '/api/v1/menu/items',
+        { category_id: theirs.drinks.id, name: 'Sneaky', price_minor: 1, currency: 'EUR' },
+      ],
       ['get', `/api/v1/menu/items/${theirs.latte.id}`],
       ['patch', `/api/v1/menu/items/${theirs.latte.id}`, { name: 'Mine now' }],
       ['delete', `/api/v1/menu/items/${theirs.latte.id}`],
@@ -38,20 +55,36 @@ test.group('menu / tenant isolation', () => {
     for (const [method, url, body] of routes) {
       const request = (client as any)[method](url).bearerToken(a.token)
       const response = body ? await request.json(body) : await request
-      assert.equal(response.status(), 404, `${method.toUpperCase()} ${url} answered ${response.status()}`)
-      assert.notInclude(JSON.stringify(response.body()), 'Latte', `${method.toUpperCase()} ${url} leaked data`)
+      assert.equal(
+        response.status(),
+        404,
+        `${method.toUpperCase()} ${url} answered ${response.status()}`
+      )
+      assert.notInclude(
+        JSON.stringify(response.body()),
+        'Latte',
+        `${method.toUpperCase()} ${url} leaked data`
+      )
     }
 
     // B's menu is untouched.
     const tree = (await client.get('/api/v1/menu').bearerToken(b.token)).body().data.categories
-    assert.deepEqual(tree.map((c: any) => c.name), ['Drinks', 'Bakery'])
+    assert.deepEqual(
+      tree.map((c: any) => c.name),
+      ['Drinks', 'Bakery']
+    )
     assert.isFalse(tree[0].items.find((i: any) => i.name === 'Latte').sold_out)
-    assert.lengthOf(tree[0].items.find((i: any) => i.name === 'Latte').modifier_groups[0].options, 2)
+    assert.lengthOf(
+      tree[0].items.find((i: any) => i.name === 'Latte').modifier_groups[0].options,
+      2
+    )
   })
 
   test('a staff token of A naming B in X-Merchant is refused, not switched', async ({ client }) => {
     const a = await menuMerchant()
     const b = await menuMerchant()
-    ;(await client.get('/api/v1/menu').bearerToken(a.token).header('X-Merchant', b.merchant.slug)).assertStatus(403)
+    ;(
+      await client.get('/api/v1/menu').bearerToken(a.token).header('X-Merchant', b.merchant.slug)
+    ).assertStatus(403)
   })
 })

@@ -3,7 +3,8 @@ import { moduleAccess } from '#tenancy/services/module_access_service'
 import { localTime } from '#menu/services/availability'
 import { buildCoffeeMenu, countShardQueries, menuMerchant } from './menu_helpers.js'
 
-const names = (body: any) => body.data.categories.flatMap((c: any) => c.items.map((i: any) => i.name))
+const names = (body: any) =>
+  body.data.categories.flatMap((c: any) => c.items.map((i: any) => i.name))
 
 function hhmm(minutes: number) {
   const m = ((minutes % 1440) + 1440) % 1440
@@ -11,11 +12,20 @@ function hhmm(minutes: number) {
 }
 
 test.group('menu / public read', () => {
-  test('serves the active menu with cache and HTTP caching headers, 304 on a matching ETag', async ({ client, assert }) => {
+  test('serves the active menu with cache and HTTP caching headers, 304 on a matching ETag', async ({
+    client,
+    assert,
+  }) => {
     const { token, merchant } = await menuMerchant()
     const menu = await buildCoffeeMenu(client, token)
-    await client.patch(`/api/v1/menu/items/${menu.espresso.id}`).bearerToken(token).json({ is_active: false })
-    await client.put(`/api/v1/menu/items/${menu.cookie.id}/sold-out`).bearerToken(token).json({ sold_out: true })
+    await client
+      .patch(`/api/v1/menu/items/${menu.espresso.id}`)
+      .bearerToken(token)
+      .json({ is_active: false })
+    await client
+      .put(`/api/v1/menu/items/${menu.cookie.id}/sold-out`)
+      .bearerToken(token)
+      .json({ sold_out: true })
 
     const first = await client.get(`/api/v1/menus/${merchant.slug}`)
     first.assertStatus(200)
@@ -27,7 +37,10 @@ test.group('menu / public read', () => {
     assert.isTrue(cookie.sold_out)
     assert.deepEqual(cookie.allergens, ['gluten', 'nuts', 'eggs'])
     const latte = first.body().data.categories[0].items[0]
-    assert.deepEqual(latte.modifier_groups[0].options.map((o: any) => o.name), ['Oat milk', 'Whole milk'])
+    assert.deepEqual(
+      latte.modifier_groups[0].options.map((o: any) => o.name),
+      ['Oat milk', 'Whole milk']
+    )
 
     const second = await client.get(`/api/v1/menus/${merchant.slug}`)
     assert.equal(second.header('x-cache'), 'HIT-MEMORY')
@@ -38,31 +51,45 @@ test.group('menu / public read', () => {
     assert.equal(second.header('etag'), first.header('etag'))
     assert.deepEqual(second.body(), first.body())
 
-    const notModified = await client.get(`/api/v1/menus/${merchant.slug}`).header('If-None-Match', first.header('etag')!)
+    const notModified = await client
+      .get(`/api/v1/menus/${merchant.slug}`)
+      .header('If-None-Match', first.header('etag')!)
     notModified.assertStatus(304)
     assert.equal(notModified.header('etag'), first.header('etag'))
     // The same through the framework (a signed-in call is not answered early).
-    const viaFramework = await client.get(`/api/v1/menus/${merchant.slug}`).bearerToken(token).header('If-None-Match', first.header('etag')!)
+    const viaFramework = await client
+      .get(`/api/v1/menus/${merchant.slug}`)
+      .bearerToken(token)
+      .header('If-None-Match', first.header('etag')!)
     viaFramework.assertStatus(304)
     assert.exists(viaFramework.header('x-ratelimit-limit'))
-    const changedTag = await client.get(`/api/v1/menus/${merchant.slug}`).header('If-None-Match', '"something-else"')
+    const changedTag = await client
+      .get(`/api/v1/menus/${merchant.slug}`)
+      .header('If-None-Match', '"something-else"')
     changedTag.assertStatus(200)
   })
 
   test('a miss is built with exactly one SQL query on the shard', async ({ client, assert }) => {
     const { token, merchant } = await menuMerchant()
     await buildCoffeeMenu(client, token)
-    const { result, statements } = await countShardQueries(merchant.shardId, () => client.get(`/api/v1/menus/${merchant.slug}`))
+    const { result, statements } = await countShardQueries(merchant.shardId, () =>
+      client.get(`/api/v1/menus/${merchant.slug}`)
+    )
     assert.equal(result.header('x-cache'), 'MISS')
     assert.lengthOf(statements, 1, statements.join('\n'))
     assert.match(statements[0], /json_agg/)
     assert.lengthOf(names(result.body()), 3)
 
-    const hit = await countShardQueries(merchant.shardId, () => client.get(`/api/v1/menus/${merchant.slug}`))
+    const hit = await countShardQueries(merchant.shardId, () =>
+      client.get(`/api/v1/menus/${merchant.slug}`)
+    )
     assert.lengthOf(hit.statements, 0)
   })
 
-  test('filters by dietary flags and excluded allergens, down to modifier options', async ({ client, assert }) => {
+  test('filters by dietary flags and excluded allergens, down to modifier options', async ({
+    client,
+    assert,
+  }) => {
     const { token, merchant } = await menuMerchant()
     await buildCoffeeMenu(client, token)
     const get = (query: string) => client.get(`/api/v1/menus/${merchant.slug}?${query}`)
@@ -75,7 +102,10 @@ test.group('menu / public read', () => {
     // Oat milk carries gluten: it goes, whole milk still satisfies the required milk group.
     const noGluten = (await get('exclude_allergens=gluten')).body()
     assert.deepEqual(names(noGluten), ['Espresso', 'Latte'])
-    assert.deepEqual(noGluten.data.categories[0].items[1].modifier_groups[0].options.map((o: any) => o.name), ['Whole milk'])
+    assert.deepEqual(
+      noGluten.data.categories[0].items[1].modifier_groups[0].options.map((o: any) => o.name),
+      ['Whole milk']
+    )
     // The same filters in another order share one cache entry and one ETag.
     const a = await get('exclude_allergens=milk,nuts')
     const b = await get('exclude_allergens=nuts&exclude_allergens=MILK')
@@ -87,21 +117,43 @@ test.group('menu / public read', () => {
     ;(await get('dietary=paleo')).assertStatus(422)
   })
 
-  test('honours availability windows in the merchant time zone at request time', async ({ client, assert }) => {
+  test('honours availability windows in the merchant time zone at request time', async ({
+    client,
+    assert,
+  }) => {
     const timezone = 'Asia/Tokyo'
     const { token, merchant } = await menuMerchant({ timezone })
     const now = localTime(timezone).minutes
-    const post = (body: object) => client.post('/api/v1/menu/categories').bearerToken(token).json(body)
-    const open = (await post({ name: 'Now', availability: [{ start: hhmm(now - 60), end: hhmm(now + 60) }] })).body().data
-    const later = (await post({ name: 'Later', availability: [{ start: hhmm(now + 120), end: hhmm(now + 180) }] })).body().data
+    const post = (body: object) =>
+      client.post('/api/v1/menu/categories').bearerToken(token).json(body)
+    const open = (
+      await post({ name: 'Now', availability: [{ start: hhmm(now - 60), end: hhmm(now + 60) }] })
+    ).body().data
+    const later = (
+      await post({
+        name: 'Later',
+        availability: [{ start: hhmm(now + 120), end: hhmm(now + 180) }],
+      })
+    ).body().data
     const otherDay = localTime(timezone).weekday === 1 ? 2 : 1
-    const notToday = (await post({ name: 'Other day', availability: [{ days: [otherDay], start: '00:00', end: '23:59' }] })).body().data
+    const notToday = (
+      await post({
+        name: 'Other day',
+        availability: [{ days: [otherDay], start: '00:00', end: '23:59' }],
+      })
+    ).body().data
     await post({ name: 'Always' })
     for (const category of [open, later, notToday]) {
-      await client.post('/api/v1/menu/items').bearerToken(token).json({ category_id: category.id, name: category.name, price_minor: 100, currency: 'JPY' })
+      await client
+        .post('/api/v1/menu/items')
+        .bearerToken(token)
+        .json({ category_id: category.id, name: category.name, price_minor: 100, currency: 'JPY' })
     }
     const body = (await client.get(`/api/v1/menus/${merchant.slug}`)).body()
-    assert.sameMembers(body.data.categories.map((c: any) => c.name), ['Now', 'Always'])
+    assert.sameMembers(
+      body.data.categories.map((c: any) => c.name),
+      ['Now', 'Always']
+    )
   })
 
   test('a staff edit shows on the very next read', async ({ client, assert }) => {
@@ -111,13 +163,20 @@ test.group('menu / public read', () => {
     const warm = await client.get(`/api/v1/menus/${merchant.slug}`)
     assert.equal(warm.header('x-cache'), 'HIT-MEMORY')
 
-    await client.patch(`/api/v1/menu/items/${menu.latte.id}`).bearerToken(token).json({ name: 'Flat white' })
+    await client
+      .patch(`/api/v1/menu/items/${menu.latte.id}`)
+      .bearerToken(token)
+      .json({ name: 'Flat white' })
     const next = await client.get(`/api/v1/menus/${merchant.slug}`)
     assert.equal(next.header('x-cache'), 'MISS')
     assert.include(names(next.body()), 'Flat white')
     assert.notEqual(next.header('etag'), warm.header('etag'))
     // The old ETag no longer matches.
-    ;(await client.get(`/api/v1/menus/${merchant.slug}`).header('If-None-Match', warm.header('etag')!)).assertStatus(200)
+    ;(
+      await client
+        .get(`/api/v1/menus/${merchant.slug}`)
+        .header('If-None-Match', warm.header('etag')!)
+    ).assertStatus(200)
   })
 
   test('the early path still refuses what the full stack refuses', async ({ client, assert }) => {
@@ -125,7 +184,10 @@ test.group('menu / public read', () => {
     const { token, merchant } = await menuMerchant({ tier: 'digital_menu' })
     await buildCoffeeMenu(client, token)
     await client.get(`/api/v1/menus/${merchant.slug}`)
-    assert.equal((await client.get(`/api/v1/menus/${merchant.slug}`)).header('x-cache'), 'HIT-MEMORY')
+    assert.equal(
+      (await client.get(`/api/v1/menus/${merchant.slug}`)).header('x-cache'),
+      'HIT-MEMORY'
+    )
 
     await moduleAccess.disable(merchant.slug, 'menu')
     const off = await client.get(`/api/v1/menus/${merchant.slug}`)

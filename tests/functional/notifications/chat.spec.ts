@@ -4,7 +4,9 @@ import { ownerToken } from '#tests/helpers'
 import { closeSockets, connect, emitWithAck, recorder } from './socket_clients.js'
 
 async function startConversation(client: ApiClient, slug: string, name = 'Ada') {
-  const response = await client.post(`/api/v1/notifications/m/${slug}/conversations`).json({ name, email: 'ada@mail.test' })
+  const response = await client
+    .post(`/api/v1/notifications/m/${slug}/conversations`)
+    .json({ name, email: 'ada@mail.test' })
   response.assertStatus(201)
   return { id: response.body().data.id as string, token: response.body().token as string }
 }
@@ -12,7 +14,10 @@ async function startConversation(client: ApiClient, slug: string, name = 'Ada') 
 test.group('Chat: conversations over socket.io', (group) => {
   group.each.teardown(() => closeSockets())
 
-  test('round trip between a customer and staff, persisted and in history', async ({ client, assert }) => {
+  test('round trip between a customer and staff, persisted and in history', async ({
+    client,
+    assert,
+  }) => {
     const shop = await ownerToken(client)
     const conversation = await startConversation(client, shop.merchant.slug)
 
@@ -20,19 +25,28 @@ test.group('Chat: conversations over socket.io', (group) => {
     const staff = await connect({ token: shop.token })
     const customerSees = recorder(customer)
     const staffSees = recorder(staff)
-    assert.deepEqual(await emitWithAck(staff, 'room:join', { room: `conversation:${conversation.id}` }), {
-      ok: true,
-      room: `conversation:${conversation.id}`,
-    })
+    assert.deepEqual(
+      await emitWithAck(staff, 'room:join', { room: `conversation:${conversation.id}` }),
+      {
+        ok: true,
+        room: `conversation:${conversation.id}`,
+      }
+    )
 
-    const sent = await emitWithAck(customer, 'chat:send', { conversation_id: conversation.id, body: 'Is the oat latte vegan?' })
+    const sent = await emitWithAck(customer, 'chat:send', {
+      conversation_id: conversation.id,
+      body: 'Is the oat latte vegan?',
+    })
     assert.isTrue(sent.ok)
     const received = await staffSees.waitFor('chat:message', (m) => m.id === sent.data.id)
     assert.equal(received.sender_type, 'customer')
     assert.equal(received.body, 'Is the oat latte vegan?')
     await staffSees.waitFor('chat:activity', (a) => a.conversation_id === conversation.id)
 
-    const reply = await emitWithAck(staff, 'chat:send', { conversation_id: conversation.id, body: 'Yes, it is.' })
+    const reply = await emitWithAck(staff, 'chat:send', {
+      conversation_id: conversation.id,
+      body: 'Yes, it is.',
+    })
     assert.isTrue(reply.ok)
     const answer = await customerSees.waitFor('chat:message', (m) => m.id === reply.data.id)
     assert.equal(answer.sender_type, 'staff')
@@ -47,7 +61,9 @@ test.group('Chat: conversations over socket.io', (group) => {
       ['Yes, it is.', 'Is the oat latte vegan?']
     )
     const customerHistory = await client
-      .get(`/api/v1/notifications/m/${shop.merchant.slug}/conversations/${conversation.id}/messages`)
+      .get(
+        `/api/v1/notifications/m/${shop.merchant.slug}/conversations/${conversation.id}/messages`
+      )
       .header('X-Conversation-Token', conversation.token)
     assert.lengthOf(customerHistory.body().data, 2)
   })
@@ -57,7 +73,9 @@ test.group('Chat: conversations over socket.io', (group) => {
     const conversation = await startConversation(client, shop.merchant.slug)
     for (let n = 1; n <= 5; n++) {
       const posted = await client
-        .post(`/api/v1/notifications/m/${shop.merchant.slug}/conversations/${conversation.id}/messages`)
+        .post(
+          `/api/v1/notifications/m/${shop.merchant.slug}/conversations/${conversation.id}/messages`
+        )
         .header('X-Conversation-Token', conversation.token)
         .json({ body: `message ${n}` })
       posted.assertStatus(201)
@@ -84,7 +102,10 @@ test.group('Chat: conversations over socket.io', (group) => {
     bad.assertStatus(422)
   })
 
-  test("merchant B cannot join, write to or read merchant A's conversations; a customer only has their own", async ({ client, assert }) => {
+  test("merchant B cannot join, write to or read merchant A's conversations; a customer only has their own", async ({
+    client,
+    assert,
+  }) => {
     const a = await ownerToken(client)
     const b = await ownerToken(client)
     const conversation = await startConversation(client, a.merchant.slug)
@@ -92,8 +113,13 @@ test.group('Chat: conversations over socket.io', (group) => {
 
     const staffB = await connect({ token: b.token })
     const seenByB = recorder(staffB)
-    assert.isFalse((await emitWithAck(staffB, 'room:join', { room: `conversation:${conversation.id}` })).ok)
-    const write = await emitWithAck(staffB, 'chat:send', { conversation_id: conversation.id, body: 'hello from B' })
+    assert.isFalse(
+      (await emitWithAck(staffB, 'room:join', { room: `conversation:${conversation.id}` })).ok
+    )
+    const write = await emitWithAck(staffB, 'chat:send', {
+      conversation_id: conversation.id,
+      body: 'hello from B',
+    })
     assert.deepEqual(write.error?.code, 'E_FORBIDDEN')
     const bad = await emitWithAck(staffB, 'chat:send', { conversation_id: 'nope', body: '' })
     assert.equal(bad.error?.code, 'E_VALIDATION_ERROR')
@@ -104,8 +130,12 @@ test.group('Chat: conversations over socket.io', (group) => {
     history.assertStatus(404)
 
     const customer = await connect({ conversation_token: conversation.token })
-    assert.isFalse((await emitWithAck(customer, 'room:join', { room: `conversation:${other.id}` })).ok)
-    assert.isFalse((await emitWithAck(customer, 'room:join', { room: `merchant:${a.merchant.id}:orders` })).ok)
+    assert.isFalse(
+      (await emitWithAck(customer, 'room:join', { room: `conversation:${other.id}` })).ok
+    )
+    assert.isFalse(
+      (await emitWithAck(customer, 'room:join', { room: `merchant:${a.merchant.id}:orders` })).ok
+    )
     const wrongToken = await client
       .get(`/api/v1/notifications/m/${a.merchant.slug}/conversations/${other.id}/messages`)
       .header('X-Conversation-Token', conversation.token)
@@ -126,10 +156,15 @@ test.group('Chat: conversations over socket.io', (group) => {
     const conversation = await startConversation(client, shop.merchant.slug)
     const customer = await connect({ conversation_token: conversation.token })
     const replies = await Promise.all(
-      Array.from({ length: 40 }, (_, n) => emitWithAck(customer, 'chat:send', { conversation_id: conversation.id, body: `spam ${n}` }))
+      Array.from({ length: 40 }, (_, n) =>
+        emitWithAck(customer, 'chat:send', { conversation_id: conversation.id, body: `spam ${n}` })
+      )
     )
     const refused = replies.filter((reply) => reply.error?.code === 'E_TOO_MANY_REQUESTS')
     assert.lengthOf(refused, 10)
-    assert.lengthOf(replies.filter((reply) => reply.ok), 30)
+    assert.lengthOf(
+      replies.filter((reply) => reply.ok),
+      30
+    )
   })
 })

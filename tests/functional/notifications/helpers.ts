@@ -19,29 +19,50 @@ export function inTenant<T>(merchantId: string, fn: () => Promise<T>) {
 /** A merchant whose owner has saved these notification settings through the API. */
 export async function merchantWithSettings(client: ApiClient, settings: Record<string, unknown>) {
   const owner = await ownerToken(client)
-  const response = await client.put('/api/v1/notifications/settings').header('Authorization', `Bearer ${owner.token}`).json(settings)
+  const response = await client
+    .put('/api/v1/notifications/settings')
+    .header('Authorization', `Bearer ${owner.token}`)
+    .json(settings)
   response.assertStatus(200)
   return { ...owner, merchantId: owner.merchant.id, settings: response.body().data }
 }
 
 /** Enqueues in a shard transaction of the merchant and commits. */
 export function enqueueCommitted(merchantId: string, input: EnqueueInput) {
-  return inTenant(merchantId, () => shardRouter.transaction((trx) => enqueueNotifications(trx, input)))
+  return inTenant(merchantId, () =>
+    shardRouter.transaction((trx) => enqueueNotifications(trx, input))
+  )
 }
 
 export function outboxRow(merchantId: string, id: string) {
-  return inTenant(merchantId, () => tenantDb('write').from('notification_queue').where('id', id).first())
+  return inTenant(merchantId, () =>
+    tenantDb('write').from('notification_queue').where('id', id).first()
+  )
 }
 
 export function outboxRows(merchantId: string) {
-  return inTenant(merchantId, () => tenantDb('write').from('notification_queue').where('merchant_id', merchantId).orderBy('created_at'))
+  return inTenant(merchantId, () =>
+    tenantDb('write')
+      .from('notification_queue')
+      .where('merchant_id', merchantId)
+      .orderBy('created_at')
+  )
 }
 
 /** The notifications workers, as `queue:work` runs them, with short backoffs. */
 export function startNotificationWorkers() {
-  const connection = app.config.get<{ defaultConnection: Record<string, unknown> }>('queue').defaultConnection
-  return new WorkerPool(app, logger, connection, [DeliverNotificationJob, RelaySweepJob], runJobInTenant, {
-    concurrency: 5,
-    baseBackoffMs: 40,
-  }).start()
+  const connection = app.config.get<{ defaultConnection: Record<string, unknown> }>(
+    'queue'
+  ).defaultConnection
+  return new WorkerPool(
+    app,
+    logger,
+    connection,
+    [DeliverNotificationJob, RelaySweepJob],
+    runJobInTenant,
+    {
+      concurrency: 5,
+      baseBackoffMs: 40,
+    }
+  ).start()
 }

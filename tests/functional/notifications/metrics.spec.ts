@@ -1,7 +1,12 @@
 import { test } from '@japa/runner'
 import type { WorkerPool } from '#core/queue/worker_pool'
 import { eventually, startHttpReceiver } from './stand_ins.js'
-import { enqueueCommitted, merchantWithSettings, outboxRow, startNotificationWorkers } from './helpers.js'
+import {
+  enqueueCommitted,
+  merchantWithSettings,
+  outboxRow,
+  startNotificationWorkers,
+} from './helpers.js'
 import { connect, closeSockets } from './socket_clients.js'
 
 function sample(text: string, name: string, labels: string) {
@@ -16,18 +21,35 @@ test.group('Notifications and realtime metrics', (group) => {
     await workers?.stop()
   })
 
-  test('/metrics shows outcomes by channel, queue depth and socket connections', async ({ client, assert }) => {
+  test('/metrics shows outcomes by channel, queue depth and socket connections', async ({
+    client,
+    assert,
+  }) => {
     const receiver = await startHttpReceiver()
     try {
-      const shop = await merchantWithSettings(client, { routes: { 'order.created': ['webhook'] }, webhook_url: receiver.url })
-      const before = sample((await client.get('/metrics')).text(), 'notification_outcomes_total', 'channel="webhook",outcome="delivered"') ?? 0
+      const shop = await merchantWithSettings(client, {
+        routes: { 'order.created': ['webhook'] },
+        webhook_url: receiver.url,
+      })
+      const before =
+        sample(
+          (await client.get('/metrics')).text(),
+          'notification_outcomes_total',
+          'channel="webhook",outcome="delivered"'
+        ) ?? 0
       workers = startNotificationWorkers()
       const [id] = await enqueueCommitted(shop.merchantId, { event: 'order.created', payload: {} })
-      await eventually('delivered', async () => (await outboxRow(shop.merchantId, id)).status === 'completed')
+      await eventually(
+        'delivered',
+        async () => (await outboxRow(shop.merchantId, id)).status === 'completed'
+      )
       await connect({ token: shop.token })
 
       const text = (await client.get('/metrics')).text()
-      assert.equal(sample(text, 'notification_outcomes_total', 'channel="webhook",outcome="delivered"'), before + 1)
+      assert.equal(
+        sample(text, 'notification_outcomes_total', 'channel="webhook",outcome="delivered"'),
+        before + 1
+      )
       assert.isDefined(sample(text, 'notification_outbox_rows', 'status="pending"'))
       assert.isDefined(sample(text, 'notification_queue_jobs', 'state="waiting"'))
       assert.isAtLeast(sample(text, 'socket_connections', 'kind="staff"') ?? 0, 1)

@@ -16,19 +16,33 @@ async function staffOf(client: ApiClient, merchantId: string) {
 }
 
 function subscription(endpoint: string) {
-  return { endpoint, keys: { p256dh: randomBytes(65).toString('base64url'), auth: randomBytes(16).toString('base64url') } }
+  return {
+    endpoint,
+    keys: {
+      p256dh: randomBytes(65).toString('base64url'),
+      auth: randomBytes(16).toString('base64url'),
+    },
+  }
 }
 
 function subscribe(client: ApiClient, token: string, body: ReturnType<typeof subscription>) {
-  return client.post('/api/v1/notifications/push-subscriptions').header('Authorization', `Bearer ${token}`).json(body)
+  return client
+    .post('/api/v1/notifications/push-subscriptions')
+    .header('Authorization', `Bearer ${token}`)
+    .json(body)
 }
 
 function rowOf(merchantId: string, id: string) {
-  return inTenant(merchantId, () => tenantDb('write').from('push_subscriptions').where('id', id).first())
+  return inTenant(merchantId, () =>
+    tenantDb('write').from('push_subscriptions').where('id', id).first()
+  )
 }
 
 test.group('Notifications: push subscriptions belong to their staff member', () => {
-  test("another staff member cannot take over an endpoint's row or its keys", async ({ client, assert }) => {
+  test("another staff member cannot take over an endpoint's row or its keys", async ({
+    client,
+    assert,
+  }) => {
     const owner = await ownerToken(client)
     const colleague = await staffOf(client, owner.merchant.id)
     const endpoint = `https://push.example.test/${randomUUID()}`
@@ -53,27 +67,41 @@ test.group('Notifications: push subscriptions belong to their staff member', () 
     assert.equal((await rowOf(owner.merchant.id, created.body().data.id)).auth, renewed.keys.auth)
   })
 
-  test("only its staff member removes a subscription; another's or another merchant's is a 404", async ({ client, assert }) => {
+  test("only its staff member removes a subscription; another's or another merchant's is a 404", async ({
+    client,
+    assert,
+  }) => {
     const owner = await ownerToken(client)
     const colleague = await staffOf(client, owner.merchant.id)
     const other = await ownerToken(client)
-    const created = await subscribe(client, colleague.token, subscription(`https://push.example.test/${randomUUID()}`))
+    const created = await subscribe(
+      client,
+      colleague.token,
+      subscription(`https://push.example.test/${randomUUID()}`)
+    )
     created.assertStatus(201)
     const id = created.body().data.id
 
     for (const token of [owner.token, other.token]) {
-      const refused = await client.delete(`/api/v1/notifications/push-subscriptions/${id}`).header('Authorization', `Bearer ${token}`)
+      const refused = await client
+        .delete(`/api/v1/notifications/push-subscriptions/${id}`)
+        .header('Authorization', `Bearer ${token}`)
       refused.assertStatus(404)
       assert.equal(refused.body().errors[0].code, 'E_NOT_FOUND')
     }
     assert.isOk(await rowOf(owner.merchant.id, id))
 
-    const removed = await client.delete(`/api/v1/notifications/push-subscriptions/${id}`).header('Authorization', `Bearer ${colleague.token}`)
+    const removed = await client
+      .delete(`/api/v1/notifications/push-subscriptions/${id}`)
+      .header('Authorization', `Bearer ${colleague.token}`)
     removed.assertStatus(204)
     assert.isNotOk(await rowOf(owner.merchant.id, id))
   })
 
-  test("the same endpoint at another merchant is that merchant's own row", async ({ client, assert }) => {
+  test("the same endpoint at another merchant is that merchant's own row", async ({
+    client,
+    assert,
+  }) => {
     const first = await ownerToken(client)
     const second = await ownerToken(client)
     const endpoint = `https://push.example.test/${randomUUID()}`
@@ -84,7 +112,9 @@ test.group('Notifications: push subscriptions belong to their staff member', () 
     b.assertStatus(201)
     assert.notEqual(a.body().data.id, b.body().data.id)
     assert.equal((await rowOf(first.merchant.id, a.body().data.id)).auth, firstKeys.keys.auth)
-    const crossTenant = await client.delete(`/api/v1/notifications/push-subscriptions/${a.body().data.id}`).header('Authorization', `Bearer ${second.token}`)
+    const crossTenant = await client
+      .delete(`/api/v1/notifications/push-subscriptions/${a.body().data.id}`)
+      .header('Authorization', `Bearer ${second.token}`)
     crossTenant.assertStatus(404)
   })
 })

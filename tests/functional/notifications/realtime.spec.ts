@@ -13,7 +13,10 @@ async function openConnections(kind: string) {
 test.group('Realtime: socket.io handshake and rooms', (group) => {
   group.each.teardown(() => closeSockets())
 
-  test('a staff socket gets its merchant events; another merchant gets none and cannot join its rooms', async ({ client, assert }) => {
+  test('a staff socket gets its merchant events; another merchant gets none and cannot join its rooms', async ({
+    client,
+    assert,
+  }) => {
     const a = await ownerToken(client)
     const b = await ownerToken(client)
     const kitchenA = await connect({ token: a.token })
@@ -21,13 +24,25 @@ test.group('Realtime: socket.io handshake and rooms', (group) => {
     const seenA = recorder(kitchenA)
     const seenB = recorder(kitchenB)
 
-    const refused = await emitWithAck(kitchenB, 'room:join', { room: `merchant:${a.merchant.id}:orders` })
-    assert.deepEqual(refused, { ok: false, error: { code: 'E_ROOM_FORBIDDEN', message: 'You may not join this room' } })
-    for (const room of [`merchant:${a.merchant.id}`, `conversation:${a.merchant.id}`, 'order:anything', 'nonsense']) {
+    const refused = await emitWithAck(kitchenB, 'room:join', {
+      room: `merchant:${a.merchant.id}:orders`,
+    })
+    assert.deepEqual(refused, {
+      ok: false,
+      error: { code: 'E_ROOM_FORBIDDEN', message: 'You may not join this room' },
+    })
+    for (const room of [
+      `merchant:${a.merchant.id}`,
+      `conversation:${a.merchant.id}`,
+      'order:anything',
+      'nonsense',
+    ]) {
       assert.isFalse((await emitWithAck(kitchenB, 'room:join', { room })).ok, room)
     }
 
-    realtime.broadcastToRoom(`merchant:${a.merchant.id}:orders`, 'order.created', { orderId: 'o-1' })
+    realtime.broadcastToRoom(`merchant:${a.merchant.id}:orders`, 'order.created', {
+      orderId: 'o-1',
+    })
     realtime.broadcastToMerchant(a.merchant.id, 'merchant.note', { text: 'hi' })
     realtime.broadcastToMerchant(b.merchant.id, 'merchant.note', { text: 'for b' })
     await seenA.waitFor('order.created')
@@ -36,19 +51,32 @@ test.group('Realtime: socket.io handshake and rooms', (group) => {
 
     assert.deepEqual(seenA.of('order.created'), [{ order_id: 'o-1' }])
     assert.deepEqual(seenA.of('merchant.note'), [{ text: 'hi' }])
-    assert.deepEqual(seenB.of('merchant.note'), [{ text: 'for b' }], 'B got its own event and nothing of A')
+    assert.deepEqual(
+      seenB.of('merchant.note'),
+      [{ text: 'for b' }],
+      'B got its own event and nothing of A'
+    )
     assert.lengthOf(seenB.of('order.created'), 0)
   })
 
   test('no or bad credentials are refused at the handshake', async ({ assert }) => {
     await assert.rejects(() => connect({}), 'Authentication required')
-    await assert.rejects(() => connect({ token: 'gud_not-a-real-token' }), 'Authentication required')
+    await assert.rejects(
+      () => connect({ token: 'gud_not-a-real-token' }),
+      'Authentication required'
+    )
     await assert.rejects(() => connect({ conversation_token: 'x.y' }), 'Authentication required')
   })
 
-  test('reconnecting runs authentication again: a revoked token cannot come back', async ({ client, assert }) => {
+  test('reconnecting runs authentication again: a revoked token cannot come back', async ({
+    client,
+    assert,
+  }) => {
     const owner = await ownerToken(client)
-    const socket = await connect({ token: owner.token }, { reconnection: true, reconnectionDelay: 20, reconnectionDelayMax: 50 })
+    const socket = await connect(
+      { token: owner.token },
+      { reconnection: true, reconnectionDelay: 20, reconnectionDelayMax: 50 }
+    )
     const seen = recorder(socket)
 
     // A dropped connection comes back and is put in its rooms again.
@@ -60,7 +88,9 @@ test.group('Realtime: socket.io handshake and rooms', (group) => {
 
     // Revoke the token: the server closes the socket, and connecting again is refused.
     const closed = new Promise<void>((resolve) => socket.once('disconnect', () => resolve()))
-    ;(await client.post('/api/v1/auth/logout').header('Authorization', `Bearer ${owner.token}`)).assertStatus(204)
+    ;(
+      await client.post('/api/v1/auth/logout').header('Authorization', `Bearer ${owner.token}`)
+    ).assertStatus(204)
     await closed
     const refusal = new Promise<any>((resolve) => socket.once('connect_error', resolve))
     socket.connect()

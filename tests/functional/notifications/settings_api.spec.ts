@@ -5,7 +5,10 @@ import { enqueueCommitted, merchantWithSettings } from './helpers.js'
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` })
 
 test.group('Notifications settings API', () => {
-  test('an owner reads and updates channel settings; the webhook secret can be rotated', async ({ client, assert }) => {
+  test('an owner reads and updates channel settings; the webhook secret can be rotated', async ({
+    client,
+    assert,
+  }) => {
     const owner = await ownerToken(client)
     const first = await client.get('/api/v1/notifications/settings').headers(auth(owner.token))
     first.assertStatus(200)
@@ -25,7 +28,9 @@ test.group('Notifications settings API', () => {
     assert.deepEqual(updated.body().data.email_recipients, ['a@shop.test', 'b@shop.test'])
     assert.equal(updated.body().data.webhook_secret, first.body().data.webhook_secret)
 
-    const rotated = await client.post('/api/v1/notifications/settings/webhook-secret').headers(auth(owner.token))
+    const rotated = await client
+      .post('/api/v1/notifications/settings/webhook-secret')
+      .headers(auth(owner.token))
     rotated.assertStatus(200)
     assert.notEqual(rotated.body().data.webhook_secret, first.body().data.webhook_secret)
     assert.equal(rotated.body().data.webhook_url, 'https://hooks.shop.test/gudbro')
@@ -41,7 +46,10 @@ test.group('Notifications settings API', () => {
       [{ sms_recipients: ['0123'] }, 'sms_recipients.0'],
     ]
     for (const [body, field] of cases) {
-      const response = await client.put('/api/v1/notifications/settings').headers(auth(owner.token)).json(body)
+      const response = await client
+        .put('/api/v1/notifications/settings')
+        .headers(auth(owner.token))
+        .json(body)
       response.assertStatus(422)
       assert.include(
         response.body().errors.map((error: { field: string }) => error.field),
@@ -51,30 +59,58 @@ test.group('Notifications settings API', () => {
     }
   })
 
-  test("another merchant's notifications and push subscriptions are 404", async ({ client, assert }) => {
-    const a = await merchantWithSettings(client, { routes: { 'order.created': ['sms'] }, sms_recipients: ['+441234567890'] })
+  test("another merchant's notifications and push subscriptions are 404", async ({
+    client,
+    assert,
+  }) => {
+    const a = await merchantWithSettings(client, {
+      routes: { 'order.created': ['sms'] },
+      sms_recipients: ['+441234567890'],
+    })
     const b = await ownerToken(client)
-    const [notificationId] = await enqueueCommitted(a.merchantId, { event: 'order.created', payload: {} })
+    const [notificationId] = await enqueueCommitted(a.merchantId, {
+      event: 'order.created',
+      payload: {},
+    })
 
-    const mine = await client.get(`/api/v1/notifications/outbox/${notificationId}`).headers(auth(a.token))
+    const mine = await client
+      .get(`/api/v1/notifications/outbox/${notificationId}`)
+      .headers(auth(a.token))
     mine.assertStatus(200)
     assert.equal(mine.body().data.type, 'sms')
-    ;(await client.get(`/api/v1/notifications/outbox/${notificationId}`).headers(auth(b.token))).assertStatus(404)
-    ;(await client.get('/api/v1/notifications/outbox/not-a-uuid').headers(auth(b.token))).assertStatus(404)
+    ;(
+      await client.get(`/api/v1/notifications/outbox/${notificationId}`).headers(auth(b.token))
+    ).assertStatus(404)
+    ;(
+      await client.get('/api/v1/notifications/outbox/not-a-uuid').headers(auth(b.token))
+    ).assertStatus(404)
     const listed = await client.get('/api/v1/notifications/outbox').headers(auth(b.token))
     assert.lengthOf(listed.body().data, 0)
 
     const subscription = await client
       .post('/api/v1/notifications/push-subscriptions')
       .headers(auth(a.token))
-      .json({ endpoint: 'https://push.example.test/sub/1', keys: { p256dh: 'BExampleKey', auth: 'c2VjcmV0' } })
+      .json({
+        endpoint: 'https://push.example.test/sub/1',
+        keys: { p256dh: 'BExampleKey', auth: 'c2VjcmV0' },
+      })
     subscription.assertStatus(201)
     const subscriptionId = subscription.body().data.id
-    ;(await client.delete(`/api/v1/notifications/push-subscriptions/${subscriptionId}`).headers(auth(b.token))).assertStatus(404)
-    ;(await client.delete(`/api/v1/notifications/push-subscriptions/${subscriptionId}`).headers(auth(a.token))).assertStatus(204)
+    ;(
+      await client
+        .delete(`/api/v1/notifications/push-subscriptions/${subscriptionId}`)
+        .headers(auth(b.token))
+    ).assertStatus(404)
+    ;(
+      await client
+        .delete(`/api/v1/notifications/push-subscriptions/${subscriptionId}`)
+        .headers(auth(a.token))
+    ).assertStatus(204)
 
     // A staff token of A naming merchant B is refused, never a switch.
-    const crossed = await client.get('/api/v1/notifications/settings').headers({ ...auth(a.token), 'X-Merchant': b.merchant.slug })
+    const crossed = await client
+      .get('/api/v1/notifications/settings')
+      .headers({ ...auth(a.token), 'X-Merchant': b.merchant.slug })
     crossed.assertStatus(403)
   })
 

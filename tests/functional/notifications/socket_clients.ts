@@ -17,7 +17,10 @@ export async function socketUrl() {
  * A connected socket.io client (rejects with the server's refusal), to this process's server or to `url`.
  * Each plays its own client address (handshakes are limited per address), unless options say otherwise.
  */
-export async function connect(auth: Record<string, unknown>, options: Partial<ManagerOptions & SocketOptions> & { url?: string } = {}) {
+export async function connect(
+  auth: Record<string, unknown>,
+  options: Partial<ManagerOptions & SocketOptions> & { url?: string } = {}
+) {
   const { url, ...rest } = options
   const socket = io(url ?? (await socketUrl()), {
     auth,
@@ -52,7 +55,10 @@ export function recorder(socket: Socket) {
     events,
     of: (event: string) => events.filter((e) => e.event === event).map((e) => e.payload),
     waitFor: (event: string, match: (payload: any) => boolean = () => true) =>
-      eventually(`socket event ${event}`, () => events.find((e) => e.event === event && match(e.payload))?.payload),
+      eventually(
+        `socket event ${event}`,
+        () => events.find((e) => e.event === event && match(e.payload))?.payload
+      ),
   }
 }
 

@@ -17,16 +17,25 @@ const CLOSE_WITHIN_MS = 3000
 function closing(socket: Socket) {
   let told: { reason?: string } | null = null
   socket.on('access.revoked', (payload) => (told = payload))
-  return new Promise<string | null>((resolve) => socket.once('disconnect', () => resolve(told?.reason ?? null)))
+  return new Promise<string | null>((resolve) =>
+    socket.once('disconnect', () => resolve(told?.reason ?? null))
+  )
 }
 
 function within<T>(promise: Promise<T>, what: string, ms = CLOSE_WITHIN_MS): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms))])
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)
+    ),
+  ])
 }
 
 /** Still connected and answered by the server. */
 async function isOpen(socket: Socket) {
-  return socket.connected && (await emitWithAck(socket, 'room:leave', { room: 'none:1' })).ok === true
+  return (
+    socket.connected && (await emitWithAck(socket, 'room:leave', { room: 'none:1' })).ok === true
+  )
 }
 
 /** A merchant with one order (tracking token) and one open chat conversation (conversation token). */
@@ -38,17 +47,36 @@ async function shopWithCustomers(client: ApiClient) {
     return response.body().data
   }
   const category = await post('/api/v1/menu/categories', { name: 'Drinks' })
-  const item = await post('/api/v1/menu/items', { category_id: category.id, name: 'Espresso', price_minor: 150, currency: 'EUR' })
+  const item = await post('/api/v1/menu/items', {
+    category_id: category.id,
+    name: 'Espresso',
+    price_minor: 150,
+    currency: 'EUR',
+  })
   const slot = await createSlot(client, shop.token, { capacity: 10 })
-  const order = await postOrder(client, shop.slug, { pickup_slot_id: slot.id, customer: guest, items: [{ item_id: item.id, quantity: 1 }] })
+  const order = await postOrder(client, shop.slug, {
+    pickup_slot_id: slot.id,
+    customer: guest,
+    items: [{ item_id: item.id, quantity: 1 }],
+  })
   order.assertStatus(201)
-  const chat = await client.post(`/api/v1/notifications/m/${shop.slug}/conversations`).json({ name: 'Ada', email: 'ada@mail.test' })
+  const chat = await client
+    .post(`/api/v1/notifications/m/${shop.slug}/conversations`)
+    .json({ name: 'Ada', email: 'ada@mail.test' })
   chat.assertStatus(201)
-  return { ...shop, trackingToken: order.body().data.tracking_token as string, conversationToken: chat.body().token as string }
+  return {
+    ...shop,
+    trackingToken: order.body().data.tracking_token as string,
+    conversationToken: chat.body().token as string,
+  }
 }
 
 /** A second member of the merchant, signed in through the login route (a token bound to that merchant). */
-async function member(client: ApiClient, merchantId: string, role: 'manager' | 'staff' = 'manager') {
+async function member(
+  client: ApiClient,
+  merchantId: string,
+  role: 'manager' | 'staff' = 'manager'
+) {
   const email = `${role}-${randomUUID().slice(0, 8)}@staff.test`
   const user = await User.create({ email, password: TEST_PASSWORD, fullName: role })
   await Membership.create({ userId: user.id, merchantId, role })
@@ -66,7 +94,10 @@ test.group('Realtime: sockets lose access with their credentials, in every proce
   })
   group.each.teardown(() => closeSockets())
 
-  test('signing out closes that token\'s sockets in every process; the same user\'s other tokens stay', async ({ client, assert }) => {
+  test("signing out closes that token's sockets in every process; the same user's other tokens stay", async ({
+    client,
+    assert,
+  }) => {
     const shop = await ownerToken(client)
     const secondDevice = await login(client, shop.email)
     const socket = await connect({ token: shop.token }, onOther())
@@ -82,14 +113,22 @@ test.group('Realtime: sockets lose access with their credentials, in every proce
   test('a socket is closed when its token expires', async ({ assert }) => {
     const shop = await createMerchant()
     const user = await User.findByOrFail('email', shop.email)
-    const token = await User.accessTokens.create(user, [`merchant:${shop.merchant.id}`], { expiresIn: 3 })
+    const token = await User.accessTokens.create(user, [`merchant:${shop.merchant.id}`], {
+      expiresIn: 3,
+    })
     const socket = await connect({ token: token.value!.release() }, onOther())
     const closed = closing(socket)
-    assert.equal(await within(closed, 'expired socket closed', 3000 + CLOSE_WITHIN_MS), 'token_expired')
+    assert.equal(
+      await within(closed, 'expired socket closed', 3000 + CLOSE_WITHIN_MS),
+      'token_expired'
+    )
     assert.isAtLeast(Date.now(), token.expiresAt!.getTime() - 5, 'not before the expiry')
   })
 
-  test('removing a member closes their sockets at that merchant and revokes their tokens there', async ({ client, assert }) => {
+  test('removing a member closes their sockets at that merchant and revokes their tokens there', async ({
+    client,
+    assert,
+  }) => {
     const shop = await createMerchant()
     const support = await supportToken(client)
     const manager = await member(client, shop.merchant.id)
@@ -100,11 +139,17 @@ test.group('Realtime: sockets lose access with their credentials, in every proce
 
     const url = `/api/v1/admin/merchants/${shop.merchant.slug}/members/${manager.user.id}`
     ;(await client.delete(url).bearerToken(support.token).json({})).assertStatus(422)
-    ;(await client.delete(url).bearerToken(support.token).json({ reason: 'left the team' })).assertStatus(204)
-    assert.equal(await within(closed, 'removed member\'s socket closed'), 'membership_removed')
+    ;(
+      await client.delete(url).bearerToken(support.token).json({ reason: 'left the team' })
+    ).assertStatus(204)
+    assert.equal(await within(closed, "removed member's socket closed"), 'membership_removed')
     assert.isTrue(await isOpen(ownerSocket))
     ;(await client.get('/api/v1/tenancy/locations').bearerToken(manager.token)).assertStatus(401)
-    assert.isNull(await Membership.query().where({ user_id: manager.user.id, merchant_id: shop.merchant.id }).first())
+    assert.isNull(
+      await Membership.query()
+        .where({ user_id: manager.user.id, merchant_id: shop.merchant.id })
+        .first()
+    )
 
     const again = await client.delete(url).bearerToken(support.token).json({ reason: 'twice' })
     again.assertStatus(404)
@@ -116,23 +161,42 @@ test.group('Realtime: sockets lose access with their credentials, in every proce
       .json({ reason: 'would leave nobody' })
     lastOwner.assertStatus(409)
     lastOwner.assertBodyContains({ errors: [{ code: 'E_LAST_OWNER' }] })
-    ;(await client.delete(`/api/v1/admin/merchants/${shop.merchant.slug}/members/nope`).bearerToken(support.token).json({ reason: 'bad id' })).assertStatus(404)
+    ;(
+      await client
+        .delete(`/api/v1/admin/merchants/${shop.merchant.slug}/members/nope`)
+        .bearerToken(support.token)
+        .json({ reason: 'bad id' })
+    ).assertStatus(404)
     ;(await client.delete(url).bearerToken(owner).json({ reason: 'not support' })).assertStatus(403)
   })
 
-  test('suspending a merchant closes every socket of it (staff, tracking, chat) in every process; logout still works', async ({ client, assert }) => {
+  test('suspending a merchant closes every socket of it (staff, tracking, chat) in every process; logout still works', async ({
+    client,
+    assert,
+  }) => {
     const shop = await shopWithCustomers(client)
     const bystanderShop = await ownerToken(client)
     const support = await supportToken(client)
-    const credentials = [{ token: shop.token }, { tracking_token: shop.trackingToken }, { conversation_token: shop.conversationToken }]
+    const credentials = [
+      { token: shop.token },
+      { tracking_token: shop.trackingToken },
+      { conversation_token: shop.conversationToken },
+    ]
     const sockets = await Promise.all(credentials.map((auth) => connect(auth, onOther())))
     const bystander = await connect({ token: bystanderShop.token }, onOther())
     const closed = Promise.all(sockets.map(closing))
 
-    const suspended = await client.post(`/api/v1/admin/merchants/${shop.slug}/suspend`).bearerToken(support.token).json({ reason: 'unpaid invoices' })
+    const suspended = await client
+      .post(`/api/v1/admin/merchants/${shop.slug}/suspend`)
+      .bearerToken(support.token)
+      .json({ reason: 'unpaid invoices' })
     suspended.assertStatus(200)
     assert.deepEqual(suspended.body().data, { merchant_id: shop.merchant.id, status: 'suspended' })
-    assert.deepEqual(await within(closed, 'suspended merchant\'s sockets closed'), ['merchant_suspended', 'merchant_suspended', 'merchant_suspended'])
+    assert.deepEqual(await within(closed, "suspended merchant's sockets closed"), [
+      'merchant_suspended',
+      'merchant_suspended',
+      'merchant_suspended',
+    ])
     assert.isTrue(await isOpen(bystander))
 
     // No kind of socket comes back, in either process; staff can still sign out.
@@ -145,11 +209,19 @@ test.group('Realtime: sockets lose access with their credentials, in every proce
     ;(await client.post('/api/v1/auth/logout').bearerToken(shop.token)).assertStatus(204)
     ;(await client.get('/api/v1/auth/me').bearerToken(shop.token)).assertStatus(401)
 
-    ;(await client.post(`/api/v1/admin/merchants/${shop.slug}/reactivate`).bearerToken(support.token).json({ reason: 'paid' })).assertStatus(200)
+    ;(
+      await client
+        .post(`/api/v1/admin/merchants/${shop.slug}/reactivate`)
+        .bearerToken(support.token)
+        .json({ reason: 'paid' })
+    ).assertStatus(200)
     assert.isTrue(await isOpen(await connect({ tracking_token: shop.trackingToken }, onOther())))
   })
 
-  test('switching a module off closes the sockets that serve it and refuses them; staff sockets stay', async ({ client, assert }) => {
+  test('switching a module off closes the sockets that serve it and refuses them; staff sockets stay', async ({
+    client,
+    assert,
+  }) => {
     const shop = await shopWithCustomers(client)
     const support = await supportToken(client)
     const staff = await connect({ token: shop.token }, onOther())
@@ -158,27 +230,46 @@ test.group('Realtime: sockets lose access with their credentials, in every proce
     const trackerClosed = closing(tracker)
     const customerClosed = closing(customer)
     const disable = (module: string) =>
-      client.post(`/api/v1/admin/merchants/${shop.slug}/modules/${module}/disable`).bearerToken(support.token).json({ reason: 'test' })
+      client
+        .post(`/api/v1/admin/merchants/${shop.slug}/modules/${module}/disable`)
+        .bearerToken(support.token)
+        .json({ reason: 'test' })
 
     ;(await disable('orders')).assertStatus(200)
     assert.equal(await within(trackerClosed, 'tracking socket closed'), 'module_disabled')
     assert.isTrue(await isOpen(customer))
-    assert.equal((await connect({ tracking_token: shop.trackingToken }).catch((error) => error)).code, 'E_MODULE_DISABLED')
+    assert.equal(
+      (await connect({ tracking_token: shop.trackingToken }).catch((error) => error)).code,
+      'E_MODULE_DISABLED'
+    )
 
     ;(await disable('notifications')).assertStatus(200)
     assert.equal(await within(customerClosed, 'chat socket closed'), 'module_disabled')
-    assert.equal((await connect({ conversation_token: shop.conversationToken }, onOther()).catch((error) => error)).code, 'E_MODULE_DISABLED')
+    assert.equal(
+      (
+        await connect({ conversation_token: shop.conversationToken }, onOther()).catch(
+          (error) => error
+        )
+      ).code,
+      'E_MODULE_DISABLED'
+    )
     assert.isTrue(await isOpen(staff))
   })
 
-  test('erasing an account (GDPR) closes its sockets in every process', async ({ client, assert }) => {
+  test('erasing an account (GDPR) closes its sockets in every process', async ({
+    client,
+    assert,
+  }) => {
     const shop = await createMerchant()
     const support = await supportToken(client)
     const manager = await member(client, shop.merchant.id)
     const socket = await connect({ token: manager.token }, onOther())
     const closed = closing(socket)
-    const erased = await client.post('/api/v1/admin/gdpr/erasures').bearerToken(support.token).json({ email: manager.email, reason: 'ticket #1: erasure' })
+    const erased = await client
+      .post('/api/v1/admin/gdpr/erasures')
+      .bearerToken(support.token)
+      .json({ email: manager.email, reason: 'ticket #1: erasure' })
     erased.assertStatus(201)
-    assert.equal(await within(closed, 'erased account\'s socket closed'), 'account_erased')
+    assert.equal(await within(closed, "erased account's socket closed"), 'account_erased')
   })
 })

@@ -49,12 +49,12 @@ export async function startSmtpServer(options: { greeting?: Promise<void> } = {}
         const verb = line.slice(0, 4).toUpperCase()
         if (verb === 'EHLO') reply('250-stand-in\r\n250 8BITMIME')
         else if (verb === 'HELO') reply('250 stand-in')
-        else if (verb === 'MAIL') (mail.from = line.slice(10).trim()), reply('250 2.1.0 ok')
-        else if (verb === 'RCPT') mail.to.push(line.slice(8).trim()), reply('250 2.1.5 ok')
-        else if (verb === 'DATA') (inData = true), reply('354 end with <CRLF>.<CRLF>')
-        else if (verb === 'RSET') (mail = { from: '', to: [], data: '' }), reply('250 ok')
+        else if (verb === 'MAIL') ((mail.from = line.slice(10).trim()), reply('250 2.1.0 ok'))
+        else if (verb === 'RCPT') (mail.to.push(line.slice(8).trim()), reply('250 2.1.5 ok'))
+        else if (verb === 'DATA') ((inData = true), reply('354 end with <CRLF>.<CRLF>'))
+        else if (verb === 'RSET') ((mail = { from: '', to: [], data: '' }), reply('250 ok'))
         else if (verb === 'NOOP') reply('250 ok')
-        else if (verb === 'QUIT') reply('221 bye'), socket.end()
+        else if (verb === 'QUIT') (reply('221 bye'), socket.end())
         else reply('502 command not implemented')
       }
     })
@@ -70,22 +70,36 @@ export async function startSmtpServer(options: { greeting?: Promise<void> } = {}
   }
 }
 
-export type ReceivedRequest = { method: string; url: string; headers: http.IncomingHttpHeaders; body: string; answered?: number }
+export type ReceivedRequest = {
+  method: string
+  url: string
+  headers: http.IncomingHttpHeaders
+  body: string
+  answered?: number
+}
 
 /**
  * An HTTP receiver. `respond(request, index)` returns the status to answer, or 'hold' to never answer
  * (a test can then kill the sender mid-request).
  */
-export async function startHttpReceiver(respond: (request: ReceivedRequest, index: number) => number | 'hold' = () => 200) {
+export async function startHttpReceiver(
+  respond: (request: ReceivedRequest, index: number) => number | 'hold' = () => 200
+) {
   const requests: ReceivedRequest[] = []
   const listeners: Array<() => void> = []
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (chunk) => chunks.push(chunk))
     req.on('end', () => {
-      const request: ReceivedRequest = { method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') }
+      const request: ReceivedRequest = {
+        method: req.method!,
+        url: req.url!,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      }
       // The wire-format audit reads every JSON body we send out (webhooks; push bodies are encrypted).
-      if (String(req.headers['content-type'] ?? '').includes('json')) recordText('webhook', `webhook ${req.headers['gudbro-event'] ?? req.url}`, request.body)
+      if (String(req.headers['content-type'] ?? '').includes('json'))
+        recordText('webhook', `webhook ${req.headers['gudbro-event'] ?? req.url}`, request.body)
       const index = requests.push(request) - 1
       listeners.splice(0).forEach((notify) => notify())
       const status = respond(request, index)
@@ -99,7 +113,8 @@ export async function startHttpReceiver(respond: (request: ReceivedRequest, inde
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    delivered: () => requests.filter((r) => r.answered !== undefined && r.answered >= 200 && r.answered < 300),
+    delivered: () =>
+      requests.filter((r) => r.answered !== undefined && r.answered >= 200 && r.answered < 300),
     async close() {
       server.closeAllConnections()
       await new Promise((resolve) => server.close(resolve))
@@ -108,7 +123,11 @@ export async function startHttpReceiver(respond: (request: ReceivedRequest, inde
 }
 
 /** Polls a condition (a state, never a duration assertion); fails with `what` if it never holds. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined | null | false> | T | undefined | null | false, limitMs = 15_000) {
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  limitMs = 15_000
+) {
   const deadline = Date.now() + limitMs
   while (true) {
     const value = await check()

@@ -6,7 +6,12 @@ import webpush from 'web-push'
 import env from '#start/env'
 import { tenantDb } from '#tenancy/index'
 import { delivery } from '#notifications/services/delivery'
-import { isPublicAddress, PrivateTargetError, PublicTargetClient, type Resolver } from '#notifications/services/target_guard'
+import {
+  isPublicAddress,
+  PrivateTargetError,
+  PublicTargetClient,
+  type Resolver,
+} from '#notifications/services/target_guard'
 import { startHttpReceiver } from './stand_ins.js'
 import { enqueueCommitted, inTenant, merchantWithSettings, outboxRow } from './helpers.js'
 
@@ -21,26 +26,72 @@ async function inProductionMode<T>(fn: () => Promise<T>) {
   }
 }
 
-const POST = { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}', timeoutMs: 5000 }
+const POST = {
+  method: 'POST',
+  headers: { 'Content-Type': 'application/json' },
+  body: '{}',
+  timeoutMs: 5000,
+}
 
-const answers = (...addresses: string[]): Resolver => async () => addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }))
+const answers =
+  (...addresses: string[]): Resolver =>
+  async () =>
+    addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }))
 
 test.group('Notifications: outbound targets (SSRF guard)', () => {
-  test('every private, reserved or local address is refused, also inside an IPv6 form; public ones pass', ({ assert }) => {
+  test('every private, reserved or local address is refused, also inside an IPv6 form; public ones pass', ({
+    assert,
+  }) => {
     const refused = [
-      '127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '255.255.255.255',
-      '224.0.0.1', '192.0.2.1', '198.18.0.1', '240.0.0.1',
-      '::1', '::', 'fe80::1', 'fc00::1', 'fd12::1', 'ff02::1', 'fec0::1', '2001:db8::1', '100::1',
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '255.255.255.255',
+      '224.0.0.1',
+      '192.0.2.1',
+      '198.18.0.1',
+      '240.0.0.1',
+      '::1',
+      '::',
+      'fe80::1',
+      'fc00::1',
+      'fd12::1',
+      'ff02::1',
+      'fec0::1',
+      '2001:db8::1',
+      '100::1',
       // IPv4-mapped, as the URL parser writes http://[::ffff:127.0.0.1]/, and the other ways IPv6 carries IPv4
-      '::ffff:7f00:1', '::ffff:127.0.0.1', '::ffff:a9fe:a9fe', '::ffff:0:7f00:1', '::7f00:1', '::a00:1',
+      '::ffff:7f00:1',
+      '::ffff:127.0.0.1',
+      '::ffff:a9fe:a9fe',
+      '::ffff:0:7f00:1',
+      '::7f00:1',
+      '::a00:1',
       // NAT64 (64:ff9b::/96) and local-use NAT64, 6to4 and Teredo with a private address inside
-      '64:ff9b::7f00:1', '64:ff9b::a9fe:a9fe', '64:ff9b:1::a00:1', '2002:7f00:1::1', '2002:c0a8:101::1',
-      '2001:0:7f00:1::1', '2001:0:4136:e378:8000:63bf:f5ff:fffe',
+      '64:ff9b::7f00:1',
+      '64:ff9b::a9fe:a9fe',
+      '64:ff9b:1::a00:1',
+      '2002:7f00:1::1',
+      '2002:c0a8:101::1',
+      '2001:0:7f00:1::1',
+      '2001:0:4136:e378:8000:63bf:f5ff:fffe',
     ]
     for (const address of refused) assert.isFalse(isPublicAddress(address), address)
-    const allowed = ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111', '::ffff:5db8:d822', '64:ff9b::808:808', '2002:808:808::1']
+    const allowed = [
+      '93.184.216.34',
+      '8.8.8.8',
+      '2606:4700:4700::1111',
+      '::ffff:5db8:d822',
+      '64:ff9b::808:808',
+      '2002:808:808::1',
+    ]
     for (const address of allowed) assert.isTrue(isPublicAddress(address), address)
-    for (const notAnAddress of ['localhost', '', 'example.com']) assert.isFalse(isPublicAddress(notAnAddress), notAnAddress)
+    for (const notAnAddress of ['localhost', '', 'example.com'])
+      assert.isFalse(isPublicAddress(notAnAddress), notAnAddress)
   })
 
   test('IP literals in every spelling are refused before any connection', async ({ assert }) => {
@@ -49,8 +100,19 @@ test.group('Notifications: outbound targets (SSRF guard)', () => {
     const client = new PublicTargetClient(answers('93.184.216.34'))
     try {
       await inProductionMode(async () => {
-        for (const host of ['[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '[::127.0.0.1]', '[64:ff9b::127.0.0.1]', '[2002:7f00:1::]', '0x7f.1', '2130706433', '127.1']) {
-          const error = await client.send(`http://${host}:${port}/hook`, POST).catch((caught) => caught)
+        for (const host of [
+          '[::ffff:127.0.0.1]',
+          '[::ffff:7f00:1]',
+          '[::127.0.0.1]',
+          '[64:ff9b::127.0.0.1]',
+          '[2002:7f00:1::]',
+          '0x7f.1',
+          '2130706433',
+          '127.1',
+        ]) {
+          const error = await client
+            .send(`http://${host}:${port}/hook`, POST)
+            .catch((caught) => caught)
           assert.instanceOf(error, PrivateTargetError, host)
           assert.include(error.message, 'private address')
         }
@@ -62,7 +124,9 @@ test.group('Notifications: outbound targets (SSRF guard)', () => {
     }
   })
 
-  test('a name that resolves to a private address is refused, and the socket connects to the address that was checked', async ({ assert }) => {
+  test('a name that resolves to a private address is refused, and the socket connects to the address that was checked', async ({
+    assert,
+  }) => {
     const receiver = await startHttpReceiver()
     const port = new URL(receiver.url).port
     // The name exists only in this resolver: a connection that reaches the receiver used its answer.
@@ -71,13 +135,17 @@ test.group('Notifications: outbound targets (SSRF guard)', () => {
     try {
       await inProductionMode(async () => {
         for (const client of [rebinding, mixed]) {
-          const error = await client.send(`http://hooks.merchant.test:${port}/hook`, POST).catch((caught) => caught)
+          const error = await client
+            .send(`http://hooks.merchant.test:${port}/hook`, POST)
+            .catch((caught) => caught)
           assert.instanceOf(error, PrivateTargetError)
           assert.include(error.message, 'hooks.merchant.test')
         }
         // The real resolver: localhost is loopback.
         const system = new PublicTargetClient()
-        const error = await system.send(`http://localhost:${port}/hook`, POST).catch((caught) => caught)
+        const error = await system
+          .send(`http://localhost:${port}/hook`, POST)
+          .catch((caught) => caught)
         system.close()
         assert.instanceOf(error, PrivateTargetError)
       })
@@ -94,14 +162,25 @@ test.group('Notifications: outbound targets (SSRF guard)', () => {
     }
   })
 
-  test('a webhook to http://[::ffff:127.0.0.1]/ or to localhost never reaches loopback', async ({ client, assert }) => {
+  test('a webhook to http://[::ffff:127.0.0.1]/ or to localhost never reaches loopback', async ({
+    client,
+    assert,
+  }) => {
     const receiver = await startHttpReceiver()
     const port = new URL(receiver.url).port
     try {
-      for (const webhook_url of [`http://[::ffff:127.0.0.1]:${port}/hook`, `http://localhost:${port}/hook`]) {
-        const { merchantId } = await merchantWithSettings(client, { routes: { 'order.created': ['webhook'] }, webhook_url })
+      for (const webhook_url of [
+        `http://[::ffff:127.0.0.1]:${port}/hook`,
+        `http://localhost:${port}/hook`,
+      ]) {
+        const { merchantId } = await merchantWithSettings(client, {
+          routes: { 'order.created': ['webhook'] },
+          webhook_url,
+        })
         const [id] = await enqueueCommitted(merchantId, { event: 'order.created', payload: {} })
-        const result = await inProductionMode(() => inTenant(merchantId, () => delivery.deliver(id)))
+        const result = await inProductionMode(() =>
+          inTenant(merchantId, () => delivery.deliver(id))
+        )
         assert.equal(result.outcome, 'failed', webhook_url)
         const row = await outboxRow(merchantId, id)
         assert.equal(row.status, 'failed')
@@ -134,7 +213,9 @@ test.group('Notifications: outbound targets (SSRF guard)', () => {
           })
       )
       const [id] = await enqueueCommitted(owner.merchantId, { event: 'order.created', payload: {} })
-      const result = await inProductionMode(() => inTenant(owner.merchantId, () => delivery.deliver(id)))
+      const result = await inProductionMode(() =>
+        inTenant(owner.merchantId, () => delivery.deliver(id))
+      )
       assert.equal(result.outcome, 'failed')
       assert.include((await outboxRow(owner.merchantId, id)).last_error, 'private address')
       assert.lengthOf(pushService.requests, 0)
@@ -143,7 +224,10 @@ test.group('Notifications: outbound targets (SSRF guard)', () => {
     }
   })
 
-  test('a redirect is not followed: the webhook fails with the 3xx and the redirect target sees nothing', async ({ client, assert }) => {
+  test('a redirect is not followed: the webhook fails with the 3xx and the redirect target sees nothing', async ({
+    client,
+    assert,
+  }) => {
     const elsewhere = await startHttpReceiver()
     const redirecting = http.createServer((request, response) => {
       request.resume()
@@ -152,11 +236,17 @@ test.group('Notifications: outbound targets (SSRF guard)', () => {
     await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve))
     try {
       const webhook_url = `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/hook`
-      const { merchantId } = await merchantWithSettings(client, { routes: { 'order.created': ['webhook'] }, webhook_url })
+      const { merchantId } = await merchantWithSettings(client, {
+        routes: { 'order.created': ['webhook'] },
+        webhook_url,
+      })
       const [id] = await enqueueCommitted(merchantId, { event: 'order.created', payload: {} })
       const result = await inTenant(merchantId, () => delivery.deliver(id))
       assert.equal(result.outcome, 'retry')
-      assert.include((await outboxRow(merchantId, id)).last_error, 'HTTP 307 (redirects are not followed)')
+      assert.include(
+        (await outboxRow(merchantId, id)).last_error,
+        'HTTP 307 (redirects are not followed)'
+      )
       assert.lengthOf(elsewhere.requests, 0)
     } finally {
       redirecting.closeAllConnections()

@@ -4,14 +4,23 @@ import webpush from 'web-push'
 import env from '#start/env'
 import type { WorkerPool } from '#core/queue/worker_pool'
 import { eventually, startHttpReceiver } from './stand_ins.js'
-import { enqueueCommitted, inTenant, merchantWithSettings, outboxRow, startNotificationWorkers } from './helpers.js'
+import {
+  enqueueCommitted,
+  inTenant,
+  merchantWithSettings,
+  outboxRow,
+  startNotificationWorkers,
+} from './helpers.js'
 import { tenantDb } from '#tenancy/index'
 
 /** A browser's subscription keys: a P-256 key pair and a 16-byte auth secret. */
 function browserKeys() {
   const ecdh = createECDH('prime256v1')
   ecdh.generateKeys()
-  return { p256dh: ecdh.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') }
+  return {
+    p256dh: ecdh.getPublicKey().toString('base64url'),
+    auth: randomBytes(16).toString('base64url'),
+  }
 }
 
 /** Checks a `vapid t=<jwt>, k=<key>` header the way a push service does (ES256 over the JWT). */
@@ -21,10 +30,20 @@ function verifyVapid(header: string, publicKey: string, audience: string) {
   const [head, claims, signature] = match[1].split('.')
   const point = Buffer.from(publicKey, 'base64url')
   const key = createPublicKey({
-    key: { kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33, 65).toString('base64url') },
+    key: {
+      kty: 'EC',
+      crv: 'P-256',
+      x: point.subarray(1, 33).toString('base64url'),
+      y: point.subarray(33, 65).toString('base64url'),
+    },
     format: 'jwk',
   })
-  const valid = verify('sha256', Buffer.from(`${head}.${claims}`), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'))
+  const valid = verify(
+    'sha256',
+    Buffer.from(`${head}.${claims}`),
+    { key, dsaEncoding: 'ieee-p1363' },
+    Buffer.from(signature, 'base64url')
+  )
   return valid && JSON.parse(Buffer.from(claims, 'base64url').toString()).aud === audience
 }
 
@@ -44,7 +63,9 @@ test.group('Notifications: Web Push', (group) => {
     const pushService = await startHttpReceiver(() => 201)
     try {
       const owner = await merchantWithSettings(client, { routes: { 'order.created': ['push'] } })
-      const key = await client.get('/api/v1/notifications/push/public-key').header('Authorization', `Bearer ${owner.token}`)
+      const key = await client
+        .get('/api/v1/notifications/push/public-key')
+        .header('Authorization', `Bearer ${owner.token}`)
       assert.equal(key.body().data.public_key, vapid.publicKey)
       const subscribed = await client
         .post('/api/v1/notifications/push-subscriptions')
@@ -59,7 +80,10 @@ test.group('Notifications: Web Push', (group) => {
         message: { title: 'New order', body: 'Order #12' },
         priority: 'high',
       })
-      await eventually('row completed', async () => (await outboxRow(owner.merchantId, id)).status === 'completed')
+      await eventually(
+        'row completed',
+        async () => (await outboxRow(owner.merchantId, id)).status === 'completed'
+      )
 
       assert.lengthOf(pushService.requests, 1)
       const request = pushService.requests[0]
@@ -67,14 +91,19 @@ test.group('Notifications: Web Push', (group) => {
       assert.equal(request.headers['content-encoding'], 'aes128gcm')
       assert.equal(request.headers['urgency'], 'high')
       assert.equal(request.headers['ttl'], '3600')
-      assert.isTrue(verifyVapid(String(request.headers.authorization), vapid.publicKey, pushService.url))
+      assert.isTrue(
+        verifyVapid(String(request.headers.authorization), vapid.publicKey, pushService.url)
+      )
       assert.notInclude(request.body, 'Order #12', 'the payload is encrypted')
     } finally {
       await pushService.close()
     }
   })
 
-  test('a subscription the push service says is gone is removed and not retried', async ({ client, assert }) => {
+  test('a subscription the push service says is gone is removed and not retried', async ({
+    client,
+    assert,
+  }) => {
     const pushService = await startHttpReceiver(() => 410)
     try {
       const owner = await merchantWithSettings(client, { routes: { 'order.created': ['push'] } })
@@ -90,7 +119,9 @@ test.group('Notifications: Web Push', (group) => {
       })
       assert.equal(row.attempts, 1)
       assert.include(row.last_error, '410')
-      const left = await inTenant(owner.merchantId, () => tenantDb().from('push_subscriptions').where('id', subscribed.body().data.id))
+      const left = await inTenant(owner.merchantId, () =>
+        tenantDb().from('push_subscriptions').where('id', subscribed.body().data.id)
+      )
       assert.lengthOf(left, 0)
     } finally {
       await pushService.close()

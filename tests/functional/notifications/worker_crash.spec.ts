@@ -4,11 +4,19 @@ import { startWorkerProcess as startWorker } from '#tests/support/app_process'
 import { relay } from '#notifications/services/relay'
 import type { WorkerPool } from '#core/queue/worker_pool'
 import { eventually, startHttpReceiver } from './stand_ins.js'
-import { enqueueCommitted, merchantWithSettings, outboxRow, startNotificationWorkers } from './helpers.js'
+import {
+  enqueueCommitted,
+  merchantWithSettings,
+  outboxRow,
+  startNotificationWorkers,
+} from './helpers.js'
 
 /** `node ace queue:work` in a child process, with a short row lease so recovery does not wait a minute. */
 function startWorkerProcess() {
-  return startWorker(['--concurrency=1'], { NOTIFICATION_LEASE_SECONDS: '1', NOTIFICATIONS_ALLOW_PRIVATE_TARGETS: 'true' })
+  return startWorker(['--concurrency=1'], {
+    NOTIFICATION_LEASE_SECONDS: '1',
+    NOTIFICATIONS_ALLOW_PRIVATE_TARGETS: 'true',
+  })
 }
 
 test.group('Notifications outbox: a worker dies mid-send', (group) => {
@@ -19,7 +27,10 @@ test.group('Notifications outbox: a worker dies mid-send', (group) => {
     await workers?.stop()
   })
 
-  test('SIGKILL while the webhook is in flight: delivered exactly once after recovery', async ({ client, assert }) => {
+  test('SIGKILL while the webhook is in flight: delivered exactly once after recovery', async ({
+    client,
+    assert,
+  }) => {
     let firstRequestArrived!: () => void
     const arrived = new Promise<void>((resolve) => (firstRequestArrived = resolve))
     // The first request is held open (the worker is killed before the answer); later ones get 200.
@@ -31,9 +42,15 @@ test.group('Notifications outbox: a worker dies mid-send', (group) => {
       return 200
     })
     try {
-      const { merchantId } = await merchantWithSettings(client, { routes: { 'order.created': ['webhook'] }, webhook_url: receiver.url })
+      const { merchantId } = await merchantWithSettings(client, {
+        routes: { 'order.created': ['webhook'] },
+        webhook_url: receiver.url,
+      })
       child = await startWorkerProcess()
-      const [id] = await enqueueCommitted(merchantId, { event: 'order.created', payload: { orderId: 'o-kill' } })
+      const [id] = await enqueueCommitted(merchantId, {
+        event: 'order.created',
+        payload: { orderId: 'o-kill' },
+      })
 
       await arrived
       const exited = new Promise((resolve) => child!.once('exit', resolve))

@@ -6,13 +6,18 @@ import OrdersDemoSeeder from '#database/seeders/orders_demo_seeder'
 
 function slotCount(merchantId: string) {
   return runJobInTenant({ merchantId }, async () => {
-    const [{ total }] = await tenantDb('write').from('pickup_slots').where('merchant_id', merchantId).count('* as total')
+    const [{ total }] = await tenantDb('write')
+      .from('pickup_slots')
+      .where('merchant_id', merchantId)
+      .count('* as total')
     return Number(total)
   })
 }
 
 test.group('Orders: demo pickup slots', () => {
-  test('the demo coffee shop gets 15-minute slots for a week, once however often the seeder runs', async ({ assert }) => {
+  test('the demo coffee shop gets 15-minute slots for a week, once however often the seeder runs', async ({
+    assert,
+  }) => {
     await new DemoSeeder(db.connection()).run()
     const coffee = await merchantDirectory.bySlug('demo-coffee')
     assert.exists(coffee)

@@ -4,7 +4,14 @@ import type { ApiClient } from '@japa/api-client'
 import type { OrderCompleted, OrderCreated, OrderStatusChanged } from '#orders/index'
 import { closeSockets, connect, emitWithAck, recorder } from '../notifications/socket_clients.js'
 import { eventually } from '../notifications/stand_ins.js'
-import { buildMenu, createSlot, guest, ordersMerchant, postOrder, staffToken } from './orders_helpers.js'
+import {
+  buildMenu,
+  createSlot,
+  guest,
+  ordersMerchant,
+  postOrder,
+  staffToken,
+} from './orders_helpers.js'
 
 async function shop(client: ApiClient) {
   const merchant = await ordersMerchant()
@@ -26,7 +33,10 @@ async function shop(client: ApiClient) {
 }
 
 /** Records one domain event until the test ends. */
-function listen<E extends 'order.created' | 'order.status_changed' | 'order.completed'>(event: E, cleanup: (fn: () => void) => void) {
+function listen<E extends 'order.created' | 'order.status_changed' | 'order.completed'>(
+  event: E,
+  cleanup: (fn: () => void) => void
+) {
   const seen: any[] = []
   const handler = (payload: unknown) => void seen.push(payload)
   emitter.on(event, handler as any)
@@ -39,10 +49,24 @@ test.group('Orders: domain events', () => {
     const created = listen('order.created', cleanup)
     const a = await shop(client)
     const order = await a.place()
-    const event: OrderCreated = await eventually('order.created', () => created.find((e) => e.orderId === order.id))
+    const event: OrderCreated = await eventually('order.created', () =>
+      created.find((e) => e.orderId === order.id)
+    )
     assert.deepEqual(
-      { orderId: event.orderId, merchantId: event.merchantId, totalMinor: event.totalMinor, currency: event.currency, createdAt: event.createdAt },
-      { orderId: order.id, merchantId: a.merchant.id, totalMinor: 950, currency: 'EUR', createdAt: order.created_at }
+      {
+        orderId: event.orderId,
+        merchantId: event.merchantId,
+        totalMinor: event.totalMinor,
+        currency: event.currency,
+        createdAt: event.createdAt,
+      },
+      {
+        orderId: order.id,
+        merchantId: a.merchant.id,
+        totalMinor: 950,
+        currency: 'EUR',
+        createdAt: order.created_at,
+      }
     )
     assert.deepEqual(
       event.items.map(({ itemId, name, quantity }) => ({ itemId, name, quantity })),
@@ -54,22 +78,36 @@ test.group('Orders: domain events', () => {
     assert.equal(event.number, order.number)
   })
 
-  test('order.status_changed on every move and order.completed at the end', async ({ client, assert, cleanup }) => {
+  test('order.status_changed on every move and order.completed at the end', async ({
+    client,
+    assert,
+    cleanup,
+  }) => {
     const changed = listen('order.status_changed', cleanup)
     const completed = listen('order.completed', cleanup)
     const a = await shop(client)
     const order = await a.place()
     for (const status of ['accepted', 'preparing', 'ready', 'completed']) {
-      ;(await client.patch(`/api/v1/orders/${order.id}/status`).bearerToken(a.token).json({ status })).assertStatus(200)
+      ;(
+        await client
+          .patch(`/api/v1/orders/${order.id}/status`)
+          .bearerToken(a.token)
+          .json({ status })
+      ).assertStatus(200)
     }
-    await eventually('four changes', () => changed.filter((e) => e.orderId === order.id).length === 4)
+    await eventually(
+      'four changes',
+      () => changed.filter((e) => e.orderId === order.id).length === 4
+    )
     const mine: OrderStatusChanged[] = changed.filter((e) => e.orderId === order.id)
     assert.deepEqual(
       mine.map((e) => `${e.from}->${e.to}`),
       ['pending->accepted', 'accepted->preparing', 'preparing->ready', 'ready->completed']
     )
     assert.isTrue(mine.every((e) => e.merchantId === a.merchant.id && e.actorUserId))
-    const done: OrderCompleted = await eventually('order.completed', () => completed.find((e) => e.orderId === order.id))
+    const done: OrderCompleted = await eventually('order.completed', () =>
+      completed.find((e) => e.orderId === order.id)
+    )
     assert.equal(done.totalMinor, 950)
     assert.equal(done.createdAt, order.created_at)
   })
@@ -99,7 +137,10 @@ test.group('Orders: domain events', () => {
 test.group('Orders: real time', (group) => {
   group.each.teardown(() => closeSockets())
 
-  test('the kitchen gets order.created; another merchant gets nothing and cannot join', async ({ client, assert }) => {
+  test('the kitchen gets order.created; another merchant gets nothing and cannot join', async ({
+    client,
+    assert,
+  }) => {
     const a = await shop(client)
     const b = await shop(client)
     const kitchenA = await connect({ token: await staffToken(a.merchant.id, 'staff') })
@@ -115,12 +156,19 @@ test.group('Orders: real time', (group) => {
 
     for (const room of [`merchant:${a.merchant.id}:orders`, `order:${order.id}`]) {
       const reply = await emitWithAck(kitchenB, 'room:join', { room })
-      assert.deepEqual(reply, { ok: false, error: { code: 'E_ROOM_FORBIDDEN', message: 'You may not join this room' } }, room)
+      assert.deepEqual(
+        reply,
+        { ok: false, error: { code: 'E_ROOM_FORBIDDEN', message: 'You may not join this room' } },
+        room
+      )
     }
     // B's own order arrives at B, which shows B's socket works and heard nothing of A.
     const orderB = await b.place()
     await seenB.waitFor('order.created', (p) => p.order.id === orderB.id)
-    assert.deepEqual(seenB.events.map((e) => e.payload?.order?.id), [orderB.id])
+    assert.deepEqual(
+      seenB.events.map((e) => e.payload?.order?.id),
+      [orderB.id]
+    )
     assert.isFalse(seenA.events.some((e) => e.payload?.order?.id === orderB.id))
   })
 
@@ -132,21 +180,43 @@ test.group('Orders: real time', (group) => {
     const seen = recorder(tracker)
 
     for (const status of ['accepted', 'preparing']) {
-      ;(await client.patch(`/api/v1/orders/${order.id}/status`).bearerToken(a.token).json({ status })).assertStatus(200)
+      ;(
+        await client
+          .patch(`/api/v1/orders/${order.id}/status`)
+          .bearerToken(a.token)
+          .json({ status })
+      ).assertStatus(200)
     }
-    ;(await client.patch(`/api/v1/orders/${other.id}/status`).bearerToken(a.token).json({ status: 'rejected', reason: 'no' })).assertStatus(200)
+    ;(
+      await client
+        .patch(`/api/v1/orders/${other.id}/status`)
+        .bearerToken(a.token)
+        .json({ status: 'rejected', reason: 'no' })
+    ).assertStatus(200)
     const preparing = await seen.waitFor('order.status_changed', (p) => p.to === 'preparing')
     assert.deepInclude(preparing, { order_id: order.id, from: 'accepted', to: 'preparing' })
     assert.equal(preparing.order.status, 'preparing')
-    assert.deepEqual(seen.of('order.status_changed').map((p) => p.order_id), [order.id, order.id], 'nothing about the other order')
+    assert.deepEqual(
+      seen.of('order.status_changed').map((p) => p.order_id),
+      [order.id, order.id],
+      'nothing about the other order'
+    )
 
     assert.isFalse((await emitWithAck(tracker, 'room:join', { room: `order:${other.id}` })).ok)
-    assert.isFalse((await emitWithAck(tracker, 'room:join', { room: `merchant:${a.merchant.id}:orders` })).ok)
+    assert.isFalse(
+      (await emitWithAck(tracker, 'room:join', { room: `merchant:${a.merchant.id}:orders` })).ok
+    )
 
     // The merchant's staff may join an order's room; bad tracking tokens are refused at the handshake.
     const kitchen = await connect({ token: a.token })
     assert.isTrue((await emitWithAck(kitchen, 'room:join', { room: `order:${order.id}` })).ok)
-    await assert.rejects(() => connect({ tracking_token: `${order.tracking_token.slice(0, -2)}xx` }), 'Authentication required')
-    await assert.rejects(() => connect({ tracking_token: 'not-a-token' }), 'Authentication required')
+    await assert.rejects(
+      () => connect({ tracking_token: `${order.tracking_token.slice(0, -2)}xx` }),
+      'Authentication required'
+    )
+    await assert.rejects(
+      () => connect({ tracking_token: 'not-a-token' }),
+      'Authentication required'
+    )
   })
 })

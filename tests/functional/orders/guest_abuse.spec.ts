@@ -11,7 +11,15 @@ import { eventually } from '../notifications/stand_ins.js'
 import { randomClientIp } from '#tests/support/app_process'
 import { NOT_ACCEPTED_REASON, rejectUnacceptedOrders } from '#orders/services/unaccepted_orders'
 import { closeSockets, connect, recorder } from '../notifications/socket_clients.js'
-import { buildMenu, createSlot, customerToken, guest, ordersMerchant, shardRow, staffToken } from './orders_helpers.js'
+import {
+  buildMenu,
+  createSlot,
+  customerToken,
+  guest,
+  ordersMerchant,
+  shardRow,
+  staffToken,
+} from './orders_helpers.js'
 
 async function shopWithMenu(client: ApiClient) {
   const shop = await ordersMerchant()
@@ -42,16 +50,22 @@ test.group('Orders: guest order limits', () => {
     const { shop, menu } = await shopWithMenu(client)
     const slotA = await createSlot(client, shop.token, { capacity: 50 })
     const slotB = await createSlot(client, shop.token, { capacity: 50, minutesAhead: 180 })
-    const body = (slotId: string) => ({ pickup_slot_id: slotId, customer: guest, items: [{ item_id: menu.espresso.id, quantity: 1 }] })
+    const body = (slotId: string) => ({
+      pickup_slot_id: slotId,
+      customer: guest,
+      items: [{ item_id: menu.espresso.id, quantity: 1 }],
+    })
     const ip = randomClientIp()
 
     const statuses = []
-    for (let i = 0; i < 4; i++) statuses.push((await order(client, shop.slug, body(slotA.id), ip)).status())
+    for (let i = 0; i < 4; i++)
+      statuses.push((await order(client, shop.slug, body(slotA.id), ip)).status())
     assert.deepEqual(statuses, [201, 201, 201, 429])
     const refused = await order(client, shop.slug, body(slotA.id), ip)
     assert.deepEqual(refused.body().errors[0], {
       code: 'E_GUEST_ORDER_LIMIT',
-      message: 'Too many guest orders from your connection for this pickup slot: choose another slot or sign in',
+      message:
+        'Too many guest orders from your connection for this pickup slot: choose another slot or sign in',
       field: 'pickup_slot_id',
     })
 
@@ -65,9 +79,24 @@ test.group('Orders: guest order limits', () => {
     const { shop, menu } = await shopWithMenu(client)
     const slot = await createSlot(client, shop.token, { capacity: 50 })
     const ip = randomClientIp()
-    const good = { pickup_slot_id: slot.id, customer: guest, items: [{ item_id: menu.espresso.id, quantity: 1 }] }
-    for (let i = 0; i < 3; i++) (await order(client, shop.slug, { ...good, items: [{ item_id: menu.mocha.id, quantity: 1 }] }, ip)).assertStatus(422)
-    for (let i = 0; i < 4; i++) (await order(client, shop.slug, good, ip).header('Idempotency-Key', 'same-order')).assertStatus(201)
+    const good = {
+      pickup_slot_id: slot.id,
+      customer: guest,
+      items: [{ item_id: menu.espresso.id, quantity: 1 }],
+    }
+    for (let i = 0; i < 3; i++)
+      (
+        await order(
+          client,
+          shop.slug,
+          { ...good, items: [{ item_id: menu.mocha.id, quantity: 1 }] },
+          ip
+        )
+      ).assertStatus(422)
+    for (let i = 0; i < 4; i++)
+      (
+        await order(client, shop.slug, good, ip).header('Idempotency-Key', 'same-order')
+      ).assertStatus(201)
     ;(await order(client, shop.slug, good, ip)).assertStatus(201)
     ;(await order(client, shop.slug, good, ip)).assertStatus(201)
     ;(await order(client, shop.slug, good, ip)).assertStatus(429)
@@ -77,31 +106,56 @@ test.group('Orders: guest order limits', () => {
 test.group('Orders: pending orders the shop does not accept in time', (group) => {
   group.each.teardown(() => closeSockets())
 
-  test('the timeout is a setting for owners and managers, 10 minutes by default, within bounds', async ({ client, assert }) => {
+  test('the timeout is a setting for owners and managers, 10 minutes by default, within bounds', async ({
+    client,
+    assert,
+  }) => {
     const { shop } = await shopWithMenu(client)
     const shown = await client.get('/api/v1/orders/settings').bearerToken(shop.token)
     shown.assertStatus(200)
     assert.equal(shown.body().data.pending_timeout_minutes, 10)
 
     for (const bad of [1, 241, 2.5, 'ten']) {
-      const response = await client.put('/api/v1/orders/settings').bearerToken(shop.token).json({ pending_timeout_minutes: bad })
+      const response = await client
+        .put('/api/v1/orders/settings')
+        .bearerToken(shop.token)
+        .json({ pending_timeout_minutes: bad })
       response.assertStatus(422)
       assert.equal(response.body().errors[0].field, 'pending_timeout_minutes')
     }
     const manager = await staffToken(shop.merchant.id, 'manager')
-    const saved = await client.put('/api/v1/orders/settings').bearerToken(manager).json({ pending_timeout_minutes: 30 })
+    const saved = await client
+      .put('/api/v1/orders/settings')
+      .bearerToken(manager)
+      .json({ pending_timeout_minutes: 30 })
     saved.assertStatus(200)
     assert.equal(saved.body().data.pending_timeout_minutes, 30)
-    assert.equal((await client.get('/api/v1/orders/settings').bearerToken(shop.token)).body().data.pending_timeout_minutes, 30)
+    assert.equal(
+      (await client.get('/api/v1/orders/settings').bearerToken(shop.token)).body().data
+        .pending_timeout_minutes,
+      30
+    )
 
     const staff = await staffToken(shop.merchant.id, 'staff')
-    ;(await client.put('/api/v1/orders/settings').bearerToken(staff).json({ pending_timeout_minutes: 5 })).assertStatus(403)
+    ;(
+      await client
+        .put('/api/v1/orders/settings')
+        .bearerToken(staff)
+        .json({ pending_timeout_minutes: 5 })
+    ).assertStatus(403)
   })
 
-  test('an order left pending past the timeout is rejected with a reason the customer sees, and frees its place', async ({ client, assert }) => {
+  test('an order left pending past the timeout is rejected with a reason the customer sees, and frees its place', async ({
+    client,
+    assert,
+  }) => {
     const { shop, menu } = await shopWithMenu(client)
     const slot = await createSlot(client, shop.token, { capacity: 1 })
-    const body = { pickup_slot_id: slot.id, customer: guest, items: [{ item_id: menu.espresso.id, quantity: 1 }] }
+    const body = {
+      pickup_slot_id: slot.id,
+      customer: guest,
+      items: [{ item_id: menu.espresso.id, quantity: 1 }],
+    }
     const placed = await order(client, shop.slug, body, randomClientIp())
     placed.assertStatus(201)
     const { id, tracking_token: trackingToken } = placed.body().data
@@ -113,53 +167,107 @@ test.group('Orders: pending orders the shop does not accept in time', (group) =>
     assert.equal((await shardRow(shop.merchant.id, 'orders', { id })).status, 'pending')
 
     await age(shop.merchant.id, id, 11)
-    const before = (await registry.getSingleMetric('orders_not_accepted_in_time_total')!.get()).values[0]?.value ?? 0
+    const before =
+      (await registry.getSingleMetric('orders_not_accepted_in_time_total')!.get()).values[0]
+        ?.value ?? 0
     await rejectUnacceptedOrders({ merchant: shop.merchant })
-    assert.equal((await registry.getSingleMetric('orders_not_accepted_in_time_total')!.get()).values[0].value, before + 1)
-    const tracked = await client.get(`/api/v1/orders/m/${shop.slug}/track`).header('X-Tracking-Token', trackingToken)
+    assert.equal(
+      (await registry.getSingleMetric('orders_not_accepted_in_time_total')!.get()).values[0].value,
+      before + 1
+    )
+    const tracked = await client
+      .get(`/api/v1/orders/m/${shop.slug}/track`)
+      .header('X-Tracking-Token', trackingToken)
     tracked.assertStatus(200)
     assert.equal(tracked.body().data.status, 'rejected')
     assert.equal(tracked.body().data.status_reason, NOT_ACCEPTED_REASON)
     const change = await seen.waitFor('order.status_changed', (payload) => payload.order_id === id)
-    assert.deepInclude(change, { from: 'pending', to: 'rejected', reason: NOT_ACCEPTED_REASON, actor_user_id: null })
+    assert.deepInclude(change, {
+      from: 'pending',
+      to: 'rejected',
+      reason: NOT_ACCEPTED_REASON,
+      actor_user_id: null,
+    })
     // The place is free again.
     ;(await order(client, shop.slug, body, randomClientIp())).assertStatus(201)
   })
 
-  test('the merchant’s own timeout applies, and an accepted order is left alone', async ({ client, assert }) => {
+  test('the merchant’s own timeout applies, and an accepted order is left alone', async ({
+    client,
+    assert,
+  }) => {
     const { shop, menu } = await shopWithMenu(client)
     const slot = await createSlot(client, shop.token, { capacity: 10 })
-    ;(await client.put('/api/v1/orders/settings').bearerToken(shop.token).json({ pending_timeout_minutes: 30 })).assertStatus(200)
-    const body = { pickup_slot_id: slot.id, customer: guest, items: [{ item_id: menu.espresso.id, quantity: 1 }] }
-    const place = async () => (await order(client, shop.slug, body, randomClientIp())).body().data.id as string
+    ;(
+      await client
+        .put('/api/v1/orders/settings')
+        .bearerToken(shop.token)
+        .json({ pending_timeout_minutes: 30 })
+    ).assertStatus(200)
+    const body = {
+      pickup_slot_id: slot.id,
+      customer: guest,
+      items: [{ item_id: menu.espresso.id, quantity: 1 }],
+    }
+    const place = async () =>
+      (await order(client, shop.slug, body, randomClientIp())).body().data.id as string
     const [waiting, overdue, accepted] = [await place(), await place(), await place()]
-    ;(await client.patch(`/api/v1/orders/${accepted}/status`).bearerToken(shop.token).json({ status: 'accepted' })).assertStatus(200)
+    ;(
+      await client
+        .patch(`/api/v1/orders/${accepted}/status`)
+        .bearerToken(shop.token)
+        .json({ status: 'accepted' })
+    ).assertStatus(200)
     await age(shop.merchant.id, waiting, 20)
     await age(shop.merchant.id, overdue, 31)
     await age(shop.merchant.id, accepted, 60)
 
     await rejectUnacceptedOrders({ merchant: shop.merchant })
     const status = async (id: string) => (await shardRow(shop.merchant.id, 'orders', { id })).status
-    assert.deepEqual([await status(waiting), await status(overdue), await status(accepted)], ['pending', 'rejected', 'accepted'])
+    assert.deepEqual(
+      [await status(waiting), await status(overdue), await status(accepted)],
+      ['pending', 'rejected', 'accepted']
+    )
   })
 
-  test('after Redis lost everything, a starting worker registers the sweep again and it rejects what is overdue', async ({ client, cleanup }) => {
+  test('after Redis lost everything, a starting worker registers the sweep again and it rejects what is overdue', async ({
+    client,
+    cleanup,
+  }) => {
     const { shop, menu } = await shopWithMenu(client)
     const slot = await createSlot(client, shop.token, { capacity: 10 })
-    const body = { pickup_slot_id: slot.id, customer: guest, items: [{ item_id: menu.espresso.id, quantity: 1 }] }
+    const body = {
+      pickup_slot_id: slot.id,
+      customer: guest,
+      items: [{ item_id: menu.espresso.id, quantity: 1 }],
+    }
     const id = (await order(client, shop.slug, body, randomClientIp())).body().data.id as string
     await age(shop.merchant.id, id, 11)
     await redis.flushdb()
 
     // What queue:work does on start: register the schedules (this one runs once at once), then work.
-    const connection = app.config.get<{ defaultConnection: Record<string, unknown> }>('queue').defaultConnection
-    const pool = new WorkerPool(app, logger, connection, await moduleRegistry().loadJobs(), runJobInTenant).start(['orders'])
+    const connection = app.config.get<{ defaultConnection: Record<string, unknown> }>(
+      'queue'
+    ).defaultConnection
+    const pool = new WorkerPool(
+      app,
+      logger,
+      connection,
+      await moduleRegistry().loadJobs(),
+      runJobInTenant
+    ).start(['orders'])
     cleanup(() => pool.stop())
-    const schedules = (await moduleRegistry().loadSchedules()).filter((schedule) => schedule.name === 'orders.reject_unaccepted')
+    const schedules = (await moduleRegistry().loadSchedules()).filter(
+      (schedule) => schedule.name === 'orders.reject_unaccepted'
+    )
     await pool.upsertSchedules(schedules)
     cleanup(async () => {
       await queue.getOrSet('orders').removeJobScheduler('orders.reject_unaccepted')
     })
-    await eventually('order rejected by the sweep', async () => (await shardRow(shop.merchant.id, 'orders', { id })).status === 'rejected', 30_000)
+    await eventually(
+      'order rejected by the sweep',
+      async () => (await shardRow(shop.merchant.id, 'orders', { id })).status === 'rejected',
+      30_000
+    )
   }).timeout(60_000)
 })

@@ -11,7 +11,10 @@ import { randomClientIp } from '#tests/support/app_process'
 /** An access token issued directly (the login route's rate limit is not what these tests are about). */
 async function tokenFor(email: string, merchantId?: string) {
   const user = await User.findByOrFail('email', email)
-  const token = await User.accessTokens.create(user, merchantId ? [`merchant:${merchantId}`] : ['*'])
+  const token = await User.accessTokens.create(
+    user,
+    merchantId ? [`merchant:${merchantId}`] : ['*']
+  )
   return token.value!.release()
 }
 
@@ -58,32 +61,118 @@ export async function buildMenu(client: ApiClient, token: string) {
     return response.body().data
   }
   const drinks = await post('/api/v1/menu/categories', { name: 'Drinks' })
-  const breakfast = await post('/api/v1/menu/categories', { name: 'Breakfast', availability: [{ start: '07:00', end: '11:00' }] })
-  const latte = await post('/api/v1/menu/items', { category_id: drinks.id, name: 'Latte', price_minor: 350, currency: 'EUR' })
-  const espresso = await post('/api/v1/menu/items', { category_id: drinks.id, name: 'Espresso', price_minor: 150, currency: 'EUR' })
-  const mocha = await post('/api/v1/menu/items', { category_id: drinks.id, name: 'Mocha', price_minor: 400, currency: 'EUR', sold_out: true })
-  const secret = await post('/api/v1/menu/items', { category_id: drinks.id, name: 'Secret', price_minor: 100, currency: 'EUR', is_active: false })
-  const cornetto = await post('/api/v1/menu/items', { category_id: breakfast.id, name: 'Cornetto', price_minor: 180, currency: 'EUR' })
-  const milk = await post(`/api/v1/menu/items/${latte.id}/modifier-groups`, { name: 'Milk', is_required: true, max_select: 1 })
-  const whole = await post(`/api/v1/menu/modifier-groups/${milk.id}/options`, { name: 'Whole milk' })
-  const oat = await post(`/api/v1/menu/modifier-groups/${milk.id}/options`, { name: 'Oat milk', price_delta_minor: 50 })
-  const soy = await post(`/api/v1/menu/modifier-groups/${milk.id}/options`, { name: 'Soy milk', price_delta_minor: 50 })
-  ;(await client.patch(`/api/v1/menu/modifier-options/${soy.id}`).bearerToken(token).json({ in_stock: false })).assertStatus(200)
-  const extras = await post(`/api/v1/menu/items/${latte.id}/modifier-groups`, { name: 'Extras', min_select: 0, max_select: 2 })
-  const shot = await post(`/api/v1/menu/modifier-groups/${extras.id}/options`, { name: 'Extra shot', price_delta_minor: 70 })
-  const syrup = await post(`/api/v1/menu/modifier-groups/${extras.id}/options`, { name: 'Vanilla syrup', price_delta_minor: 40 })
-  const cream = await post(`/api/v1/menu/modifier-groups/${extras.id}/options`, { name: 'Cream', price_delta_minor: 30 })
-  return { drinks, breakfast, latte, espresso, mocha, secret, cornetto, milk, whole, oat, soy, extras, shot, syrup, cream }
+  const breakfast = await post('/api/v1/menu/categories', {
+    name: 'Breakfast',
+    availability: [{ start: '07:00', end: '11:00' }],
+  })
+  const latte = await post('/api/v1/menu/items', {
+    category_id: drinks.id,
+    name: 'Latte',
+    price_minor: 350,
+    currency: 'EUR',
+  })
+  const espresso = await post('/api/v1/menu/items', {
+    category_id: drinks.id,
+    name: 'Espresso',
+    price_minor: 150,
+    currency: 'EUR',
+  })
+  const mocha = await post('/api/v1/menu/items', {
+    category_id: drinks.id,
+    name: 'Mocha',
+    price_minor: 400,
+    currency: 'EUR',
+    sold_out: true,
+  })
+  const secret = await post('/api/v1/menu/items', {
+    category_id: drinks.id,
+    name: 'Secret',
+    price_minor: 100,
+    currency: 'EUR',
+    is_active: false,
+  })
+  const cornetto = await post('/api/v1/menu/items', {
+    category_id: breakfast.id,
+    name: 'Cornetto',
+    price_minor: 180,
+    currency: 'EUR',
+  })
+  const milk = await post(`/api/v1/menu/items/${latte.id}/modifier-groups`, {
+    name: 'Milk',
+    is_required: true,
+    max_select: 1,
+  })
+  const whole = await post(`/api/v1/menu/modifier-groups/${milk.id}/options`, {
+    name: 'Whole milk',
+  })
+  const oat = await post(`/api/v1/menu/modifier-groups/${milk.id}/options`, {
+    name: 'Oat milk',
+    price_delta_minor: 50,
+  })
+  const soy = await post(`/api/v1/menu/modifier-groups/${milk.id}/options`, {
+    name: 'Soy milk',
+    price_delta_minor: 50,
+  })
+  ;(
+    await client
+      .patch(`/api/v1/menu/modifier-options/${soy.id}`)
+      .bearerToken(token)
+      .json({ in_stock: false })
+  ).assertStatus(200)
+  const extras = await post(`/api/v1/menu/items/${latte.id}/modifier-groups`, {
+    name: 'Extras',
+    min_select: 0,
+    max_select: 2,
+  })
+  const shot = await post(`/api/v1/menu/modifier-groups/${extras.id}/options`, {
+    name: 'Extra shot',
+    price_delta_minor: 70,
+  })
+  const syrup = await post(`/api/v1/menu/modifier-groups/${extras.id}/options`, {
+    name: 'Vanilla syrup',
+    price_delta_minor: 40,
+  })
+  const cream = await post(`/api/v1/menu/modifier-groups/${extras.id}/options`, {
+    name: 'Cream',
+    price_delta_minor: 30,
+  })
+  return {
+    drinks,
+    breakfast,
+    latte,
+    espresso,
+    mocha,
+    secret,
+    cornetto,
+    milk,
+    whole,
+    oat,
+    soy,
+    extras,
+    shot,
+    syrup,
+    cream,
+  }
 }
 
 /** A pickup slot `minutesAhead` from now (15 minutes long) through the owners' API. */
-export async function createSlot(client: ApiClient, token: string, options: { capacity: number; startsAt?: Date; minutesAhead?: number }) {
-  const startsAt = options.startsAt ?? new Date(Date.now() + (options.minutesAhead ?? 60 + Math.floor(Math.random() * 1000)) * 60_000)
+export async function createSlot(
+  client: ApiClient,
+  token: string,
+  options: { capacity: number; startsAt?: Date; minutesAhead?: number }
+) {
+  const startsAt =
+    options.startsAt ??
+    new Date(Date.now() + (options.minutesAhead ?? 60 + Math.floor(Math.random() * 1000)) * 60_000)
   startsAt.setUTCSeconds(0, 0)
   const response = await client
     .post('/api/v1/orders/pickup-slots')
     .bearerToken(token)
-    .json({ starts_at: startsAt.toISOString(), ends_at: new Date(startsAt.getTime() + 15 * 60_000).toISOString(), capacity: options.capacity })
+    .json({
+      starts_at: startsAt.toISOString(),
+      ends_at: new Date(startsAt.getTime() + 15 * 60_000).toISOString(),
+      capacity: options.capacity,
+    })
   response.assertStatus(201)
   return response.body().data as { id: string; starts_at: string; capacity: number; booked: number }
 }
@@ -97,8 +186,16 @@ export function nextUtc(hours: number, minutes = 0) {
 }
 
 /** A guest's order request on the merchant's public path; `headers` adds e.g. Idempotency-Key. */
-export function postOrder(client: ApiClient, slug: string, body: object, headers: Record<string, string> = {}) {
-  const request = client.post(`/api/v1/orders/m/${slug}`).header('X-Forwarded-For', randomClientIp()).json(body)
+export function postOrder(
+  client: ApiClient,
+  slug: string,
+  body: object,
+  headers: Record<string, string> = {}
+) {
+  const request = client
+    .post(`/api/v1/orders/m/${slug}`)
+    .header('X-Forwarded-For', randomClientIp())
+    .json(body)
   for (const [name, value] of Object.entries(headers)) request.header(name, value)
   return request
 }

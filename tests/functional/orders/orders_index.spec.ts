@@ -39,7 +39,9 @@ test.group('Orders: the staff list uses the seed index', () => {
       })
     )
     const statements = await captured(shop.merchant.shardId, () =>
-      runJobInTenant({ merchantId: shop.merchant.id }, () => orderQueries.list({ status: 'pending', perPage: 25 }))
+      runJobInTenant({ merchantId: shop.merchant.id }, () =>
+        orderQueries.list({ status: 'pending', perPage: 25 })
+      )
     )
     const page = statements.find((s) => /from "orders"/i.test(s.sql) && /limit/i.test(s.sql))
     assert.exists(page, 'the page query was sent')

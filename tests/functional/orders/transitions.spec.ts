@@ -1,7 +1,15 @@
 import { test } from '@japa/runner'
 import type { ApiClient } from '@japa/api-client'
 import { ORDER_STATUSES, TRANSITIONS, type OrderStatus } from '#orders/index'
-import { buildMenu, createSlot, customerToken, guest, ordersMerchant, postOrder, staffToken } from './orders_helpers.js'
+import {
+  buildMenu,
+  createSlot,
+  customerToken,
+  guest,
+  ordersMerchant,
+  postOrder,
+  staffToken,
+} from './orders_helpers.js'
 
 /** The shortest legal path from pending to each status. */
 const PATH: Record<OrderStatus, OrderStatus[]> = {
@@ -19,15 +27,28 @@ async function shopWithSlot(client: ApiClient) {
   const menu = await buildMenu(client, shop.token)
   const slot = await createSlot(client, shop.token, { capacity: 500 })
   const place = async () => {
-    const response = await postOrder(client, shop.slug, { pickup_slot_id: slot.id, customer: guest, items: [{ item_id: menu.espresso.id, quantity: 1 }] })
+    const response = await postOrder(client, shop.slug, {
+      pickup_slot_id: slot.id,
+      customer: guest,
+      items: [{ item_id: menu.espresso.id, quantity: 1 }],
+    })
     response.assertStatus(201)
     return response.body().data as { id: string; number: number; tracking_token: string }
   }
   return { shop, menu, slot, place }
 }
 
-function move(client: ApiClient, token: string, orderId: string, status: OrderStatus, reason?: string) {
-  return client.patch(`/api/v1/orders/${orderId}/status`).bearerToken(token).json({ status, ...(reason ? { reason } : {}) })
+function move(
+  client: ApiClient,
+  token: string,
+  orderId: string,
+  status: OrderStatus,
+  reason?: string
+) {
+  return client
+    .patch(`/api/v1/orders/${orderId}/status`)
+    .bearerToken(token)
+    .json({ status, ...(reason ? { reason } : {}) })
 }
 
 test.group('Orders: status transitions', () => {
@@ -39,7 +60,8 @@ test.group('Orders: status transitions', () => {
       const staff = await staffToken(shop.merchant.id, 'staff')
       for (const to of ORDER_STATUSES) {
         const order = await place()
-        for (const step of PATH[from]) (await move(client, staff, order.id, step, 'out of milk')).assertStatus(200)
+        for (const step of PATH[from])
+          (await move(client, staff, order.id, step, 'out of milk')).assertStatus(200)
         const response = await move(client, staff, order.id, to, 'out of milk')
         if (TRANSITIONS[from].includes(to)) {
           response.assertStatus(200)
@@ -51,7 +73,10 @@ test.group('Orders: status transitions', () => {
       }
     })
 
-  test('the full happy path, a rejection with its reason, and the reason being required', async ({ client, assert }) => {
+  test('the full happy path, a rejection with its reason, and the reason being required', async ({
+    client,
+    assert,
+  }) => {
     const { shop, place } = await shopWithSlot(client)
     const order = await place()
     for (const status of ['accepted', 'preparing', 'ready', 'completed'] as const) {
@@ -63,7 +88,13 @@ test.group('Orders: status transitions', () => {
     const noReason = await move(client, shop.token, rejected.id, 'rejected')
     noReason.assertStatus(422)
     assert.deepInclude(noReason.body().errors[0], { code: 'E_REASON_REQUIRED', field: 'reason' })
-    const withReason = await move(client, shop.token, rejected.id, 'rejected', 'Closing early today')
+    const withReason = await move(
+      client,
+      shop.token,
+      rejected.id,
+      'rejected',
+      'Closing early today'
+    )
     withReason.assertStatus(200)
     assert.equal(withReason.body().data.status_reason, 'Closing early today')
     const unknown = await move(client, shop.token, rejected.id, 'eaten' as any)
@@ -75,7 +106,9 @@ test.group('Orders: status transitions', () => {
   test('concurrent moves of one order: exactly one wins', async ({ client, assert }) => {
     const { shop, place } = await shopWithSlot(client)
     const order = await place()
-    const tokens = await Promise.all(Array.from({ length: 3 }, () => staffToken(shop.merchant.id, 'staff')))
+    const tokens = await Promise.all(
+      Array.from({ length: 3 }, () => staffToken(shop.merchant.id, 'staff'))
+    )
     const attempts = await Promise.all([
       ...tokens.map((token) => move(client, token, order.id, 'accepted')),
       move(client, shop.token, order.id, 'rejected', 'too busy'),
@@ -89,23 +122,40 @@ test.group('Orders: status transitions', () => {
     assert.equal(shown.body().data.status, winner)
   })
 
-  test('only the merchant\'s staff move orders; another merchant gets a 404', async ({ client, assert }) => {
+  test("only the merchant's staff move orders; another merchant gets a 404", async ({
+    client,
+    assert,
+  }) => {
     const { shop, place } = await shopWithSlot(client)
     const order = await place()
     const other = await ordersMerchant()
     const foreign = await move(client, other.token, order.id, 'accepted')
     foreign.assertStatus(404)
     assert.equal(foreign.body().errors[0].code, 'E_NOT_FOUND')
-    ;(await client.patch(`/api/v1/orders/${order.id}/status`).json({ status: 'accepted' }).header('X-Merchant', shop.slug)).assertStatus(401)
+    ;(
+      await client
+        .patch(`/api/v1/orders/${order.id}/status`)
+        .json({ status: 'accepted' })
+        .header('X-Merchant', shop.slug)
+    ).assertStatus(401)
     const customer = await customerToken()
-    ;(await client.patch(`/api/v1/orders/${order.id}/status`).bearerToken(customer.token).header('X-Merchant', shop.slug).json({ status: 'accepted' })).assertStatus(403)
+    ;(
+      await client
+        .patch(`/api/v1/orders/${order.id}/status`)
+        .bearerToken(customer.token)
+        .header('X-Merchant', shop.slug)
+        .json({ status: 'accepted' })
+    ).assertStatus(403)
     const shown = await client.get(`/api/v1/orders/${order.id}`).bearerToken(shop.token)
     assert.equal(shown.body().data.status, 'pending')
   })
 })
 
 test.group('Orders: staff reads and customer tracking', () => {
-  test('staff list orders newest first, filtered by status and day, paginated', async ({ client, assert }) => {
+  test('staff list orders newest first, filtered by status and day, paginated', async ({
+    client,
+    assert,
+  }) => {
     const { shop, place } = await shopWithSlot(client)
     const orders = []
     for (let i = 0; i < 5; i++) orders.push(await place())
@@ -115,23 +165,48 @@ test.group('Orders: staff reads and customer tracking', () => {
 
     const page1 = await client.get('/api/v1/orders').qs({ per_page: 2 }).bearerToken(staff)
     page1.assertStatus(200)
-    assert.deepEqual(page1.body().data.map((o: any) => o.number), [5, 4])
+    assert.deepEqual(
+      page1.body().data.map((o: any) => o.number),
+      [5, 4]
+    )
     assert.deepEqual(page1.body().meta, { total: 5, page: 1, per_page: 2, last_page: 3 })
     const page3 = await client.get('/api/v1/orders').qs({ per_page: 2, page: 3 }).bearerToken(staff)
-    assert.deepEqual(page3.body().data.map((o: any) => o.number), [1])
+    assert.deepEqual(
+      page3.body().data.map((o: any) => o.number),
+      [1]
+    )
     assert.lengthOf(page3.body().data[0].items, 1)
 
-    const accepted = await client.get('/api/v1/orders').qs({ status: 'accepted' }).bearerToken(staff)
-    assert.deepEqual(accepted.body().data.map((o: any) => o.number), [4, 2])
+    const accepted = await client
+      .get('/api/v1/orders')
+      .qs({ status: 'accepted' })
+      .bearerToken(staff)
+    assert.deepEqual(
+      accepted.body().data.map((o: any) => o.number),
+      [4, 2]
+    )
 
     const today = new Date().toISOString().slice(0, 10)
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)
-    assert.equal((await client.get('/api/v1/orders').qs({ date: today }).bearerToken(staff)).body().meta.total, 5)
-    assert.equal((await client.get('/api/v1/orders').qs({ date: yesterday }).bearerToken(staff)).body().meta.total, 0)
+    assert.equal(
+      (await client.get('/api/v1/orders').qs({ date: today }).bearerToken(staff)).body().meta.total,
+      5
+    )
+    assert.equal(
+      (await client.get('/api/v1/orders').qs({ date: yesterday }).bearerToken(staff)).body().meta
+        .total,
+      0
+    )
 
-    const bad = await client.get('/api/v1/orders').qs({ status: 'lost', per_page: 1000, date: '2026-13-45' }).bearerToken(staff)
+    const bad = await client
+      .get('/api/v1/orders')
+      .qs({ status: 'lost', per_page: 1000, date: '2026-13-45' })
+      .bearerToken(staff)
     bad.assertStatus(422)
-    assert.sameMembers(bad.body().errors.map((e: any) => e.field), ['status', 'per_page', 'date'])
+    assert.sameMembers(
+      bad.body().errors.map((e: any) => e.field),
+      ['status', 'per_page', 'date']
+    )
 
     // Another merchant's staff see none of them.
     const other = await ordersMerchant()
@@ -150,25 +225,43 @@ test.group('Orders: staff reads and customer tracking', () => {
     const foreign = await client.get(`/api/v1/orders/${order.id}`).bearerToken(other.token)
     foreign.assertStatus(404)
     assert.notInclude(JSON.stringify(foreign.body()), order.id)
-    ;(await client.get('/api/v1/orders/00000000-0000-4000-8000-000000000000').bearerToken(shop.token)).assertStatus(404)
+    ;(
+      await client
+        .get('/api/v1/orders/00000000-0000-4000-8000-000000000000')
+        .bearerToken(shop.token)
+    ).assertStatus(404)
     ;(await client.get('/api/v1/orders/not-a-uuid').bearerToken(shop.token)).assertStatus(404)
   })
 
-  test('a customer follows their order with its tracking token, and only with it', async ({ client, assert }) => {
+  test('a customer follows their order with its tracking token, and only with it', async ({
+    client,
+    assert,
+  }) => {
     const { shop, place } = await shopWithSlot(client)
     const order = await place()
     ;(await move(client, shop.token, order.id, 'accepted')).assertStatus(200)
-    const tracked = await client.get(`/api/v1/orders/m/${shop.slug}/track`).header('X-Tracking-Token', order.tracking_token)
+    const tracked = await client
+      .get(`/api/v1/orders/m/${shop.slug}/track`)
+      .header('X-Tracking-Token', order.tracking_token)
     tracked.assertStatus(200)
     assert.equal(tracked.body().data.id, order.id)
     assert.equal(tracked.body().data.status, 'accepted')
-    const viaHeader = await client.get('/api/v1/orders/track').header('X-Merchant', shop.slug).header('X-Tracking-Token', order.tracking_token)
+    const viaHeader = await client
+      .get('/api/v1/orders/track')
+      .header('X-Merchant', shop.slug)
+      .header('X-Tracking-Token', order.tracking_token)
     viaHeader.assertStatus(200)
 
     const tampered = `${order.tracking_token.slice(0, -2)}xx`
-    ;(await client.get(`/api/v1/orders/m/${shop.slug}/track`).header('X-Tracking-Token', tampered)).assertStatus(404)
+    ;(
+      await client.get(`/api/v1/orders/m/${shop.slug}/track`).header('X-Tracking-Token', tampered)
+    ).assertStatus(404)
     ;(await client.get(`/api/v1/orders/m/${shop.slug}/track`)).assertStatus(404)
     const other = await ordersMerchant()
-    ;(await client.get(`/api/v1/orders/m/${other.slug}/track`).header('X-Tracking-Token', order.tracking_token)).assertStatus(404)
+    ;(
+      await client
+        .get(`/api/v1/orders/m/${other.slug}/track`)
+        .header('X-Tracking-Token', order.tracking_token)
+    ).assertStatus(404)
   })
 })

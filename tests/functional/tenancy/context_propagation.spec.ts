@@ -7,7 +7,12 @@ import { Queue } from 'bullmq'
 import { WorkerPool } from '#core/queue/worker_pool'
 import { dispatch } from '#core/queue/dispatcher'
 import { createMerchant } from '#tests/helpers'
-import { contextFromMerchant, getTenant, runWithTenant, requireTenant } from '#tenancy/context/tenant_context'
+import {
+  contextFromMerchant,
+  getTenant,
+  runWithTenant,
+  requireTenant,
+} from '#tenancy/context/tenant_context'
 import { dispatchTenantJob, runJobInTenant } from '#tenancy/services/tenant_jobs'
 import { merchantDirectory } from '#tenancy/services/merchant_directory'
 import RecordTenantJob from '#tests/fixtures/jobs/record_tenant_job'
@@ -27,8 +32,17 @@ test.group('tenant context propagation', (group) => {
   let pool: WorkerPool
   group.setup(async () => {
     const logger = await app.container.make('logger')
-    const connection = app.config.get<{ defaultConnection: Record<string, unknown> }>('queue').defaultConnection
-    pool = new WorkerPool(app, logger, connection, [RecordTenantJob as any, FailingJob as any], runJobInTenant, { baseBackoffMs: 10 })
+    const connection = app.config.get<{ defaultConnection: Record<string, unknown> }>(
+      'queue'
+    ).defaultConnection
+    pool = new WorkerPool(
+      app,
+      logger,
+      connection,
+      [RecordTenantJob as any, FailingJob as any],
+      runJobInTenant,
+      { baseBackoffMs: 10 }
+    )
     pool.start()
     return async () => {
       await pool.stop()
@@ -42,14 +56,19 @@ test.group('tenant context propagation', (group) => {
     const { merchant } = await createMerchant()
     const snapshot = (await merchantDirectory.byId(merchant.id))!
     const marker = randomUUID()
-    await runWithTenant(contextFromMerchant(snapshot), () => dispatchTenantJob(RecordTenantJob as any, { marker }))
+    await runWithTenant(contextFromMerchant(snapshot), () =>
+      dispatchTenantJob(RecordTenantJob as any, { marker })
+    )
     const recorded = JSON.parse(await waitForKey(`test:job:${marker}`))
     assert.deepEqual(recorded, { merchantId: merchant.id, shardId: merchant.shardId })
   })
 
   test('dispatching a tenant job outside a tenant context throws', async ({ assert }) => {
     assert.isUndefined(getTenant())
-    await assert.rejects(() => dispatchTenantJob(RecordTenantJob as any, { marker: 'x' }), /outside of a tenant context/)
+    await assert.rejects(
+      () => dispatchTenantJob(RecordTenantJob as any, { marker: 'x' }),
+      /outside of a tenant context/
+    )
   })
 
   test('a failing job is retried, then rescued once with its last error', async ({ assert }) => {
@@ -60,7 +79,9 @@ test.group('tenant context propagation', (group) => {
   })
 
   test('an unknown job name fails loudly instead of completing', async ({ assert }) => {
-    const connection = app.config.get<{ defaultConnection: Record<string, unknown> }>('queue').defaultConnection
+    const connection = app.config.get<{ defaultConnection: Record<string, unknown> }>(
+      'queue'
+    ).defaultConnection
     const queue = new Queue('tests', { connection: connection as any })
     const job = await queue.add('tests.no_such_job', { merchantId: null }, { attempts: 1 })
     const deadline = Date.now() + 10000
@@ -75,7 +96,9 @@ test.group('tenant context propagation', (group) => {
     await queue.close()
   })
 
-  test('an event listener runs inside the emitting tenant, even after awaiting I/O', async ({ assert }) => {
+  test('an event listener runs inside the emitting tenant, even after awaiting I/O', async ({
+    assert,
+  }) => {
     const { merchant } = await createMerchant()
     const seen: Array<string | undefined> = []
     const listener = async () => {
@@ -88,8 +111,12 @@ test.group('tenant context propagation', (group) => {
       const snapshot = (await merchantDirectory.byId(merchant.id))!
       await runWithTenant(contextFromMerchant(snapshot), async () => {
         await emitter.emit('merchant.onboarded', {
-          merchantId: requireTenant().merchantId, slug: merchant.slug, tier: merchant.tier,
-          vertical: merchant.vertical, shardId: merchant.shardId, ownerUserId: null,
+          merchantId: requireTenant().merchantId,
+          slug: merchant.slug,
+          tier: merchant.tier,
+          vertical: merchant.vertical,
+          shardId: merchant.shardId,
+          ownerUserId: null,
         })
       })
       assert.deepEqual(seen, [second.merchant.id, merchant.id])

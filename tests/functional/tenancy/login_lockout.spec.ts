@@ -10,17 +10,24 @@ import { randomClientIp } from '#tests/support/app_process'
 
 /** Each attempt from a fresh address: only the per-account limit can stop these. */
 function attempt(client: ApiClient, email: string, password: string) {
-  return client.post('/api/v1/auth/login').header('X-Forwarded-For', randomClientIp()).json({ email, password })
+  return client
+    .post('/api/v1/auth/login')
+    .header('X-Forwarded-For', randomClientIp())
+    .json({ email, password })
 }
 
 async function failFiveTimes(client: ApiClient, email: string) {
   const statuses: number[] = []
-  for (let i = 0; i < loginLockout.failures.requests; i++) statuses.push((await attempt(client, email, 'wrong-password')).status())
+  for (let i = 0; i < loginLockout.failures.requests; i++)
+    statuses.push((await attempt(client, email, 'wrong-password')).status())
   return statuses
 }
 
 test.group('login lockout', () => {
-  test('rotating X-Merchant does not multiply the per-address sign-in limit', async ({ client, assert }) => {
+  test('rotating X-Merchant does not multiply the per-address sign-in limit', async ({
+    client,
+    assert,
+  }) => {
     const merchants = await Promise.all([createMerchant(), createMerchant(), createMerchant()])
     const ip = randomClientIp()
     const statuses: number[] = []
@@ -35,7 +42,10 @@ test.group('login lockout', () => {
     assert.deepEqual(statuses, [...Array(10).fill(401), 429])
   })
 
-  test('5 failures lock the account out, even for the right password: 429 with Retry-After, audited', async ({ client, assert }) => {
+  test('5 failures lock the account out, even for the right password: 429 with Retry-After, audited', async ({
+    client,
+    assert,
+  }) => {
     const { email } = await createMerchant()
     assert.deepEqual(await failFiveTimes(client, email), [401, 401, 401, 401, 401])
 
@@ -46,11 +56,17 @@ test.group('login lockout', () => {
     assert.isAbove(retryAfter, loginLockout.firstLockoutSeconds - 60)
     assert.isAtMost(retryAfter, loginLockout.firstLockoutSeconds)
 
-    const audit = await db.connection('control').from('audit_log').where({ action: 'auth.account_locked', resource_id: loginAccountKey(email) })
+    const audit = await db
+      .connection('control')
+      .from('audit_log')
+      .where({ action: 'auth.account_locked', resource_id: loginAccountKey(email) })
     assert.lengthOf(audit, 1)
     assert.equal(audit[0].resource_type, 'login_account')
     assert.isNull(audit[0].merchant_id)
-    assert.deepInclude(audit[0].new_values, { lockout_number: 1, lockout_seconds: loginLockout.firstLockoutSeconds })
+    assert.deepInclude(audit[0].new_values, {
+      lockout_number: 1,
+      lockout_seconds: loginLockout.firstLockoutSeconds,
+    })
     assert.isNotNull(audit[0].ip_address)
     assert.notInclude(JSON.stringify(audit[0]), email)
   })
@@ -62,13 +78,20 @@ test.group('login lockout', () => {
     for (const email of [known, unknown]) {
       assert.deepEqual(await failFiveTimes(client, email), [401, 401, 401, 401, 401])
       const locked = await attempt(client, email, 'wrong-password')
-      answers.push({ status: locked.status(), body: locked.body(), limit: locked.header('x-ratelimit-limit') })
+      answers.push({
+        status: locked.status(),
+        body: locked.body(),
+        limit: locked.header('x-ratelimit-limit'),
+      })
     }
     assert.equal(answers[0].status, 429)
     assert.deepEqual(answers[0], answers[1])
   })
 
-  test('each lockout within a day is twice as long; a success clears the count', async ({ client, assert }) => {
+  test('each lockout within a day is twice as long; a success clears the count', async ({
+    client,
+    assert,
+  }) => {
     const { email } = await createMerchant()
     const failures = limiter.use(loginLockout.failures)
     const expireLockout = () => failures.delete(`login_failures:${loginAccountKey(email)}`)

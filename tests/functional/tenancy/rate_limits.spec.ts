@@ -10,12 +10,18 @@ function localUrl() {
 }
 
 test.group('rate limits', () => {
-  test('auth is limited to 10/min per client: the 11th gets 429 with the limiter\'s Retry-After and limit headers (reset as a date)', async ({ client, assert }) => {
+  test("auth is limited to 10/min per client: the 11th gets 429 with the limiter's Retry-After and limit headers (reset as a date)", async ({
+    client,
+    assert,
+  }) => {
     const ip = randomClientIp()
     const statuses: number[] = []
     let last
     for (let i = 0; i < 11; i++) {
-      last = await client.post('/api/v1/auth/login').header('X-Forwarded-For', ip).json({ email: `${randomUUID()}@x.test`, password: 'nope-nope' })
+      last = await client
+        .post('/api/v1/auth/login')
+        .header('X-Forwarded-For', ip)
+        .json({ email: `${randomUUID()}@x.test`, password: 'nope-nope' })
       statuses.push(last.status())
     }
     assert.deepEqual(statuses, [...Array(10).fill(401), 429])
@@ -29,11 +35,16 @@ test.group('rate limits', () => {
     const expected = Date.now() + Number(limited.header('retry-after')) * 1000
     assert.isBelow(Math.abs(reset - expected), 5000)
     // Another client is not affected.
-    const other = await client.post('/api/v1/auth/login').header('X-Forwarded-For', randomClientIp()).json({ email: 'a@b.test', password: 'nope-nope' })
+    const other = await client
+      .post('/api/v1/auth/login')
+      .header('X-Forwarded-For', randomClientIp())
+      .json({ email: 'a@b.test', password: 'nope-nope' })
     other.assertStatus(401)
   })
 
-  test('the api limit (100/min) is exact across two app processes sharing Redis', async ({ assert }) => {
+  test('the api limit (100/min) is exact across two app processes sharing Redis', async ({
+    assert,
+  }) => {
     const { merchant } = await createMerchant()
     const other = await startAppProcess()
     try {
@@ -41,7 +52,9 @@ test.group('rate limits', () => {
       const headers = { 'X-Merchant': merchant.slug, 'X-Forwarded-For': randomClientIp() }
       const statuses: number[] = []
       for (let i = 0; i < 104; i++) {
-        statuses.push((await fetch(`${origins[i % 2]}/api/v1/tenancy/merchant`, { headers })).status)
+        statuses.push(
+          (await fetch(`${origins[i % 2]}/api/v1/tenancy/merchant`, { headers })).status
+        )
       }
       assert.equal(statuses.filter((s) => s === 200).length, 100)
       assert.deepEqual(statuses.slice(100), [429, 429, 429, 429])
@@ -50,7 +63,9 @@ test.group('rate limits', () => {
     }
   }).timeout(60000)
 
-  test('X-Forwarded-For from an untrusted peer is ignored: changing it does not reset the budget', async ({ assert }) => {
+  test('X-Forwarded-For from an untrusted peer is ignored: changing it does not reset the budget', async ({
+    assert,
+  }) => {
     const untrusting = await startAppProcess({ TRUSTED_PROXIES: '' })
     try {
       const statuses: number[] = []

@@ -13,7 +13,10 @@ import { withDatabaseName, databaseName } from '#tenancy/sharding/node_urls'
  * the replica see nothing, so the test can tell where each read went.
  */
 test.group('read replicas and read-your-writes', (group) => {
-  const replicaUrl = withDatabaseName(env.get('DATABASE_URL'), `${databaseName(env.get('DATABASE_URL'))}_replica`)
+  const replicaUrl = withDatabaseName(
+    env.get('DATABASE_URL'),
+    `${databaseName(env.get('DATABASE_URL'))}_replica`
+  )
   const primaryUrl = shardNodes[1].url
   const router = new ShardRouter(16, ['replicated'])
 
@@ -27,10 +30,14 @@ test.group('read replicas and read-your-writes', (group) => {
         read: { connection: [{ connectionString: replicaUrl }] },
       },
     })
-    await db.connection('replicated', { mode: 'read' }).rawQuery(
-      'CREATE TABLE IF NOT EXISTS locations (id uuid PRIMARY KEY, merchant_id uuid, shard_id int, name text)'
+    await db
+      .connection('replicated', { mode: 'read' })
+      .rawQuery(
+        'CREATE TABLE IF NOT EXISTS locations (id uuid PRIMARY KEY, merchant_id uuid, shard_id int, name text)'
+      )
+    router.apply(
+      Array.from({ length: 16 }, (_, shard) => ({ shard_id: shard, connection_name: 'replicated' }))
     )
-    router.apply(Array.from({ length: 16 }, (_, shard) => ({ shard_id: shard, connection_name: 'replicated' })))
     return async () => {
       await db.manager.close('replicated')
       db.manager.release('replicated')
@@ -40,17 +47,28 @@ test.group('read replicas and read-your-writes', (group) => {
   function tenant() {
     const merchantId = randomUUID()
     return contextFromMerchant({
-      id: merchantId, slug: 'replica-test', tier: 'digital_menu', modules: [], shardId: router.shardFor(merchantId),
-      brandId: null, locationId: null, timezone: 'UTC',
+      id: merchantId,
+      slug: 'replica-test',
+      tier: 'digital_menu',
+      modules: [],
+      shardId: router.shardFor(merchantId),
+      brandId: null,
+      locationId: null,
+      timezone: 'UTC',
     })
   }
 
-  test('reads go to the replica until this unit of work writes; then they go to the primary', async ({ assert }) => {
+  test('reads go to the replica until this unit of work writes; then they go to the primary', async ({
+    assert,
+  }) => {
     const context = tenant()
     const id = randomUUID()
     await runWithTenant(context, async () => {
       assert.lengthOf(await router.client().from('locations').where('id', id), 0)
-      await router.client('write').table('locations').insert({ id, merchant_id: context.merchantId, name: 'fresh' })
+      await router
+        .client('write')
+        .table('locations')
+        .insert({ id, merchant_id: context.merchantId, name: 'fresh' })
       const afterWrite = await router.client().from('locations').where('id', id)
       assert.lengthOf(afterWrite, 1, 'read-your-writes: the primary answers after a write')
     })
@@ -58,14 +76,19 @@ test.group('read replicas and read-your-writes', (group) => {
     await runWithTenant({ ...context, wroteTo: new Set() }, async () => {
       assert.lengthOf(await router.client().from('locations').where('id', id), 0)
     })
-    assert.lengthOf(await db.connection('replicated', { mode: 'write' }).from('locations').where('id', id), 1)
+    assert.lengthOf(
+      await db.connection('replicated', { mode: 'write' }).from('locations').where('id', id),
+      1
+    )
   })
 
   test('a transaction also marks the node, so later reads see its rows', async ({ assert }) => {
     const context = tenant()
     const id = randomUUID()
     await runWithTenant(context, async () => {
-      await router.transaction((trx) => trx.table('locations').insert({ id, merchant_id: context.merchantId, name: 'trx' }))
+      await router.transaction((trx) =>
+        trx.table('locations').insert({ id, merchant_id: context.merchantId, name: 'trx' })
+      )
       assert.lengthOf(await router.client().from('locations').where('id', id), 1)
     })
   })

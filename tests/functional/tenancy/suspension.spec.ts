@@ -3,16 +3,33 @@ import { createMerchant, login } from '#tests/helpers'
 import { supportToken } from '../compliance/helpers.js'
 
 test.group('Tenancy: suspending a merchant', () => {
-  test('support suspends with a reason; staff are refused everything but signing out; reactivation restores', async ({ client, assert }) => {
+  test('support suspends with a reason; staff are refused everything but signing out; reactivation restores', async ({
+    client,
+    assert,
+  }) => {
     const shop = await createMerchant()
     const support = await supportToken(client)
     const token = await login(client, shop.email)
-    const suspend = (body: object) => client.post(`/api/v1/admin/merchants/${shop.merchant.slug}/suspend`).bearerToken(support.token).json(body)
+    const suspend = (body: object) =>
+      client
+        .post(`/api/v1/admin/merchants/${shop.merchant.slug}/suspend`)
+        .bearerToken(support.token)
+        .json(body)
 
     const noReason = await suspend({})
     noReason.assertStatus(422)
-    ;(await client.post(`/api/v1/admin/merchants/${shop.merchant.slug}/suspend`).bearerToken(token).json({ reason: 'mine' })).assertStatus(403)
-    ;(await client.post('/api/v1/admin/merchants/no-such-shop/suspend').bearerToken(support.token).json({ reason: 'who' })).assertStatus(404)
+    ;(
+      await client
+        .post(`/api/v1/admin/merchants/${shop.merchant.slug}/suspend`)
+        .bearerToken(token)
+        .json({ reason: 'mine' })
+    ).assertStatus(403)
+    ;(
+      await client
+        .post('/api/v1/admin/merchants/no-such-shop/suspend')
+        .bearerToken(support.token)
+        .json({ reason: 'who' })
+    ).assertStatus(404)
 
     const suspended = await suspend({ reason: 'chargebacks under review' })
     suspended.assertStatus(200)
@@ -20,15 +37,22 @@ test.group('Tenancy: suspending a merchant', () => {
     const refused = await client.get('/api/v1/tenancy/locations').bearerToken(token)
     refused.assertStatus(403)
     refused.assertBodyContains({ errors: [{ code: 'E_MERCHANT_SUSPENDED' }] })
-    ;(await client.get('/api/v1/tenancy/merchant').header('X-Merchant', shop.merchant.slug)).assertStatus(403)
+    ;(
+      await client.get('/api/v1/tenancy/merchant').header('X-Merchant', shop.merchant.slug)
+    ).assertStatus(403)
 
     // Signing out works, and really revokes the token.
     ;(await client.post('/api/v1/auth/logout').bearerToken(token)).assertStatus(204)
     ;(await client.post('/api/v1/auth/logout').bearerToken(token)).assertStatus(401)
 
-    const reactivated = await client.post(`/api/v1/admin/merchants/${shop.merchant.slug}/reactivate`).bearerToken(support.token).json({ reason: 'cleared' })
+    const reactivated = await client
+      .post(`/api/v1/admin/merchants/${shop.merchant.slug}/reactivate`)
+      .bearerToken(support.token)
+      .json({ reason: 'cleared' })
     reactivated.assertStatus(200)
     assert.equal(reactivated.body().data.status, 'active')
-    ;(await client.get('/api/v1/tenancy/locations').bearerToken(await login(client, shop.email))).assertStatus(200)
+    ;(
+      await client.get('/api/v1/tenancy/locations').bearerToken(await login(client, shop.email))
+    ).assertStatus(200)
   })
 })

@@ -15,7 +15,10 @@ async function builtAsset(extension: string) {
 }
 
 test.group('Web UI: serving the built apps', () => {
-  test('hashed assets are immutable for a year, with their content type', async ({ client, assert }) => {
+  test('hashed assets are immutable for a year, with their content type', async ({
+    client,
+    assert,
+  }) => {
     const script = await builtAsset('.js')
     const response = await client.get(`/assets/${script}`)
     response.assertStatus(200)
@@ -23,18 +26,26 @@ test.group('Web UI: serving the built apps', () => {
     assert.match(response.header('content-type') ?? '', /^text\/javascript/)
   })
 
-  test('text assets go out compressed in the best encoding the client accepts', async ({ assert }) => {
+  test('text assets go out compressed in the best encoding the client accepts', async ({
+    assert,
+  }) => {
     const script = await builtAsset('.js')
     const { brotliDecompressSync, gunzipSync } = await import('node:zlib')
     const original = await readFile(app.makePath('public/ui/assets', script))
     const http = await import('node:http')
     const fetchRaw = (encoding: string) =>
       new Promise<{ headers: Record<string, any>; body: Buffer }>((resolve, reject) => {
-        http.get(`http://${env.get('HOST')}:${env.get('PORT')}/assets/${script}`, { headers: { 'Accept-Encoding': encoding } }, (res) => {
-          const chunks: Buffer[] = []
-          res.on('data', (chunk) => chunks.push(chunk))
-          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }))
-        }).on('error', reject)
+        http
+          .get(
+            `http://${env.get('HOST')}:${env.get('PORT')}/assets/${script}`,
+            { headers: { 'Accept-Encoding': encoding } },
+            (res) => {
+              const chunks: Buffer[] = []
+              res.on('data', (chunk) => chunks.push(chunk))
+              res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }))
+            }
+          )
+          .on('error', reject)
       })
     const br = await fetchRaw('gzip, deflate, br')
     assert.equal(br.headers['content-encoding'], 'br')
@@ -59,21 +70,33 @@ test.group('Web UI: serving the built apps', () => {
   })
 
   test('a missing asset or a path out of the assets folder is a 404', async ({ assert }) => {
-    for (const path of ['/assets/nope-12345678.js', '/assets/..%2F..%2F..%2Fpackage.json', '/assets/%2e%2e/menu.html', '/assets/.vite/manifest.json']) {
+    for (const path of [
+      '/assets/nope-12345678.js',
+      '/assets/..%2F..%2F..%2Fpackage.json',
+      '/assets/%2e%2e/menu.html',
+      '/assets/.vite/manifest.json',
+    ]) {
       assert.equal((await get(path)).status, 404, path)
     }
   })
 
-  test('the service worker precaches the menu shell and changes with the build', async ({ assert }) => {
+  test('the service worker precaches the menu shell and changes with the build', async ({
+    assert,
+  }) => {
     const response = await get('/m/sw.js')
     assert.equal(response.status, 200)
     assert.equal(response.headers.get('cache-control'), 'no-cache')
     // Browsers refuse to register a worker script served with a non-script type.
     assert.match(response.headers.get('content-type') ?? '', /^text\/javascript/)
-    const files = JSON.parse((await response.text()).match(/const SHELL_FILES = (.*)\n/)![1]) as string[]
+    const files = JSON.parse(
+      (await response.text()).match(/const SHELL_FILES = (.*)\n/)![1]
+    ) as string[]
     assert.include(files, '/m/_shell')
     assert.isTrue(files.some((file) => /^\/assets\/menu-.*\.js$/.test(file)))
-    assert.isFalse(files.some((file) => /Analytics/.test(file)), 'backoffice chunks are not in the menu shell')
+    assert.isFalse(
+      files.some((file) => /Analytics/.test(file)),
+      'backoffice chunks are not in the menu shell'
+    )
   })
 
   test('the manifest is per merchant and unknown merchants get none', async ({ assert }) => {

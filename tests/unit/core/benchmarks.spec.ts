@@ -9,11 +9,15 @@ import { freePort } from '../../../scripts/provision.js'
 /** Runs a benchmark script as its npm script would, with the given environment. */
 function runBenchmark(name: string, env: NodeJS.ProcessEnv) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import=ts-node-maintained/register/esm', `benchmarks/${name}.ts`], {
-      cwd: app.appRoot.pathname,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    const child = spawn(
+      process.execPath,
+      ['--import=ts-node-maintained/register/esm', `benchmarks/${name}.ts`],
+      {
+        cwd: app.appRoot.pathname,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }
+    )
     let stdout = ''
     let stderr = ''
     child.stdout!.on('data', (chunk) => (stdout += chunk))
@@ -25,8 +29,11 @@ function runBenchmark(name: string, env: NodeJS.ProcessEnv) {
 
 test.group('Benchmarks', () => {
   test('every benchmark under benchmarks/ has an npm script', ({ assert }) => {
-    const scripts = JSON.parse(readFileSync(app.makePath('package.json'), 'utf8')).scripts as Record<string, string>
-    const benchmarks = readdirSync(app.makePath('benchmarks')).filter((file) => file.endsWith('.ts'))
+    const scripts = JSON.parse(readFileSync(app.makePath('package.json'), 'utf8'))
+      .scripts as Record<string, string>
+    const benchmarks = readdirSync(app.makePath('benchmarks')).filter((file) =>
+      file.endsWith('.ts')
+    )
     assert.isAbove(benchmarks.length, 5)
     for (const file of benchmarks) {
       const name = file.replace(/\.ts$/, '')
@@ -34,17 +41,23 @@ test.group('Benchmarks', () => {
     }
   })
 
-  test('without wrk, and unable to install it, an HTTP benchmark stops at once with one line saying what to install', async ({ assert }) => {
+  test('without wrk, and unable to install it, an HTTP benchmark stops at once with one line saying what to install', async ({
+    assert,
+  }) => {
     // A PATH with only sh and node: no wrk, no taskset, no apt-get.
     const bin = mkdtempSync(join(tmpdir(), 'bench-path-'))
     symlinkSync('/bin/sh', join(bin, 'sh'))
     symlinkSync(process.execPath, join(bin, 'node'))
     const result = await runBenchmark('kernel', { PATH: bin, HOME: process.env.HOME })
     assert.equal(result.code, 1, result.stdout + result.stderr)
-    assert.deepEqual(result.stderr.trim().split('\n'), ['This benchmark needs wrk and taskset: install wrk util-linux (e.g. apt-get install -y wrk util-linux)'])
+    assert.deepEqual(result.stderr.trim().split('\n'), [
+      'This benchmark needs wrk and taskset: install wrk util-linux (e.g. apt-get install -y wrk util-linux)',
+    ])
   }).timeout(60_000)
 
-  test('a benchmark whose PostgreSQL does not answer stops at once with one line saying so', async ({ assert }) => {
+  test('a benchmark whose PostgreSQL does not answer stops at once with one line saying so', async ({
+    assert,
+  }) => {
     const port = await freePort()
     const result = await runBenchmark('gdpr_export', {
       PATH: process.env.PATH,

@@ -17,9 +17,14 @@ test.group('Dot-env files', () => {
     assert.includeMembers(documentedKeys(), validated)
   })
 
-  test('the test command reads no dot-env file: a .env left by npm start cannot leak into the suite', async ({ assert }) => {
+  test('the test command reads no dot-env file: a .env left by npm start cannot leak into the suite', async ({
+    assert,
+  }) => {
     assert.notEqual(envDirectory(), app.appRoot.pathname, 'ENV_PATH points away from the checkout')
     const files = await new EnvLoader(app.appRoot).load()
-    assert.deepEqual(files.filter((file) => file.fileExists).map((file) => file.path), [])
+    assert.deepEqual(
+      files.filter((file) => file.fileExists).map((file) => file.path),
+      []
+    )
   })
 })

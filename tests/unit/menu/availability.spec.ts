@@ -8,7 +8,10 @@ test.group('menu / availability windows', () => {
     assert.deepEqual(localTime('Europe/Rome', at), { weekday: 1, minutes: 7 * 60 + 30 })
     assert.deepEqual(localTime('Asia/Tokyo', at), { weekday: 1, minutes: 15 * 60 + 30 })
     // 23:30 UTC on Sunday is already Monday in Tokyo.
-    assert.deepEqual(localTime('Asia/Tokyo', Date.UTC(2026, 0, 4, 23, 30)), { weekday: 1, minutes: 8 * 60 + 30 })
+    assert.deepEqual(localTime('Asia/Tokyo', Date.UTC(2026, 0, 4, 23, 30)), {
+      weekday: 1,
+      minutes: 8 * 60 + 30,
+    })
   })
 
   test('a day window: start inclusive, end exclusive, on its days only', ({ assert }) => {
@@ -30,7 +33,15 @@ test.group('menu / availability windows', () => {
   test('no windows means always; several windows mean any of them', ({ assert }) => {
     const at = { weekday: 3, minutes: 12 * 60 }
     assert.isTrue(isAvailable([], at))
-    assert.isTrue(isAvailable([{ start: '07:00', end: '09:00' }, { start: '11:30', end: '14:00' }], at))
+    assert.isTrue(
+      isAvailable(
+        [
+          { start: '07:00', end: '09:00' },
+          { start: '11:30', end: '14:00' },
+        ],
+        at
+      )
+    )
     assert.isFalse(isAvailable([{ start: '07:00', end: '09:00' }], at))
   })
 })

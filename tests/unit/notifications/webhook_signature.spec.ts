@@ -10,7 +10,9 @@ test.group('Webhook signatures', () => {
     assert.equal(header, `t=1700000000,v1=${expected}`)
   })
 
-  test('verification refuses another secret, another body, a stale timestamp and garbage', ({ assert }) => {
+  test('verification refuses another secret, another body, a stale timestamp and garbage', ({
+    assert,
+  }) => {
     const body = '{"a":1}'
     const now = Math.floor(Date.now() / 1000)
     const header = signWebhook('s1', body, now)

@@ -5,14 +5,22 @@ import { trackingTokens } from '#orders/tracking_token'
 
 test.group('Orders: status machine', () => {
   test('the documented moves and nothing else', ({ assert }) => {
-    const legal = ORDER_STATUSES.flatMap((from) => ORDER_STATUSES.filter((to) => canMove(from, to)).map((to) => `${from}>${to}`))
+    const legal = ORDER_STATUSES.flatMap((from) =>
+      ORDER_STATUSES.filter((to) => canMove(from, to)).map((to) => `${from}>${to}`)
+    )
     assert.sameMembers(legal, [
-      'pending>accepted', 'pending>rejected', 'pending>cancelled',
-      'accepted>preparing', 'accepted>cancelled',
-      'preparing>ready', 'preparing>cancelled',
-      'ready>completed', 'ready>cancelled',
+      'pending>accepted',
+      'pending>rejected',
+      'pending>cancelled',
+      'accepted>preparing',
+      'accepted>cancelled',
+      'preparing>ready',
+      'preparing>cancelled',
+      'ready>completed',
+      'ready>cancelled',
     ])
-    for (const final of ['rejected', 'completed', 'cancelled'] as const) assert.lengthOf(TRANSITIONS[final], 0)
+    for (const final of ['rejected', 'completed', 'cancelled'] as const)
+      assert.lengthOf(TRANSITIONS[final], 0)
     assert.sameMembers(sourcesOf('cancelled'), ['pending', 'accepted', 'preparing', 'ready'])
   })
 })
@@ -24,7 +32,15 @@ test.group('Orders: tracking tokens', () => {
     assert.equal(trackingTokens.merchantOf(token), merchantId)
     assert.equal(hash, trackingTokens.hash(token))
     assert.notEqual(trackingTokens.issue(merchantId).token, token)
-    for (const bad of [undefined, 42, '', 'x.y', `${merchantId}.short`, `not-a-uuid.${'a'.repeat(43)}`, `${token}x`]) {
+    for (const bad of [
+      undefined,
+      42,
+      '',
+      'x.y',
+      `${merchantId}.short`,
+      `not-a-uuid.${'a'.repeat(43)}`,
+      `${token}x`,
+    ]) {
       assert.isNull(trackingTokens.merchantOf(bad), String(bad))
     }
   })

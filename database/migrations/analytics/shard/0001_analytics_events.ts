@@ -1,6 +1,9 @@
 import { BaseSchema } from '@adonisjs/lucid/schema'
 import { tenantTableShardGuards } from '#database/migrations/tenancy/shard_functions'
-import { CREATE_PARTITION_FUNCTIONS, DROP_PARTITION_FUNCTIONS } from '#database/migrations/analytics/partition_sql'
+import {
+  CREATE_PARTITION_FUNCTIONS,
+  DROP_PARTITION_FUNCTIONS,
+} from '#database/migrations/analytics/partition_sql'
 
 /**
  * Seed 055 + 050: the event log, partitioned by month on created_at, primary key (id, created_at).

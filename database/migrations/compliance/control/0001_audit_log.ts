@@ -1,5 +1,10 @@
 import { BaseSchema } from '@adonisjs/lucid/schema'
-import { CREATE_AUDIT_LOG, DROP_AUDIT_LOG, auditTrigger, dropAuditTrigger } from '#database/migrations/compliance/audit_sql'
+import {
+  CREATE_AUDIT_LOG,
+  DROP_AUDIT_LOG,
+  auditTrigger,
+  dropAuditTrigger,
+} from '#database/migrations/compliance/audit_sql'
 
 /** The control database's audit log, and the trigger on its sensitive tables. */
 export default class extends BaseSchema {
@@ -15,7 +20,9 @@ ${auditTrigger('merchant_module_overrides')}
 
   async down() {
     this.schema.raw(
-      ['merchants', 'memberships', 'users', 'merchant_module_overrides'].map(dropAuditTrigger).join('\n') + DROP_AUDIT_LOG
+      ['merchants', 'memberships', 'users', 'merchant_module_overrides']
+        .map(dropAuditTrigger)
+        .join('\n') + DROP_AUDIT_LOG
     )
   }
 }

@@ -38,6 +38,8 @@ ${tenantTableShardGuards('push_subscriptions')}
   }
 
   async down() {
-    this.schema.raw('DROP TABLE IF EXISTS push_subscriptions; DROP TABLE IF EXISTS notification_settings')
+    this.schema.raw(
+      'DROP TABLE IF EXISTS push_subscriptions; DROP TABLE IF EXISTS notification_settings'
+    )
   }
 }

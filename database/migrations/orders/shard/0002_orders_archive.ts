@@ -25,6 +25,8 @@ ${tenantTableShardGuards('order_items_archive')}
   }
 
   async down() {
-    this.schema.raw(`DROP TABLE IF EXISTS order_items_archive; DROP TABLE IF EXISTS orders_archive;`)
+    this.schema.raw(
+      `DROP TABLE IF EXISTS order_items_archive; DROP TABLE IF EXISTS orders_archive;`
+    )
   }
 }

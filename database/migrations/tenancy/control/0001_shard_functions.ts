@@ -1,5 +1,8 @@
 import { BaseSchema } from '@adonisjs/lucid/schema'
-import { CREATE_SHARD_FUNCTIONS, DROP_SHARD_FUNCTIONS } from '#database/migrations/tenancy/shard_functions'
+import {
+  CREATE_SHARD_FUNCTIONS,
+  DROP_SHARD_FUNCTIONS,
+} from '#database/migrations/tenancy/shard_functions'
 
 export default class extends BaseSchema {
   async up() {

@@ -89,6 +89,8 @@ CREATE INDEX auth_access_tokens_tokenable_idx ON auth_access_tokens (tokenable_i
   }
 
   async down() {
-    this.schema.raw(`DROP TABLE IF EXISTS auth_access_tokens, merchant_module_overrides, memberships, users, shard_map, merchants, brands CASCADE`)
+    this.schema.raw(
+      `DROP TABLE IF EXISTS auth_access_tokens, merchant_module_overrides, memberships, users, shard_map, merchants, brands CASCADE`
+    )
   }
 }
