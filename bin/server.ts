@@ -42,7 +42,8 @@ new Ignitor(APP_ROOT, { importer: IMPORTER })
 
 /** app.terminate(), closing keep-alive connections as soon as they fall idle (Node closes them only once). */
 async function closeApp(app: ApplicationService) {
-  const nodeServer = (await app.container.make('server')).getNodeServer()
+  const server = await app.container.make('server')
+  const nodeServer = server.getNodeServer()
   const idle = setInterval(() => (nodeServer as Server | undefined)?.closeIdleConnections(), 100)
   try {
     await app.terminate()

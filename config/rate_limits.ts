@@ -1,7 +1,7 @@
 import env from '#start/env'
 
 /**
- * Requests per minute (seed 1.1): api 100, auth 10, ai 20. The env overrides exist for load tests.
+ * Requests per minute: api 100, auth 10, ai 20. The env overrides exist for load tests.
  * ingest 600: public analytics ingestion, where a café's guests share one Wi-Fi IP (anonymous key).
  * Keys: the signed-in user when known, else the client IP (X-Forwarded-For only from TRUSTED_PROXIES)
  * with the merchant; auth by the client IP alone (see ThrottleMiddleware).

@@ -5,7 +5,7 @@ export default class ObservabilityProvider {
   constructor(protected app: ApplicationService) {}
 
   async boot() {
-    const env = (await import('#start/env')).default
+    const { default: env } = await import('#start/env')
     const { initSentry } = await import('#core/observability/sentry')
     initSentry({ dsn: env.get('SENTRY_DSN'), environment: this.app.nodeEnvironment })
   }

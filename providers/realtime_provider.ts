@@ -17,7 +17,8 @@ export default class RealtimeProvider {
     realtime.useAdmission(admitSocket)
     realtime.registerAuthenticator('staff', authenticateStaffSocket)
     if (environment !== 'web') return
-    const nodeServer = (await this.app.container.make('server')).getNodeServer()
+    const server = await this.app.container.make('server')
+    const nodeServer = server.getNodeServer()
     if (nodeServer) realtime.attach(nodeServer as any)
   }
 

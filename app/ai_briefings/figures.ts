@@ -54,9 +54,8 @@ export async function loadBriefingFigures(day: string): Promise<BriefingFigures>
     return { metric, day: value, weekAverage, changePct }
   })
 
-  const dayItems = new Map<string, TopItem>(
-    (await withCatalogNames(topItemsFromJson(target?.top_items))).map((item) => [item.itemId, item])
-  )
+  const named = await withCatalogNames(topItemsFromJson(target?.top_items))
+  const dayItems = new Map<string, TopItem>(named.map((item) => [item.itemId, item]))
   const weekTotals = new Map<string, number>()
   for (const row of week) {
     for (const item of topItemsFromJson(row.top_items))

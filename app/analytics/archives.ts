@@ -56,7 +56,8 @@ export default defineArchivables([
       'monthly analytics_events partitions that ended more than a year ago, detached into the archive schema',
     location: 'shard',
     async pending(client, now) {
-      return (await coldPartitions(client, now)).length
+      const partitions = await coldPartitions(client, now)
+      return partitions.length
     },
     async moveBatch(trx, { now }) {
       // Taken first, so two runners serialize here and the second sees the partition gone.

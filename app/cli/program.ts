@@ -13,6 +13,12 @@ async function client() {
   return new ApiClient(config.url, config.token)
 }
 
+/** One call to the platform with the saved login. */
+async function call(...args: Parameters<ApiClient['request']>) {
+  const api = await client()
+  return api.request(...args)
+}
+
 function requireReason(reason: string | undefined) {
   if (!reason || reason.trim().length < 3)
     throw new CliError(
@@ -100,9 +106,7 @@ export function buildProgram() {
     .option('--page <n>', 'page', '1')
     .option('--per-page <n>', 'rows per page', '50')
     .action(async (options: { status?: string; page: string; perPage: string }) => {
-      const result = await (
-        await client()
-      ).request('GET', '/api/v1/admin/merchants', {
+      const result = await call('GET', '/api/v1/admin/merchants', {
         query: { status: options.status, page: options.page, per_page: options.perPage },
       })
       if (globals().json) return printJson(result)
@@ -131,11 +135,13 @@ export function buildProgram() {
       )
       .option('--reason <text>', 'why (required; audited)')
       .action(async (merchant: string, options: { reason?: string }) => {
-        const result = await (
-          await client()
-        ).request('POST', `/api/v1/admin/merchants/${encodeURIComponent(merchant)}/${action}`, {
-          body: { reason: requireReason(options.reason) },
-        })
+        const result = await call(
+          'POST',
+          `/api/v1/admin/merchants/${encodeURIComponent(merchant)}/${action}`,
+          {
+            body: { reason: requireReason(options.reason) },
+          }
+        )
         if (globals().json) return printJson(result)
         log(`${merchant} is now ${result.data.status}`)
       })
@@ -149,9 +155,7 @@ export function buildProgram() {
     .option('--reason <text>', 'why (required; audited)')
     .action(async (merchant: string, userId: string, options: { reason?: string }) => {
       const path = `/api/v1/admin/merchants/${encodeURIComponent(merchant)}/members/${encodeURIComponent(userId)}`
-      await (
-        await client()
-      ).request('DELETE', path, { body: { reason: requireReason(options.reason) } })
+      await call('DELETE', path, { body: { reason: requireReason(options.reason) } })
       if (globals().json) return printJson({ merchant, user_id: userId, removed: true })
       log(`${userId} removed from ${merchant}`)
     })
@@ -161,9 +165,10 @@ export function buildProgram() {
     .command('list <merchant>')
     .description("Show a merchant's modules and why each is on or off")
     .action(async (merchant: string) => {
-      const result = await (
-        await client()
-      ).request('GET', `/api/v1/admin/merchants/${encodeURIComponent(merchant)}/modules`)
+      const result = await call(
+        'GET',
+        `/api/v1/admin/merchants/${encodeURIComponent(merchant)}/modules`
+      )
       if (globals().json) return printJson(result)
       printTable(
         ['module', 'enabled', 'source', 'reason'],
@@ -178,9 +183,7 @@ export function buildProgram() {
       )
       .option('--reason <text>', 'why (kept with the override)')
       .action(async (merchant: string, module: string, options: { reason?: string }) => {
-        const result = await (
-          await client()
-        ).request(
+        const result = await call(
           'POST',
           `/api/v1/admin/merchants/${encodeURIComponent(merchant)}/modules/${encodeURIComponent(module)}/${action}`,
           { body: options.reason ? { reason: options.reason } : {} }
@@ -201,9 +204,7 @@ export function buildProgram() {
     .action(async (options: { email?: string; phone?: string; reason?: string; out?: string }) => {
       const body = { ...subject(options), reason: requireReason(options.reason) }
       log('exporting (every shard)...')
-      const document = await (
-        await client()
-      ).request('POST', '/api/v1/admin/gdpr/exports', { body })
+      const document = await call('POST', '/api/v1/admin/gdpr/exports', { body })
       const rows = Object.values<number>(document.counts ?? {}).reduce((sum, n) => sum + n, 0)
       if (!options.out) return printJson(document)
       await writeFile(options.out, JSON.stringify(document, null, 2) + '\n', { mode: 0o600 })
@@ -232,7 +233,7 @@ export function buildProgram() {
         )
         if (answer !== 'erase') throw new CliError('Not confirmed: nothing erased', EXIT.failure)
       }
-      const result = await (await client()).request('POST', '/api/v1/admin/gdpr/erasures', { body })
+      const result = await call('POST', '/api/v1/admin/gdpr/erasures', { body })
       const receipt = result.data
       if (globals().json) return printJson(receipt)
       printTable(['table', 'rows anonymized'], Object.entries(receipt.anonymized))
@@ -245,9 +246,7 @@ export function buildProgram() {
     .description('List data-subject requests and their deadlines')
     .option('--all', 'include finished requests')
     .action(async (options: { all?: boolean }) => {
-      const result = await (
-        await client()
-      ).request('GET', '/api/v1/admin/gdpr/requests', {
+      const result = await call('GET', '/api/v1/admin/gdpr/requests', {
         query: { open: options.all ? undefined : true, per_page: 200 },
       })
       if (globals().json) return printJson(result)

@@ -42,11 +42,11 @@ export default defineArchivables([
       )
       const ids: string[] = locked.rows.map((row: { id: string }) => row.id)
       if (ids.length === 0) return { moved: 0, checksum: null }
-      const itemCount = (
-        await trx.rawQuery(`SELECT count(*)::int AS n FROM order_items WHERE order_id = ANY(?)`, [
-          ids,
-        ])
-      ).rows[0].n
+      const counted = await trx.rawQuery(
+        `SELECT count(*)::int AS n FROM order_items WHERE order_id = ANY(?)`,
+        [ids]
+      )
+      const itemCount: number = counted.rows[0].n
       // Lines first: deleting an order would cascade to lines not yet copied.
       const items =
         itemCount > 0

@@ -10,7 +10,7 @@ export type OrderEventItem = {
 }
 
 /**
- * Domain events of the orders module (seed 4.1). Emitted after the order's transaction has
+ * Domain events of the orders module. Emitted after the order's transaction has
  * committed, never awaited by the request: listeners do their own I/O (queue a job, write a row).
  */
 export type OrderCreated = {

@@ -1,6 +1,6 @@
 import type { Tier, Vertical } from '#tenancy/types'
 
-/** Domain events of the tenancy module (seed 4.1 event types). */
+/** Domain events of the tenancy module. */
 export type MerchantOnboarded = {
   merchantId: string
   slug: string

@@ -19,7 +19,7 @@ export default class QueueWork extends BaseCommand {
     const { bootTenancy, moduleRegistry, runJobInTenant } = await import('#tenancy/index')
     const { WorkerPool } = await import('#core/queue/worker_pool')
     const { startWorkerHeartbeat } = await import('#core/queue/worker_heartbeat')
-    const redis = (await import('@adonisjs/redis/services/main')).default
+    const { default: redis } = await import('@adonisjs/redis/services/main')
     await bootTenancy()
     const registry = moduleRegistry()
     const connection = this.app.config.get<{ defaultConnection: Record<string, unknown> }>(

@@ -108,7 +108,7 @@ function addItems(into: Map<string, ItemCounts>, items: ItemCounts[]) {
 }
 
 /**
- * The CQRS read side of the dashboard (seed 4.2), on the read route of the shard router (a replica
+ * The CQRS read side of the dashboard, on the read route of the shard router (a replica
  * when one is configured), in the merchant's local days. Aggregated days come from the daily
  * aggregates; the days after the last aggregated one (today, and yesterday before its local 02:00
  * aggregation) live from the events, with the same figures (figures_sql.ts). Cached for 30 s.
@@ -118,7 +118,8 @@ export class DashboardQuery {
     const { merchantId, timezone } = requireTenant()
     const to = localToday(timezone, now)
     await cache.listen()
-    return (await cache.get(merchantId, `${to}:${days}`, () => this.load(days, now))).value
+    const entry = await cache.get(merchantId, `${to}:${days}`, () => this.load(days, now))
+    return entry.value
   }
 
   /** Drops the merchant's cached dashboards in every process (tests and tools that must read fresh figures). */
@@ -149,14 +150,13 @@ export class DashboardQuery {
     // Older days without a row had no events; days after the last aggregated one are not aggregated yet.
     const liveFrom = aggregates.length ? addDays(aggregates[aggregates.length - 1].day, 1) : from
     const live = liveFiguresQuery(merchantId, zone, liveFrom, to)
-    for (const row of (await client.rawQuery(live.sql, live.bindings)).rows) {
+    const liveDays = await client.rawQuery(live.sql, live.bindings)
+    for (const row of liveDays.rows) {
       byDay.set(row.day, { date: row.day, source: 'live', ...figures(row) })
     }
     const liveItems = liveItemsQuery(merchantId, zone, liveFrom, to)
-    addItems(
-      topItems,
-      topItemsFromJson((await client.rawQuery(liveItems.sql, liveItems.bindings)).rows)
-    )
+    const liveItemRows = await client.rawQuery(liveItems.sql, liveItems.bindings)
+    addItems(topItems, topItemsFromJson(liveItemRows.rows))
 
     const zero = Object.fromEntries(COUNTERS.map((counter) => [counter, 0])) as Record<
       Counter,
@@ -190,6 +190,7 @@ export class DashboardQuery {
         b.addedToCart - a.addedToCart ||
         a.itemId.localeCompare(b.itemId)
     )
+    const named = await withCatalogNames(ranked)
     return {
       from,
       to,
@@ -197,7 +198,7 @@ export class DashboardQuery {
       series,
       totals,
       funnel,
-      topItems: (await withCatalogNames(ranked)).slice(0, 10),
+      topItems: named.slice(0, 10),
     }
   }
 }

@@ -17,7 +17,7 @@ import { gdprRequests, presentRequest, type RequestVia } from '#compliance/servi
 import { recordAudit } from '#compliance/services/audit_recorder'
 import type { Progress, SubjectInput } from '#compliance/services/gdpr_export_service'
 
-/** Days between the anonymization and the hard delete of what is not kept (seed 4.4). */
+/** Days between the anonymization and the hard delete of what is not kept (docs/decisions/compliance.md). */
 export const HARD_DELETE_AFTER_DAYS = 90
 
 export type PendingDelete = { node: string; table: string; key: string; keys: string[] }
@@ -127,17 +127,17 @@ export class GdprErasureService {
     for (const table of tables) {
       const condition = subjectCondition(table, subject, matched)
       const key = table.key ?? 'id'
-      const rows = condition
-        ? (
-            await trx.rawQuery(
-              `SELECT "${key}"::text AS key FROM "${table.table}" WHERE ${condition.sql} FOR UPDATE`,
-              condition.bindings as any[]
-            )
-          ).rows
-        : []
+      if (!condition) {
+        matched.set(table.table, [])
+        continue
+      }
+      const result = await trx.rawQuery(
+        `SELECT "${key}"::text AS key FROM "${table.table}" WHERE ${condition.sql} FOR UPDATE`,
+        condition.bindings as any[]
+      )
       matched.set(
         table.table,
-        rows.map((row: { key: string }) => row.key)
+        result.rows.map((row: { key: string }) => row.key)
       )
     }
     return matched

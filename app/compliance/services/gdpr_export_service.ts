@@ -103,16 +103,15 @@ export class GdprExportService {
     for (const table of tables) {
       const condition = subjectCondition(table, subject, parentKeys)
       const columns = exportedColumns(table, subject)
-      const rows = condition
-        ? ((
-            await db
-              .connection(node)
-              .rawQuery(`SELECT ${columns.sql} FROM "${table.table}" WHERE ${condition.sql}`, [
-                ...columns.bindings,
-                ...condition.bindings,
-              ] as any[])
-          ).rows as Array<Record<string, unknown>>)
-        : []
+      const result = condition
+        ? await db
+            .connection(node)
+            .rawQuery(`SELECT ${columns.sql} FROM "${table.table}" WHERE ${condition.sql}`, [
+              ...columns.bindings,
+              ...condition.bindings,
+            ] as any[])
+        : { rows: [] }
+      const rows = result.rows as Array<Record<string, unknown>>
       parentKeys.set(
         table.table,
         rows.map((row) => String(row[table.key ?? 'id']))

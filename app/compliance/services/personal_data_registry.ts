@@ -39,7 +39,8 @@ export class PersonalDataRegistry {
   }
 
   async tablesAt(location: 'control' | 'shard'): Promise<RegisteredTable[]> {
-    return (await this.tables()).filter((table) => table.location === location)
+    const tables = await this.tables()
+    return tables.filter((table) => table.location === location)
   }
 
   /**
@@ -56,7 +57,8 @@ export class PersonalDataRegistry {
       if (entry.location !== node.location) continue
       for (const column of Object.keys(entry.columns)) declared.add(`${entry.table}.${column}`)
     }
-    return (await this.#columns(node))
+    const columns = await this.#columns(node)
+    return columns
       .filter(
         (row) => !FRAMEWORK_TABLES.test(row.table_name) && LOOKS_PERSONAL.test(row.column_name)
       )
@@ -74,7 +76,8 @@ export class PersonalDataRegistry {
       if (table.export !== 'subjectEntries')
         excluded.set(table.table, new Set(table.exportExcludes ?? []))
     }
-    return (await this.#columns(node))
+    const columns = await this.#columns(node)
+    return columns
       .filter((row) => excluded.has(row.table_name) && LOOKS_SECRET.test(row.column_name))
       .filter((row) => !excluded.get(row.table_name)!.has(row.column_name))
       .map((row) => `${row.table_name}.${row.column_name}`)

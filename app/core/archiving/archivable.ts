@@ -61,13 +61,13 @@ export async function moveRowsBatch(
   )
   const keys: string[] = batch.rows.map((row: { key: string }) => row.key)
   if (keys.length === 0) return { moved: 0, checksum: null }
-  const checksumOf = async (table: string) =>
-    (
-      await trx.rawQuery(
-        `SELECT count(*)::int AS n, md5(string_agg(t::text, '|' ORDER BY "${key}")) AS sum FROM "${table}" t WHERE "${key}" = ANY(?)`,
-        [keys]
-      )
-    ).rows[0] as { n: number; sum: string }
+  const checksumOf = async (table: string) => {
+    const result = await trx.rawQuery(
+      `SELECT count(*)::int AS n, md5(string_agg(t::text, '|' ORDER BY "${key}")) AS sum FROM "${table}" t WHERE "${key}" = ANY(?)`,
+      [keys]
+    )
+    return result.rows[0] as { n: number; sum: string }
+  }
   const source = await checksumOf(from)
   await trx.rawQuery(`INSERT INTO "${to}" SELECT * FROM "${from}" WHERE "${key}" = ANY(?)`, [keys])
   const copy = await checksumOf(to)

@@ -57,7 +57,7 @@ export function installActorSession() {
 
   Client.prototype.query = function (this: any, config: any, values?: any, callback?: any) {
     const actor = getActor()
-    if (!actor || config == null || typeof config.submit === 'function')
+    if (!actor || config === null || config === undefined || typeof config.submit === 'function')
       return original.call(this, config, values, callback)
     const text: string = typeof config === 'string' ? config : (config.text ?? '')
     const begins = BEGIN.test(text)

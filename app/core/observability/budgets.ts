@@ -1,5 +1,5 @@
 /**
- * Performance budgets (seed 3.4), in milliseconds. A request slower than its category's p99
+ * Performance budgets, in milliseconds. A request slower than its category's p99
  * is counted in performance_budget_exceeded_total; the histograms let Grafana check p50/p95.
  */
 export const PerformanceBudgets = {

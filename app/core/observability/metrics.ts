@@ -92,7 +92,7 @@ export const httpRequestDuration = metrics.histogram({
 
 export const budgetExceededTotal = metrics.counter({
   name: 'performance_budget_exceeded_total',
-  help: 'Requests slower than their performance budget (seed 3.4, p99 threshold)',
+  help: 'Requests slower than their performance budget (p99 threshold)',
   labelNames: ['category', 'route'],
 })
 

@@ -30,7 +30,8 @@ export const orderQueries = {
       .where({ merchant_id: requireTenant().merchantId, id })
       .first()
     if (!order) throw new NotFoundException('Order not found')
-    return (await withItems(client, [order]))[0]
+    const [withLines] = await withItems(client, [order])
+    return withLines
   },
 
   /** The order a tracking token opens, or null (wrong merchant, unknown token). */
@@ -43,7 +44,9 @@ export const orderQueries = {
       .select(client.raw(ORDER_SELECT))
       .where({ merchant_id: merchantId, tracking_token_hash: trackingTokens.hash(token as string) })
       .first()
-    return order ? (await withItems(client, [order]))[0] : null
+    if (!order) return null
+    const [withLines] = await withItems(client, [order])
+    return withLines
   },
 
   /**

@@ -76,7 +76,8 @@ export const pickupSlots = {
       .orderBy('starts_at')
       .limit(500)
     if (!options.staff) query.where('is_active', true).where('ends_at', '>', new Date())
-    return (await query).map((row: any) => presentSlot(row, options.staff))
+    const rows = await query
+    return rows.map((row: any) => presentSlot(row, options.staff))
   },
 
   async create(input: { starts_at: Date; ends_at: Date; capacity: number }) {

@@ -33,7 +33,8 @@ export default class AdminMerchantsController {
   async store({ request, response }: HttpContext) {
     const input = await request.validateUsing(onboardMerchantValidator)
     const merchant = await onboarding.onboard(input)
-    return response.created({ data: (await Merchant.findOrFail(merchant.id)).serialize() })
+    const created = await Merchant.findOrFail(merchant.id)
+    return response.created({ data: created.serialize() })
   }
 
   /** Every request and socket of the merchant is refused from now on; its open sockets are closed. */

@@ -33,7 +33,7 @@ const appDomain = env.get('APP_DOMAIN')
 const SIGN_OUT_ROUTE = 'auth.logout'
 
 /**
- * Resolves who is calling and for which merchant, in the order of DESIGN.md §4:
+ * Resolves who is calling and for which merchant, first match wins:
  * the staff token's merchant; the merchant slug in the path; the X-Merchant header; the subdomain.
  * A staff token of merchant A naming merchant B is a 403, never a switch. Runs the rest of the
  * request inside the tenant context.

@@ -28,7 +28,7 @@ export type ModuleDefinition = {
   listeners?: Loader<unknown>
   jobs?: Array<Loader<JobConstructor>>
   schedules?: ModuleSchedule[]
-  /** Performance budget category of the module's routes (seed 3.4). */
+  /** Performance budget category of the module's routes (app/core/observability/budgets.ts). */
   budget?: ApiBudgetCategory
   /** The module's personal-data tables (GDPR export and erasure, schema scan): see #core/privacy/personal_data. */
   personalData?: Loader<PersonalDataDeclaration>

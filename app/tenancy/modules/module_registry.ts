@@ -149,7 +149,10 @@ export class ModuleRegistry {
   async loadJobs(): Promise<JobConstructor[]> {
     const jobs: JobConstructor[] = []
     for (const module of this.#order) {
-      for (const loader of module.jobs ?? []) jobs.push((await loader()).default)
+      for (const loader of module.jobs ?? []) {
+        const { default: job } = await loader()
+        jobs.push(job)
+      }
     }
     return jobs
   }
@@ -158,7 +161,8 @@ export class ModuleRegistry {
     const schedules = []
     for (const module of this.#order) {
       for (const schedule of module.schedules ?? []) {
-        schedules.push({ ...schedule, job: (await schedule.job()).default })
+        const { default: job } = await schedule.job()
+        schedules.push({ ...schedule, job })
       }
     }
     return schedules
@@ -170,11 +174,9 @@ export class ModuleRegistry {
   > {
     const declarations = []
     for (const module of this.#order) {
-      if (module.personalData)
-        declarations.push({
-          module: module.name,
-          declaration: (await module.personalData()).default,
-        })
+      if (!module.personalData) continue
+      const { default: declaration } = await module.personalData()
+      declarations.push({ module: module.name, declaration })
     }
     return declarations
   }
@@ -182,8 +184,11 @@ export class ModuleRegistry {
   /** Every module's archivables, in dependency order. */
   async loadArchives(): Promise<Archivable[]> {
     const archives: Archivable[] = []
-    for (const module of this.#order)
-      if (module.archives) archives.push(...(await module.archives()).default)
+    for (const module of this.#order) {
+      if (!module.archives) continue
+      const { default: moduleArchives } = await module.archives()
+      archives.push(...moduleArchives)
+    }
     return archives
   }
 }

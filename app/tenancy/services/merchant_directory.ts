@@ -11,7 +11,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**
  * The cache's namespaces (one per merchant, one per slug) and keys: in Redis the snapshot is
- * `merchant:<id>:v<N>:config` (seed 1.1's `merchant:<id>:config`, versioned) and the slug's id
+ * `merchant:<id>:v<N>:config` (versioned, so a bump orphans every old entry) and the slug's id
  * `merchant:slug:<slug>:v<N>:id`.
  */
 export const MerchantCacheKeys = {
@@ -39,9 +39,10 @@ export class MerchantDirectory {
 
   async byId(id: string): Promise<MerchantSnapshot | null> {
     if (!UUID.test(id)) return null
-    return (
-      await this.cache.get(...MerchantCacheKeys.config(id.toLowerCase()), () => this.load(id))
-    ).value
+    const entry = await this.cache.get(...MerchantCacheKeys.config(id.toLowerCase()), () =>
+      this.load(id)
+    )
+    return entry.value
   }
 
   async bySlug(slug: string): Promise<MerchantSnapshot | null> {

@@ -9,7 +9,10 @@ export async function bootModuleRegistry(): Promise<ModuleRegistry> {
   if (!registry) {
     const config = app.config.get<TenancyConfig>('tenancy')
     const definitions = await Promise.all(
-      config.modules.map(async (load) => (await load()).default)
+      config.modules.map(async (load) => {
+        const { default: definition } = await load()
+        return definition
+      })
     )
     registry = new ModuleRegistry(definitions, config.tiers)
   }

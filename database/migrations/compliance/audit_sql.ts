@@ -1,5 +1,5 @@
 /**
- * The audit log (seed 075), installed on the control database and on every shard node: a row lives
+ * The audit log, installed on the control database and on every shard node: a row lives
  * where its table lives. Partitioned by month on created_at, with a DEFAULT partition so a missing
  * month never loses a row; ensure_audit_partitions() creates months ahead (migration + daily job).
  *

@@ -1,5 +1,5 @@
 /**
- * assign_shard() (seed 060) and the set_shard_id() trigger function, installed on the control
+ * assign_shard() and the set_shard_id() trigger function, installed on the control
  * database and on every shard node. Must agree with assignShard() in app/tenancy/sharding/shard_hash.ts;
  * the cast to bigint keeps abs() from overflowing on -2^31.
  */

@@ -2,10 +2,10 @@ import { BaseSchema } from '@adonisjs/lucid/schema'
 import { tenantTableShardGuards } from '#database/migrations/tenancy/shard_functions'
 
 /**
- * The catalog (seed 1.3): categories -> items -> modifier groups -> options, tenant rows on the
+ * The catalog: categories -> items -> modifier groups -> options, tenant rows on the
  * shard nodes. Items serve every vertical: a drink (price only), a treatment (duration_minutes),
  * a bike (rental_unit). Dietary flags and the 14 EU allergens are JSONB arrays of known codes
- * (validated by the app, shape-checked here) with GIN indexes for containment filters (seed 050).
+ * (validated by the app, shape-checked here) with GIN indexes for containment filters.
  * Foreign keys stay inside the module; the merchant lives in another database (no FK to it).
  */
 export default class extends BaseSchema {

@@ -2,7 +2,7 @@ import { BaseSchema } from '@adonisjs/lucid/schema'
 import { tenantTableShardGuards } from '#database/migrations/tenancy/shard_functions'
 
 /**
- * The transactional outbox (seed 051 notification_queue): a row per message to send, written in the
+ * The transactional outbox (notification_queue): a row per message to send, written in the
  * same transaction as the business change that causes it. `locked_until` is the lease of the worker
  * that claimed the row; `idempotency_key` lets a caller enqueue the same message twice safely.
  */

@@ -2,7 +2,7 @@ import { BaseSchema } from '@adonisjs/lucid/schema'
 import { tenantTableShardGuards } from '#database/migrations/tenancy/shard_functions'
 
 /**
- * Customer <-> merchant chat (seed 2.1). A customer holds a conversation token (only its hash is
+ * Customer <-> merchant chat. A customer holds a conversation token (only its hash is
  * stored); staff reach every conversation of their merchant. Messages are read newest first, by page.
  */
 export default class extends BaseSchema {

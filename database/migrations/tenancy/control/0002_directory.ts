@@ -49,7 +49,7 @@ CREATE TABLE users (
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now()
 );
--- seed 050 idx_accounts_email_lower, unique: emails are case-insensitive.
+-- idx_accounts_email_lower, unique: emails are case-insensitive.
 CREATE UNIQUE INDEX idx_accounts_email_lower ON users (lower(email));
 
 CREATE TABLE memberships (

@@ -3,7 +3,7 @@ import { useMutation, useQueryClient, type QueryKey } from '@tanstack/react-quer
 import { ApiError } from '../shared/api'
 
 /**
- * An edit shown at once and sent in the background (seed 2.2): the cache is patched before the
+ * An edit shown at once and sent in the background: the cache is patched before the
  * request; if the server refuses, the snapshot comes back and the reason is shown.
  */
 export function useOptimistic<T>(queryKey: QueryKey) {

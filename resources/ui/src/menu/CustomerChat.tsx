@@ -7,7 +7,7 @@ type Message = { id: string; sender_type: string; body: string; created_at: stri
 type Stored = { id: string; token: string }
 
 /**
- * Chat with the shop (seed 2.1): a conversation is started once per phone and merchant; its token opens
+ * Chat with the shop: a conversation is started once per phone and merchant; its token opens
  * the conversation's socket room, where staff replies arrive live.
  */
 export function CustomerChat({ slug, onClose }: { slug: string; onClose: () => void }) {
