@@ -3,7 +3,7 @@
  * alternated subject/baseline runs, medians, CPU per request as a second opinion).
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
-import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { requireServices, requireTools } from './requirements.js'
 
 export const ROOT = new URL('../../', import.meta.url).pathname
@@ -91,6 +91,8 @@ export function startOnCore0(env: NodeJS.ProcessEnv, args: string[]) {
 
 /** A bare node:http server answering every request with the given bytes and headers. */
 export async function startRawServer(port: number, body: Buffer, headers: Record<string, string>) {
+  // tmp/ is git-ignored, so a fresh clone does not have it.
+  mkdirSync(`${ROOT}tmp`, { recursive: true })
   const file = `${ROOT}tmp/bench_raw_body_${port}`
   writeFileSync(file, body)
   const child = startOnCore0(process.env, [
