@@ -1,16 +1,15 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
-import limiter from '@adonisjs/limiter/services/main'
 import rateLimits, { type RateLimitName } from '#config/rate_limits'
 import { rateLimitRejectionsTotal } from '#core/observability/metrics'
+import { LeasedLimiter } from '#tenancy/services/leased_limiter'
 
-type Limiter = ReturnType<typeof limiter.use>
-const limiters = new Map<RateLimitName, Limiter>()
+const limiters = new Map<RateLimitName, LeasedLimiter>()
 
-function limiterFor(name: RateLimitName): Limiter {
+function limiterFor(name: RateLimitName): LeasedLimiter {
   let instance = limiters.get(name)
   if (!instance) {
-    instance = limiter.use(rateLimits[name])
+    instance = new LeasedLimiter(rateLimits[name])
     limiters.set(name, instance)
   }
   return instance
@@ -28,8 +27,8 @@ function anonymousKey(ctx: HttpContext, limit: RateLimitName) {
 }
 
 /**
- * Rate limits in Redis (exact across processes), one round trip per request.
- * Use as middleware.throttle({ limit: 'auth' }).
+ * Rate limits shared by every process through Redis, spent from leases held in memory
+ * (app/tenancy/services/leased_limiter.ts). Use as middleware.throttle({ limit: 'auth' }).
  */
 export default class ThrottleMiddleware {
   async handle(
