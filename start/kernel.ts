@@ -11,10 +11,9 @@ server.use([() => import('#core/http/request_context_middleware')])
 
 // The body parser runs only for a matched route: a request to no route never has its body read
 // (config/bodyparser.ts: multipart files are never written to disk by the parser).
+// request_context_middleware also creates ctx.auth (on first use) and writes the wire format.
 router.use([
-  () => import('#core/http/wire_format_middleware'),
   () => import('@adonisjs/core/bodyparser_middleware'),
-  () => import('@adonisjs/auth/initialize_auth_middleware'),
   () => import('#tenancy/middleware/resolve_tenant_middleware'),
 ])
 

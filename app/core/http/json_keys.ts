@@ -2,7 +2,7 @@ import string from '@adonisjs/core/helpers/string'
 
 /**
  * The one wire-format serializer (docs/decisions/wire-format.md). Services are typed camelCase
- * TypeScript; every HTTP response (`wire_format_middleware.ts`), socket.io payload
+ * TypeScript; every HTTP response (`request_context_middleware.ts`), socket.io payload
  * (`core/realtime/realtime.ts`), webhook body and exported document goes through `snakeKeys` on its
  * way out. Only keys change, never values, and only keys written in camelCase: snake_case keys, and
  * keys such as "postgres:shard_a" or "menu.menu_items", come out as they went in, so converting

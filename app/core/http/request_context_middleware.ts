@@ -3,11 +3,17 @@ import type { NextFn } from '@adonisjs/core/types/http'
 import { budgetExceededTotal, httpRequestDuration } from '#core/observability/metrics'
 import { exceedsBudget, type ApiBudgetCategory } from '#core/observability/budgets'
 import { requestIdFor } from '#core/http/request_id'
+import { snakeKeys } from '#core/http/json_keys'
+import authManager from '@adonisjs/auth/services/main'
+// Brings the `ctx.auth` type; the middleware itself is not used (see lazyAuthenticator).
+import type {} from '@adonisjs/auth/initialize_auth_middleware'
 
 /**
  * First middleware of every request: a request id (an incoming X-Request-Id when it looks sane,
- * else a random UUID, cheaper than the framework's), a logger bound to it, and the latency
- * histogram plus performance-budget counter once the response is written.
+ * else a random UUID, cheaper than the framework's), a logger bound to it, `ctx.auth` created on
+ * first use, the latency histogram plus performance-budget counter once the response is written,
+ * and the one wire format on the way out. One middleware for all of it: every middleware costs a
+ * container resolution and a few promises per request (benchmarks/kernel.ts).
  */
 export default class RequestContextMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
@@ -17,6 +23,7 @@ export default class RequestContextMiddleware {
     ctx.response.header('X-Request-Id', requestId)
     const base = ctx.logger
     lazyRequestLogger(ctx, { request_id: requestId })
+    lazyAuthenticator(ctx)
 
     ctx.response.response.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9
@@ -40,8 +47,36 @@ export default class RequestContextMiddleware {
           'request completed'
         )
     })
-    return next()
+    await next()
+    toWireFormat(ctx)
   }
+}
+
+/**
+ * Every JSON body leaves in snake_case (docs/decisions/wire-format.md): controllers return camelCase
+ * objects, Lucid models or snake_case rows alike. Pre-rendered bytes (strings and buffers, e.g. the
+ * public menu) are sent as they are.
+ */
+function toWireFormat({ response }: HttpContext) {
+  const content = response.content
+  if (!content || content.length > 2) return
+  const [body, generateEtag] = content
+  if (body === null || typeof body !== 'object' || Buffer.isBuffer(body)) return
+  response.send(snakeKeys(body), generateEtag)
+}
+
+/**
+ * What @adonisjs/auth's initialize middleware does, on first use: most requests (guests, the public
+ * menu, ingestion) never authenticate.
+ */
+function lazyAuthenticator(ctx: HttpContext) {
+  let authenticator: HttpContext['auth'] | undefined
+  Object.defineProperty(ctx, 'auth', {
+    configurable: true,
+    enumerable: true,
+    get: () => (authenticator ??= authManager.createAuthenticator(ctx)),
+    set: (value) => (authenticator = value),
+  })
 }
 
 /**
