@@ -23,7 +23,7 @@ export function presentSlot(row: Record<string, any>, staff: boolean) {
  * UPDATE (booked < capacity): PostgreSQL re-checks the condition on the latest row version after
  * waiting for a concurrent taker's lock, so two customers can never both get the last place.
  */
-export const pickupSlots = {
+export class PickupSlots {
   /** A slot an order may name now (active, not over yet), or a 422 on pickup_slot_id. */
   async orderable(trx: TransactionClientContract, slotId: string) {
     const slot = await trx
@@ -40,7 +40,7 @@ export const pickupSlots = {
     if (!slot.is_active || slot.is_over)
       throw new OrderInputException('E_SLOT_CLOSED', 'This pickup slot is closed', 'pickup_slot_id')
     return slot as { id: string; starts_at: Date; ends_at: Date }
-  },
+  }
 
   /** Takes one place (held by the caller's transaction until it commits) or throws 409 E_SLOT_FULL. */
   async reserve(trx: TransactionClientContract, slotId: string) {
@@ -55,14 +55,14 @@ export const pickupSlots = {
       await this.orderable(trx, slotId)
       throw new SlotFullException()
     }
-  },
+  }
 
   async release(trx: TransactionClientContract, slotId: string) {
     await trx.rawQuery(
       `UPDATE pickup_slots SET booked = booked - 1, updated_at = now() WHERE merchant_id = ? AND id = ? AND booked > 0`,
       [requireTenant().merchantId, slotId]
     )
-  },
+  }
 
   /** Slots between two instants (default: from now, the next 7 days); customers only see open ones. */
   async list(options: { from?: Date; to?: Date; staff: boolean }) {
@@ -78,7 +78,7 @@ export const pickupSlots = {
     if (!options.staff) query.where('is_active', true).where('ends_at', '>', new Date())
     const rows = await query
     return rows.map((row: any) => presentSlot(row, options.staff))
-  },
+  }
 
   async create(input: { starts_at: Date; ends_at: Date; capacity: number }) {
     if (input.ends_at <= input.starts_at) {
@@ -99,7 +99,7 @@ export const pickupSlots = {
         throw error
       })
     return presentSlot(row, true)
-  },
+  }
 
   /** Capacity may go below what is booked: the slot then simply takes no more orders. */
   async update(id: string, input: { capacity?: number; is_active?: boolean }) {
@@ -116,5 +116,7 @@ export const pickupSlots = {
     })
     if (!row) throw new NotFoundException('Pickup slot not found')
     return presentSlot(row, true)
-  },
+  }
 }
+
+export const pickupSlots = new PickupSlots()
