@@ -1,7 +1,13 @@
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { requireTenant, shardRouter, tenantDb } from '#tenancy/index'
 import { NotFoundException } from '#core/exceptions/http_errors'
-import { OrderInputException, SlotFullException } from '#orders/exceptions'
+import { ValidationException } from '#core/exceptions/http_errors'
+import {
+  SlotClosedException,
+  SlotExistsException,
+  SlotFullException,
+  SlotNotFoundException,
+} from '#orders/exceptions'
 
 const iso = (value: unknown) => new Date(value as string).toISOString()
 
@@ -31,14 +37,8 @@ export class PickupSlots {
       .where({ merchant_id: requireTenant().merchantId, id: slotId })
       .select('id', 'starts_at', 'ends_at', 'is_active', trx.raw('ends_at <= now() AS is_over'))
       .first()
-    if (!slot)
-      throw new OrderInputException(
-        'E_SLOT_NOT_FOUND',
-        'This pickup slot does not exist',
-        'pickup_slot_id'
-      )
-    if (!slot.is_active || slot.is_over)
-      throw new OrderInputException('E_SLOT_CLOSED', 'This pickup slot is closed', 'pickup_slot_id')
+    if (!slot) throw new SlotNotFoundException({ field: 'pickup_slot_id' })
+    if (!slot.is_active || slot.is_over) throw new SlotClosedException({ field: 'pickup_slot_id' })
     return slot as { id: string; starts_at: Date; ends_at: Date }
   }
 
@@ -82,7 +82,7 @@ export class PickupSlots {
 
   async create(input: { starts_at: Date; ends_at: Date; capacity: number }) {
     if (input.ends_at <= input.starts_at) {
-      throw new OrderInputException('E_VALIDATION', 'ends_at must be after starts_at', 'ends_at')
+      throw new ValidationException('ends_at must be after starts_at', { field: 'ends_at' })
     }
     const tenant = requireTenant()
     const [row] = await tenantDb('write')
@@ -90,12 +90,7 @@ export class PickupSlots {
       .insert({ merchant_id: tenant.merchantId, shard_id: tenant.shardId, ...input })
       .returning('*')
       .catch((error) => {
-        if (error?.code === '23505')
-          throw new OrderInputException(
-            'E_SLOT_EXISTS',
-            'A pickup slot already starts at this time',
-            'starts_at'
-          )
+        if (error?.code === '23505') throw new SlotExistsException({ field: 'starts_at' })
         throw error
       })
     return presentSlot(row, true)
