@@ -1,9 +1,9 @@
+import app from '@adonisjs/core/services/app'
 import emitter from '@adonisjs/core/services/emitter'
 import { requireTenant, tenantDb } from '#tenancy/index'
 import { loadBriefingFigures } from '#ai_briefings/figures'
 import { snakeKeys } from '#core/http/json_keys'
-import { briefingProvider } from '#ai_briefings/providers/provider_factory'
-import type { BriefingProvider } from '#ai_briefings/providers/briefing_provider'
+import { BriefingProvider } from '#ai_briefings/providers/briefing_provider'
 import '#analytics/index'
 
 export type Briefing = {
@@ -33,10 +33,12 @@ function toBriefing(row: Record<string, any>): Briefing {
 
 /**
  * Writes the current merchant's briefing of one local day from its daily aggregates, stores it (one per
- * day: regenerating replaces it) and announces it with ai.insight.generated.
+ * day: regenerating replaces it) and announces it with ai.insight.generated. The writer is the given
+ * provider, or the one bound in the container.
  */
 export class BriefingService {
-  async generate(day: string, provider: BriefingProvider = briefingProvider()): Promise<Briefing> {
+  async generate(day: string, given?: BriefingProvider): Promise<Briefing> {
+    const provider = given ?? (await app.container.make(BriefingProvider))
     const tenant = requireTenant()
     const figures = await loadBriefingFigures(day)
     const text = await provider.write(figures)

@@ -11,6 +11,7 @@ export default defineModule({
   name: 'ai_briefings',
   dependsOn: ['analytics'],
   routes: () => import('#ai_briefings/routes'),
+  listeners: () => import('#ai_briefings/start/boot'),
   jobs: [
     () => import('#ai_briefings/jobs/generate_daily_briefings_job'),
     () => import('#ai_briefings/jobs/generate_briefing_job'),

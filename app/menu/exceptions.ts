@@ -1,11 +1,5 @@
 import { AppException } from '#core/exceptions/app_exception'
 
-export class InvalidMenuFilterException extends AppException {
-  static status = 422
-  static code = 'E_VALIDATION'
-  static message = 'Invalid menu filter'
-}
-
 export class MenuUnavailableException extends AppException {
   static status = 503
   static code = 'E_MENU_UNAVAILABLE'

@@ -23,6 +23,7 @@ export class GuestOrderLimitException extends AppException {
 export class InvalidTransitionException extends AppException {
   static status = 409
   static code = 'E_INVALID_TRANSITION'
+  static message = 'The order cannot take this status from its current one'
 }
 
 /** The same Idempotency-Key was sent with another request body. */
@@ -32,24 +33,93 @@ export class IdempotencyKeyReusedException extends AppException {
   static message = 'This Idempotency-Key was already used with a different request'
 }
 
-/** An order line the menu refuses (unknown, inactive, sold out, outside its hours, bad modifiers). */
-export class OrderLineException extends AppException {
-  static status = 422
-  static code = 'E_ORDER_LINE_INVALID'
+/*
+ * An order line the menu refuses (unknown, inactive, sold out, outside its hours, bad modifiers):
+ * 422 with the field of the line at fault (items.<n>.item_id or items.<n>.option_ids).
+ */
 
-  constructor(code: string, message: string, field: string) {
-    super(message, { field })
-    this.code = code
-  }
+export class ItemNotFoundException extends AppException {
+  static status = 422
+  static code = 'E_ITEM_NOT_FOUND'
+  static message = 'This item is not on the menu'
 }
 
-/** Input that passed the schema but not the business rules (slot unknown or closed, no contact...). */
-export class OrderInputException extends AppException {
+/** Inactive, or not served at the chosen pickup time. */
+export class ItemUnavailableException extends AppException {
   static status = 422
-  static code = 'E_VALIDATION'
+  static code = 'E_ITEM_UNAVAILABLE'
+  static message = 'This item cannot be ordered now'
+}
 
-  constructor(code: string, message: string, field: string) {
-    super(message, { field })
-    this.code = code
-  }
+export class ItemSoldOutException extends AppException {
+  static status = 422
+  static code = 'E_ITEM_SOLD_OUT'
+  static message = 'This item is sold out'
+}
+
+export class CurrencyMismatchException extends AppException {
+  static status = 422
+  static code = 'E_CURRENCY_MISMATCH'
+  static message = 'All items of an order must have the same currency'
+}
+
+/** A modifier group's rule (required, min, max) broken, or options that make the price negative. */
+export class ModifierSelectionException extends AppException {
+  static status = 422
+  static code = 'E_MODIFIER_SELECTION'
+  static message = 'These options are not a valid choice for this item'
+}
+
+export class OptionNotFoundException extends AppException {
+  static status = 422
+  static code = 'E_OPTION_NOT_FOUND'
+  static message = 'An option does not belong to this item'
+}
+
+export class OptionOutOfStockException extends AppException {
+  static status = 422
+  static code = 'E_OPTION_OUT_OF_STOCK'
+  static message = 'An option is out of stock'
+}
+
+export class OrderTooLargeException extends AppException {
+  static status = 422
+  static code = 'E_ORDER_TOO_LARGE'
+  static message = 'This order is too large'
+}
+
+/*
+ * Input that passed the schema but not the business rules: 422 with the field at fault. A plain
+ * rule on one field (ends_at after starts_at, the Idempotency-Key's shape) is core's E_VALIDATION.
+ */
+
+export class SlotNotFoundException extends AppException {
+  static status = 422
+  static code = 'E_SLOT_NOT_FOUND'
+  static message = 'This pickup slot does not exist'
+}
+
+export class SlotClosedException extends AppException {
+  static status = 422
+  static code = 'E_SLOT_CLOSED'
+  static message = 'This pickup slot is closed'
+}
+
+export class SlotExistsException extends AppException {
+  static status = 422
+  static code = 'E_SLOT_EXISTS'
+  static message = 'A pickup slot already starts at this time'
+}
+
+/** A guest order without a way to reach the guest. */
+export class ContactRequiredException extends AppException {
+  static status = 422
+  static code = 'E_CONTACT_REQUIRED'
+  static message = 'Guests must give a name and an email or phone'
+}
+
+export class ReasonRequiredException extends AppException {
+  static status = 422
+  static code = 'E_REASON_REQUIRED'
+  static message = 'A rejection needs a reason for the customer'
 }

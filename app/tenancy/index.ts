@@ -19,10 +19,7 @@ export { dispatchTenantJob, runJobInTenant } from '#tenancy/services/tenant_jobs
 export { verifyStaffToken } from '#tenancy/services/staff_tokens'
 export type { StaffIdentity } from '#tenancy/services/staff_tokens'
 export { authenticateStaffSocket, admitSocket } from '#tenancy/services/socket_access'
-export {
-  MerchantRequiredException,
-  ModuleDisabledException,
-} from '#tenancy/exceptions/tenancy_exceptions'
+export { MerchantRequiredException, ModuleDisabledException } from '#tenancy/exceptions'
 export type { MerchantSnapshot, Tier, Vertical, StaffRole } from '#tenancy/types'
 export type { AccountLocked, MerchantOnboarded } from '#tenancy/events'
 export { bootModuleRegistry } from '#tenancy/services/module_registry_service'

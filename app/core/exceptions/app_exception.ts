@@ -1,15 +1,19 @@
 import { Exception } from '@adonisjs/core/exceptions'
 
+type AppExceptionOptions = { field?: string; cause?: unknown }
+
 /**
- * Base class of our typed errors: each subclass sets `static status` and `static code`
- * and renders as { errors: [{ code, message, field? }] }.
+ * Base class of our typed errors: each subclass sets `static status`, `static code` and a default
+ * `static message`, and renders as { errors: [{ code, message, field? }] }. A thrower may pass a
+ * message (or only options, to keep the default message) and a field, never a code.
  */
 export class AppException extends Exception {
   field?: string
 
-  constructor(message?: string, options?: { field?: string; cause?: unknown }) {
-    super(message, { cause: options?.cause })
-    this.field = options?.field
+  constructor(message?: string | AppExceptionOptions, options?: AppExceptionOptions) {
+    const opts = typeof message === 'object' ? message : options
+    super(typeof message === 'object' ? undefined : message, { cause: opts?.cause })
+    this.field = opts?.field
   }
 
   toErrorBody() {

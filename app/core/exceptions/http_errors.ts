@@ -30,3 +30,13 @@ export class BadRequestException extends AppException {
   static code = 'E_BAD_REQUEST'
   static message = 'Bad request'
 }
+
+/**
+ * Input that a rule beyond the request schema refuses, answered like the validator's own errors:
+ * 422 with code E_VALIDATION and the `field` at fault.
+ */
+export class ValidationException extends AppException {
+  static status = 422
+  static code = 'E_VALIDATION'
+  static message = 'Invalid input'
+}

@@ -1,13 +1,7 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { HttpContext } from '@adonisjs/core/http'
-import { AppException } from '#core/exceptions/app_exception'
+import { MetricsTokenRequiredException } from '#core/exceptions/core_errors'
 import { isLoopbackAddress } from '#core/http/loopback'
-
-export class MetricsTokenRequiredException extends AppException {
-  static status = 401
-  static code = 'E_METRICS_TOKEN_REQUIRED'
-  static message = 'Scraping /metrics needs Authorization: Bearer <METRICS_TOKEN>'
-}
 
 function sameSecret(given: string, expected: string) {
   const a = Buffer.from(given)

@@ -7,7 +7,8 @@ import {
   itemFields,
   optionFields,
 } from '#menu/validators/menu_validators'
-import { selectionRange, SelectionRangeException } from '#menu/services/selection_range'
+import { selectionRange } from '#menu/services/selection_range'
+import { ValidationException } from '#core/exceptions/http_errors'
 import type { ImportRecord, ParsedDocument, RecordKind } from '#menu/bulk/menu_document'
 import type { BulkRowError } from '#menu/models/menu_bulk_job'
 import MenuCategory from '#menu/models/menu_category'
@@ -47,7 +48,7 @@ export async function validateDocument(
             message: message.message,
           })
         }
-      } else if (error instanceof SelectionRangeException) {
+      } else if (error instanceof ValidationException) {
         errors.push({
           row: record.row,
           path: record.path,

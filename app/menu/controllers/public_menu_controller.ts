@@ -3,7 +3,8 @@ import { AppException } from '#core/exceptions/app_exception'
 import { publicMenus } from '#menu/services/public_menu'
 import { isFilterError, parseMenuFilters } from '#menu/services/menu_filters'
 import { matchesEtag, publicMenuHeaders, searchOf } from '#menu/http/menu_http'
-import { MenuUnavailableException, InvalidMenuFilterException } from '#menu/exceptions'
+import { MenuUnavailableException } from '#menu/exceptions'
+import { ValidationException } from '#core/exceptions/http_errors'
 
 /**
  * GET /api/v1/menus/:merchantSlug (the kernel resolved the merchant from the slug). The early
@@ -13,7 +14,7 @@ export default class PublicMenuController {
   async show(ctx: HttpContext) {
     const filters = parseMenuFilters(searchOf(ctx.request.request.url))
     if (isFilterError(filters))
-      throw new InvalidMenuFilterException(filters.message, { field: filters.field })
+      throw new ValidationException(filters.message, { field: filters.field })
     const merchant = ctx.merchant!
     let read
     try {

@@ -1,9 +1,4 @@
-import { AppException } from '#core/exceptions/app_exception'
-
-export class SelectionRangeException extends AppException {
-  static status = 422
-  static code = 'E_VALIDATION'
-}
+import { ValidationException } from '#core/exceptions/http_errors'
 
 type Range = { isRequired?: unknown; minSelect?: unknown; maxSelect?: unknown }
 
@@ -20,11 +15,11 @@ export function selectionRange<T extends Range>(
   if (required && !minGiven && min < 1) min = 1
   const max = (input.maxSelect as number | undefined) ?? Math.max(1, min)
   if (required && min < 1)
-    throw new SelectionRangeException('A required group needs min_select of at least 1', {
+    throw new ValidationException('A required group needs min_select of at least 1', {
       field: 'min_select',
     })
   if (min > max)
-    throw new SelectionRangeException('min_select cannot be greater than max_select', {
+    throw new ValidationException('min_select cannot be greater than max_select', {
       field: 'min_select',
     })
   return { ...input, isRequired: required, minSelect: min, maxSelect: max }

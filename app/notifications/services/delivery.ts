@@ -1,5 +1,6 @@
+import app from '@adonisjs/core/services/app'
 import { requireTenant, tenantDb } from '#tenancy/index'
-import { channels } from '#notifications/channels/registry'
+import { channelClasses } from '#notifications/channels/registry'
 import { PermanentDeliveryError } from '#notifications/channels/channel'
 import { notificationOutcomes, notificationsCapped } from '#notifications/metrics'
 import { sendCapReached, type SendCap } from '#notifications/services/send_caps'
@@ -46,7 +47,8 @@ export class Delivery {
       return { outcome: 'capped', cap }
     }
     try {
-      await channels[notification.type].send(notification)
+      const channel = await app.container.make(channelClasses[notification.type])
+      await channel.send(notification)
     } catch (caught) {
       const error = caught instanceof Error ? caught : new Error(String(caught))
       const final =

@@ -1,8 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { AppException } from '#core/exceptions/app_exception'
-import { NotFoundException } from '#core/exceptions/http_errors'
+import { NotFoundException, ValidationException } from '#core/exceptions/http_errors'
 import { orderRefusals } from '#orders/metrics'
-import { OrderInputException } from '#orders/exceptions'
 import { idempotencyKeyValidator, placeOrderValidator } from '#orders/validators/order_validators'
 import { placeOrder, type Customer } from '#orders/services/order_placement'
 import { withGuestOrderLimit } from '#orders/services/guest_order_limit'
@@ -20,11 +19,9 @@ export default class PublicOrdersController {
     if (rawKey !== undefined) {
       const valid = await idempotencyKeyValidator.validate({ key: rawKey }).catch(() => null)
       if (!valid)
-        throw new OrderInputException(
-          'E_VALIDATION',
-          'Idempotency-Key must be 1 to 255 visible ASCII characters',
-          'Idempotency-Key'
-        )
+        throw new ValidationException('Idempotency-Key must be 1 to 255 visible ASCII characters', {
+          field: 'Idempotency-Key',
+        })
       idempotencyKey = valid.key
     }
     const input = await request.validateUsing(placeOrderValidator)

@@ -32,10 +32,10 @@ function canonical(value: unknown): string {
  *   kept encrypted (the orders table keeps only its hash), so a replay can give it back.
  * The request hash covers the validated body and the caller, so a key replays only to its sender.
  */
-export const idempotency = {
+export class Idempotency {
   requestHash(body: unknown, callerId: string | null) {
     return createHash('sha256').update(canonical({ body, callerId })).digest('hex')
-  },
+  }
 
   /** null when this request now owns the key; the stored response when it must be replayed. */
   async claim(
@@ -69,7 +69,7 @@ export const idempotency = {
       status: stored.response_status,
       body: { data: { ...body.data, tracking_token: token } },
     }
-  },
+  }
 
   async store(
     trx: TransactionClientContract,
@@ -87,7 +87,7 @@ export const idempotency = {
         response_body: JSON.stringify({ data }),
         token_ciphertext: typeof token === 'string' ? encryption.encrypt(token) : null,
       })
-  },
+  }
 
   /** Deletes expired keys on every shard node, in batches; returns how many went. */
   async purgeExpired(): Promise<number> {
@@ -103,5 +103,7 @@ export const idempotency = {
       }
     }
     return purged
-  },
+  }
 }
+
+export const idempotency = new Idempotency()

@@ -3,7 +3,7 @@ import type { Infer } from '@vinejs/vine/types'
 import { requireTenant, shardRouter } from '#tenancy/index'
 import { loadOrderableItems } from '#menu/index'
 import { enqueueNotifications } from '#notifications/index'
-import { OrderInputException } from '#orders/exceptions'
+import { ContactRequiredException } from '#orders/exceptions'
 import { trackingTokens } from '#orders/tracking_token'
 import type { placeOrderValidator } from '#orders/validators/order_validators'
 import { priceOrder, type PricedOrder } from '#orders/services/pricing'
@@ -30,18 +30,11 @@ function contactOf(input: PlaceOrderInput, customer: Customer): Contact {
       userId: customer.userId,
     }
   }
-  if (!input.customer)
-    throw new OrderInputException(
-      'E_CONTACT_REQUIRED',
-      'Guests must give a name and an email or phone',
-      'customer'
-    )
+  if (!input.customer) throw new ContactRequiredException({ field: 'customer' })
   if (!input.customer.email && !input.customer.phone) {
-    throw new OrderInputException(
-      'E_CONTACT_REQUIRED',
-      'Guests must give an email or a phone number',
-      'customer.email'
-    )
+    throw new ContactRequiredException('Guests must give an email or a phone number', {
+      field: 'customer.email',
+    })
   }
   return {
     name: input.customer.name,

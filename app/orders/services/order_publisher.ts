@@ -33,7 +33,7 @@ function emitDetached<E extends 'order.created' | 'order.status_changed' | 'orde
  * What follows a committed order change, in this process and without awaiting anything: metrics,
  * the typed domain events, and the realtime broadcasts. Call only after the transaction committed.
  */
-export const orderPublisher = {
+export class OrderPublisher {
   created(merchantId: string, order: PresentedOrder) {
     ordersCreated.inc({ currency: order.currency })
     orderRevenueMinor.inc({ currency: order.currency }, order.total_minor)
@@ -57,7 +57,7 @@ export const orderPublisher = {
     }
     emitDetached('order.created', event)
     broadcast(merchantId, order.id, 'order.created', { order })
-  },
+  }
 
   statusChanged(change: OrderStatusChanged, order: PresentedOrder) {
     orderTransitions.inc({ to: change.to })
@@ -75,5 +75,7 @@ export const orderPublisher = {
       emitDetached('order.completed', completed)
     }
     broadcast(change.merchantId, order.id, 'order.status_changed', { ...change, order })
-  },
+  }
 }
+
+export const orderPublisher = new OrderPublisher()

@@ -22,7 +22,7 @@ async function withItems(client: QueryClientContract, orders: OrderRow[]) {
 }
 
 /** Reads of the current merchant's orders; another merchant's order is simply not found. */
-export const orderQueries = {
+export class OrderQueries {
   async find(id: string, client: QueryClientContract = tenantDb()) {
     const order = await client
       .from('orders')
@@ -32,7 +32,7 @@ export const orderQueries = {
     if (!order) throw new NotFoundException('Order not found')
     const [withLines] = await withItems(client, [order])
     return withLines
-  },
+  }
 
   /** The order a tracking token opens, or null (wrong merchant, unknown token). */
   async byTrackingToken(token: unknown) {
@@ -47,7 +47,7 @@ export const orderQueries = {
     if (!order) return null
     const [withLines] = await withItems(client, [order])
     return withLines
-  },
+  }
 
   /**
    * Staff list, newest first. A status filter walks the seed index (merchant_id, status, created_at DESC);
@@ -83,8 +83,10 @@ export const orderQueries = {
         last_page: Math.max(1, Math.ceil(count / perPage)),
       },
     }
-  },
+  }
 }
+
+export const orderQueries = new OrderQueries()
 
 /** YYYY-MM-DD of a date parsed from YYYY-MM-DD by the validator (in this process's local time). */
 function localDay(date: Date) {

@@ -6,7 +6,7 @@ export const PENDING_TIMEOUT_MINUTES = { default: 10, min: 2, max: 240 } as cons
 export type OrderSettings = { pendingTimeoutMinutes: number; updatedAt: Date | null }
 
 /** The current merchant's ordering settings; a merchant without a row has the defaults. */
-export const orderSettings = {
+export class OrderSettingsService {
   async get(): Promise<OrderSettings> {
     const row = await tenantDb('write')
       .from('order_settings')
@@ -16,7 +16,7 @@ export const orderSettings = {
       pendingTimeoutMinutes: row?.pending_timeout_minutes ?? PENDING_TIMEOUT_MINUTES.default,
       updatedAt: row?.updated_at ?? null,
     }
-  },
+  }
 
   async update(input: { pendingTimeoutMinutes: number }): Promise<OrderSettings> {
     const tenant = requireTenant()
@@ -26,5 +26,7 @@ export const orderSettings = {
       [tenant.merchantId, tenant.shardId, input.pendingTimeoutMinutes]
     )
     return this.get()
-  },
+  }
 }
+
+export const orderSettings = new OrderSettingsService()

@@ -2,7 +2,7 @@ import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { requireTenant, shardRouter } from '#tenancy/index'
 import { enqueueNotifications } from '#notifications/index'
 import { NotFoundException } from '#core/exceptions/http_errors'
-import { InvalidTransitionException, OrderInputException } from '#orders/exceptions'
+import { InvalidTransitionException, ReasonRequiredException } from '#orders/exceptions'
 import { canMove, RELEASES_SLOT, type OrderStatus } from '#orders/order_status'
 import type { OrderStatusChanged } from '#orders/events'
 import { orderQueries } from '#orders/services/order_queries'
@@ -24,11 +24,7 @@ export async function transitionOrder(
   options: { reason?: string; actorUserId: string | null }
 ) {
   if (NEEDS_REASON.has(to) && !options.reason) {
-    throw new OrderInputException(
-      'E_REASON_REQUIRED',
-      'A rejection needs a reason for the customer',
-      'reason'
-    )
+    throw new ReasonRequiredException({ field: 'reason' })
   }
   const merchantId = requireTenant().merchantId
   const { change, order } = await shardRouter.transaction(async (trx) => {

@@ -1,7 +1,13 @@
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { requireTenant, shardRouter, tenantDb } from '#tenancy/index'
 import { NotFoundException } from '#core/exceptions/http_errors'
-import { OrderInputException, SlotFullException } from '#orders/exceptions'
+import { ValidationException } from '#core/exceptions/http_errors'
+import {
+  SlotClosedException,
+  SlotExistsException,
+  SlotFullException,
+  SlotNotFoundException,
+} from '#orders/exceptions'
 
 const iso = (value: unknown) => new Date(value as string).toISOString()
 
@@ -23,7 +29,7 @@ export function presentSlot(row: Record<string, any>, staff: boolean) {
  * UPDATE (booked < capacity): PostgreSQL re-checks the condition on the latest row version after
  * waiting for a concurrent taker's lock, so two customers can never both get the last place.
  */
-export const pickupSlots = {
+export class PickupSlots {
   /** A slot an order may name now (active, not over yet), or a 422 on pickup_slot_id. */
   async orderable(trx: TransactionClientContract, slotId: string) {
     const slot = await trx
@@ -31,16 +37,10 @@ export const pickupSlots = {
       .where({ merchant_id: requireTenant().merchantId, id: slotId })
       .select('id', 'starts_at', 'ends_at', 'is_active', trx.raw('ends_at <= now() AS is_over'))
       .first()
-    if (!slot)
-      throw new OrderInputException(
-        'E_SLOT_NOT_FOUND',
-        'This pickup slot does not exist',
-        'pickup_slot_id'
-      )
-    if (!slot.is_active || slot.is_over)
-      throw new OrderInputException('E_SLOT_CLOSED', 'This pickup slot is closed', 'pickup_slot_id')
+    if (!slot) throw new SlotNotFoundException({ field: 'pickup_slot_id' })
+    if (!slot.is_active || slot.is_over) throw new SlotClosedException({ field: 'pickup_slot_id' })
     return slot as { id: string; starts_at: Date; ends_at: Date }
-  },
+  }
 
   /** Takes one place (held by the caller's transaction until it commits) or throws 409 E_SLOT_FULL. */
   async reserve(trx: TransactionClientContract, slotId: string) {
@@ -55,14 +55,14 @@ export const pickupSlots = {
       await this.orderable(trx, slotId)
       throw new SlotFullException()
     }
-  },
+  }
 
   async release(trx: TransactionClientContract, slotId: string) {
     await trx.rawQuery(
       `UPDATE pickup_slots SET booked = booked - 1, updated_at = now() WHERE merchant_id = ? AND id = ? AND booked > 0`,
       [requireTenant().merchantId, slotId]
     )
-  },
+  }
 
   /** Slots between two instants (default: from now, the next 7 days); customers only see open ones. */
   async list(options: { from?: Date; to?: Date; staff: boolean }) {
@@ -78,11 +78,11 @@ export const pickupSlots = {
     if (!options.staff) query.where('is_active', true).where('ends_at', '>', new Date())
     const rows = await query
     return rows.map((row: any) => presentSlot(row, options.staff))
-  },
+  }
 
   async create(input: { starts_at: Date; ends_at: Date; capacity: number }) {
     if (input.ends_at <= input.starts_at) {
-      throw new OrderInputException('E_VALIDATION', 'ends_at must be after starts_at', 'ends_at')
+      throw new ValidationException('ends_at must be after starts_at', { field: 'ends_at' })
     }
     const tenant = requireTenant()
     const [row] = await tenantDb('write')
@@ -90,16 +90,11 @@ export const pickupSlots = {
       .insert({ merchant_id: tenant.merchantId, shard_id: tenant.shardId, ...input })
       .returning('*')
       .catch((error) => {
-        if (error?.code === '23505')
-          throw new OrderInputException(
-            'E_SLOT_EXISTS',
-            'A pickup slot already starts at this time',
-            'starts_at'
-          )
+        if (error?.code === '23505') throw new SlotExistsException({ field: 'starts_at' })
         throw error
       })
     return presentSlot(row, true)
-  },
+  }
 
   /** Capacity may go below what is booked: the slot then simply takes no more orders. */
   async update(id: string, input: { capacity?: number; is_active?: boolean }) {
@@ -116,5 +111,7 @@ export const pickupSlots = {
     })
     if (!row) throw new NotFoundException('Pickup slot not found')
     return presentSlot(row, true)
-  },
+  }
 }
+
+export const pickupSlots = new PickupSlots()

@@ -1,5 +1,14 @@
 import type { OrderableItem } from '#menu/index'
-import { OrderLineException } from '#orders/exceptions'
+import {
+  CurrencyMismatchException,
+  ItemNotFoundException,
+  ItemSoldOutException,
+  ItemUnavailableException,
+  ModifierSelectionException,
+  OptionNotFoundException,
+  OptionOutOfStockException,
+  OrderTooLargeException,
+} from '#orders/exceptions'
 
 export type RequestedLine = {
   item_id: string
@@ -57,22 +66,16 @@ export function priceOrder(
     const itemField = `items.${index}.item_id`
     const optionsField = `items.${index}.option_ids`
     const item = menu.get(line.item_id)
-    if (!item)
-      throw new OrderLineException('E_ITEM_NOT_FOUND', 'This item is not on the menu', itemField)
+    if (!item) throw new ItemNotFoundException({ field: itemField })
     if (item.unorderable) {
-      const code = item.unorderable === 'sold_out' ? 'E_ITEM_SOLD_OUT' : 'E_ITEM_UNAVAILABLE'
-      throw new OrderLineException(
-        code,
-        `"${item.name}" ${UNORDERABLE_MESSAGES[item.unorderable]}`,
-        itemField
-      )
+      const Refusal =
+        item.unorderable === 'sold_out' ? ItemSoldOutException : ItemUnavailableException
+      throw new Refusal(`"${item.name}" ${UNORDERABLE_MESSAGES[item.unorderable]}`, {
+        field: itemField,
+      })
     }
     if (currency && item.currency !== currency) {
-      throw new OrderLineException(
-        'E_CURRENCY_MISMATCH',
-        'All items of an order must have the same currency',
-        itemField
-      )
+      throw new CurrencyMismatchException({ field: itemField })
     }
     currency = item.currency
 
@@ -80,11 +83,9 @@ export function priceOrder(
     const unit =
       item.price_minor + modifiers.reduce((sum, modifier) => sum + modifier.price_delta_minor, 0)
     if (unit < 0)
-      throw new OrderLineException(
-        'E_MODIFIER_SELECTION',
-        'These options make the price negative',
-        optionsField
-      )
+      throw new ModifierSelectionException('These options make the price negative', {
+        field: optionsField,
+      })
     lines.push({
       position: index,
       menu_item_id: item.id,
@@ -99,7 +100,7 @@ export function priceOrder(
   }
   const subtotal = lines.reduce((sum, line) => sum + line.line_total_minor, 0)
   if (!Number.isSafeInteger(subtotal) || subtotal > 2_000_000_000) {
-    throw new OrderLineException('E_ORDER_TOO_LARGE', 'This order is too large', 'items')
+    throw new OrderTooLargeException({ field: 'items' })
   }
   return { lines, currency: currency!, subtotal_minor: subtotal, total_minor: subtotal }
 }
@@ -116,11 +117,7 @@ function chooseModifiers(
     for (const option of picked) {
       remaining.delete(option.id)
       if (!option.in_stock)
-        throw new OrderLineException(
-          'E_OPTION_OUT_OF_STOCK',
-          `"${option.name}" is out of stock`,
-          field
-        )
+        throw new OptionOutOfStockException(`"${option.name}" is out of stock`, { field })
       chosen.push({
         group_id: group.id,
         group_name: group.name,
@@ -131,25 +128,19 @@ function chooseModifiers(
     }
     const min = Math.max(group.min_select, group.is_required ? 1 : 0)
     if (picked.length < min) {
-      throw new OrderLineException(
-        'E_MODIFIER_SELECTION',
+      throw new ModifierSelectionException(
         `"${group.name}" needs at least ${min} choice${min === 1 ? '' : 's'}`,
-        field
+        { field }
       )
     }
     if (picked.length > group.max_select) {
-      throw new OrderLineException(
-        'E_MODIFIER_SELECTION',
+      throw new ModifierSelectionException(
         `"${group.name}" allows at most ${group.max_select} choice${group.max_select === 1 ? '' : 's'}`,
-        field
+        { field }
       )
     }
   }
   if (remaining.size > 0)
-    throw new OrderLineException(
-      'E_OPTION_NOT_FOUND',
-      `An option does not belong to "${item.name}"`,
-      field
-    )
+    throw new OptionNotFoundException(`An option does not belong to "${item.name}"`, { field })
   return chosen
 }

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import type { Tier } from '#tenancy/types'
-import { NoTenantContextException } from '#tenancy/exceptions/tenancy_exceptions'
+import { NoTenantContextException } from '#tenancy/exceptions'
 
 /**
  * The tenant every request, job and socket handler runs for. Set once by the resolver (HTTP),

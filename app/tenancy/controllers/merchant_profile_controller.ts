@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { MerchantRequiredException } from '#tenancy/exceptions/tenancy_exceptions'
+import { MerchantRequiredException } from '#tenancy/exceptions'
 
 /** The public face of the current merchant: what a digital menu needs to render its header. */
 export default class MerchantProfileController {

@@ -2,10 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import type { ModuleDefinition } from '#tenancy/modules/define_module'
 import { featureFlags } from '#tenancy/services/feature_flags'
-import {
-  MerchantRequiredException,
-  ModuleDisabledException,
-} from '#tenancy/exceptions/tenancy_exceptions'
+import { MerchantRequiredException, ModuleDisabledException } from '#tenancy/exceptions'
 
 /**
  * Mounted by the registry on every module's routes. Tags the route with its module; for a

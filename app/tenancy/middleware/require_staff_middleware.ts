@@ -1,10 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import { UnauthorizedException } from '#core/exceptions/http_errors'
-import {
-  RoleRequiredException,
-  MerchantRequiredException,
-} from '#tenancy/exceptions/tenancy_exceptions'
+import { RoleRequiredException, MerchantRequiredException } from '#tenancy/exceptions'
 import type { StaffRole } from '#tenancy/types'
 
 /**

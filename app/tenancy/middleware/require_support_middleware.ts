@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import { UnauthorizedException } from '#core/exceptions/http_errors'
-import { RoleRequiredException } from '#tenancy/exceptions/tenancy_exceptions'
+import { RoleRequiredException } from '#tenancy/exceptions'
 
 /** Our own support staff (platform role `support`), for /api/v1/admin. */
 export default class RequireSupportMiddleware {

@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
-import { MerchantRequiredException } from '#tenancy/exceptions/tenancy_exceptions'
+import { MerchantRequiredException } from '#tenancy/exceptions'
 
 /** For routes that only make sense for a merchant. */
 export default class RequireTenantMiddleware {

@@ -12,7 +12,7 @@ import {
   MerchantMismatchException,
   MerchantNotFoundException,
   MerchantSuspendedException,
-} from '#tenancy/exceptions/tenancy_exceptions'
+} from '#tenancy/exceptions'
 import type { MerchantSnapshot, PlatformRole, StaffRole } from '#tenancy/types'
 import { UnauthorizedException } from '#core/exceptions/http_errors'
 import { KERNEL_PATHS } from '#core/http/kernel_routes'

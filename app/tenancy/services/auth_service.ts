@@ -4,10 +4,7 @@ import Membership from '#tenancy/models/membership'
 import { loginLockoutService } from '#tenancy/services/login_lockout'
 import { merchantDirectory } from '#tenancy/services/merchant_directory'
 import { accessRevocations } from '#core/revocation/access_revocations'
-import {
-  InvalidCredentialsException,
-  RoleRequiredException,
-} from '#tenancy/exceptions/tenancy_exceptions'
+import { InvalidCredentialsException, RoleRequiredException } from '#tenancy/exceptions'
 
 // Verified against when the email is unknown, so both paths cost one scrypt (no user enumeration by timing).
 let dummyHash: Promise<string> | undefined

@@ -5,7 +5,7 @@ import { loginLockout } from '#config/rate_limits'
 import { rateLimitRejectionsTotal } from '#core/observability/metrics'
 import { keyedDigest } from '#core/privacy/keyed_digest'
 import { normaliseEmail } from '#core/privacy/contact'
-import { InvalidCredentialsException } from '#tenancy/exceptions/tenancy_exceptions'
+import { InvalidCredentialsException } from '#tenancy/exceptions'
 import '#tenancy/events'
 
 /**

@@ -5,10 +5,7 @@ import { merchantDirectory } from '#tenancy/services/merchant_directory'
 import { accessRevocations } from '#core/revocation/access_revocations'
 import { runWithReason } from '#core/database/actor_context'
 import { moduleAccess } from '#tenancy/services/module_access_service'
-import {
-  LastOwnerException,
-  MembershipNotFoundException,
-} from '#tenancy/exceptions/tenancy_exceptions'
+import { LastOwnerException, MembershipNotFoundException } from '#tenancy/exceptions'
 import type { MerchantStatus } from '#tenancy/types'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i

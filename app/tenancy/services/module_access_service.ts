@@ -7,7 +7,7 @@ import {
   InvalidModuleException,
   MerchantNotFoundException,
   ModuleDependencyException,
-} from '#tenancy/exceptions/tenancy_exceptions'
+} from '#tenancy/exceptions'
 import type { MerchantSnapshot } from '#tenancy/types'
 
 export type ModuleStatus = {

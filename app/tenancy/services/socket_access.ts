@@ -7,7 +7,7 @@ import {
   MerchantNotFoundException,
   MerchantSuspendedException,
   ModuleDisabledException,
-} from '#tenancy/exceptions/tenancy_exceptions'
+} from '#tenancy/exceptions'
 
 /** A staff socket: { token } -> the merchant's rooms; found again by its token and user on a revocation. */
 export async function authenticateStaffSocket(

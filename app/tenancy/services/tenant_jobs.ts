@@ -3,7 +3,7 @@ import { dispatch } from '#core/queue/dispatcher'
 import type { JobConstructor, JobPayload } from '#core/queue/tenant_job'
 import { contextFromMerchant, requireTenant, runWithTenant } from '#tenancy/context/tenant_context'
 import { merchantDirectory } from '#tenancy/services/merchant_directory'
-import { MerchantNotFoundException } from '#tenancy/exceptions/tenancy_exceptions'
+import { MerchantNotFoundException } from '#tenancy/exceptions'
 
 type DataOf<J extends JobConstructor> = Omit<Parameters<InstanceType<J>['handle']>[0], 'merchantId'>
 
