@@ -19,7 +19,18 @@ export type Briefing = {
 
 const COLUMNS = ['id', 'provider', 'headline', 'body', 'figures', 'created_at']
 
-function toBriefing(row: Record<string, any>): Briefing {
+/** An ai_briefings row as COLUMNS (plus the day) read it. */
+type BriefingRow = {
+  id: string
+  day: string
+  provider: string
+  headline: string
+  body: string
+  figures: Record<string, unknown>
+  created_at: Date
+}
+
+function toBriefing(row: BriefingRow): Briefing {
   return {
     id: row.id,
     day: row.day,
@@ -27,7 +38,7 @@ function toBriefing(row: Record<string, any>): Briefing {
     headline: row.headline,
     body: row.body,
     figures: row.figures,
-    createdAt: new Date(row.created_at).toISOString(),
+    createdAt: row.created_at.toISOString(),
   }
 }
 
@@ -59,7 +70,8 @@ export class BriefingService {
         JSON.stringify(snakeKeys(figures)),
       ]
     )
-    const briefing = toBriefing(result.rows[0])
+    const [row]: BriefingRow[] = result.rows
+    const briefing = toBriefing(row)
     await emitter.emit('ai.insight.generated', {
       merchantId: tenant.merchantId,
       briefingId: briefing.id,
@@ -72,7 +84,7 @@ export class BriefingService {
 
   async list(limit = 30): Promise<Briefing[]> {
     const client = tenantDb()
-    const rows = await client
+    const rows: BriefingRow[] = await client
       .from('analytics_briefings')
       .where('merchant_id', requireTenant().merchantId)
       .orderBy('day', 'desc')

@@ -1,11 +1,57 @@
-/** Rows of orders and order_items as the API shows them (snake_case, like the menu). */
-export type OrderRow = Record<string, any>
+import type { OrderStatus } from '#orders/order_status'
+
+/** An orders row as ORDER_SELECT reads it (business_date as text). */
+export type OrderRow = {
+  id: string
+  merchant_id: string
+  number: number
+  business_date: string
+  status: OrderStatus
+  status_reason: string | null
+  customer_user_id: string | null
+  customer_name: string | null
+  customer_email: string | null
+  customer_phone: string | null
+  pickup_slot_id: string | null
+  pickup_at: Date | null
+  currency: string
+  subtotal_minor: number
+  total_minor: number
+  notes: string | null
+  created_at: Date
+  updated_at: Date
+}
+
+/** A chosen modifier as priced at order time (order_items.modifiers). */
+export type OrderedModifier = {
+  group_id: string
+  group_name: string
+  option_id: string
+  name: string
+  price_delta_minor: number
+}
+
+/** An order_items row. */
+export type OrderItemRow = {
+  id: string
+  order_id: string
+  merchant_id: string
+  position: number
+  menu_item_id: string
+  name: string
+  quantity: number
+  base_price_minor: number
+  modifiers: OrderedModifier[]
+  unit_price_minor: number
+  line_total_minor: number
+  notes: string | null
+}
 
 export type PresentedOrder = ReturnType<typeof presentOrder>
 
-const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null)
+const iso = (value: Date | string | null) => (value ? new Date(value).toISOString() : null)
 
-export function presentItem(row: OrderRow) {
+export function presentItem(row: OrderItemRow) {
   return {
     id: row.id,
     menu_item_id: row.menu_item_id,
@@ -19,7 +65,7 @@ export function presentItem(row: OrderRow) {
   }
 }
 
-export function presentOrder(order: OrderRow, items: OrderRow[]) {
+export function presentOrder(order: OrderRow, items: OrderItemRow[]) {
   return {
     id: order.id,
     number: order.number,

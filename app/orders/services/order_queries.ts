@@ -3,11 +3,16 @@ import { requireTenant, tenantDb } from '#tenancy/index'
 import { NotFoundException } from '#core/exceptions/http_errors'
 import type { OrderStatus } from '#orders/order_status'
 import { trackingTokens } from '#orders/tracking_token'
-import { ORDER_SELECT, presentOrder, type OrderRow } from '#orders/services/order_presenter'
+import {
+  ORDER_SELECT,
+  presentOrder,
+  type OrderItemRow,
+  type OrderRow,
+} from '#orders/services/order_presenter'
 
 async function withItems(client: QueryClientContract, orders: OrderRow[]) {
   if (orders.length === 0) return []
-  const items = await client
+  const items: OrderItemRow[] = await client
     .from('order_items')
     .where('merchant_id', requireTenant().merchantId)
     .whereIn(
@@ -15,7 +20,7 @@ async function withItems(client: QueryClientContract, orders: OrderRow[]) {
       orders.map((order) => order.id)
     )
     .orderBy(['order_id', 'position'])
-  const byOrder = new Map<string, OrderRow[]>()
+  const byOrder = new Map<string, OrderItemRow[]>()
   for (const item of items)
     byOrder.set(item.order_id, [...(byOrder.get(item.order_id) ?? []), item])
   return orders.map((order) => presentOrder(order, byOrder.get(order.id) ?? []))
@@ -24,7 +29,7 @@ async function withItems(client: QueryClientContract, orders: OrderRow[]) {
 /** Reads of the current merchant's orders; another merchant's order is simply not found. */
 export class OrderQueries {
   async find(id: string, client: QueryClientContract = tenantDb()) {
-    const order = await client
+    const order: OrderRow | null = await client
       .from('orders')
       .select(client.raw(ORDER_SELECT))
       .where({ merchant_id: requireTenant().merchantId, id })
@@ -39,7 +44,7 @@ export class OrderQueries {
     const { merchantId } = requireTenant()
     if (trackingTokens.merchantOf(token) !== merchantId) return null
     const client = tenantDb()
-    const order = await client
+    const order: OrderRow | null = await client
       .from('orders')
       .select(client.raw(ORDER_SELECT))
       .where({ merchant_id: merchantId, tracking_token_hash: trackingTokens.hash(token as string) })
@@ -67,7 +72,7 @@ export class OrderQueries {
         .whereRaw(`created_at < (?::date + 1)::timestamp AT TIME ZONE ?`, [day, tenant.timezone])
     }
     const [{ total }] = await query.clone().count('* as total')
-    const rows = await query
+    const rows: OrderRow[] = await query
       .select(client.raw(ORDER_SELECT))
       // Exactly the index order (no tie-breaker column), so a page is read straight off the index without a sort.
       .orderBy('created_at', 'desc')

@@ -9,9 +9,20 @@ import {
   SlotNotFoundException,
 } from '#orders/exceptions'
 
-const iso = (value: unknown) => new Date(value as string).toISOString()
+const iso = (value: Date) => value.toISOString()
 
-export function presentSlot(row: Record<string, any>, staff: boolean) {
+/** A pickup_slots row. */
+export type PickupSlotRow = {
+  id: string
+  merchant_id: string
+  starts_at: Date
+  ends_at: Date
+  capacity: number
+  booked: number
+  is_active: boolean
+}
+
+export function presentSlot(row: PickupSlotRow, staff: boolean) {
   const remaining = Math.max(0, row.capacity - row.booked)
   return {
     id: row.id,
@@ -76,8 +87,8 @@ export class PickupSlots {
       .orderBy('starts_at')
       .limit(500)
     if (!options.staff) query.where('is_active', true).where('ends_at', '>', new Date())
-    const rows = await query
-    return rows.map((row: any) => presentSlot(row, options.staff))
+    const rows: PickupSlotRow[] = await query
+    return rows.map((row) => presentSlot(row, options.staff))
   }
 
   async create(input: { starts_at: Date; ends_at: Date; capacity: number }) {
@@ -85,7 +96,7 @@ export class PickupSlots {
       throw new ValidationException('ends_at must be after starts_at', { field: 'ends_at' })
     }
     const tenant = requireTenant()
-    const [row] = await tenantDb('write')
+    const [row]: PickupSlotRow[] = await tenantDb('write')
       .table('pickup_slots')
       .insert({ merchant_id: tenant.merchantId, shard_id: tenant.shardId, ...input })
       .returning('*')
@@ -102,7 +113,7 @@ export class PickupSlots {
       const changes = Object.fromEntries(
         Object.entries(input).filter(([, value]) => value !== undefined)
       )
-      const [updated] = await trx
+      const [updated]: PickupSlotRow[] = await trx
         .from('pickup_slots')
         .where({ merchant_id: requireTenant().merchantId, id })
         .update({ ...changes, updated_at: new Date() })
