@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import { randomUUID } from 'node:crypto'
 import emitter from '@adonisjs/core/services/emitter'
-import { createMerchant } from '#tests/helpers'
+import { createMerchant } from '#tests/support/merchants'
 import type { OrderCreated } from '#analytics/index'
 import { metrics } from '#core/observability/metrics'
 import { Job } from 'bullmq'

@@ -5,7 +5,7 @@ import { archiveRunner } from '#compliance/services/archive_runner'
 import { gdprExport } from '#compliance/services/gdpr_export_service'
 import { gdprErasure } from '#compliance/services/gdpr_erasure_service'
 import { shardRouter } from '#tenancy/index'
-import { createMerchant } from '#tests/helpers'
+import { createMerchant } from '#tests/support/merchants'
 import { inTenant, nodeOf, tenantDb } from './helpers.js'
 
 const DAY = 86_400_000

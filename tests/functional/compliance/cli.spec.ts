@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
-import { createMerchant, TEST_PASSWORD } from '#tests/helpers'
+import { createMerchant, TEST_PASSWORD, merchantsOnTwoNodes } from '#tests/support/merchants'
 import User from '#tenancy/models/user'
 import Membership from '#tenancy/models/membership'
-import { merchantsOnTwoNodes, seedCustomerData, supportToken } from './helpers.js'
+import { seedCustomerData, supportToken } from './helpers.js'
 
 const ROOT = new URL('../../../', import.meta.url).pathname
 const serverUrl = () => `http://${process.env.HOST}:${process.env.PORT}`

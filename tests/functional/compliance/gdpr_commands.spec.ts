@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
-import { merchantsOnTwoNodes, seedCustomerData } from './helpers.js'
+import { seedCustomerData } from './helpers.js'
+import { merchantsOnTwoNodes } from '#tests/support/merchants'
 
 const ROOT = new URL('../../../', import.meta.url).pathname
 

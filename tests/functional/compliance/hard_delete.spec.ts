@@ -8,8 +8,8 @@ import { WorkerPool } from '#core/queue/worker_pool'
 import { gdprErasure, hardDeletes } from '#compliance/index'
 import { moduleRegistry, runJobInTenant, shardRouter } from '#tenancy/index'
 import User from '#tenancy/models/user'
-import { TEST_PASSWORD } from '#tests/helpers'
-import { merchantsOnTwoNodes, seedCustomerData } from './helpers.js'
+import { TEST_PASSWORD, merchantsOnTwoNodes } from '#tests/support/merchants'
+import { seedCustomerData } from './helpers.js'
 
 const DAY = 86_400_000
 

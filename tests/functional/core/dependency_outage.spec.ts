@@ -9,12 +9,8 @@ import { runJobInTenant, shardRouter, tenantDb } from '#tenancy/index'
 import { isDependencyUnavailable } from '#core/exceptions/dependency_unavailable'
 import { randomClientIp, startAppProcess } from '#tests/support/app_process'
 import { startTcpProxy, type TcpProxy } from '#tests/support/tcp_proxy'
-import {
-  buildMenu,
-  createSlot,
-  guest,
-  ordersMerchant,
-} from '#tests/functional/orders/orders_helpers'
+import { buildMenu, createSlot, guest } from '#tests/functional/orders/orders_helpers'
+import { createMerchantWithToken } from '#tests/support/merchants'
 
 type Attempt = {
   key: string
@@ -88,7 +84,7 @@ function summary(attempts: Attempt[]) {
 }
 
 async function shopWithSlot(client: any) {
-  const shop = await ordersMerchant()
+  const shop = await createMerchantWithToken()
   const menu = await buildMenu(client, shop.token)
   const slot = await createSlot(client, shop.token, { capacity: 10_000 })
   const body = {
@@ -245,7 +241,7 @@ test.group('a dependency outage under load answers 503, never 500', () => {
   test('a COMMIT whose connection dies is reported as unavailable, never as a success', async ({
     assert,
   }) => {
-    const { merchant } = await ordersMerchant()
+    const { merchant } = await createMerchantWithToken()
     const key = `commit-${randomUUID()}`
     const attempt = runJobInTenant({ merchantId: merchant.id }, () =>
       shardRouter.transaction(async (trx) => {

@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { ownerToken } from '#tests/helpers'
+import { ownerToken } from '#tests/support/merchants'
 import { sources, walk } from '#tests/support/wire_format_recorder'
 import { wireFormatProblems } from '#tests/support/wire_format_check'
 import {

@@ -5,7 +5,8 @@ import { WorkerPool } from '#core/queue/worker_pool'
 import { runJobInTenant } from '#tenancy/index'
 import MenuImportJob from '#menu/jobs/menu_import_job'
 import MenuExportJob from '#menu/jobs/menu_export_job'
-import { buildCoffeeMenu, menuMerchant } from './menu_helpers.js'
+import { buildCoffeeMenu } from './menu_helpers.js'
+import { createMerchantWithToken } from '#tests/support/merchants'
 
 /** Polls the status endpoint until the job is done (bounded, no timing assertions). */
 async function finished(client: ApiClient, token: string, url: string) {
@@ -98,7 +99,7 @@ test.group('menu / bulk import and export', (group) => {
   })
 
   test('imports a whole JSON menu and replaces the old one', async ({ client, assert }) => {
-    const { token, merchant } = await menuMerchant({ tier: 'full_suite' })
+    const { token, merchant } = await createMerchantWithToken({ tier: 'full_suite' })
     await buildCoffeeMenu(client, token)
     const run = await runImport(client, token, 'json', GOOD_JSON)
     assert.equal(run.status, 'succeeded', JSON.stringify(run.errors))
@@ -116,7 +117,7 @@ test.group('menu / bulk import and export', (group) => {
   })
 
   test('reports every bad row of a bad file and applies nothing', async ({ client, assert }) => {
-    const { token } = await menuMerchant()
+    const { token } = await createMerchantWithToken()
     await buildCoffeeMenu(client, token)
     const before = await tree(client, token)
     const bad = JSON.stringify({
@@ -153,7 +154,7 @@ test.group('menu / bulk import and export', (group) => {
   })
 
   test('imports CSV and reports bad CSV lines by line number', async ({ client, assert }) => {
-    const { token } = await menuMerchant()
+    const { token } = await createMerchantWithToken()
     const run = await runImport(client, token, 'csv', CSV)
     assert.equal(run.status, 'succeeded', JSON.stringify(run.errors))
     const [drinks] = await tree(client, token)
@@ -189,7 +190,7 @@ test.group('menu / bulk import and export', (group) => {
   })
 
   test('exports JSON and CSV that import back to the same menu', async ({ client, assert }) => {
-    const source = await menuMerchant()
+    const source = await createMerchantWithToken()
     await buildCoffeeMenu(client, source.token)
     for (const format of ['json', 'csv'] as const) {
       const started = await client
@@ -211,7 +212,7 @@ test.group('menu / bulk import and export', (group) => {
         format === 'csv' ? 'text/csv' : 'application/json'
       )
 
-      const target = await menuMerchant()
+      const target = await createMerchantWithToken()
       const imported = await runImport(client, target.token, format, download.text())
       assert.equal(imported.status, 'succeeded', JSON.stringify(imported.errors))
       assert.deepEqual(

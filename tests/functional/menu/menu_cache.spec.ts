@@ -7,7 +7,8 @@ import { contextFromMerchant, runWithTenant } from '#tenancy/context/tenant_cont
 import { merchantDirectory } from '#tenancy/services/merchant_directory'
 import { shardRouter } from '#tenancy/services/shards'
 import { publicMenus } from '#menu/services/public_menu'
-import { buildCoffeeMenu, countShardQueries, menuMerchant } from './menu_helpers.js'
+import { buildCoffeeMenu, countShardQueries } from './menu_helpers.js'
+import { createMerchantWithToken } from '#tests/support/merchants'
 
 const NO_FILTERS = { dietary: [], excludeAllergens: [] }
 const MINUTE = 60_000
@@ -37,7 +38,7 @@ test.group('menu / cache layer', () => {
     client,
     assert,
   }) => {
-    const { token, merchant } = await menuMerchant()
+    const { token, merchant } = await createMerchantWithToken()
     await buildCoffeeMenu(client, token)
     const snapshot = (await merchantDirectory.byId(merchant.id))!
     const { result, statements } = await countShardQueries(merchant.shardId, () =>
@@ -146,8 +147,8 @@ test.group('menu / cache layer', () => {
     client,
     assert,
   }) => {
-    const { token, merchant } = await menuMerchant()
-    const cold = await menuMerchant()
+    const { token, merchant } = await createMerchantWithToken()
+    const cold = await createMerchantWithToken()
     await buildCoffeeMenu(client, token)
     const warm = await client.get(`/api/v1/menus/${merchant.slug}`)
     assert.equal(warm.header('x-cache'), 'MISS')
@@ -175,7 +176,7 @@ test.group('menu / cache layer', () => {
     client,
     assert,
   }) => {
-    const { token, merchant } = await menuMerchant()
+    const { token, merchant } = await createMerchantWithToken()
     await buildCoffeeMenu(client, token)
     await client.get(`/api/v1/menus/${merchant.slug}`)
     await client.get(`/api/v1/menus/${merchant.slug}`)

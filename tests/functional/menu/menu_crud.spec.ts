@@ -1,14 +1,15 @@
 import { test } from '@japa/runner'
 import User from '#tenancy/models/user'
 import Membership from '#tenancy/models/membership'
-import { buildCoffeeMenu, menuMerchant } from './menu_helpers.js'
+import { buildCoffeeMenu } from './menu_helpers.js'
+import { createMerchantWithToken } from '#tests/support/merchants'
 
 test.group('menu / staff CRUD', () => {
   test('builds a menu and reads it back as staff, with private no-store responses', async ({
     client,
     assert,
   }) => {
-    const { token } = await menuMerchant()
+    const { token } = await createMerchantWithToken()
     const menu = await buildCoffeeMenu(client, token)
     assert.equal(menu.latte.currency, 'EUR')
     assert.equal(menu.latte.price_minor, 350)
@@ -34,7 +35,7 @@ test.group('menu / staff CRUD', () => {
   })
 
   test('updates, toggles sold out, reorders and deletes', async ({ client, assert }) => {
-    const { token } = await menuMerchant()
+    const { token } = await createMerchantWithToken()
     const menu = await buildCoffeeMenu(client, token)
 
     const renamed = await client
@@ -93,7 +94,7 @@ test.group('menu / staff CRUD', () => {
   })
 
   test('rejects bad input with 422 and the fields at fault', async ({ client, assert }) => {
-    const { token } = await menuMerchant()
+    const { token } = await createMerchantWithToken()
     const menu = await buildCoffeeMenu(client, token)
     const bad = await client
       .post('/api/v1/menu/items')
@@ -147,7 +148,7 @@ test.group('menu / staff CRUD', () => {
   })
 
   test('is for owners and managers: plain staff get 403', async ({ client, assert }) => {
-    const { merchant } = await menuMerchant()
+    const { merchant } = await createMerchantWithToken()
     const user = await User.create({
       email: `barista@${merchant.slug}.test`,
       password: 'test-password-1',
@@ -165,7 +166,7 @@ test.group('menu / staff CRUD', () => {
   })
 
   test('is for owners and managers: no token is 401', async ({ client }) => {
-    const { merchant } = await menuMerchant()
+    const { merchant } = await createMerchantWithToken()
     ;(await client.get('/api/v1/menu').header('X-Merchant', merchant.slug)).assertStatus(401)
   })
 })

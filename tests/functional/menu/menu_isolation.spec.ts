@@ -1,13 +1,14 @@
 import { test } from '@japa/runner'
-import { buildCoffeeMenu, menuMerchant } from './menu_helpers.js'
+import { buildCoffeeMenu } from './menu_helpers.js'
+import { createMerchantWithToken } from '#tests/support/merchants'
 
 test.group('menu / tenant isolation', () => {
   test('staff of merchant A get 404 for every id of merchant B, on every route', async ({
     client,
     assert,
   }) => {
-    const a = await menuMerchant()
-    const b = await menuMerchant()
+    const a = await createMerchantWithToken()
+    const b = await createMerchantWithToken()
     await buildCoffeeMenu(client, a.token)
     const theirs = await buildCoffeeMenu(client, b.token)
     const importRun = await client
@@ -81,8 +82,8 @@ test.group('menu / tenant isolation', () => {
   })
 
   test('a staff token of A naming B in X-Merchant is refused, not switched', async ({ client }) => {
-    const a = await menuMerchant()
-    const b = await menuMerchant()
+    const a = await createMerchantWithToken()
+    const b = await createMerchantWithToken()
     ;(
       await client.get('/api/v1/menu').bearerToken(a.token).header('X-Merchant', b.merchant.slug)
     ).assertStatus(403)

@@ -1,7 +1,8 @@
 import { test } from '@japa/runner'
 import { moduleAccess } from '#tenancy/services/module_access_service'
 import { localTime } from '#menu/services/availability'
-import { buildCoffeeMenu, countShardQueries, menuMerchant } from './menu_helpers.js'
+import { buildCoffeeMenu, countShardQueries } from './menu_helpers.js'
+import { createMerchantWithToken } from '#tests/support/merchants'
 
 const names = (body: any) =>
   body.data.categories.flatMap((c: any) => c.items.map((i: any) => i.name))
@@ -16,7 +17,7 @@ test.group('menu / public read', () => {
     client,
     assert,
   }) => {
-    const { token, merchant } = await menuMerchant()
+    const { token, merchant } = await createMerchantWithToken()
     const menu = await buildCoffeeMenu(client, token)
     await client
       .patch(`/api/v1/menu/items/${menu.espresso.id}`)
@@ -70,7 +71,7 @@ test.group('menu / public read', () => {
   })
 
   test('a miss is built with exactly one SQL query on the shard', async ({ client, assert }) => {
-    const { token, merchant } = await menuMerchant()
+    const { token, merchant } = await createMerchantWithToken()
     await buildCoffeeMenu(client, token)
     const { result, statements } = await countShardQueries(merchant.shardId, () =>
       client.get(`/api/v1/menus/${merchant.slug}`)
@@ -90,7 +91,7 @@ test.group('menu / public read', () => {
     client,
     assert,
   }) => {
-    const { token, merchant } = await menuMerchant()
+    const { token, merchant } = await createMerchantWithToken()
     await buildCoffeeMenu(client, token)
     const get = (query: string) => client.get(`/api/v1/menus/${merchant.slug}?${query}`)
 
@@ -122,7 +123,7 @@ test.group('menu / public read', () => {
     assert,
   }) => {
     const timezone = 'Asia/Tokyo'
-    const { token, merchant } = await menuMerchant({ timezone })
+    const { token, merchant } = await createMerchantWithToken({ timezone })
     const now = localTime(timezone).minutes
     const post = (body: object) =>
       client.post('/api/v1/menu/categories').bearerToken(token).json(body)
@@ -157,7 +158,7 @@ test.group('menu / public read', () => {
   })
 
   test('a staff edit shows on the very next read', async ({ client, assert }) => {
-    const { token, merchant } = await menuMerchant()
+    const { token, merchant } = await createMerchantWithToken()
     const menu = await buildCoffeeMenu(client, token)
     await client.get(`/api/v1/menus/${merchant.slug}`)
     const warm = await client.get(`/api/v1/menus/${merchant.slug}`)
@@ -181,7 +182,7 @@ test.group('menu / public read', () => {
 
   test('the early path still refuses what the full stack refuses', async ({ client, assert }) => {
     // digital_menu: no other module of the merchant depends on the menu, so it can be switched off.
-    const { token, merchant } = await menuMerchant({ tier: 'digital_menu' })
+    const { token, merchant } = await createMerchantWithToken({ tier: 'digital_menu' })
     await buildCoffeeMenu(client, token)
     await client.get(`/api/v1/menus/${merchant.slug}`)
     assert.equal(
@@ -198,7 +199,7 @@ test.group('menu / public read', () => {
     ;(await client.get('/api/v1/menus/no-such-merchant-here')).assertStatus(404)
     // Every tier has the menu.
     for (const tier of ['pre_ordering', 'full_suite'] as const) {
-      const other = await menuMerchant({ tier })
+      const other = await createMerchantWithToken({ tier })
       ;(await client.get(`/api/v1/menus/${other.merchant.slug}`)).assertStatus(200)
     }
   })

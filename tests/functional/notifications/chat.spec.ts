@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import type { ApiClient } from '@japa/api-client'
-import { ownerToken } from '#tests/helpers'
+import { ownerToken } from '#tests/support/merchants'
 import { closeSockets, connect, emitWithAck, recorder } from './socket_clients.js'
 
 async function startConversation(client: ApiClient, slug: string, name = 'Ada') {

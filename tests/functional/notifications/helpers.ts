@@ -6,7 +6,7 @@ import { runJobInTenant, shardRouter, tenantDb } from '#tenancy/index'
 import { enqueueNotifications, type EnqueueInput } from '#notifications/index'
 import DeliverNotificationJob from '#notifications/jobs/deliver_notification_job'
 import RelaySweepJob from '#notifications/jobs/relay_sweep_job'
-import { ownerToken } from '#tests/helpers'
+import { ownerToken } from '#tests/support/merchants'
 import env from '#start/env'
 
 // The stand-ins listen on 127.0.0.1, which production refuses as a webhook/push target.

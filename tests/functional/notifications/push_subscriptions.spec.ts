@@ -4,7 +4,7 @@ import type { ApiClient } from '@japa/api-client'
 import User from '#tenancy/models/user'
 import Membership from '#tenancy/models/membership'
 import { tenantDb } from '#tenancy/index'
-import { login, ownerToken, TEST_PASSWORD } from '#tests/helpers'
+import { login, ownerToken, TEST_PASSWORD } from '#tests/support/merchants'
 import { inTenant } from './helpers.js'
 
 /** A staff member of the merchant, signed in. */

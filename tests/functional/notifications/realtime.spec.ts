@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import { realtime } from '#core/realtime/realtime'
 import { metrics } from '#core/observability/metrics'
-import { ownerToken } from '#tests/helpers'
+import { ownerToken } from '#tests/support/merchants'
 import { closeSockets, connect, emitWithAck, recorder } from './socket_clients.js'
 import { eventually } from './stand_ins.js'
 

@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { ownerToken } from '#tests/helpers'
+import { ownerToken } from '#tests/support/merchants'
 import { enqueueCommitted, merchantWithSettings } from './helpers.js'
 
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` })

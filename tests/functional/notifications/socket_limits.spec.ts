@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { test } from '@japa/runner'
 import { metrics } from '#core/observability/metrics'
-import { ownerToken } from '#tests/helpers'
+import { ownerToken } from '#tests/support/merchants'
 import { closeSockets, connect, emitWithAck } from './socket_clients.js'
 
 async function series(name: string) {

@@ -5,9 +5,15 @@ import type { Socket } from 'socket.io-client'
 import User from '#tenancy/models/user'
 import Membership from '#tenancy/models/membership'
 import { startAppProcess } from '#tests/support/app_process'
-import { createMerchant, login, ownerToken, TEST_PASSWORD } from '#tests/helpers'
+import {
+  createMerchant,
+  login,
+  ownerToken,
+  TEST_PASSWORD,
+  createMerchantWithToken,
+} from '#tests/support/merchants'
 import { supportToken } from '../compliance/helpers.js'
-import { createSlot, guest, ordersMerchant, postOrder } from '../orders/orders_helpers.js'
+import { createSlot, guest, postOrder } from '../orders/orders_helpers.js'
 import { closeSockets, connect, emitWithAck } from './socket_clients.js'
 
 /** "Within a second" in the item; asserted generously, the machine being shared. */
@@ -40,7 +46,7 @@ async function isOpen(socket: Socket) {
 
 /** A merchant with one order (tracking token) and one open chat conversation (conversation token). */
 async function shopWithCustomers(client: ApiClient) {
-  const shop = await ordersMerchant()
+  const shop = await createMerchantWithToken()
   const post = async (url: string, body: object) => {
     const response = await client.post(url).bearerToken(shop.token).json(body)
     response.assertStatus(201)

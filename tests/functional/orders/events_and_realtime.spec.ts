@@ -4,17 +4,11 @@ import type { ApiClient } from '@japa/api-client'
 import type { OrderCompleted, OrderCreated, OrderStatusChanged } from '#orders/index'
 import { closeSockets, connect, emitWithAck, recorder } from '../notifications/socket_clients.js'
 import { eventually } from '../notifications/stand_ins.js'
-import {
-  buildMenu,
-  createSlot,
-  guest,
-  ordersMerchant,
-  postOrder,
-  staffToken,
-} from './orders_helpers.js'
+import { buildMenu, createSlot, guest, postOrder, staffToken } from './orders_helpers.js'
+import { createMerchantWithToken } from '#tests/support/merchants'
 
 async function shop(client: ApiClient) {
-  const merchant = await ordersMerchant()
+  const merchant = await createMerchantWithToken()
   const menu = await buildMenu(client, merchant.token)
   const slot = await createSlot(client, merchant.token, { capacity: 50 })
   const place = async () => {

@@ -16,13 +16,13 @@ import {
   createSlot,
   customerToken,
   guest,
-  ordersMerchant,
   shardRow,
   staffToken,
 } from './orders_helpers.js'
+import { createMerchantWithToken } from '#tests/support/merchants'
 
 async function shopWithMenu(client: ApiClient) {
-  const shop = await ordersMerchant()
+  const shop = await createMerchantWithToken()
   const menu = await buildMenu(client, shop.token)
   return { shop, menu }
 }

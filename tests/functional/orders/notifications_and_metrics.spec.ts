@@ -5,7 +5,8 @@ import type { WorkerPool } from '#core/queue/worker_pool'
 import { runJobInTenant, tenantDb } from '#tenancy/index'
 import { eventually, startSmtpServer } from '../notifications/stand_ins.js'
 import { startNotificationWorkers } from '../notifications/helpers.js'
-import { buildMenu, createSlot, guest, ordersMerchant, postOrder } from './orders_helpers.js'
+import { buildMenu, createSlot, guest, postOrder } from './orders_helpers.js'
+import { createMerchantWithToken } from '#tests/support/merchants'
 
 function outbox(merchantId: string) {
   return runJobInTenant({ merchantId }, () =>
@@ -42,7 +43,7 @@ test.group('Orders: notifications through the outbox', (group) => {
     env.set('SMTP_HOST', '127.0.0.1')
     env.set('SMTP_PORT', smtp.port)
     try {
-      const shop = await ordersMerchant()
+      const shop = await createMerchantWithToken()
       const menu = await buildMenu(client, shop.token)
       const slot = await createSlot(client, shop.token, { capacity: 5 })
       const settings = await client
@@ -108,7 +109,7 @@ test.group('Orders: notifications through the outbox', (group) => {
   })
 
   test('a refused order leaves no notification behind', async ({ client, assert }) => {
-    const shop = await ordersMerchant()
+    const shop = await createMerchantWithToken()
     const menu = await buildMenu(client, shop.token)
     const slot = await createSlot(client, shop.token, { capacity: 0 })
     ;(
@@ -133,7 +134,7 @@ test.group('Orders: metrics', () => {
     client,
     assert,
   }) => {
-    const shop = await ordersMerchant()
+    const shop = await createMerchantWithToken()
     const menu = await buildMenu(client, shop.token)
     const slot = await createSlot(client, shop.token, { capacity: 5 })
     const orders = await counterValue('orders_created_total', { currency: 'EUR' })

@@ -9,15 +9,8 @@ import { eventually } from '../notifications/stand_ins.js'
 
 const queueConnection = () =>
   app.config.get<{ defaultConnection: Record<string, unknown> }>('queue').defaultConnection
-import {
-  buildMenu,
-  createSlot,
-  guest,
-  ordersMerchant,
-  postOrder,
-  shardRow,
-  staffToken,
-} from './orders_helpers.js'
+import { buildMenu, createSlot, guest, postOrder, shardRow, staffToken } from './orders_helpers.js'
+import { createMerchantWithToken } from '#tests/support/merchants'
 
 function countOrders(merchantId: string) {
   return runJobInTenant({ merchantId }, async () => {
@@ -34,7 +27,7 @@ test.group('Orders: pickup slot capacity', () => {
     client,
     assert,
   }) => {
-    const shop = await ordersMerchant()
+    const shop = await createMerchantWithToken()
     const menu = await buildMenu(client, shop.token)
     const slot = await createSlot(client, shop.token, { capacity: 2 })
     const body = {
@@ -67,7 +60,7 @@ test.group('Orders: pickup slot capacity', () => {
   })
 
   test('concurrent orders never overbook a slot', async ({ client, assert }) => {
-    const shop = await ordersMerchant()
+    const shop = await createMerchantWithToken()
     const menu = await buildMenu(client, shop.token)
     const slot = await createSlot(client, shop.token, { capacity: 3 })
     const body = {
@@ -95,7 +88,7 @@ test.group('Orders: pickup slot capacity', () => {
     client,
     assert,
   }) => {
-    const shop = await ordersMerchant()
+    const shop = await createMerchantWithToken()
     const menu = await buildMenu(client, shop.token)
     const slot = await createSlot(client, shop.token, { capacity: 1 })
     const body = {
@@ -155,7 +148,7 @@ test.group('Orders: pickup slot capacity', () => {
         .bearerToken(staff)
         .json({ capacity: 9 })
     ).assertStatus(403)
-    const other = await ordersMerchant()
+    const other = await createMerchantWithToken()
     ;(
       await client
         .patch(`/api/v1/orders/pickup-slots/${slot.id}`)
@@ -175,7 +168,7 @@ test.group('Orders: Idempotency-Key', () => {
     client,
     assert,
   }) => {
-    const shop = await ordersMerchant()
+    const shop = await createMerchantWithToken()
     const menu = await buildMenu(client, shop.token)
     const slot = await createSlot(client, shop.token, { capacity: 5 })
     const body = {
@@ -222,7 +215,7 @@ test.group('Orders: Idempotency-Key', () => {
     assert.equal(stored.order_id, first.body().data.id)
 
     // Keys belong to one merchant: the same key elsewhere is a new order.
-    const other = await ordersMerchant()
+    const other = await createMerchantWithToken()
     const otherMenu = await buildMenu(client, other.token)
     const otherSlot = await createSlot(client, other.token, { capacity: 5 })
     const elsewhere = await postOrder(
@@ -240,7 +233,7 @@ test.group('Orders: Idempotency-Key', () => {
   })
 
   test('concurrent requests with one key make one order', async ({ client, assert }) => {
-    const shop = await ordersMerchant()
+    const shop = await createMerchantWithToken()
     const menu = await buildMenu(client, shop.token)
     const slot = await createSlot(client, shop.token, { capacity: 50 })
     const body = {
@@ -260,7 +253,7 @@ test.group('Orders: Idempotency-Key', () => {
   })
 
   test('a failed request does not burn its key', async ({ client, assert }) => {
-    const shop = await ordersMerchant()
+    const shop = await createMerchantWithToken()
     const menu = await buildMenu(client, shop.token)
     const slot = await createSlot(client, shop.token, { capacity: 0 })
     const body = {
@@ -284,7 +277,7 @@ test.group('Orders: Idempotency-Key', () => {
     client,
     assert,
   }) => {
-    const shop = await ordersMerchant()
+    const shop = await createMerchantWithToken()
     const menu = await buildMenu(client, shop.token)
     const slot = await createSlot(client, shop.token, { capacity: 5 })
     const body = {

@@ -6,10 +6,10 @@ import {
   createSlot,
   customerToken,
   guest,
-  ordersMerchant,
   postOrder,
   staffToken,
 } from './orders_helpers.js'
+import { createMerchantWithToken } from '#tests/support/merchants'
 
 /** The shortest legal path from pending to each status. */
 const PATH: Record<OrderStatus, OrderStatus[]> = {
@@ -23,7 +23,7 @@ const PATH: Record<OrderStatus, OrderStatus[]> = {
 }
 
 async function shopWithSlot(client: ApiClient) {
-  const shop = await ordersMerchant()
+  const shop = await createMerchantWithToken()
   const menu = await buildMenu(client, shop.token)
   const slot = await createSlot(client, shop.token, { capacity: 500 })
   const place = async () => {
@@ -128,7 +128,7 @@ test.group('Orders: status transitions', () => {
   }) => {
     const { shop, place } = await shopWithSlot(client)
     const order = await place()
-    const other = await ordersMerchant()
+    const other = await createMerchantWithToken()
     const foreign = await move(client, other.token, order.id, 'accepted')
     foreign.assertStatus(404)
     assert.equal(foreign.body().errors[0].code, 'E_NOT_FOUND')
@@ -209,7 +209,7 @@ test.group('Orders: staff reads and customer tracking', () => {
     )
 
     // Another merchant's staff see none of them.
-    const other = await ordersMerchant()
+    const other = await createMerchantWithToken()
     const theirs = await client.get('/api/v1/orders').bearerToken(other.token)
     assert.equal(theirs.body().meta.total, 0)
   })
@@ -221,7 +221,7 @@ test.group('Orders: staff reads and customer tracking', () => {
     mine.assertStatus(200)
     assert.equal(mine.body().data.id, order.id)
     assert.notProperty(mine.body().data, 'tracking_token')
-    const other = await ordersMerchant()
+    const other = await createMerchantWithToken()
     const foreign = await client.get(`/api/v1/orders/${order.id}`).bearerToken(other.token)
     foreign.assertStatus(404)
     assert.notInclude(JSON.stringify(foreign.body()), order.id)
@@ -257,7 +257,7 @@ test.group('Orders: staff reads and customer tracking', () => {
       await client.get(`/api/v1/orders/m/${shop.slug}/track`).header('X-Tracking-Token', tampered)
     ).assertStatus(404)
     ;(await client.get(`/api/v1/orders/m/${shop.slug}/track`)).assertStatus(404)
-    const other = await ordersMerchant()
+    const other = await createMerchantWithToken()
     ;(
       await client
         .get(`/api/v1/orders/m/${other.slug}/track`)

@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { createMerchant, login, TEST_PASSWORD } from '#tests/helpers'
+import { createMerchant, login, TEST_PASSWORD } from '#tests/support/merchants'
 import { randomClientIp } from '#tests/support/app_process'
 
 test.group('auth: login, me, logout', () => {

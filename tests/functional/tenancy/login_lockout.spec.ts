@@ -5,7 +5,7 @@ import limiter from '@adonisjs/limiter/services/main'
 import type { ApiClient } from '@japa/api-client'
 import { loginLockout } from '#config/rate_limits'
 import { loginAccountKey } from '#tenancy/services/login_lockout'
-import { createMerchant, TEST_PASSWORD } from '#tests/helpers'
+import { createMerchant, TEST_PASSWORD } from '#tests/support/merchants'
 import { randomClientIp } from '#tests/support/app_process'
 
 /** Each attempt from a fresh address: only the per-account limit can stop these. */

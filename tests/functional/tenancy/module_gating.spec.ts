@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import ace from '@adonisjs/core/services/ace'
-import { createMerchant, login } from '#tests/helpers'
+import { createMerchant, login } from '#tests/support/merchants'
 import { moduleAccess } from '#tenancy/services/module_access_service'
 import { featureFlags } from '#tenancy/services/feature_flags'
 import ModulesEnable from '#commands/tenancy/modules_enable'

@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import { randomUUID } from 'node:crypto'
 import server from '@adonisjs/core/services/server'
-import { createMerchant } from '#tests/helpers'
+import { createMerchant } from '#tests/support/merchants'
 import { randomClientIp, startAppProcess } from '#tests/support/app_process'
 
 function localUrl() {

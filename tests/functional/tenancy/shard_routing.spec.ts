@@ -1,21 +1,10 @@
 import { test } from '@japa/runner'
 import { randomUUID } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
-import { createMerchant, login } from '#tests/helpers'
+import { createMerchant, login, merchantsOnTwoNodes } from '#tests/support/merchants'
 import { shardRouter } from '#tenancy/services/shards'
 import { onboarding } from '#tenancy/services/onboarding_service'
 import { assignShard } from '#tenancy/sharding/shard_hash'
-
-/** Onboards merchants until one lands on each physical node. */
-async function merchantsOnBothNodes() {
-  const byNode = new Map<string, Awaited<ReturnType<typeof createMerchant>>>()
-  for (let attempt = 0; attempt < 40 && byNode.size < 2; attempt++) {
-    const created = await createMerchant()
-    const node = shardRouter.connectionForShard(created.merchant.shardId)
-    if (!byNode.has(node)) byNode.set(node, created)
-  }
-  return byNode
-}
 
 test.group('shard-aware data routing over two databases', () => {
   test('the 16 shards are spread over two physical databases', async ({ assert }) => {
@@ -48,7 +37,10 @@ test.group('shard-aware data routing over two databases', () => {
     client,
     assert,
   }) => {
-    const byNode = await merchantsOnBothNodes()
+    const pair = await merchantsOnTwoNodes()
+    const byNode = new Map(
+      pair.map((created) => [shardRouter.connectionForShard(created.merchant.shardId), created])
+    )
     assert.equal(byNode.size, 2)
     for (const [node, { merchant, email }] of byNode) {
       const other = node === 'node0' ? 'node1' : 'node0'

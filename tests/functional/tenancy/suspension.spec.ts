@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { createMerchant, login } from '#tests/helpers'
+import { createMerchant, login } from '#tests/support/merchants'
 import { supportToken } from '../compliance/helpers.js'
 
 test.group('Tenancy: suspending a merchant', () => {
