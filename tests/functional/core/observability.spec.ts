@@ -10,6 +10,7 @@ import { metrics, sampleNow, startSampling, SAMPLE_EVERY_MS } from '#core/observ
 import { authorizeScrape } from '#core/observability/metrics_access'
 import { eventually } from '#tests/functional/notifications/stand_ins'
 import { startWorkerProcess } from '#tests/support/app_process'
+import { expectStatus } from '#tests/support/http'
 
 test.group('observability', () => {
   test('/metrics exposes the request histogram by method, route and status', async ({
@@ -48,13 +49,15 @@ test.group('observability', () => {
       return line ? Number(line.split(' ').at(-1)) : 0
     }
     const before = await count()
-    ;(
-      await client.get('/api/v1/loyalty/slow?ms=5').header('X-Merchant', merchant.slug)
-    ).assertStatus(200)
+    await expectStatus(
+      client.get('/api/v1/loyalty/slow?ms=5').header('X-Merchant', merchant.slug),
+      200
+    )
     assert.equal(await count(), before)
-    ;(
-      await client.get('/api/v1/loyalty/slow?ms=320').header('X-Merchant', merchant.slug)
-    ).assertStatus(200)
+    await expectStatus(
+      client.get('/api/v1/loyalty/slow?ms=320').header('X-Merchant', merchant.slug),
+      200
+    )
     assert.equal(await count(), before + 1)
     const text = (await client.get('/metrics')).text()
     assert.match(
@@ -67,7 +70,7 @@ test.group('observability', () => {
     client,
     assert,
   }) => {
-    ;(await client.get('/health')).assertStatus(200)
+    await expectStatus(client.get('/health'), 200)
     await redis.del('queue:worker_heartbeat')
     await new Promise((resolve) => setTimeout(resolve, 1100)) // past the one-second reuse of the last answer
     const ready = await client.get('/ready')
@@ -116,8 +119,8 @@ test.group('observability', () => {
       anonymous.assertStatus(401)
       assert.equal(anonymous.body().errors[0].code, 'E_METRICS_TOKEN_REQUIRED')
       assert.notInclude(anonymous.text(), 'http_request_duration_seconds')
-      ;(await client.get('/metrics').bearerToken(`${token}x`)).assertStatus(401)
-      ;(await client.get('/metrics').header('X-Forwarded-For', '127.0.0.1')).assertStatus(401)
+      await expectStatus(client.get('/metrics').bearerToken(`${token}x`), 401)
+      await expectStatus(client.get('/metrics').header('X-Forwarded-For', '127.0.0.1'), 401)
       const scraped = await client.get('/metrics').bearerToken(token)
       scraped.assertStatus(200)
       assert.include(scraped.text(), 'http_request_duration_seconds')

@@ -9,6 +9,7 @@ import { shardRouter } from '#tenancy/services/shards'
 import { publicMenus } from '#menu/services/public_menu'
 import { buildCoffeeMenu, countShardQueries } from './menu_helpers.js'
 import { createMerchantWithToken } from '#tests/support/merchants'
+import { expectStatus } from '#tests/support/http'
 
 const NO_FILTERS = { dietary: [], excludeAllergens: [] }
 const MINUTE = 60_000
@@ -169,7 +170,7 @@ test.group('menu / cache layer', () => {
       bringBack()
       restoreClock()
     }
-    ;(await client.get(`/api/v1/menus/${cold.merchant.slug}`)).assertStatus(200)
+    await expectStatus(client.get(`/api/v1/menus/${cold.merchant.slug}`), 200)
   })
 
   test('one metric family counts lookups of every cache by tier and outcome', async ({

@@ -3,6 +3,7 @@ import User from '#tenancy/models/user'
 import Membership from '#tenancy/models/membership'
 import { buildCoffeeMenu } from './menu_helpers.js'
 import { createMerchantWithToken } from '#tests/support/merchants'
+import { expectStatus } from '#tests/support/http'
 
 test.group('menu / staff CRUD', () => {
   test('builds a menu and reads it back as staff, with private no-store responses', async ({
@@ -84,13 +85,15 @@ test.group('menu / staff CRUD', () => {
       .json({ in_stock: false })
     assert.isFalse(option.body().data.in_stock)
 
-    ;(
-      await client.delete(`/api/v1/menu/modifier-options/${menu.whole.id}`).bearerToken(token)
-    ).assertStatus(204)
-    ;(
-      await client.delete(`/api/v1/menu/categories/${menu.drinks.id}`).bearerToken(token)
-    ).assertStatus(204)
-    ;(await client.get(`/api/v1/menu/items/${menu.latte.id}`).bearerToken(token)).assertStatus(404)
+    await expectStatus(
+      client.delete(`/api/v1/menu/modifier-options/${menu.whole.id}`).bearerToken(token),
+      204
+    )
+    await expectStatus(
+      client.delete(`/api/v1/menu/categories/${menu.drinks.id}`).bearerToken(token),
+      204
+    )
+    await expectStatus(client.get(`/api/v1/menu/items/${menu.latte.id}`).bearerToken(token), 404)
   })
 
   test('rejects bad input with 422 and the fields at fault', async ({ client, assert }) => {
@@ -144,7 +147,7 @@ test.group('menu / staff CRUD', () => {
       .bearerToken(token)
       .json({ min_select: 0 })
     required.assertStatus(422)
-    ;(await client.get('/api/v1/menu/items/not-a-uuid').bearerToken(token)).assertStatus(404)
+    await expectStatus(client.get('/api/v1/menu/items/not-a-uuid').bearerToken(token), 404)
   })
 
   test('is for owners and managers: plain staff get 403', async ({ client, assert }) => {
@@ -167,6 +170,6 @@ test.group('menu / staff CRUD', () => {
 
   test('is for owners and managers: no token is 401', async ({ client }) => {
     const { merchant } = await createMerchantWithToken()
-    ;(await client.get('/api/v1/menu').header('X-Merchant', merchant.slug)).assertStatus(401)
+    await expectStatus(client.get('/api/v1/menu').header('X-Merchant', merchant.slug), 401)
   })
 })

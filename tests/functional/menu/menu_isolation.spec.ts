@@ -1,6 +1,7 @@
 import { test } from '@japa/runner'
 import { buildCoffeeMenu } from './menu_helpers.js'
 import { createMerchantWithToken } from '#tests/support/merchants'
+import { expectStatus } from '#tests/support/http'
 
 test.group('menu / tenant isolation', () => {
   test('staff of merchant A get 404 for every id of merchant B, on every route', async ({
@@ -84,8 +85,9 @@ test.group('menu / tenant isolation', () => {
   test('a staff token of A naming B in X-Merchant is refused, not switched', async ({ client }) => {
     const a = await createMerchantWithToken()
     const b = await createMerchantWithToken()
-    ;(
-      await client.get('/api/v1/menu').bearerToken(a.token).header('X-Merchant', b.merchant.slug)
-    ).assertStatus(403)
+    await expectStatus(
+      client.get('/api/v1/menu').bearerToken(a.token).header('X-Merchant', b.merchant.slug),
+      403
+    )
   })
 })

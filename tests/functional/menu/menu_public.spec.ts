@@ -3,6 +3,7 @@ import { moduleAccess } from '#tenancy/services/module_access_service'
 import { localTime } from '#menu/services/availability'
 import { buildCoffeeMenu, countShardQueries } from './menu_helpers.js'
 import { createMerchantWithToken } from '#tests/support/merchants'
+import { expectStatus } from '#tests/support/http'
 
 const names = (body: any) =>
   body.data.categories.flatMap((c: any) => c.items.map((i: any) => i.name))
@@ -115,7 +116,7 @@ test.group('menu / public read', () => {
     const bad = await get('exclude_allergens=kryptonite')
     bad.assertStatus(422)
     assert.equal(bad.body().errors[0].field, 'exclude_allergens')
-    ;(await get('dietary=paleo')).assertStatus(422)
+    await expectStatus(get('dietary=paleo'), 422)
   })
 
   test('honours availability windows in the merchant time zone at request time', async ({
@@ -173,11 +174,10 @@ test.group('menu / public read', () => {
     assert.include(names(next.body()), 'Flat white')
     assert.notEqual(next.header('etag'), warm.header('etag'))
     // The old ETag no longer matches.
-    ;(
-      await client
-        .get(`/api/v1/menus/${merchant.slug}`)
-        .header('If-None-Match', warm.header('etag')!)
-    ).assertStatus(200)
+    await expectStatus(
+      client.get(`/api/v1/menus/${merchant.slug}`).header('If-None-Match', warm.header('etag')!),
+      200
+    )
   })
 
   test('the early path still refuses what the full stack refuses', async ({ client, assert }) => {
@@ -195,12 +195,12 @@ test.group('menu / public read', () => {
     off.assertStatus(404)
     assert.equal(off.body().errors[0].code, 'E_MODULE_DISABLED')
     await moduleAccess.enable(merchant.slug, 'menu')
-    ;(await client.get(`/api/v1/menus/${merchant.slug}`)).assertStatus(200)
-    ;(await client.get('/api/v1/menus/no-such-merchant-here')).assertStatus(404)
+    await expectStatus(client.get(`/api/v1/menus/${merchant.slug}`), 200)
+    await expectStatus(client.get('/api/v1/menus/no-such-merchant-here'), 404)
     // Every tier has the menu.
     for (const tier of ['pre_ordering', 'full_suite'] as const) {
       const other = await createMerchantWithToken({ tier })
-      ;(await client.get(`/api/v1/menus/${other.merchant.slug}`)).assertStatus(200)
+      await expectStatus(client.get(`/api/v1/menus/${other.merchant.slug}`), 200)
     }
   })
 })

@@ -6,6 +6,7 @@ import { closeSockets, connect, emitWithAck, recorder } from '../notifications/s
 import { eventually } from '../notifications/stand_ins.js'
 import { buildMenu, createSlot, guest, postOrder, staffToken } from './orders_helpers.js'
 import { createMerchantWithToken } from '#tests/support/merchants'
+import { expectStatus } from '#tests/support/http'
 
 async function shop(client: ApiClient) {
   const merchant = await createMerchantWithToken()
@@ -82,12 +83,10 @@ test.group('Orders: domain events', () => {
     const a = await shop(client)
     const order = await a.place()
     for (const status of ['accepted', 'preparing', 'ready', 'completed']) {
-      ;(
-        await client
-          .patch(`/api/v1/orders/${order.id}/status`)
-          .bearerToken(a.token)
-          .json({ status })
-      ).assertStatus(200)
+      await expectStatus(
+        client.patch(`/api/v1/orders/${order.id}/status`).bearerToken(a.token).json({ status }),
+        200
+      )
     }
     await eventually(
       'four changes',
@@ -174,19 +173,18 @@ test.group('Orders: real time', (group) => {
     const seen = recorder(tracker)
 
     for (const status of ['accepted', 'preparing']) {
-      ;(
-        await client
-          .patch(`/api/v1/orders/${order.id}/status`)
-          .bearerToken(a.token)
-          .json({ status })
-      ).assertStatus(200)
+      await expectStatus(
+        client.patch(`/api/v1/orders/${order.id}/status`).bearerToken(a.token).json({ status }),
+        200
+      )
     }
-    ;(
-      await client
+    await expectStatus(
+      client
         .patch(`/api/v1/orders/${other.id}/status`)
         .bearerToken(a.token)
-        .json({ status: 'rejected', reason: 'no' })
-    ).assertStatus(200)
+        .json({ status: 'rejected', reason: 'no' }),
+      200
+    )
     const preparing = await seen.waitFor('order.status_changed', (p) => p.to === 'preparing')
     assert.deepInclude(preparing, { order_id: order.id, from: 'accepted', to: 'preparing' })
     assert.equal(preparing.order.status, 'preparing')

@@ -20,6 +20,7 @@ import {
   staffToken,
 } from './orders_helpers.js'
 import { createMerchantWithToken } from '#tests/support/merchants'
+import { expectStatus } from '#tests/support/http'
 
 async function shopWithMenu(client: ApiClient) {
   const shop = await createMerchantWithToken()
@@ -69,10 +70,10 @@ test.group('Orders: guest order limits', () => {
       field: 'pickup_slot_id',
     })
 
-    ;(await order(client, shop.slug, body(slotB.id), ip)).assertStatus(201)
-    ;(await order(client, shop.slug, body(slotA.id), randomClientIp())).assertStatus(201)
+    await expectStatus(order(client, shop.slug, body(slotB.id), ip), 201)
+    await expectStatus(order(client, shop.slug, body(slotA.id), randomClientIp()), 201)
     const customer = await customerToken()
-    ;(await order(client, shop.slug, body(slotA.id), ip, customer.token)).assertStatus(201)
+    await expectStatus(order(client, shop.slug, body(slotA.id), ip, customer.token), 201)
   })
 
   test('refused and replayed requests do not use up the allowance', async ({ client }) => {
@@ -85,21 +86,18 @@ test.group('Orders: guest order limits', () => {
       items: [{ item_id: menu.espresso.id, quantity: 1 }],
     }
     for (let i = 0; i < 3; i++)
-      (
-        await order(
-          client,
-          shop.slug,
-          { ...good, items: [{ item_id: menu.mocha.id, quantity: 1 }] },
-          ip
-        )
-      ).assertStatus(422)
+      await expectStatus(
+        order(client, shop.slug, { ...good, items: [{ item_id: menu.mocha.id, quantity: 1 }] }, ip),
+        422
+      )
     for (let i = 0; i < 4; i++)
-      (
-        await order(client, shop.slug, good, ip).header('Idempotency-Key', 'same-order')
-      ).assertStatus(201)
-    ;(await order(client, shop.slug, good, ip)).assertStatus(201)
-    ;(await order(client, shop.slug, good, ip)).assertStatus(201)
-    ;(await order(client, shop.slug, good, ip)).assertStatus(429)
+      await expectStatus(
+        order(client, shop.slug, good, ip).header('Idempotency-Key', 'same-order'),
+        201
+      )
+    await expectStatus(order(client, shop.slug, good, ip), 201)
+    await expectStatus(order(client, shop.slug, good, ip), 201)
+    await expectStatus(order(client, shop.slug, good, ip), 429)
   })
 })
 
@@ -137,12 +135,10 @@ test.group('Orders: pending orders the shop does not accept in time', (group) =>
     )
 
     const staff = await staffToken(shop.merchant.id, 'staff')
-    ;(
-      await client
-        .put('/api/v1/orders/settings')
-        .bearerToken(staff)
-        .json({ pending_timeout_minutes: 5 })
-    ).assertStatus(403)
+    await expectStatus(
+      client.put('/api/v1/orders/settings').bearerToken(staff).json({ pending_timeout_minutes: 5 }),
+      403
+    )
   })
 
   test('an order left pending past the timeout is rejected with a reason the customer sees, and frees its place', async ({
@@ -159,7 +155,7 @@ test.group('Orders: pending orders the shop does not accept in time', (group) =>
     const placed = await order(client, shop.slug, body, randomClientIp())
     placed.assertStatus(201)
     const { id, tracking_token: trackingToken } = placed.body().data
-    ;(await order(client, shop.slug, body, randomClientIp())).assertStatus(409)
+    await expectStatus(order(client, shop.slug, body, randomClientIp()), 409)
     const seen = recorder(await connect({ tracking_token: trackingToken }))
 
     await age(shop.merchant.id, id, 9)
@@ -189,7 +185,7 @@ test.group('Orders: pending orders the shop does not accept in time', (group) =>
       actor_user_id: null,
     })
     // The place is free again.
-    ;(await order(client, shop.slug, body, randomClientIp())).assertStatus(201)
+    await expectStatus(order(client, shop.slug, body, randomClientIp()), 201)
   })
 
   test('the merchant’s own timeout applies, and an accepted order is left alone', async ({
@@ -198,12 +194,13 @@ test.group('Orders: pending orders the shop does not accept in time', (group) =>
   }) => {
     const { shop, menu } = await shopWithMenu(client)
     const slot = await createSlot(client, shop.token, { capacity: 10 })
-    ;(
-      await client
+    await expectStatus(
+      client
         .put('/api/v1/orders/settings')
         .bearerToken(shop.token)
-        .json({ pending_timeout_minutes: 30 })
-    ).assertStatus(200)
+        .json({ pending_timeout_minutes: 30 }),
+      200
+    )
     const body = {
       pickup_slot_id: slot.id,
       customer: guest,
@@ -212,12 +209,13 @@ test.group('Orders: pending orders the shop does not accept in time', (group) =>
     const place = async () =>
       (await order(client, shop.slug, body, randomClientIp())).body().data.id as string
     const [waiting, overdue, accepted] = [await place(), await place(), await place()]
-    ;(
-      await client
+    await expectStatus(
+      client
         .patch(`/api/v1/orders/${accepted}/status`)
         .bearerToken(shop.token)
-        .json({ status: 'accepted' })
-    ).assertStatus(200)
+        .json({ status: 'accepted' }),
+      200
+    )
     await age(shop.merchant.id, waiting, 20)
     await age(shop.merchant.id, overdue, 31)
     await age(shop.merchant.id, accepted, 60)

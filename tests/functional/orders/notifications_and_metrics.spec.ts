@@ -7,6 +7,7 @@ import { eventually, startSmtpServer } from '../notifications/stand_ins.js'
 import { startNotificationWorkers } from '../notifications/helpers.js'
 import { buildMenu, createSlot, guest, postOrder } from './orders_helpers.js'
 import { createMerchantWithToken } from '#tests/support/merchants'
+import { expectStatus } from '#tests/support/http'
 
 function outbox(merchantId: string) {
   return runJobInTenant({ merchantId }, () =>
@@ -92,12 +93,13 @@ test.group('Orders: notifications through the outbox', (group) => {
 
       // A status the merchant routes (order.ready) notifies too, once per status.
       for (const status of ['accepted', 'preparing', 'ready']) {
-        ;(
-          await client
+        await expectStatus(
+          client
             .patch(`/api/v1/orders/${order.id}/status`)
             .bearerToken(shop.token)
-            .json({ status })
-        ).assertStatus(200)
+            .json({ status }),
+          200
+        )
       }
       await eventually('ready emails sent', () => smtp.received.length === 4)
       const ready = (await outbox(shop.merchant.id)).filter((r: any) => r.event === 'order.ready')
@@ -112,19 +114,21 @@ test.group('Orders: notifications through the outbox', (group) => {
     const shop = await createMerchantWithToken()
     const menu = await buildMenu(client, shop.token)
     const slot = await createSlot(client, shop.token, { capacity: 0 })
-    ;(
-      await client
+    await expectStatus(
+      client
         .put('/api/v1/notifications/settings')
         .bearerToken(shop.token)
-        .json({ routes: { 'order.created': ['sms'] }, sms_recipients: ['+3912345678'] })
-    ).assertStatus(200)
-    ;(
-      await postOrder(client, shop.slug, {
+        .json({ routes: { 'order.created': ['sms'] }, sms_recipients: ['+3912345678'] }),
+      200
+    )
+    await expectStatus(
+      postOrder(client, shop.slug, {
         pickup_slot_id: slot.id,
         customer: guest,
         items: [{ item_id: menu.espresso.id, quantity: 1 }],
-      })
-    ).assertStatus(409)
+      }),
+      409
+    )
     assert.lengthOf(await outbox(shop.merchant.id), 0)
   })
 })
@@ -139,13 +143,14 @@ test.group('Orders: metrics', () => {
     const slot = await createSlot(client, shop.token, { capacity: 5 })
     const orders = await counterValue('orders_created_total', { currency: 'EUR' })
     const revenue = await counterValue('order_revenue_minor_total', { currency: 'EUR' })
-    ;(
-      await postOrder(client, shop.slug, {
+    await expectStatus(
+      postOrder(client, shop.slug, {
         pickup_slot_id: slot.id,
         customer: guest,
         items: [{ item_id: menu.espresso.id, quantity: 3 }],
-      })
-    ).assertStatus(201)
+      }),
+      201
+    )
     assert.equal(await counterValue('orders_created_total', { currency: 'EUR' }), orders + 1)
     assert.equal(
       await counterValue('order_revenue_minor_total', { currency: 'EUR' }),

@@ -6,6 +6,7 @@ import { runJobInTenant, tenantDb } from '#tenancy/index'
 import type { StaffRole } from '#tenancy/types'
 import { issueToken, TEST_PASSWORD } from '#tests/support/merchants'
 import { randomClientIp } from '#tests/support/app_process'
+import { expectStatus } from '#tests/support/http'
 
 /** A user with the given role at the merchant. */
 export async function staffToken(merchantId: string, role: StaffRole) {
@@ -87,12 +88,13 @@ export async function buildMenu(client: ApiClient, token: string) {
     name: 'Soy milk',
     price_delta_minor: 50,
   })
-  ;(
-    await client
+  await expectStatus(
+    client
       .patch(`/api/v1/menu/modifier-options/${soy.id}`)
       .bearerToken(token)
-      .json({ in_stock: false })
-  ).assertStatus(200)
+      .json({ in_stock: false }),
+    200
+  )
   const extras = await post(`/api/v1/menu/items/${latte.id}/modifier-groups`, {
     name: 'Extras',
     min_select: 0,

@@ -11,6 +11,7 @@ const queueConnection = () =>
   app.config.get<{ defaultConnection: Record<string, unknown> }>('queue').defaultConnection
 import { buildMenu, createSlot, guest, postOrder, shardRow, staffToken } from './orders_helpers.js'
 import { createMerchantWithToken } from '#tests/support/merchants'
+import { expectStatus } from '#tests/support/http'
 
 function countOrders(merchantId: string) {
   return runJobInTenant({ merchantId }, async () => {
@@ -38,7 +39,7 @@ test.group('Orders: pickup slot capacity', () => {
 
     const first = await postOrder(client, shop.slug, body)
     first.assertStatus(201)
-    ;(await postOrder(client, shop.slug, body)).assertStatus(201)
+    await expectStatus(postOrder(client, shop.slug, body), 201)
     const refused = await postOrder(client, shop.slug, body)
     refused.assertStatus(409)
     assert.equal(refused.body().errors[0].code, 'E_SLOT_FULL')
@@ -55,7 +56,7 @@ test.group('Orders: pickup slot capacity', () => {
       .bearerToken(shop.token)
       .json({ status: 'cancelled' })
     cancel.assertStatus(200)
-    ;(await postOrder(client, shop.slug, body)).assertStatus(201)
+    await expectStatus(postOrder(client, shop.slug, body), 201)
     assert.equal((await shardRow(shop.merchant.id, 'pickup_slots', { id: slot.id })).booked, 2)
   })
 
@@ -102,13 +103,14 @@ test.group('Orders: pickup slot capacity', () => {
       .bearerToken(shop.token)
       .json({ capacity: 0 })
     raised.assertStatus(200)
-    ;(await postOrder(client, shop.slug, body)).assertStatus(409)
-    ;(
-      await client
+    await expectStatus(postOrder(client, shop.slug, body), 409)
+    await expectStatus(
+      client
         .patch(`/api/v1/orders/pickup-slots/${slot.id}`)
         .bearerToken(shop.token)
-        .json({ capacity: 1, is_active: false })
-    ).assertStatus(200)
+        .json({ capacity: 1, is_active: false }),
+      200
+    )
     const closed = await postOrder(client, shop.slug, body)
     closed.assertStatus(422)
     assert.deepInclude(closed.body().errors[0], { code: 'E_SLOT_CLOSED', field: 'pickup_slot_id' })
@@ -142,19 +144,21 @@ test.group('Orders: pickup slot capacity', () => {
 
     // Slots are for owners and managers; staff and other merchants cannot touch them.
     const staff = await staffToken(shop.merchant.id, 'staff')
-    ;(
-      await client
+    await expectStatus(
+      client
         .patch(`/api/v1/orders/pickup-slots/${slot.id}`)
         .bearerToken(staff)
-        .json({ capacity: 9 })
-    ).assertStatus(403)
+        .json({ capacity: 9 }),
+      403
+    )
     const other = await createMerchantWithToken()
-    ;(
-      await client
+    await expectStatus(
+      client
         .patch(`/api/v1/orders/pickup-slots/${slot.id}`)
         .bearerToken(other.token)
-        .json({ capacity: 9 })
-    ).assertStatus(404)
+        .json({ capacity: 9 }),
+      404
+    )
     const listed = await client.get('/api/v1/orders/pickup-slots').bearerToken(shop.token)
     assert.deepInclude(
       listed.body().data.find((s: any) => s.id === slot.id),
@@ -261,13 +265,14 @@ test.group('Orders: Idempotency-Key', () => {
       customer: guest,
       items: [{ item_id: menu.espresso.id, quantity: 1 }],
     }
-    ;(await postOrder(client, shop.slug, body, { 'Idempotency-Key': 'retry-me' })).assertStatus(409)
-    ;(
-      await client
+    await expectStatus(postOrder(client, shop.slug, body, { 'Idempotency-Key': 'retry-me' }), 409)
+    await expectStatus(
+      client
         .patch(`/api/v1/orders/pickup-slots/${slot.id}`)
         .bearerToken(shop.token)
-        .json({ capacity: 1 })
-    ).assertStatus(200)
+        .json({ capacity: 1 }),
+      200
+    )
     const retried = await postOrder(client, shop.slug, body, { 'Idempotency-Key': 'retry-me' })
     retried.assertStatus(201)
     assert.isUndefined(retried.header('idempotent-replayed'))
@@ -287,9 +292,7 @@ test.group('Orders: Idempotency-Key', () => {
     }
     const first = await postOrder(client, shop.slug, body, { 'Idempotency-Key': 'old-key' })
     first.assertStatus(201)
-    ;(await postOrder(client, shop.slug, body, { 'Idempotency-Key': 'fresh-key' })).assertStatus(
-      201
-    )
+    await expectStatus(postOrder(client, shop.slug, body, { 'Idempotency-Key': 'fresh-key' }), 201)
     const age = (key: string, hours: number) =>
       runJobInTenant({ merchantId: shop.merchant.id }, () =>
         tenantDb('write')

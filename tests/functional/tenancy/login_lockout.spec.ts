@@ -7,6 +7,7 @@ import { loginLockout } from '#config/rate_limits'
 import { loginAccountKey } from '#tenancy/services/login_lockout'
 import { createMerchant, TEST_PASSWORD } from '#tests/support/merchants'
 import { randomClientIp } from '#tests/support/app_process'
+import { expectStatus } from '#tests/support/http'
 
 /** Each attempt from a fresh address: only the per-account limit can stop these. */
 function attempt(client: ApiClient, email: string, password: string) {
@@ -106,7 +107,7 @@ test.group('login lockout', () => {
     assert.isAtMost(Number(second.header('retry-after')), loginLockout.firstLockoutSeconds * 2)
 
     await expireLockout()
-    ;(await attempt(client, email, TEST_PASSWORD)).assertStatus(200)
+    await expectStatus(attempt(client, email, TEST_PASSWORD), 200)
     await failFiveTimes(client, email)
     const afterSuccess = Number((await attempt(client, email, TEST_PASSWORD)).header('retry-after'))
     assert.isAtMost(afterSuccess, loginLockout.firstLockoutSeconds)
@@ -114,9 +115,9 @@ test.group('login lockout', () => {
 
   test('failures below the limit are forgotten after a successful sign-in', async ({ client }) => {
     const { email } = await createMerchant()
-    for (let i = 0; i < 4; i++) (await attempt(client, email, 'wrong-password')).assertStatus(401)
-    ;(await attempt(client, email, TEST_PASSWORD)).assertStatus(200)
-    for (let i = 0; i < 4; i++) (await attempt(client, email, 'wrong-password')).assertStatus(401)
-    ;(await attempt(client, email, TEST_PASSWORD)).assertStatus(200)
+    for (let i = 0; i < 4; i++) await expectStatus(attempt(client, email, 'wrong-password'), 401)
+    await expectStatus(attempt(client, email, TEST_PASSWORD), 200)
+    for (let i = 0; i < 4; i++) await expectStatus(attempt(client, email, 'wrong-password'), 401)
+    await expectStatus(attempt(client, email, TEST_PASSWORD), 200)
   })
 })

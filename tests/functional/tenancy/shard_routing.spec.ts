@@ -5,6 +5,7 @@ import { createMerchant, login, merchantsOnTwoNodes } from '#tests/support/merch
 import { shardRouter } from '#tenancy/services/shards'
 import { onboarding } from '#tenancy/services/onboarding_service'
 import { assignShard } from '#tenancy/sharding/shard_hash'
+import { expectStatus } from '#tests/support/http'
 
 test.group('shard-aware data routing over two databases', () => {
   test('the 16 shards are spread over two physical databases', async ({ assert }) => {
@@ -82,12 +83,11 @@ test.group('shard-aware data routing over two databases', () => {
       .bearerToken(tokenA)
     response.assertStatus(404)
     assert.notInclude(JSON.stringify(response.body()), bLocation.name)
-    ;(await client.get('/api/v1/tenancy/locations/not-a-uuid').bearerToken(tokenA)).assertStatus(
+    await expectStatus(client.get('/api/v1/tenancy/locations/not-a-uuid').bearerToken(tokenA), 404)
+    await expectStatus(
+      client.get(`/api/v1/tenancy/locations/${randomUUID()}`).bearerToken(tokenA),
       404
     )
-    ;(
-      await client.get(`/api/v1/tenancy/locations/${randomUUID()}`).bearerToken(tokenA)
-    ).assertStatus(404)
   })
 
   test('a row with another shard id than its merchant is refused by the database', async ({
@@ -126,7 +126,7 @@ test.group('shard-aware data routing over two databases', () => {
       .table('memberships')
       .insert({ user_id: staff.id, merchant_id: merchant.id, role: 'staff' })
     const staffToken = await login(client, staffEmail, 'staff-password-1')
-    ;(await client.get('/api/v1/tenancy/locations').bearerToken(staffToken)).assertStatus(200)
+    await expectStatus(client.get('/api/v1/tenancy/locations').bearerToken(staffToken), 200)
     const refused = await client
       .post('/api/v1/tenancy/locations')
       .bearerToken(staffToken)
