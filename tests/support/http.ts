@@ -1,4 +1,4 @@
-import type { ApiResponse } from '@japa/api-client'
+import type { ApiClient, ApiResponse } from '@japa/api-client'
 
 /** Sends a Japa request (or awaits one already sent), asserts its status and returns the response. */
 export async function expectStatus(request: PromiseLike<ApiResponse>, status: number) {
@@ -11,4 +11,10 @@ export async function expectStatus(request: PromiseLike<ApiResponse>, status: nu
 export async function fetchJson<T = any>(url: string | URL, init?: RequestInit): Promise<T> {
   const response = await fetch(url, init)
   return (await response.json()) as T
+}
+
+/** The Prometheus text the app serves at /metrics (a loopback scrape needs no token). */
+export async function scrapeMetrics(client: ApiClient) {
+  const response = await client.get('/metrics')
+  return response.text()
 }

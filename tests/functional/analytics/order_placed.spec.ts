@@ -76,9 +76,11 @@ test.group('analytics / order_placed from order.created', () => {
   test('a failure to record never throws back into the emitting module: it is queued for retry', async ({
     assert,
   }) => {
-    const failures = async () =>
-      (await metrics.registry.getSingleMetric('analytics_listener_failures_total')!.get()).values[0]
-        ?.value ?? 0
+    const failures = async () => {
+      const metric = metrics.registry.getSingleMetric('analytics_listener_failures_total')!
+      const { values } = await metric.get()
+      return values[0]?.value ?? 0
+    }
     const before = await failures()
     // An order of a merchant the directory does not know (yet): counted, queued, not thrown.
     const unknown = order(randomUUID())

@@ -158,14 +158,14 @@ test.group('archivables declared by modules', () => {
         created_at: eventAt,
       })
     )
-    const partitionsOf = async (each: string) =>
-      (
-        await db
-          .connection(each)
-          .rawQuery(
-            `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'public.analytics_events'::regclass`
-          )
-      ).rows.map((r: { name: string }) => r.name)
+    const partitionsOf = async (each: string) => {
+      const { rows } = await db
+        .connection(each)
+        .rawQuery(
+          `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'public.analytics_events'::regclass`
+        )
+      return rows.map((r: { name: string }) => r.name)
+    }
     assert.include(await partitionsOf(node), partition)
 
     const archivables = await archiveRunner.archivables(['analytics.partitions_archive'])

@@ -10,7 +10,7 @@ import { metrics, sampleNow, startSampling, SAMPLE_EVERY_MS } from '#core/observ
 import { authorizeScrape } from '#core/observability/metrics_access'
 import { eventually } from '#tests/functional/notifications/stand_ins'
 import { startWorkerProcess } from '#tests/support/app_process'
-import { expectStatus } from '#tests/support/http'
+import { expectStatus, scrapeMetrics } from '#tests/support/http'
 
 test.group('observability', () => {
   test('/metrics exposes the request histogram by method, route and status', async ({
@@ -38,7 +38,7 @@ test.group('observability', () => {
   }) => {
     const { merchant } = await createMerchant({ tier: 'pre_ordering' })
     const count = async () => {
-      const text = (await client.get('/metrics')).text()
+      const text = await scrapeMetrics(client)
       const line = text
         .split('\n')
         .find(
@@ -59,7 +59,7 @@ test.group('observability', () => {
       200
     )
     assert.equal(await count(), before + 1)
-    const text = (await client.get('/metrics')).text()
+    const text = await scrapeMetrics(client)
     assert.match(
       text,
       /performance_budget_exceeded_total\{[^}]*category="menu",route="\/api\/v1\/loyalty\/slow"/
@@ -163,7 +163,7 @@ test.group('observability', () => {
     })
     try {
       for (let scrape = 0; scrape < 3; scrape++) {
-        const text = (await client.get('/metrics')).text()
+        const text = await scrapeMetrics(client)
         assert.match(text, /notification_outbox_rows\{[^}]*status="pending"/)
         assert.match(text, /active_merchants\{[^}]*\} \d+/)
       }
@@ -190,7 +190,8 @@ test.group('observability', () => {
     await startSampling()
     await sampleNow()
     assert.isAtLeast(calls, 1)
-    assert.equal((await gauge.get()).values[0].value, calls)
+    const sampled = await gauge.get()
+    assert.equal(sampled.values[0].value, calls)
     assert.isAtMost(
       SAMPLE_EVERY_MS,
       15_000,

@@ -11,7 +11,8 @@ import { createMerchantWithToken } from '#tests/support/merchants'
 /** Polls the status endpoint until the job is done (bounded, no timing assertions). */
 async function finished(client: ApiClient, token: string, url: string) {
   for (let attempt = 0; attempt < 200; attempt++) {
-    const body = (await client.get(url).bearerToken(token)).body().data
+    const response = await client.get(url).bearerToken(token)
+    const body = response.body().data
     if (body.status === 'succeeded' || body.status === 'failed') return body
     await new Promise((resolve) => setTimeout(resolve, 25))
   }
@@ -33,7 +34,8 @@ async function runImport(
 }
 
 async function tree(client: ApiClient, token: string) {
-  return (await client.get('/api/v1/menu').bearerToken(token)).body().data.categories
+  const response = await client.get('/api/v1/menu').bearerToken(token)
+  return response.body().data.categories
 }
 
 const strip = (value: unknown): unknown =>
@@ -112,8 +114,8 @@ test.group('menu / bulk import and export', (group) => {
       ['Treatments', 'Bikes']
     )
     assert.equal(categories[1].items[0].modifier_groups[0].options[0].name, 'Helmet')
-    const menu = (await client.get(`/api/v1/menus/${merchant.slug}`)).body()
-    assert.notInclude(JSON.stringify(menu), 'Latte')
+    const menu = await client.get(`/api/v1/menus/${merchant.slug}`)
+    assert.notInclude(JSON.stringify(menu.body()), 'Latte')
   })
 
   test('reports every bad row of a bad file and applies nothing', async ({ client, assert }) => {
@@ -186,7 +188,8 @@ test.group('menu / bulk import and export', (group) => {
         [5, 'record'],
       ]
     )
-    assert.equal((await tree(client, token))[0].items[0].name, 'Latte')
+    const categories = await tree(client, token)
+    assert.equal(categories[0].items[0].name, 'Latte')
   })
 
   test('exports JSON and CSV that import back to the same menu', async ({ client, assert }) => {

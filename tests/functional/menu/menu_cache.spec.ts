@@ -9,7 +9,7 @@ import { shardRouter } from '#tenancy/services/shards'
 import { publicMenus } from '#menu/services/public_menu'
 import { buildCoffeeMenu, countShardQueries } from './menu_helpers.js'
 import { createMerchantWithToken } from '#tests/support/merchants'
-import { expectStatus } from '#tests/support/http'
+import { expectStatus, scrapeMetrics } from '#tests/support/http'
 
 const NO_FILTERS = { dietary: [], excludeAllergens: [] }
 const MINUTE = 60_000
@@ -127,7 +127,8 @@ test.group('menu / cache layer', () => {
       loads++
       return version
     }
-    assert.equal((await cache.get('ns', 'k', loader)).outcome, 'MISS')
+    const first = await cache.get('ns', 'k', loader)
+    assert.equal(first.outcome, 'MISS')
     version = 2
     const restore = advanceClock(cache, 6 * MINUTE)
     const stale = await Promise.all([cache.get('ns', 'k', loader), cache.get('ns', 'k', loader)])
@@ -181,7 +182,7 @@ test.group('menu / cache layer', () => {
     await buildCoffeeMenu(client, token)
     await client.get(`/api/v1/menus/${merchant.slug}`)
     await client.get(`/api/v1/menus/${merchant.slug}`)
-    const text = (await client.get('/metrics')).text()
+    const text = await scrapeMetrics(client)
     assert.match(text, /cache_lookups_total\{cache="menu",tier="memory",outcome="hit"[^}]*\} [1-9]/)
     assert.match(text, /cache_lookups_total\{cache="menu",tier="redis",outcome="miss"[^}]*\} [1-9]/)
     assert.match(

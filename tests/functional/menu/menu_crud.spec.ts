@@ -2,7 +2,7 @@ import { test } from '@japa/runner'
 import User from '#tenancy/models/user'
 import Membership from '#tenancy/models/membership'
 import { buildCoffeeMenu } from './menu_helpers.js'
-import { createMerchantWithToken } from '#tests/support/merchants'
+import { createMerchantWithToken, issueToken } from '#tests/support/merchants'
 import { expectStatus } from '#tests/support/http'
 
 test.group('menu / staff CRUD', () => {
@@ -63,7 +63,8 @@ test.group('menu / staff CRUD', () => {
       .post('/api/v1/menu/categories/reorder')
       .bearerToken(token)
       .json({ ids: [menu.bakery.id, menu.drinks.id] })
-    const tree = (await client.get('/api/v1/menu').bearerToken(token)).body().data.categories
+    const reread = await client.get('/api/v1/menu').bearerToken(token)
+    const tree = reread.body().data.categories
     assert.deepEqual(
       tree.map((c: any) => c.name),
       ['Bakery', 'Drinks']
@@ -157,9 +158,7 @@ test.group('menu / staff CRUD', () => {
       password: 'test-password-1',
     })
     await Membership.create({ userId: user.id, merchantId: merchant.id, role: 'staff' })
-    const token = (
-      await User.accessTokens.create(user, [`merchant:${merchant.id}`])
-    ).value!.release()
+    const token = await issueToken(user.email, merchant.id)
     const response = await client
       .post('/api/v1/menu/categories')
       .bearerToken(token)

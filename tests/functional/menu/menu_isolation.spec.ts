@@ -70,7 +70,8 @@ test.group('menu / tenant isolation', () => {
     }
 
     // B's menu is untouched.
-    const tree = (await client.get('/api/v1/menu').bearerToken(b.token)).body().data.categories
+    const untouched = await client.get('/api/v1/menu').bearerToken(b.token)
+    const tree = untouched.body().data.categories
     assert.deepEqual(
       tree.map((c: any) => c.name),
       ['Drinks', 'Bakery']

@@ -40,6 +40,12 @@ export function outboxRow(merchantId: string, id: string) {
   )
 }
 
+/** The status column of an outbox row, read on the primary. */
+export async function outboxStatus(merchantId: string, id: string): Promise<string> {
+  const row = await outboxRow(merchantId, id)
+  return row.status
+}
+
 export function outboxRows(merchantId: string) {
   return inTenant(merchantId, () =>
     tenantDb('write')

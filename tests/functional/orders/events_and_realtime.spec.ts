@@ -2,7 +2,13 @@ import { test } from '@japa/runner'
 import emitter from '@adonisjs/core/services/emitter'
 import type { ApiClient } from '@japa/api-client'
 import type { OrderCompleted, OrderCreated, OrderStatusChanged } from '#orders/index'
-import { closeSockets, connect, emitWithAck, recorder } from '../notifications/socket_clients.js'
+import {
+  closeSockets,
+  connect,
+  emitWithAck,
+  joinRoom,
+  recorder,
+} from '../notifications/socket_clients.js'
 import { eventually } from '../notifications/stand_ins.js'
 import { buildMenu, createSlot, guest, postOrder, staffToken } from './orders_helpers.js'
 import { createMerchantWithToken } from '#tests/support/merchants'
@@ -194,14 +200,12 @@ test.group('Orders: real time', (group) => {
       'nothing about the other order'
     )
 
-    assert.isFalse((await emitWithAck(tracker, 'room:join', { room: `order:${other.id}` })).ok)
-    assert.isFalse(
-      (await emitWithAck(tracker, 'room:join', { room: `merchant:${a.merchant.id}:orders` })).ok
-    )
+    assert.isFalse(await joinRoom(tracker, `order:${other.id}`))
+    assert.isFalse(await joinRoom(tracker, `merchant:${a.merchant.id}:orders`))
 
     // The merchant's staff may join an order's room; bad tracking tokens are refused at the handshake.
     const kitchen = await connect({ token: a.token })
-    assert.isTrue((await emitWithAck(kitchen, 'room:join', { room: `order:${order.id}` })).ok)
+    assert.isTrue(await joinRoom(kitchen, `order:${order.id}`))
     await assert.rejects(
       () => connect({ tracking_token: `${order.tracking_token.slice(0, -2)}xx` }),
       'Authentication required'

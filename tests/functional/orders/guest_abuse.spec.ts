@@ -59,8 +59,10 @@ test.group('Orders: guest order limits', () => {
     const ip = randomClientIp()
 
     const statuses = []
-    for (let i = 0; i < 4; i++)
-      statuses.push((await order(client, shop.slug, body(slotA.id), ip)).status())
+    for (let i = 0; i < 4; i++) {
+      const response = await order(client, shop.slug, body(slotA.id), ip)
+      statuses.push(response.status())
+    }
     assert.deepEqual(statuses, [201, 201, 201, 429])
     const refused = await order(client, shop.slug, body(slotA.id), ip)
     assert.deepEqual(refused.body().errors[0], {
@@ -128,11 +130,8 @@ test.group('Orders: pending orders the shop does not accept in time', (group) =>
       .json({ pending_timeout_minutes: 30 })
     saved.assertStatus(200)
     assert.equal(saved.body().data.pending_timeout_minutes, 30)
-    assert.equal(
-      (await client.get('/api/v1/orders/settings').bearerToken(shop.token)).body().data
-        .pending_timeout_minutes,
-      30
-    )
+    const reread = await client.get('/api/v1/orders/settings').bearerToken(shop.token)
+    assert.equal(reread.body().data.pending_timeout_minutes, 30)
 
     const staff = await staffToken(shop.merchant.id, 'staff')
     await expectStatus(
@@ -160,17 +159,16 @@ test.group('Orders: pending orders the shop does not accept in time', (group) =>
 
     await age(shop.merchant.id, id, 9)
     await rejectUnacceptedOrders({ merchant: shop.merchant })
-    assert.equal((await shardRow(shop.merchant.id, 'orders', { id })).status, 'pending')
+    const notYet = await shardRow(shop.merchant.id, 'orders', { id })
+    assert.equal(notYet.status, 'pending')
 
     await age(shop.merchant.id, id, 11)
-    const before =
-      (await registry.getSingleMetric('orders_not_accepted_in_time_total')!.get()).values[0]
-        ?.value ?? 0
+    const notAccepted = registry.getSingleMetric('orders_not_accepted_in_time_total')!
+    const counted = await notAccepted.get()
+    const before = counted.values[0]?.value ?? 0
     await rejectUnacceptedOrders({ merchant: shop.merchant })
-    assert.equal(
-      (await registry.getSingleMetric('orders_not_accepted_in_time_total')!.get()).values[0].value,
-      before + 1
-    )
+    const countedAfter = await notAccepted.get()
+    assert.equal(countedAfter.values[0].value, before + 1)
     const tracked = await client
       .get(`/api/v1/orders/m/${shop.slug}/track`)
       .header('X-Tracking-Token', trackingToken)
@@ -206,8 +204,10 @@ test.group('Orders: pending orders the shop does not accept in time', (group) =>
       customer: guest,
       items: [{ item_id: menu.espresso.id, quantity: 1 }],
     }
-    const place = async () =>
-      (await order(client, shop.slug, body, randomClientIp())).body().data.id as string
+    const place = async () => {
+      const placed = await order(client, shop.slug, body, randomClientIp())
+      return placed.body().data.id as string
+    }
     const [waiting, overdue, accepted] = [await place(), await place(), await place()]
     await expectStatus(
       client
@@ -221,7 +221,10 @@ test.group('Orders: pending orders the shop does not accept in time', (group) =>
     await age(shop.merchant.id, accepted, 60)
 
     await rejectUnacceptedOrders({ merchant: shop.merchant })
-    const status = async (id: string) => (await shardRow(shop.merchant.id, 'orders', { id })).status
+    const status = async (id: string) => {
+      const row = await shardRow(shop.merchant.id, 'orders', { id })
+      return row.status
+    }
     assert.deepEqual(
       [await status(waiting), await status(overdue), await status(accepted)],
       ['pending', 'rejected', 'accepted']
@@ -239,7 +242,8 @@ test.group('Orders: pending orders the shop does not accept in time', (group) =>
       customer: guest,
       items: [{ item_id: menu.espresso.id, quantity: 1 }],
     }
-    const id = (await order(client, shop.slug, body, randomClientIp())).body().data.id as string
+    const placed = await order(client, shop.slug, body, randomClientIp())
+    const id = placed.body().data.id as string
     await age(shop.merchant.id, id, 11)
     await redis.flushdb()
 
@@ -255,7 +259,8 @@ test.group('Orders: pending orders the shop does not accept in time', (group) =>
       runJobInTenant
     ).start(['orders'])
     cleanup(() => pool.stop())
-    const schedules = (await moduleRegistry().loadSchedules()).filter(
+    const allSchedules = await moduleRegistry().loadSchedules()
+    const schedules = allSchedules.filter(
       (schedule) => schedule.name === 'orders.reject_unaccepted'
     )
     await pool.upsertSchedules(schedules)
@@ -264,7 +269,10 @@ test.group('Orders: pending orders the shop does not accept in time', (group) =>
     })
     await eventually(
       'order rejected by the sweep',
-      async () => (await shardRow(shop.merchant.id, 'orders', { id })).status === 'rejected',
+      async () => {
+        const row = await shardRow(shop.merchant.id, 'orders', { id })
+        return row.status === 'rejected'
+      },
       30_000
     )
   }).timeout(60_000)

@@ -81,9 +81,10 @@ test.group('Orders: notifications through the outbox', (group) => {
       )
 
       openTheServer()
-      await eventually('both emails sent', async () =>
-        (await outbox(shop.merchant.id)).every((r: any) => r.status === 'completed')
-      )
+      await eventually('both emails sent', async () => {
+        const current = await outbox(shop.merchant.id)
+        return current.every((r: any) => r.status === 'completed')
+      })
       assert.lengthOf(smtp.received, 2)
       assert.sameMembers(
         smtp.received.flatMap((mail) => mail.to),
@@ -102,7 +103,8 @@ test.group('Orders: notifications through the outbox', (group) => {
         )
       }
       await eventually('ready emails sent', () => smtp.received.length === 4)
-      const ready = (await outbox(shop.merchant.id)).filter((r: any) => r.event === 'order.ready')
+      const afterReady = await outbox(shop.merchant.id)
+      const ready = afterReady.filter((r: any) => r.event === 'order.ready')
       assert.lengthOf(ready, 2)
     } finally {
       openTheServer()

@@ -182,3 +182,9 @@ export const guest = { name: 'Ada', email: 'ada@mail.test' }
 export function shardRow(merchantId: string, table: string, where: Record<string, unknown>) {
   return runJobInTenant({ merchantId }, () => tenantDb('write').from(table).where(where).first())
 }
+
+/** How many places of a pickup slot are booked, read on the primary. */
+export async function bookedPlaces(merchantId: string, slotId: string): Promise<number> {
+  const slot = await shardRow(merchantId, 'pickup_slots', { id: slotId })
+  return slot.booked
+}

@@ -7,6 +7,7 @@ import {
   guest,
   nextUtc,
   postOrder,
+  bookedPlaces,
   shardRow,
 } from './orders_helpers.js'
 import { createMerchantWithToken } from '#tests/support/merchants'
@@ -73,7 +74,7 @@ test.group('Orders: placement and server-side pricing', () => {
     )
     assert.notInclude(JSON.stringify(row), order.tracking_token)
     assert.equal(row.total_minor, 1170)
-    assert.equal((await shardRow(shop.merchant.id, 'pickup_slots', { id: slot.id })).booked, 1)
+    assert.equal(await bookedPlaces(shop.merchant.id, slot.id), 1)
 
     // The next order of the day gets the next number.
     const second = await postOrder(client, shop.slug, {
@@ -202,7 +203,7 @@ test.group('Orders: placement and server-side pricing', () => {
       assert.equal(response.body().errors[0].code, row.code)
       assert.equal(response.body().errors[0].field, row.field)
       // Nothing was kept: the slot's place and the day's number are untouched.
-      assert.equal((await shardRow(shop.merchant.id, 'pickup_slots', { id: slot.id })).booked, 0)
+      assert.equal(await bookedPlaces(shop.merchant.id, slot.id), 0)
       assert.notExists(
         await shardRow(shop.merchant.id, 'orders', { merchant_id: shop.merchant.id })
       )

@@ -6,12 +6,20 @@ import { WorkerPool } from '#core/queue/worker_pool'
 import { dispatch } from '#core/queue/dispatcher'
 import PurgeIdempotencyKeysJob from '#orders/jobs/purge_idempotency_keys_job'
 import { eventually } from '../notifications/stand_ins.js'
+import {
+  bookedPlaces,
+  buildMenu,
+  createSlot,
+  guest,
+  postOrder,
+  shardRow,
+  staffToken,
+} from './orders_helpers.js'
+import { createMerchantWithToken } from '#tests/support/merchants'
+import { expectStatus } from '#tests/support/http'
 
 const queueConnection = () =>
   app.config.get<{ defaultConnection: Record<string, unknown> }>('queue').defaultConnection
-import { buildMenu, createSlot, guest, postOrder, shardRow, staffToken } from './orders_helpers.js'
-import { createMerchantWithToken } from '#tests/support/merchants'
-import { expectStatus } from '#tests/support/http'
 
 function countOrders(merchantId: string) {
   return runJobInTenant({ merchantId }, async () => {
@@ -57,7 +65,7 @@ test.group('Orders: pickup slot capacity', () => {
       .json({ status: 'cancelled' })
     cancel.assertStatus(200)
     await expectStatus(postOrder(client, shop.slug, body), 201)
-    assert.equal((await shardRow(shop.merchant.id, 'pickup_slots', { id: slot.id })).booked, 2)
+    assert.equal(await bookedPlaces(shop.merchant.id, slot.id), 2)
   })
 
   test('concurrent orders never overbook a slot', async ({ client, assert }) => {
@@ -75,7 +83,7 @@ test.group('Orders: pickup slot capacity', () => {
     )
     const statuses = responses.map((r) => r.status()).sort()
     assert.deepEqual(statuses, [201, 201, 201, 409, 409, 409, 409, 409, 409, 409])
-    assert.equal((await shardRow(shop.merchant.id, 'pickup_slots', { id: slot.id })).booked, 3)
+    assert.equal(await bookedPlaces(shop.merchant.id, slot.id), 3)
     assert.equal(await countOrders(shop.merchant.id), 3)
     // Numbers stay gapless under concurrency: refused orders took none.
     const numbers = responses
@@ -199,7 +207,7 @@ test.group('Orders: Idempotency-Key', () => {
     assert.equal(replay.header('idempotent-replayed'), 'true')
     assert.deepEqual(replay.body(), first.body(), 'the very same response, tracking token included')
     assert.equal(await countOrders(shop.merchant.id), 1)
-    assert.equal((await shardRow(shop.merchant.id, 'pickup_slots', { id: slot.id })).booked, 1)
+    assert.equal(await bookedPlaces(shop.merchant.id, slot.id), 1)
 
     const conflict = await postOrder(
       client,

@@ -191,15 +191,10 @@ test.group('Orders: staff reads and customer tracking', () => {
 
     const today = new Date().toISOString().slice(0, 10)
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)
-    assert.equal(
-      (await client.get('/api/v1/orders').qs({ date: today }).bearerToken(staff)).body().meta.total,
-      5
-    )
-    assert.equal(
-      (await client.get('/api/v1/orders').qs({ date: yesterday }).bearerToken(staff)).body().meta
-        .total,
-      0
-    )
+    const todays = await client.get('/api/v1/orders').qs({ date: today }).bearerToken(staff)
+    assert.equal(todays.body().meta.total, 5)
+    const yesterdays = await client.get('/api/v1/orders').qs({ date: yesterday }).bearerToken(staff)
+    assert.equal(yesterdays.body().meta.total, 0)
 
     const bad = await client
       .get('/api/v1/orders')

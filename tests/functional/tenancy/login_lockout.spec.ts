@@ -19,8 +19,10 @@ function attempt(client: ApiClient, email: string, password: string) {
 
 async function failFiveTimes(client: ApiClient, email: string) {
   const statuses: number[] = []
-  for (let i = 0; i < loginLockout.failures.requests; i++)
-    statuses.push((await attempt(client, email, 'wrong-password')).status())
+  for (let i = 0; i < loginLockout.failures.requests; i++) {
+    const response = await attempt(client, email, 'wrong-password')
+    statuses.push(response.status())
+  }
   return statuses
 }
 
@@ -98,7 +100,8 @@ test.group('login lockout', () => {
     const expireLockout = () => failures.delete(`login_failures:${loginAccountKey(email)}`)
 
     await failFiveTimes(client, email)
-    const first = Number((await attempt(client, email, TEST_PASSWORD)).header('retry-after'))
+    const locked = await attempt(client, email, TEST_PASSWORD)
+    const first = Number(locked.header('retry-after'))
     await expireLockout()
     await failFiveTimes(client, email)
     const second = await attempt(client, email, TEST_PASSWORD)
@@ -109,7 +112,8 @@ test.group('login lockout', () => {
     await expireLockout()
     await expectStatus(attempt(client, email, TEST_PASSWORD), 200)
     await failFiveTimes(client, email)
-    const afterSuccess = Number((await attempt(client, email, TEST_PASSWORD)).header('retry-after'))
+    const lockedAgain = await attempt(client, email, TEST_PASSWORD)
+    const afterSuccess = Number(lockedAgain.header('retry-after'))
     assert.isAtMost(afterSuccess, loginLockout.firstLockoutSeconds)
   })
 

@@ -52,9 +52,8 @@ test.group('rate limits', () => {
       const headers = { 'X-Merchant': merchant.slug, 'X-Forwarded-For': randomClientIp() }
       const statuses: number[] = []
       for (let i = 0; i < 104; i++) {
-        statuses.push(
-          (await fetch(`${origins[i % 2]}/api/v1/tenancy/merchant`, { headers })).status
-        )
+        const response = await fetch(`${origins[i % 2]}/api/v1/tenancy/merchant`, { headers })
+        statuses.push(response.status)
       }
       assert.equal(statuses.filter((s) => s === 200).length, 100)
       assert.deepEqual(statuses.slice(100), [429, 429, 429, 429])

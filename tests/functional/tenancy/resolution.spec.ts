@@ -116,10 +116,8 @@ test.group('tenant resolution', () => {
     const before = await version()
     await merchantDirectory.invalidate(merchant)
     assert.equal(await version(), before + 1)
-    assert.equal(
-      (await merchantDirectory.cache.get(merchant.id, 'config', async () => null)).outcome,
-      'MISS'
-    )
+    const lookup = await merchantDirectory.cache.get(merchant.id, 'config', async () => null)
+    assert.equal(lookup.outcome, 'MISS')
   })
 
   test('a load already running when the merchant changes cannot put the old snapshot back', async ({

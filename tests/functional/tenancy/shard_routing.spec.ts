@@ -12,10 +12,10 @@ test.group('shard-aware data routing over two databases', () => {
     const nodes = new Set(shardRouter.snapshot().map((entry) => entry.connection))
     assert.deepEqual([...nodes].sort(), ['node0', 'node1'])
     const names = await Promise.all(
-      ['node0', 'node1'].map(
-        async (node) =>
-          (await db.connection(node).rawQuery('select current_database() as d')).rows[0].d
-      )
+      ['node0', 'node1'].map(async (node) => {
+        const { rows } = await db.connection(node).rawQuery('select current_database() as d')
+        return rows[0].d
+      })
     )
     assert.notEqual(names[0], names[1])
   })
@@ -52,11 +52,10 @@ test.group('shard-aware data routing over two databases', () => {
         .json({ name: `Kiosk ${node}` })
       created.assertStatus(201)
       const id = created.body().data.id
-      assert.equal((await db.connection(node).from('locations').where('id', id)).length, 1)
-      assert.equal(
-        (await db.connection(other).from('locations').where('merchant_id', merchant.id)).length,
-        0
-      )
+      const here = await db.connection(node).from('locations').where('id', id)
+      assert.equal(here.length, 1)
+      const there = await db.connection(other).from('locations').where('merchant_id', merchant.id)
+      assert.equal(there.length, 0)
       const listed = await client.get('/api/v1/tenancy/locations').bearerToken(token)
       assert.includeMembers(
         listed.body().data.map((l: { id: string }) => l.id),
@@ -76,8 +75,8 @@ test.group('shard-aware data routing over two databases', () => {
     const b = await createMerchant()
     const tokenA = await login(client, a.email)
     const tokenB = await login(client, b.email)
-    const bLocation = (await client.get('/api/v1/tenancy/locations').bearerToken(tokenB)).body()
-      .data[0]
+    const bLocations = await client.get('/api/v1/tenancy/locations').bearerToken(tokenB)
+    const bLocation = bLocations.body().data[0]
     const response = await client
       .get(`/api/v1/tenancy/locations/${bLocation.id}`)
       .bearerToken(tokenA)
@@ -119,7 +118,7 @@ test.group('shard-aware data routing over two databases', () => {
       ['name', 'timezone']
     )
     const staffEmail = `staff-${randomUUID().slice(0, 6)}@x.test`
-    const User = (await import('#tenancy/models/user')).default
+    const { default: User } = await import('#tenancy/models/user')
     const staff = await User.create({ email: staffEmail, password: 'staff-password-1' })
     await db
       .connection('control')
