@@ -38,13 +38,11 @@ async function main() {
   const app = startOnCore0(env, ['build/bin/server.js'])
   await waitFor(`http://127.0.0.1:${APP_PORT}/health`)
 
-  const login = (await (
-    await fetch(`http://127.0.0.1:${APP_PORT}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'owner@demo-coffee.test', password: 'demo-password-1' }),
-    })
-  ).json()) as { token: string }
+  const login = await fetch(`http://127.0.0.1:${APP_PORT}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'owner@demo-coffee.test', password: 'demo-password-1' }),
+  }).then((r) => r.json() as Promise<{ token: string }>)
   const url = `http://127.0.0.1:${APP_PORT}/api/v1/tenancy/merchant`
   const headers = { 'X-Merchant': 'demo-coffee' }
   const sample = await fetch(url, { headers })

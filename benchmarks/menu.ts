@@ -51,7 +51,10 @@ async function bigEnoughMenu() {
   // Grow the demo menu to about 20 KB of JSON (BENCHMARKING.md's reference size).
   let size = Buffer.byteLength(JSON.stringify(await staff('')))
   let n = 0
-  const category = (await staff('/categories', { name: 'Bench specials', display_order: 9 })).data
+  const { data: category } = await staff('/categories', {
+    name: 'Bench specials',
+    display_order: 9,
+  })
   while (size < 20_500) {
     await staff('/items', {
       category_id: category.id,
@@ -138,7 +141,8 @@ async function main() {
   const app = startOnCore0(env, ['build/bin/server.js'])
   await waitFor(`http://127.0.0.1:${APP_PORT}/health`)
   const menuUrl = `http://127.0.0.1:${APP_PORT}/api/v1/menus/${SLUG}`
-  let body = Buffer.from(await (await fetch(menuUrl)).arrayBuffer())
+  const demo = await fetch(menuUrl)
+  let body = Buffer.from(await demo.arrayBuffer())
   if (body.length < 19_000) {
     await bigEnoughMenu()
     await new Promise((r) => setTimeout(r, 50))
