@@ -70,9 +70,14 @@ async function main() {
     `ratio a/b: ${(a.rps / b.rps).toFixed(2)}   p99 a/b: ${(a.p99 / b.p99).toFixed(2)}   cpu a/b: ${(a.cpu / b.cpu).toFixed(2)}`
   )
 
-  const staff = wrk(`http://127.0.0.1:${APP_PORT}/api/v1/tenancy/locations`, seconds, app.pid!, {
-    Authorization: `Bearer ${login.token}`,
-  })
+  const staff = wrk(
+    {
+      url: `http://127.0.0.1:${APP_PORT}/api/v1/tenancy/locations`,
+      pid: app.pid!,
+      headers: { Authorization: `Bearer ${login.token}` },
+    },
+    seconds
+  )
   console.log(
     formatSummary('(c) staff route: token + membership + shard read', {
       ...staff,
