@@ -1,5 +1,5 @@
 /**
- * Kernel benchmark (issue 2): a tenant-scoped route through the full middleware stack (request id,
+ * Kernel benchmark: a tenant-scoped route through the full middleware stack (request id,
  * body parser, auth init, tenant resolution from the X-Merchant header through the merchant cache,
  * Redis rate limiter, module gate, controller) against raw node:http returning the same bytes.
  * Also a staff route (access token + membership + shard read) for reference.

@@ -1,5 +1,5 @@
 /**
- * Menu benchmark (issue 3), in one go:
+ * Menu benchmark, in one go:
  *   (a) the cache-hit public menu GET through the whole production build;
  *   (b) raw node:http serving the same bytes from memory;
  * alternated A B A B A B with wrk (server on core 0, wrk on core 1), printing req/s, p50/p99, server
@@ -48,7 +48,7 @@ async function bigEnoughMenu() {
       headers: { 'authorization': `Bearer ${login.token}`, 'content-type': 'application/json' },
       body: body && JSON.stringify(body),
     }).then((r) => r.json() as Promise<any>)
-  // Grow the demo menu to about 20 KB of JSON (BENCHMARKING.md's reference size).
+  // Grow the demo menu to about 20 KB of JSON, a large real menu: writing it weighs on each request.
   let size = Buffer.byteLength(JSON.stringify(await staff('')))
   let n = 0
   const { data: category } = await staff('/categories', {

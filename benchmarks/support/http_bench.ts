@@ -1,6 +1,7 @@
 /**
- * Shared pieces of the HTTP benchmarks (see BENCHMARKING: servers on core 0, wrk on core 1,
- * alternated subject/baseline runs, medians, CPU per request as a second opinion).
+ * Shared pieces of the HTTP benchmarks: servers on core 0 and wrk on core 1 (so the load generator
+ * does not steal the server's CPU), subject and baseline runs alternated (so drift hits both), medians,
+ * and the server's CPU time per request as a second opinion beside requests per second.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'

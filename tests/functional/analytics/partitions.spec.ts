@@ -48,7 +48,7 @@ test.group('analytics / monthly partitions', () => {
     for (const name of shardRouter.nodes())
       assert.include(await partitionManager.partitionsOf(name), 'analytics_events_2031_01')
 
-    // The seed's indexes exist on the new partition.
+    // The parent table's indexes exist on the new partition.
     const indexes = await nodeOf(merchant).rawQuery(
       `SELECT indexdef FROM pg_indexes WHERE tablename = 'analytics_events_2031_01'`
     )

@@ -22,8 +22,8 @@ import { seedCustomerData, inTenant, tenantDb } from '#tests/functional/complian
 import { createMerchantWithToken } from '#tests/support/merchants'
 
 /**
- * Issue 10, "Done when": bad input on every route gives no 5xx, every 4xx is our JSON error shape,
- * and no route shows one merchant's data to another merchant's staff or to anonymous callers.
+ * Bad input on every route gives no 5xx, every 4xx is our JSON error shape, and no route shows one
+ * merchant's data to another merchant's staff or to anonymous callers.
  */
 
 /** A full-suite shop with data on every kind of object a path can name, and values that only its staff may see. */

@@ -32,7 +32,7 @@ test.group('observability', () => {
     assert.match(response.text(), /active_merchants\{[^}]*\} [1-9]/)
   })
 
-  test('a request slower than its module budget (seed 3.4 p99) is counted; a fast one is not', async ({
+  test('a request slower than its module budget (app/core/observability/budgets.ts) is counted; a fast one is not', async ({
     client,
     assert,
   }) => {

@@ -6,7 +6,7 @@ import { getTenant } from '#tenancy/context/tenant_context'
 import { ownerToken } from '#tests/support/merchants'
 import { closeSockets, connect, emitWithAck } from '#tests/functional/notifications/socket_clients'
 
-/** DESIGN §3.4: every job payload and every socket handler carries the merchant and runs in its context. */
+/** Every job payload and every socket handler carries the merchant and runs in its context. */
 test.group('tenant context everywhere', (group) => {
   group.each.teardown(() => closeSockets())
 

@@ -4,7 +4,7 @@ import { buildCoffeeMenu } from './menu_helpers.js'
 import { createMerchantWithToken } from '#tests/support/merchants'
 
 /**
- * The hot queries can use the seed-050 indexes. Test tables are tiny, so sequential scans are
+ * The hot queries can use the indexes of database/migrations/menu. Test tables are tiny, so sequential scans are
  * switched off for the EXPLAIN: the question is whether the planner CAN use the index.
  */
 async function plan(shardId: number, sql: string, bindings: string[]) {

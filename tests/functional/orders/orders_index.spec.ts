@@ -20,7 +20,7 @@ async function captured(shardId: number, fn: () => Promise<unknown>) {
   return statements
 }
 
-test.group('Orders: the staff list uses the seed index', () => {
+test.group('Orders: the staff list uses its (merchant, status, created_at) index', () => {
   test('a status filter walks idx_orders_merchant_status_created', async ({ assert }) => {
     const shop = await createMerchantWithToken()
     // A realistic spread: mostly finished orders, few pending; then fresh statistics for the planner.
