@@ -1,86 +1,66 @@
 /**
- * Analytics ingestion benchmark (issue 5), in one run:
+ * Analytics ingestion benchmark, in one run:
  *   (a) POST /api/v1/analytics/events through the production build, batches of 100 events
  *       (validation, tenant resolution, rate limiter, one multi-row insert into the partitioned table);
  *   (b) the baseline: a raw node:http server doing a plain multi-row INSERT of the same rows into an
- *       unpartitioned table with the same columns and seed indexes (no validation, no framework);
- * alternated A B A B A B with wrk (server on core 0, wrk on core 1), printing events/s, p50/p99 and
- * the ratio of medians a/b; then (c) the time to aggregate one UTC day holding 1,000,000 events
- * (analytics:aggregate, every merchant of every node). PostgreSQL shares the same two cores.
+ *       unpartitioned table with the same columns and the same (merchant_id, created_at) and
+ *       (event_type, created_at) indexes as analytics_events (no validation, no framework);
+ * alternated A B A B A B with wrk (server on core 0, wrk on core 1), printing events/s, p50/p99, the
+ * servers' CPU time per request and the ratio of medians a/b; then (c) the time to aggregate one UTC
+ * day holding 1,000,000 events (analytics:aggregate, every merchant of every node). PostgreSQL
+ * shares the same two cores.
  *
  *   npm run bench:analytics_ingest [-- --no-build --runs 3 --seconds 10 --events 1000000]
  * Env: BENCH_DATABASE_URL (control db; nodes get _node0/_node1), BENCH_REDIS_URL.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import pg from 'pg'
-import { requireHttpBench, seedEnv } from './support/http_bench.js'
+import {
+  alternate,
+  benchEnv,
+  cliFlag,
+  median,
+  prepareBuild,
+  requireHttpBench,
+  ROOT,
+  startOnCore0,
+  stopAll,
+  waitFor,
+  type Summary,
+} from './support/http_bench.js'
 
-const ROOT = new URL('../', import.meta.url).pathname
-const args = process.argv.slice(2)
-const flag = (name: string, fallback: number) =>
-  args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback
-const RUNS = flag('--runs', 3)
-const SECONDS = flag('--seconds', 10)
-const SEEDED_EVENTS = flag('--events', 1_000_000)
-const CONNECTIONS = 50
+const RUNS = cliFlag('--runs', 3)
+const SECONDS = cliFlag('--seconds', 10)
+const SEEDED_EVENTS = cliFlag('--events', 1_000_000)
 const BATCH = 100
 const DATABASE_URL =
   process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/gudbro_bench_analytics'
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/12'
 const APP_PORT = 4523
 const RAW_PORT = 4524
 const SLUG = 'demo-coffee'
 const AGGREGATED_DAY = '2030-05-05'
-const env = {
-  ...process.env,
-  NODE_ENV: 'production',
-  APP_KEY: 'bench-only-app-key-not-secret-0123456789',
+const env = benchEnv({
   DATABASE_URL,
-  REDIS_URL,
-  HOST: '127.0.0.1',
+  REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/12',
   PORT: String(APP_PORT),
-  LOG_LEVEL: 'warn',
   // The per-client limit is the subject's, not the benchmark's: lift it so wrk is never throttled.
   RATE_LIMIT_INGEST: '100000000',
-}
+})
 const nodeUrl = (node: number) => {
   const url = new URL(DATABASE_URL)
   url.pathname = `${url.pathname}_node${node}`
   return url.toString()
 }
-const children: ChildProcess[] = []
 
-function sh(command: string, commandArgs: string[]): string {
-  return execFileSync(command, commandArgs, {
+/** One command of the build, its standard output returned. */
+function ace(args: string[]): string {
+  return execFileSync(process.execPath, ['build/ace.js', ...args], {
     cwd: ROOT,
     env,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   })
-}
-
-async function waitFor(url: string) {
-  for (let i = 0; i < 300; i++) {
-    if (
-      await fetch(url, { signal: AbortSignal.timeout(2000) })
-        .then((r) => r.status < 500)
-        .catch(() => false)
-    )
-      return
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  throw new Error(`${url} never answered`)
-}
-
-function startOnCore0(commandArgs: string[]) {
-  const child = spawn('taskset', ['-c', '0', process.execPath, ...commandArgs], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
-  children.push(child)
-  return child
 }
 
 /** The same 100 events for both subjects: a realistic mix of the public menu's event types. */
@@ -98,35 +78,6 @@ function batchBody(): string {
   }))
   return JSON.stringify({ events })
 }
-
-type Run = { eventsPerSecond: number; p50: number; p99: number; errors: number }
-
-function toMs(value: string) {
-  const number = Number.parseFloat(value)
-  return value.endsWith('us') ? number / 1000 : value.endsWith('ms') ? number : number * 1000
-}
-
-function wrk(url: string, seconds: number, script: string): Run {
-  const out = execFileSync(
-    'taskset',
-    ['-c', '1', 'wrk', '-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-s', script, url],
-    {
-      encoding: 'utf8',
-    }
-  )
-  const requests = Number(/(\d+) requests in/.exec(out)![1])
-  const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0)
-  const seconds_ = Number.parseFloat(/requests in ([\d.]+)s/.exec(out)![1])
-  return {
-    eventsPerSecond: Math.round(((requests - errors) * BATCH) / seconds_),
-    p50: toMs(/50%\s+([\d.]+\w+)/.exec(out)![1]),
-    p99: toMs(/99%\s+([\d.]+\w+)/.exec(out)![1]),
-    errors,
-  }
-}
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 
 /** The baseline server: parse the batch, one plain multi-row INSERT ... VALUES, answer 202. */
 const RAW_SERVER = `
@@ -185,29 +136,22 @@ async function seedOneDay(client: pg.Client, events: number) {
 
 async function main() {
   await requireHttpBench(env)
-  if (!args.includes('--no-build')) sh(process.execPath, ['ace.js', 'build'])
-  if (!existsSync(`${ROOT}build/node_modules`))
-    symlinkSync(`${ROOT}node_modules`, `${ROOT}build/node_modules`)
-  sh(process.execPath, ['build/ace.js', 'migrate:all', '--create'])
-  sh(process.execPath, ['build/ace.js', 'partitions:ensure'])
-  execFileSync(
-    process.execPath,
-    ['build/ace.js', 'db:seed', '--files', 'database/seeders/demo_seeder.js'],
-    { cwd: ROOT, env: seedEnv(env), stdio: ['ignore', 'ignore', 'inherit'] }
-  )
+  prepareBuild(env)
+  ace(['partitions:ensure'])
 
   const control = new pg.Client({ connectionString: DATABASE_URL })
   await control.connect()
-  const merchant = (
-    await control.query('SELECT id, shard_id FROM merchants WHERE slug = $1', [SLUG])
-  ).rows[0]
-  const node = (
-    await control.query('SELECT connection_name FROM shard_map WHERE shard_id = $1', [
-      merchant.shard_id,
-    ])
-  ).rows[0].connection_name
+  const merchants = await control.query('SELECT id, shard_id FROM merchants WHERE slug = $1', [
+    SLUG,
+  ])
+  const merchant = merchants.rows[0]
+  const shards = await control.query('SELECT connection_name FROM shard_map WHERE shard_id = $1', [
+    merchant.shard_id,
+  ])
+  const node: string = shards.rows[0].connection_name
   await control.end()
-  const shardDb = new pg.Client({ connectionString: nodeUrl(Number(node.replace('node', ''))) })
+  const shardUrl = nodeUrl(Number(node.replace('node', '')))
+  const shardDb = new pg.Client({ connectionString: shardUrl })
   await shardDb.connect()
   await shardDb.query(`
     CREATE TABLE IF NOT EXISTS bench_events_plain (
@@ -230,43 +174,40 @@ local f = io.open("${bodyFile}", "rb"); wrk.body = f:read("*a"); f:close()
 `
   )
 
-  startOnCore0(['build/bin/server.js'])
-  const raw = spawn('taskset', ['-c', '0', process.execPath, '-e', RAW_SERVER], {
-    cwd: ROOT,
-    env: {
+  const app = startOnCore0(env, ['build/bin/server.js'])
+  const raw = startOnCore0(
+    {
       ...env,
-      RAW_DB_URL: nodeUrl(Number(node.replace('node', ''))),
+      RAW_DB_URL: shardUrl,
       RAW_MERCHANT_ID: merchant.id,
       RAW_SHARD_ID: String(merchant.shard_id),
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
-  children.push(raw)
+    ['-e', RAW_SERVER]
+  )
   const appUrl = `http://127.0.0.1:${APP_PORT}/api/v1/analytics/events`
   const rawUrl = `http://127.0.0.1:${RAW_PORT}/`
   await waitFor(`http://127.0.0.1:${APP_PORT}/health`)
   await waitFor(rawUrl)
 
-  wrk(appUrl, 3, script)
-  wrk(rawUrl, 3, script)
-  const subject: Run[] = []
-  const baseline: Run[] = []
-  for (let run = 0; run < RUNS; run++) {
-    subject.push(wrk(appUrl, SECONDS, script))
-    baseline.push(wrk(rawUrl, SECONDS, script))
-    console.log(
-      `run ${run + 1}: app ${subject.at(-1)!.eventsPerSecond} events/s, plain insert ${baseline.at(-1)!.eventsPerSecond} events/s`
-    )
-  }
-  for (const child of children) child.kill('SIGTERM')
+  // A non-2xx answer stops the run (wrk in support/http_bench.ts): every batch counted was stored.
+  const { a, b } = alternate(
+    { url: appUrl, pid: app.pid!, script },
+    { url: rawUrl, pid: raw.pid!, script },
+    RUNS,
+    SECONDS
+  )
+  stopAll()
 
-  const summary = (runs: Run[]) =>
-    `${median(runs.map((r) => r.eventsPerSecond))} events/s (p50 ${median(runs.map((r) => r.p50)).toFixed(1)} ms, p99 ${median(runs.map((r) => r.p99)).toFixed(1)} ms per batch of ${BATCH}, non-2xx ${runs.reduce((s, r) => s + r.errors, 0)})`
-  const ratio =
-    median(subject.map((r) => r.eventsPerSecond)) / median(baseline.map((r) => r.eventsPerSecond))
-  console.log(`\n(a) HTTP ingestion, partitioned:  ${summary(subject)}`)
-  console.log(`(b) plain multi-row insert:      ${summary(baseline)}`)
-  console.log(`ratio a/b: ${ratio.toFixed(2)}  (goal >= 0.5, and a >= 20000 events/s)`)
+  const summary = (s: Summary) =>
+    `${Math.round(s.rps * BATCH)} events/s (p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms per batch of ${BATCH}, cpu ${s.cpu.toFixed(0)} us per request)`
+  console.log(
+    `\nmedians of ${RUNS} alternated runs, ${SECONDS}s each, 50 connections (wrk on core 1, servers on core 0)`
+  )
+  console.log(`(a) HTTP ingestion, partitioned:  ${summary(a)}`)
+  console.log(`(b) plain multi-row insert:      ${summary(b)}`)
+  console.log(
+    `ratio a/b: ${(a.rps / b.rps).toFixed(2)}  (goal >= 0.5, and a >= 20000 events/s)   cpu a/b: ${(a.cpu / b.cpu).toFixed(2)}`
+  )
 
   console.log(
     `\nseeding ${SEEDED_EVENTS.toLocaleString('en')} events on ${AGGREGATED_DAY} (${node})...`
@@ -276,14 +217,7 @@ local f = io.open("${bodyFile}", "rb"); wrk.body = f:read("*a"); f:close()
   await shardDb.end()
   const timings: number[] = []
   for (let run = 0; run < 3; run++) {
-    const out = sh(process.execPath, [
-      'build/ace.js',
-      'analytics:aggregate',
-      '--from',
-      AGGREGATED_DAY,
-      '--to',
-      AGGREGATED_DAY,
-    ])
+    const out = ace(['analytics:aggregate', '--from', AGGREGATED_DAY, '--to', AGGREGATED_DAY])
     timings.push(Number(/\((\d+) ms\)/.exec(out)![1]))
     console.log(out.trim())
   }
@@ -297,6 +231,4 @@ main()
     console.error(error)
     process.exitCode = 1
   })
-  .finally(() => {
-    for (const child of children) child.kill('SIGTERM')
-  })
+  .finally(stopAll)

@@ -14,7 +14,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 
 await useBenchDatabase('gudbro_bench_archive', 10)
 await bootApp()
-const db = (await import('@adonisjs/lucid/services/db')).default
+const { default: db } = await import('@adonisjs/lucid/services/db')
 const { shardRouter } = await import('#tenancy/index')
 const { moveRowsBatch } = await import('#core/archiving/archivable')
 

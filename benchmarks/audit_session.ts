@@ -14,7 +14,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 
 await useBenchDatabase('gudbro_bench_audit', 11)
 await bootApp()
-const db = (await import('@adonisjs/lucid/services/db')).default
+const { default: db } = await import('@adonisjs/lucid/services/db')
 const { runWithActor } = await import('#core/database/actor_context')
 const { onboarding } = await import('#tenancy/services/onboarding_service')
 

@@ -16,7 +16,7 @@ const MERCHANTS = 4
 
 await useBenchDatabase('gudbro_bench_compliance', 9)
 await bootApp()
-const db = (await import('@adonisjs/lucid/services/db')).default
+const { default: db } = await import('@adonisjs/lucid/services/db')
 const { onboarding } = await import('#tenancy/services/onboarding_service')
 const { shardRouter } = await import('#tenancy/index')
 const { gdprExport } = await import('#compliance/services/gdpr_export_service')
@@ -71,16 +71,19 @@ async function baseline(email: string, nodes: string[]) {
   const found: unknown[] = []
   for (const name of nodes) {
     const node = db.connection(name)
-    const conversations = (
-      await node.rawQuery('SELECT * FROM conversations WHERE lower(customer_email) = ?', [email])
-    ).rows
+    const { rows: conversations } = await node.rawQuery(
+      'SELECT * FROM conversations WHERE lower(customer_email) = ?',
+      [email]
+    )
     const ids = conversations.map((c: { id: string }) => c.id)
-    const messages = (
-      await node.rawQuery('SELECT * FROM messages WHERE conversation_id = ANY(?::uuid[])', [ids])
-    ).rows
-    const notifications = (
-      await node.rawQuery('SELECT * FROM notification_queue WHERE lower(recipient) = ?', [email])
-    ).rows
+    const { rows: messages } = await node.rawQuery(
+      'SELECT * FROM messages WHERE conversation_id = ANY(?::uuid[])',
+      [ids]
+    )
+    const { rows: notifications } = await node.rawQuery(
+      'SELECT * FROM notification_queue WHERE lower(recipient) = ?',
+      [email]
+    )
     found.push(conversations, messages, notifications)
     rows += conversations.length + messages.length + notifications.length
   }

@@ -1,5 +1,5 @@
 /**
- * Kernel benchmark (issue 2): a tenant-scoped route through the full middleware stack (request id,
+ * Kernel benchmark: a tenant-scoped route through the full middleware stack (request id,
  * body parser, auth init, tenant resolution from the X-Merchant header through the merchant cache,
  * Redis rate limiter, module gate, controller) against raw node:http returning the same bytes.
  * Also a staff route (access token + membership + shard read) for reference.
@@ -38,13 +38,11 @@ async function main() {
   const app = startOnCore0(env, ['build/bin/server.js'])
   await waitFor(`http://127.0.0.1:${APP_PORT}/health`)
 
-  const login = (await (
-    await fetch(`http://127.0.0.1:${APP_PORT}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'owner@demo-coffee.test', password: 'demo-password-1' }),
-    })
-  ).json()) as { token: string }
+  const login = await fetch(`http://127.0.0.1:${APP_PORT}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'owner@demo-coffee.test', password: 'demo-password-1' }),
+  }).then((r) => r.json() as Promise<{ token: string }>)
   const url = `http://127.0.0.1:${APP_PORT}/api/v1/tenancy/merchant`
   const headers = { 'X-Merchant': 'demo-coffee' }
   const sample = await fetch(url, { headers })
@@ -72,9 +70,14 @@ async function main() {
     `ratio a/b: ${(a.rps / b.rps).toFixed(2)}   p99 a/b: ${(a.p99 / b.p99).toFixed(2)}   cpu a/b: ${(a.cpu / b.cpu).toFixed(2)}`
   )
 
-  const staff = wrk(`http://127.0.0.1:${APP_PORT}/api/v1/tenancy/locations`, seconds, app.pid!, {
-    Authorization: `Bearer ${login.token}`,
-  })
+  const staff = wrk(
+    {
+      url: `http://127.0.0.1:${APP_PORT}/api/v1/tenancy/locations`,
+      pid: app.pid!,
+      headers: { Authorization: `Bearer ${login.token}` },
+    },
+    seconds
+  )
   console.log(
     formatSummary('(c) staff route: token + membership + shard read', {
       ...staff,

@@ -21,16 +21,16 @@ const CONCURRENCY = 10
 
 await useBenchDatabase('gudbro_bench_notifications', 7)
 const app = await bootApp()
-const redis = (await import('@adonisjs/redis/services/main')).default
-const logger = (await import('@adonisjs/core/services/logger')).default
+const { default: redis } = await import('@adonisjs/redis/services/main')
+const { default: logger } = await import('@adonisjs/core/services/logger')
 const { WorkerPool } = await import('#core/queue/worker_pool')
 const { TenantJob } = await import('#core/queue/tenant_job')
 const { onboarding } = await import('#tenancy/services/onboarding_service')
 const { runJobInTenant, shardRouter } = await import('#tenancy/index')
 const { enqueueNotifications } = await import('#notifications/index')
 const { settingsService } = await import('#notifications/services/settings_service')
-const DeliverNotificationJob = (await import('#notifications/jobs/deliver_notification_job'))
-  .default
+const { default: DeliverNotificationJob } =
+  await import('#notifications/jobs/deliver_notification_job')
 
 const connection = app.config.get<{ defaultConnection: Record<string, unknown> }>('queue')
   .defaultConnection as any

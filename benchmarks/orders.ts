@@ -162,11 +162,11 @@ prepareBuild(env)
 Object.assign(process.env, env)
 const { bootApp } = await import('./support/boot_app.js')
 const app = await bootApp()
-const redis = (await import('@adonisjs/redis/services/main')).default
-const db = (await import('@adonisjs/lucid/services/db')).default
+const { default: redis } = await import('@adonisjs/redis/services/main')
+const { default: db } = await import('@adonisjs/lucid/services/db')
 const { shardRouter } = await import('#tenancy/index')
 const { onboarding } = await import('#tenancy/services/onboarding_service')
-const User = (await import('#tenancy/models/user')).default
+const { default: User } = await import('#tenancy/models/user')
 await redis.flushdb()
 for (const node of shardRouter.nodes())
   await db.connection(node, { mode: 'write' }).rawQuery('DELETE FROM notification_queue')
@@ -206,7 +206,8 @@ async function benchMerchant(notify: boolean) {
     owner: { email: `owner@${slug}.test`, password: 'bench-password-1' },
   })
   const user = await User.findByOrFail('email', `owner@${slug}.test`)
-  const token = (await User.accessTokens.create(user, [`merchant:${merchant.id}`])).value!.release()
+  const accessToken = await User.accessTokens.create(user, [`merchant:${merchant.id}`])
+  const token = accessToken.value!.release()
   const drinks = await api(token, 'POST', '/api/v1/menu/categories', { name: 'Drinks' })
   const latte = await api(token, 'POST', '/api/v1/menu/items', {
     category_id: drinks.id,

@@ -1,6 +1,7 @@
 /**
- * Shared pieces of the HTTP benchmarks (see BENCHMARKING: servers on core 0, wrk on core 1,
- * alternated subject/baseline runs, medians, CPU per request as a second opinion).
+ * Shared pieces of the HTTP benchmarks: servers on core 0 and wrk on core 1 (so the load generator
+ * does not steal the server's CPU), subject and baseline runs alternated (so drift hits both), medians,
+ * and the server's CPU time per request as a second opinion beside requests per second.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
@@ -12,6 +13,11 @@ const children: ChildProcess[] = []
 
 export type Run = { rps: number; p50: number; p99: number; cpuUsPerRequest: number }
 export type Summary = { rps: number; p50: number; p99: number; cpu: number }
+/**
+ * What wrk drives: a server (its pid, for CPU per request) at a URL, GET with `headers` unless a
+ * wrk Lua `script` sets the method and body.
+ */
+export type Target = { url: string; pid: number; headers?: Record<string, string>; script?: string }
 
 export function cliFlag(name: string, fallback: number) {
   const args = process.argv.slice(2)
@@ -116,17 +122,24 @@ function toMs(value: string) {
   return value.endsWith('us') ? number / 1000 : value.endsWith('ms') ? number : number * 1000
 }
 
-export function wrk(
-  url: string,
-  seconds: number,
-  pid: number,
-  headers: Record<string, string> = {}
-): Run {
+export function wrk({ url, pid, headers = {}, script }: Target, seconds: number): Run {
   const headerArgs = Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`])
+  const scriptArgs = script ? ['-s', script] : []
   const before = cpuSeconds(pid)
   const out = execFileSync(
     'taskset',
-    ['-c', '1', 'wrk', '-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', ...headerArgs, url],
+    [
+      '-c',
+      '1',
+      'wrk',
+      '-t1',
+      `-c${CONNECTIONS}`,
+      `-d${seconds}s`,
+      '--latency',
+      ...headerArgs,
+      ...scriptArgs,
+      url,
+    ],
     { encoding: 'utf8' }
   )
   const cpu = cpuSeconds(pid) - before
@@ -191,19 +204,14 @@ export function formatSummary(name: string, s: Summary) {
 }
 
 /** Warm both up, then alternate A B A B ... and return the medians. */
-export function alternate(
-  subject: { url: string; pid: number; headers?: Record<string, string> },
-  baseline: { url: string; pid: number },
-  runs: number,
-  seconds: number
-) {
-  wrk(subject.url, 3, subject.pid, subject.headers)
-  wrk(baseline.url, 3, baseline.pid)
+export function alternate(subject: Target, baseline: Target, runs: number, seconds: number) {
+  wrk(subject, 3)
+  wrk(baseline, 3)
   const a: Run[] = []
   const b: Run[] = []
   for (let i = 0; i < runs; i++) {
-    a.push(wrk(subject.url, seconds, subject.pid, subject.headers))
-    b.push(wrk(baseline.url, seconds, baseline.pid))
+    a.push(wrk(subject, seconds))
+    b.push(wrk(baseline, seconds))
     console.log(
       `run ${i + 1}: a ${a[i].rps.toFixed(0)} req/s p99 ${a[i].p99.toFixed(2)} ms | b ${b[i].rps.toFixed(0)} req/s p99 ${b[i].p99.toFixed(2)} ms`
     )

@@ -33,7 +33,8 @@ export async function startAppProcess(extraEnv: Record<string, string> = {}) {
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`app process exited: ${stderr}`)
     try {
-      if ((await fetch(`${url}/health`)).ok) break
+      const health = await fetch(`${url}/health`)
+      if (health.ok) break
     } catch {}
     await new Promise((r) => setTimeout(r, 100))
   }

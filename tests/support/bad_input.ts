@@ -169,12 +169,12 @@ function limitOf(parser: 'json' | 'form') {
   return limit === undefined ? undefined : string.bytes.parse(limit)
 }
 
-let bodies: Body[] | undefined
+let builtBodies: Body[] | undefined
 
 /** Built once: some are megabytes long. */
 export function badBodies(): Body[] {
-  bodies ??= buildBodies()
-  return bodies
+  builtBodies ??= buildBodies()
+  return builtBodies
 }
 
 function buildBodies(): Body[] {

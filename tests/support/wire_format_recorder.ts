@@ -43,9 +43,9 @@ export function walk(channel: Channel, source: string, value: unknown, path = '$
     if (Array.isArray(node)) return node.forEach((entry, index) => visit(entry, `${at}[${index}]`))
     if (node === null || typeof node !== 'object') return
     for (const [key, entry] of Object.entries(node)) {
-      const path = `${at}.${key}`
-      if (isCamelCaseKey(key)) found.push({ channel, source, path })
-      if (!isData(source, path)) visit(entry, path)
+      const keyPath = `${at}.${key}`
+      if (isCamelCaseKey(key)) found.push({ channel, source, path: keyPath })
+      if (!isData(source, keyPath)) visit(entry, keyPath)
     }
   }
   visit(value, path)

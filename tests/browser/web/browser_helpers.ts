@@ -45,6 +45,12 @@ export async function device(browser: Browser, options: BrowserContextOptions) {
   })
 }
 
+/** A page in a fresh device context (see `device`). */
+export async function openPage(browser: Browser, options: BrowserContextOptions) {
+  const context = await device(browser, options)
+  return context.newPage()
+}
+
 /** Debian's Chromium, headless, with the flags that keep it off the network it cannot reach. */
 export async function launch(): Promise<Browser> {
   await mkdir(SCREENSHOTS, { recursive: true })

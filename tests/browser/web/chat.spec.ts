@@ -3,7 +3,7 @@ import {
   DESK,
   PHONE,
   baseUrl,
-  device,
+  openPage,
   launch,
   recordProblems,
   seedDemo,
@@ -20,13 +20,13 @@ test.group('Web UI: chat between a customer and the shop', (group) => {
   }) => {
     const browser = await launch()
     cleanup(() => browser.close())
-    const staff = await (await device(browser, DESK)).newPage()
+    const staff = await openPage(browser, DESK)
     recordProblems(staff, 'staff')
     await staffSignIn(staff)
     await staff.getByRole('link', { name: 'Chat' }).click()
     await staff.getByRole('heading', { name: 'Chat' }).waitFor()
 
-    const customer = await (await device(browser, PHONE)).newPage()
+    const customer = await openPage(browser, PHONE)
     recordProblems(customer, 'customer')
     await customer.goto(`${baseUrl()}/m/demo-coffee`)
     await customer.getByRole('button', { name: 'Chat with us' }).click()

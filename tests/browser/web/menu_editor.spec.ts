@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import {
   DESK,
-  device,
+  openPage,
   baseUrl,
   launch,
   recordProblems,
@@ -9,12 +9,13 @@ import {
   shot,
   staffSignIn,
 } from './browser_helpers.js'
+import { fetchJson } from '#tests/support/http'
 
 /** A staff member of the demo coffee shop on the menu editor, in a desk-sized browser. */
 async function openMenuEditor(cleanup: (fn: () => Promise<void>) => void) {
   const browser = await launch()
   cleanup(() => browser.close())
-  const staff = await (await device(browser, DESK)).newPage()
+  const staff = await openPage(browser, DESK)
   recordProblems(staff, 'staff')
   await staffSignIn(staff)
   await staff.getByRole('link', { name: 'Menu' }).click()
@@ -41,7 +42,7 @@ test.group('Web UI: optimistic menu edits', (group) => {
     await alert.waitFor()
     await shot(staff, 'menu-editor-rollback')
     assert.equal(await staff.getByLabel('Price of Espresso').inputValue(), before)
-    const menu: any = await (await fetch(`${baseUrl()}/api/v1/menus/demo-coffee`)).json()
+    const menu: any = await fetchJson(`${baseUrl()}/api/v1/menus/demo-coffee`)
     const espresso = menu.data.categories
       .flatMap((c: any) => c.items)
       .find((i: any) => i.name === 'Espresso')
@@ -60,7 +61,7 @@ test.group('Web UI: optimistic menu edits', (group) => {
     const [answer] = await Promise.all([saved(true), soldOut.click()])
     assert.equal(answer.status(), 200)
     assert.isTrue(await soldOut.isChecked())
-    const menu: any = await (await fetch(`${baseUrl()}/api/v1/menus/demo-coffee`)).json()
+    const menu: any = await fetchJson(`${baseUrl()}/api/v1/menus/demo-coffee`)
     const cappuccino = menu.data.categories
       .flatMap((c: any) => c.items)
       .find((i: any) => i.name === 'Cappuccino')
@@ -93,7 +94,7 @@ test.group('Web UI: adding to the menu', (group) => {
       .waitFor()
     await shot(staff, 'menu-editor')
 
-    const menu: any = await (await fetch(`${baseUrl()}/api/v1/menus/demo-coffee`)).json()
+    const menu: any = await fetchJson(`${baseUrl()}/api/v1/menus/demo-coffee`)
     const items = menu.data.categories.flatMap((c: any) => c.items)
     assert.equal(items.find((i: any) => i.name === name)?.price_minor, 320)
     const milk = items

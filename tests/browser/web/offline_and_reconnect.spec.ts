@@ -10,12 +10,13 @@ import {
   shot,
   staffSignIn,
 } from './browser_helpers.js'
+import { fetchJson } from '#tests/support/http'
 
 /** Places an order through the public API, as another customer's phone would. */
 async function placeOrderByApi() {
   const base = `${baseUrl()}/api/v1/orders/m/demo-coffee`
-  const slots: any = await (await fetch(`${base}/pickup-slots/open`)).json()
-  const menu: any = await (await fetch(`${baseUrl()}/api/v1/menus/demo-coffee`)).json()
+  const slots: any = await fetchJson(`${base}/pickup-slots/open`)
+  const menu: any = await fetchJson(`${baseUrl()}/api/v1/menus/demo-coffee`)
   const espresso = menu.data.categories
     .flatMap((c: any) => c.items)
     .find((i: any) => i.name === 'Espresso')

@@ -2,7 +2,7 @@ import { test } from '@japa/runner'
 import { merchantDirectory, runJobInTenant, tenantDb } from '#tenancy/index'
 import {
   DESK,
-  device,
+  openPage,
   PHONE,
   baseUrl,
   launch,
@@ -33,13 +33,13 @@ test.group('Web UI: a pickup order from phone to kitchen board', (group) => {
     cleanup(() => browser.close())
 
     // Staff: the kitchen board at a desk, live before the order exists.
-    const staff = await (await device(browser, DESK)).newPage()
+    const staff = await openPage(browser, DESK)
     recordProblems(staff, 'staff')
     await staffSignIn(staff)
     await staff.getByRole('status').filter({ hasText: 'Live' }).waitFor()
 
     // Customer: the digital menu on a phone.
-    const customer = await (await device(browser, PHONE)).newPage()
+    const customer = await openPage(browser, PHONE)
     recordProblems(customer, 'customer')
     await customer.goto(`${baseUrl()}/m/demo-coffee`)
     await customer.getByRole('heading', { name: 'Demo Coffee' }).waitFor()
@@ -131,7 +131,7 @@ test.group('Web UI: a pickup order from phone to kitchen board', (group) => {
   }) => {
     const browser = await launch()
     cleanup(() => browser.close())
-    const customer = await (await device(browser, PHONE)).newPage()
+    const customer = await openPage(browser, PHONE)
     await customer.goto(`${baseUrl()}/m/demo-wellness`)
     await customer.getByText('order at the counter').waitFor()
     await customer.getByRole('button', { name: /Relaxing massage/ }).click()

@@ -8,7 +8,7 @@ import type { BriefingFigures } from '#ai_briefings/figures'
 import { briefingService } from '#ai_briefings/briefing_service'
 import { dailyAggregator } from '#analytics/services/daily_aggregator'
 import { dashboardQuery } from '#analytics/services/dashboard_query'
-import { createMerchant } from '#tests/helpers'
+import { createMerchant } from '#tests/support/merchants'
 import { asMerchant, seedCatalogItems, seedEvents } from '../analytics/analytics_helpers.js'
 
 const figures: BriefingFigures = {

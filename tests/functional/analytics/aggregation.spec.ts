@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import app from '@adonisjs/core/services/app'
-import { createMerchant } from '#tests/helpers'
+import { createMerchant } from '#tests/support/merchants'
 import type { MerchantSnapshot } from '#tenancy/index'
 import { dailyAggregator } from '#analytics/services/daily_aggregator'
 import AnalyticsAggregate from '#commands/analytics/analytics_aggregate'

@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { createMerchant, login } from '#tests/helpers'
+import { createMerchant, login } from '#tests/support/merchants'
 import { dailyAggregator } from '#analytics/services/daily_aggregator'
 import { addDays, localToday } from '#analytics/services/local_days'
 import { dashboardQuery } from '#analytics/services/dashboard_query'

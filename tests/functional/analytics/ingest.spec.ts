@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { createMerchant } from '#tests/helpers'
+import { createMerchant } from '#tests/support/merchants'
 import { eventsOf } from './analytics_helpers.js'
 
 const session = 'sess-abcdef12'

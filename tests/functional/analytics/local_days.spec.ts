@@ -6,7 +6,7 @@ import queue from '@rlanz/bull-queue/services/main'
 import { moduleRegistry, runJobInTenant, type MerchantSnapshot } from '#tenancy/index'
 import { WorkerPool } from '#core/queue/worker_pool'
 import { dispatch } from '#core/queue/dispatcher'
-import { createMerchant, login } from '#tests/helpers'
+import { createMerchant, login } from '#tests/support/merchants'
 import { dailyAggregator } from '#analytics/services/daily_aggregator'
 import { dashboardQuery } from '#analytics/services/dashboard_query'
 import { liveFiguresQuery } from '#analytics/services/live_figures'
@@ -127,7 +127,8 @@ test.group('analytics / merchant-local days', () => {
       .slice(0, 10)
     const { start, end } = dayBounds(first, tokyo.timezone)
     await seedEvents(tokyo, views(start.toISOString(), new Date(end.getTime() - 1).toISOString()))
-    const partitions = [...new Set((await eventsOf(tokyo)).map((event) => event.partition))]
+    const events = await eventsOf(tokyo)
+    const partitions = [...new Set(events.map((event) => event.partition))]
     assert.lengthOf(partitions, 2)
     assert.notInclude(partitions, 'analytics_events_default')
 

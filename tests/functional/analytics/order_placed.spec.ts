@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import { randomUUID } from 'node:crypto'
 import emitter from '@adonisjs/core/services/emitter'
-import { createMerchant } from '#tests/helpers'
+import { createMerchant } from '#tests/support/merchants'
 import type { OrderCreated } from '#analytics/index'
 import { metrics } from '#core/observability/metrics'
 import { Job } from 'bullmq'
@@ -76,9 +76,11 @@ test.group('analytics / order_placed from order.created', () => {
   test('a failure to record never throws back into the emitting module: it is queued for retry', async ({
     assert,
   }) => {
-    const failures = async () =>
-      (await metrics.registry.getSingleMetric('analytics_listener_failures_total')!.get()).values[0]
-        ?.value ?? 0
+    const failures = async () => {
+      const metric = metrics.registry.getSingleMetric('analytics_listener_failures_total')!
+      const { values } = await metric.get()
+      return values[0]?.value ?? 0
+    }
     const before = await failures()
     // An order of a merchant the directory does not know (yet): counted, queued, not thrown.
     const unknown = order(randomUUID())

@@ -2,7 +2,7 @@ import { test } from '@japa/runner'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import { shardRouter } from '#tenancy/index'
-import { createMerchant } from '#tests/helpers'
+import { createMerchant } from '#tests/support/merchants'
 import { partitionManager } from '#analytics/services/partition_manager'
 import { liveFiguresQuery } from '#analytics/services/live_figures'
 import { localToday } from '#analytics/services/local_days'
@@ -48,7 +48,7 @@ test.group('analytics / monthly partitions', () => {
     for (const name of shardRouter.nodes())
       assert.include(await partitionManager.partitionsOf(name), 'analytics_events_2031_01')
 
-    // The seed's indexes exist on the new partition.
+    // The parent table's indexes exist on the new partition.
     const indexes = await nodeOf(merchant).rawQuery(
       `SELECT indexdef FROM pg_indexes WHERE tablename = 'analytics_events_2031_01'`
     )

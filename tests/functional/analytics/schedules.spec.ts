@@ -5,7 +5,7 @@ import { Queue, QueueEvents } from 'bullmq'
 import { moduleRegistry, runJobInTenant } from '#tenancy/index'
 import { WorkerPool } from '#core/queue/worker_pool'
 import { dispatch } from '#core/queue/dispatcher'
-import { createMerchant } from '#tests/helpers'
+import { createMerchant } from '#tests/support/merchants'
 import AggregateMerchantDayJob from '#analytics/jobs/aggregate_merchant_day_job'
 import { nodeOf, seedEvents } from './analytics_helpers.js'
 

@@ -5,7 +5,7 @@ import { archiveRunner } from '#compliance/services/archive_runner'
 import { gdprExport } from '#compliance/services/gdpr_export_service'
 import { gdprErasure } from '#compliance/services/gdpr_erasure_service'
 import { shardRouter } from '#tenancy/index'
-import { createMerchant } from '#tests/helpers'
+import { createMerchant } from '#tests/support/merchants'
 import { inTenant, nodeOf, tenantDb } from './helpers.js'
 
 const DAY = 86_400_000
@@ -158,14 +158,14 @@ test.group('archivables declared by modules', () => {
         created_at: eventAt,
       })
     )
-    const partitionsOf = async (each: string) =>
-      (
-        await db
-          .connection(each)
-          .rawQuery(
-            `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'public.analytics_events'::regclass`
-          )
-      ).rows.map((r: { name: string }) => r.name)
+    const partitionsOf = async (each: string) => {
+      const { rows } = await db
+        .connection(each)
+        .rawQuery(
+          `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'public.analytics_events'::regclass`
+        )
+      return rows.map((r: { name: string }) => r.name)
+    }
     assert.include(await partitionsOf(node), partition)
 
     const archivables = await archiveRunner.archivables(['analytics.partitions_archive'])

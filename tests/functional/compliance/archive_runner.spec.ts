@@ -13,14 +13,12 @@ async function onEveryNode(sql: string) {
 async function counts(table: string) {
   const result: Record<string, { hot: number; archived: number; distinct: number }> = {}
   for (const node of shardRouter.nodes()) {
-    const hot = (await db.connection(node).rawQuery(`SELECT count(*)::int AS n FROM ${table}`))
-      .rows[0].n
-    const archived = (
-      await db
-        .connection(node)
-        .rawQuery(`SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM ${table}_archive`)
-    ).rows[0]
-    result[node] = { hot, archived: archived.n, distinct: archived.d }
+    const hot = await db.connection(node).rawQuery(`SELECT count(*)::int AS n FROM ${table}`)
+    const archived = await db
+      .connection(node)
+      .rawQuery(`SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM ${table}_archive`)
+    const [{ n, d }] = archived.rows
+    result[node] = { hot: hot.rows[0].n, archived: n, distinct: d }
   }
   return result
 }
@@ -80,7 +78,8 @@ test.group('archive:run runner (Archivable contract)', (group) => {
     }
     await assert.rejects(() => archiveRunner.run([dying], { batchSize: 100 }), 'killed')
     const [first] = shardRouter.nodes()
-    assert.deepEqual((await counts(table))[first], { hot: 200, archived: 100, distinct: 100 })
+    const afterKill = await counts(table)
+    assert.deepEqual(afterKill[first], { hot: 200, archived: 100, distinct: 100 })
     await archiveRunner.run([archivable], { batchSize: 100 })
     for (const c of Object.values(await counts(table)))
       assert.deepEqual(c, { hot: 50, archived: 250, distinct: 250 })
@@ -115,7 +114,8 @@ test.group('archive:run runner (Archivable contract)', (group) => {
     await exited
     assert.notInclude(output, 'finished')
     const [first] = shardRouter.nodes()
-    const killed = (await counts(table))[first]
+    const afterKill = await counts(table)
+    const killed = afterKill[first]
     assert.isAtLeast(killed.archived, 100)
     assert.isBelow(killed.archived, 250)
     assert.equal(killed.hot + killed.archived, 300)

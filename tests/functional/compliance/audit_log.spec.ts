@@ -2,7 +2,7 @@ import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { randomUUID } from 'node:crypto'
 import { runWithActor } from '#core/database/actor_context'
-import { createMerchant, login, ownerToken } from '#tests/helpers'
+import { createMerchant, login, ownerToken } from '#tests/support/merchants'
 import User from '#tenancy/models/user'
 import Membership from '#tenancy/models/membership'
 import { supportToken } from './helpers.js'
@@ -49,10 +49,12 @@ test.group('Audit log', () => {
         { id: actorId, type: 'user', reason: "it's first \\ ok" },
         async () => {
           await probe.from('merchants').where('id', merchant.id).update({ name: 'Renamed once' })
-          return (await probe.rawQuery('SELECT pg_backend_pid() AS pid')).rows[0].pid
+          const backend = await probe.rawQuery('SELECT pg_backend_pid() AS pid')
+          return backend.rows[0].pid
         }
       )
-      const pidB = (await probe.rawQuery('SELECT pg_backend_pid() AS pid')).rows[0].pid
+      const backendB = await probe.rawQuery('SELECT pg_backend_pid() AS pid')
+      const pidB = backendB.rows[0].pid
       assert.equal(pidA, pidB)
       const leaked = await probe.rawQuery(
         `SELECT current_setting('app.actor_id', true) AS actor, current_setting('app.actor_reason', true) AS reason`

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
-import { createMerchant, TEST_PASSWORD } from '#tests/helpers'
+import { createMerchant, TEST_PASSWORD, merchantsOnTwoNodes } from '#tests/support/merchants'
 import User from '#tenancy/models/user'
 import Membership from '#tenancy/models/membership'
-import { merchantsOnTwoNodes, seedCustomerData, supportToken } from './helpers.js'
+import { seedCustomerData, supportToken } from './helpers.js'
 
 const ROOT = new URL('../../../', import.meta.url).pathname
 const serverUrl = () => `http://${process.env.HOST}:${process.env.PORT}`
@@ -60,15 +60,15 @@ test.group('gudbro support CLI', (group) => {
     assert.equal(login.code, 0, login.stderr)
     assert.equal(JSON.parse(login.stdout).platform_role, 'support')
     assert.notInclude(login.stderr, 'does not have the support role')
-    assert.equal((await stat(config)).mode & 0o777, 0o600)
+    const configFile = await stat(config)
+    assert.equal(configFile.mode & 0o777, 0o600)
     assert.equal(JSON.parse(await readFile(config, 'utf8')).email, support.email)
 
     const list = await gudbro(config, ['--json', 'merchants', 'list', '--per-page', '100'])
     assert.equal(list.code, 0, list.stderr)
     assert.isAbove(JSON.parse(list.stdout).meta.total, 0)
-    const one = JSON.parse(
-      (await gudbro(config, ['--json', 'merchants', 'list', '--per-page', '1'])).stdout
-    )
+    const onePage = await gudbro(config, ['--json', 'merchants', 'list', '--per-page', '1'])
+    const one = JSON.parse(onePage.stdout)
     assert.equal(one.meta.per_page, 1)
     assert.lengthOf(one.data, 1)
     assert.isNumber(one.data[0].shard_id)
@@ -110,7 +110,8 @@ test.group('gudbro support CLI', (group) => {
       out,
     ])
     assert.equal(exported.code, 0, exported.stderr)
-    assert.equal((await stat(out)).mode & 0o777, 0o600)
+    const exportFile = await stat(out)
+    assert.equal(exportFile.mode & 0o777, 0o600)
     const document = JSON.parse(await readFile(out, 'utf8'))
     assert.lengthOf(document.data.notifications.conversations, 2)
     assert.notProperty(document, 'requestId')
@@ -233,22 +234,20 @@ test.group('gudbro support CLI', (group) => {
       fullName: 'Member',
     })
     await Membership.create({ userId: member.id, merchantId: merchant.id, role: 'staff' })
-    assert.equal(
-      (
-        await gudbro(config, [
-          'login',
-          '--url',
-          serverUrl(),
-          '--email',
-          support.email,
-          '--password',
-          TEST_PASSWORD,
-        ])
-      ).code,
-      0
-    )
-    const status = async () =>
-      (await db.connection('control').from('merchants').where('id', merchant.id).first()).status
+    const login = await gudbro(config, [
+      'login',
+      '--url',
+      serverUrl(),
+      '--email',
+      support.email,
+      '--password',
+      TEST_PASSWORD,
+    ])
+    assert.equal(login.code, 0)
+    const status = async () => {
+      const row = await db.connection('control').from('merchants').where('id', merchant.id).first()
+      return row.status
+    }
 
     const noReason = await gudbro(config, ['merchants', 'suspend', merchant.slug])
     assert.equal(noReason.code, 2)

@@ -5,9 +5,9 @@ import User from '#tenancy/models/user'
 import Membership from '#tenancy/models/membership'
 import { personalDataRegistry } from '#compliance/index'
 import { shardRouter, tenantDb } from '#tenancy/index'
-import { TEST_PASSWORD } from '#tests/helpers'
+import { TEST_PASSWORD, merchantsOnTwoNodes } from '#tests/support/merchants'
 import { randomClientIp } from '#tests/support/app_process'
-import { inTenant, merchantsOnTwoNodes, seedCustomerData, supportToken } from './helpers.js'
+import { inTenant, seedCustomerData, supportToken } from './helpers.js'
 
 /** A customer with an account, chat and notifications at two merchants on different shard nodes. */
 async function customerOnTwoNodes() {

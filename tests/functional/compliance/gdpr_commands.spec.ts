@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
-import { merchantsOnTwoNodes, seedCustomerData } from './helpers.js'
+import { seedCustomerData } from './helpers.js'
+import { merchantsOnTwoNodes } from '#tests/support/merchants'
 
 const ROOT = new URL('../../../', import.meta.url).pathname
 
@@ -48,7 +49,8 @@ test.group('gdpr:* ace commands', () => {
       ])
       assert.equal(exported.code, 0, exported.stderr + exported.stdout)
       assert.match(exported.stdout, /conversations 1 row/)
-      assert.equal((await stat(out)).mode & 0o777, 0o600)
+      const exportFile = await stat(out)
+      assert.equal(exportFile.mode & 0o777, 0o600)
       const document = JSON.parse(await readFile(out, 'utf8'))
       assert.lengthOf(document.data.notifications.conversations, 2)
       const audit = await db

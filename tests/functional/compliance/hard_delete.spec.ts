@@ -8,8 +8,8 @@ import { WorkerPool } from '#core/queue/worker_pool'
 import { gdprErasure, hardDeletes } from '#compliance/index'
 import { moduleRegistry, runJobInTenant, shardRouter } from '#tenancy/index'
 import User from '#tenancy/models/user'
-import { TEST_PASSWORD } from '#tests/helpers'
-import { merchantsOnTwoNodes, seedCustomerData } from './helpers.js'
+import { TEST_PASSWORD, merchantsOnTwoNodes } from '#tests/support/merchants'
+import { seedCustomerData } from './helpers.js'
 
 const DAY = 86_400_000
 
@@ -26,21 +26,26 @@ async function erasedCustomer() {
   const { receipt } = await gdprErasure.erase({ email, reason: 'test erasure', via: 'command' })
   const nodeA = shardRouter.connectionForShard(a.merchant.shardId)
   const nodeB = shardRouter.connectionForShard(b.merchant.shardId)
-  const remaining = async () => ({
-    user: await db.connection('control').from('users').where('id', user.id).first(),
-    conversationA: await db
-      .connection(nodeA)
-      .from('conversations')
-      .where('id', conversationA)
-      .first(),
-    conversationB: await db
+  const remaining = async () => {
+    const messagesB = await db
       .connection(nodeB)
-      .from('conversations')
-      .where('id', conversationB)
-      .first(),
-    messagesB: (await db.connection(nodeB).from('messages').where('conversation_id', conversationB))
-      .length,
-  })
+      .from('messages')
+      .where('conversation_id', conversationB)
+    return {
+      user: await db.connection('control').from('users').where('id', user.id).first(),
+      conversationA: await db
+        .connection(nodeA)
+        .from('conversations')
+        .where('id', conversationA)
+        .first(),
+      conversationB: await db
+        .connection(nodeB)
+        .from('conversations')
+        .where('id', conversationB)
+        .first(),
+      messagesB: messagesB.length,
+    }
+  }
   return { receipt, remaining, user }
 }
 
@@ -49,7 +54,8 @@ test.group('GDPR hard delete', () => {
     const { receipt, remaining } = await erasedCustomer()
     // Time moves: 89 days later nothing is due; 91 days later the rows go.
     const early = await hardDeletes.runDue(new Date(Date.now() + 89 * DAY))
-    assert.isNotNull((await remaining()).user)
+    const beforeDue = await remaining()
+    assert.isNotNull(beforeDue.user)
     assert.equal(early.requests, 0)
     const due = await hardDeletes.runDue(new Date(Date.now() + 91 * DAY))
     assert.isAtLeast(due.requests, 1)
@@ -93,9 +99,8 @@ test.group('GDPR hard delete', () => {
       runJobInTenant,
       { concurrency: 2 }
     )
-    const schedules = (await registry.loadSchedules()).filter(
-      (s) => s.name === 'compliance.retention_sweep'
-    )
+    const allSchedules = await registry.loadSchedules()
+    const schedules = allSchedules.filter((s) => s.name === 'compliance.retention_sweep')
     assert.lengthOf(schedules, 1)
     pool.start(['compliance'])
     try {
@@ -103,14 +108,18 @@ test.group('GDPR hard delete', () => {
       const deadline = Date.now() + 15_000
       let status = ''
       while (Date.now() < deadline) {
-        status = (
-          await db.connection('control').from('gdpr_requests').where('id', receipt.id).first()
-        ).status
+        const request = await db
+          .connection('control')
+          .from('gdpr_requests')
+          .where('id', receipt.id)
+          .first()
+        status = request.status
         if (status === 'deleted') break
         await new Promise((resolve) => setTimeout(resolve, 100))
       }
       assert.equal(status, 'deleted')
-      assert.isNull((await remaining()).user)
+      const afterSweep = await remaining()
+      assert.isNull(afterSweep.user)
       // The job's writes were audited as the job's.
       const audit = await db
         .connection('control')

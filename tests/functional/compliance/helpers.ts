@@ -3,7 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { ApiClient } from '@japa/api-client'
 import User from '#tenancy/models/user'
 import { runJobInTenant, shardRouter, tenantDb } from '#tenancy/index'
-import { createMerchant, login, TEST_PASSWORD } from '#tests/helpers'
+import { login, TEST_PASSWORD } from '#tests/support/merchants'
 
 /** A platform support user and a token for the admin API. */
 export async function supportToken(client: ApiClient) {
@@ -15,17 +15,6 @@ export async function supportToken(client: ApiClient) {
     platformRole: 'support',
   })
   return { user, email, token: await login(client, email) }
-}
-
-/** Two merchants whose shards live on different nodes. */
-export async function merchantsOnTwoNodes() {
-  const first = await createMerchant()
-  const firstNode = shardRouter.connectionForShard(first.merchant.shardId)
-  for (;;) {
-    const other = await createMerchant()
-    if (shardRouter.connectionForShard(other.merchant.shardId) !== firstNode)
-      return [first, other] as const
-  }
 }
 
 export function inTenant<T>(merchantId: string, fn: () => Promise<T>) {

@@ -17,22 +17,18 @@ import {
   type ParamValues,
   type SweepRequest,
 } from '#tests/support/bad_input'
-import {
-  buildMenu,
-  createSlot,
-  ordersMerchant,
-  postOrder,
-} from '#tests/functional/orders/orders_helpers'
+import { buildMenu, createSlot, postOrder } from '#tests/functional/orders/orders_helpers'
 import { seedCustomerData, inTenant, tenantDb } from '#tests/functional/compliance/helpers'
+import { createMerchantWithToken } from '#tests/support/merchants'
 
 /**
- * Issue 10, "Done when": bad input on every route gives no 5xx, every 4xx is our JSON error shape,
- * and no route shows one merchant's data to another merchant's staff or to anonymous callers.
+ * Bad input on every route gives no 5xx, every 4xx is our JSON error shape, and no route shows one
+ * merchant's data to another merchant's staff or to anonymous callers.
  */
 
 /** A full-suite shop with data on every kind of object a path can name, and values that only its staff may see. */
 async function seedShop(client: ApiClient, tag: string) {
-  const shop = await ordersMerchant({ tier: 'full_suite' })
+  const shop = await createMerchantWithToken({ tier: 'full_suite' })
   const unique = `${tag}-${randomUUID().slice(0, 8)}`
   const post = async (url: string, body: object) => {
     const response = await client.post(url).bearerToken(shop.token).json(body)
@@ -420,7 +416,7 @@ test.group('bad input sweep', () => {
     client,
     assert,
   }) => {
-    const shop = await ordersMerchant()
+    const shop = await createMerchantWithToken()
     const response = await client
       .post('/api/v1/tenancy/locations')
       .bearerToken(shop.token)

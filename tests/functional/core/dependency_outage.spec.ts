@@ -9,12 +9,8 @@ import { runJobInTenant, shardRouter, tenantDb } from '#tenancy/index'
 import { isDependencyUnavailable } from '#core/exceptions/dependency_unavailable'
 import { randomClientIp, startAppProcess } from '#tests/support/app_process'
 import { startTcpProxy, type TcpProxy } from '#tests/support/tcp_proxy'
-import {
-  buildMenu,
-  createSlot,
-  guest,
-  ordersMerchant,
-} from '#tests/functional/orders/orders_helpers'
+import { buildMenu, createSlot, guest } from '#tests/functional/orders/orders_helpers'
+import { createMerchantWithToken } from '#tests/support/merchants'
 
 type Attempt = {
   key: string
@@ -88,7 +84,7 @@ function summary(attempts: Attempt[]) {
 }
 
 async function shopWithSlot(client: any) {
-  const shop = await ordersMerchant()
+  const shop = await createMerchantWithToken()
   const menu = await buildMenu(client, shop.token)
   const slot = await createSlot(client, shop.token, { capacity: 10_000 })
   const body = {
@@ -139,36 +135,27 @@ async function checkOutcome(
   )
 
   const acknowledged = attempts.length
-  const { orders, keys } = await runJobInTenant({ merchantId: shop.merchant.id }, async () => ({
-    orders: Number(
-      (
-        await tenantDb('write')
-          .from('orders')
-          .where('merchant_id', shop.merchant.id)
-          .count('* as n')
-          .first()
-      ).n
-    ),
-    keys: Number(
-      (
-        await tenantDb('write')
-          .from('order_idempotency_keys')
-          .where('merchant_id', shop.merchant.id)
-          .whereNotNull('order_id')
-          .count('* as n')
-          .first()
-      ).n
-    ),
-  }))
-  const stored = await runJobInTenant(
-    { merchantId: shop.merchant.id },
-    async () =>
-      new Set(
-        (
-          await tenantDb('write').from('orders').where('merchant_id', shop.merchant.id).select('id')
-        ).map((row: { id: string }) => row.id)
-      )
-  )
+  const { orders, keys } = await runJobInTenant({ merchantId: shop.merchant.id }, async () => {
+    const orderCount = await tenantDb('write')
+      .from('orders')
+      .where('merchant_id', shop.merchant.id)
+      .count('* as n')
+      .first()
+    const keyCount = await tenantDb('write')
+      .from('order_idempotency_keys')
+      .where('merchant_id', shop.merchant.id)
+      .whereNotNull('order_id')
+      .count('* as n')
+      .first()
+    return { orders: Number(orderCount.n), keys: Number(keyCount.n) }
+  })
+  const stored = await runJobInTenant({ merchantId: shop.merchant.id }, async () => {
+    const rows = await tenantDb('write')
+      .from('orders')
+      .where('merchant_id', shop.merchant.id)
+      .select('id')
+    return new Set(rows.map((row: { id: string }) => row.id))
+  })
   const answered = [...attempts.filter((attempt) => attempt.status === 201), ...retried]
   assert.deepEqual(
     answered.filter((attempt) => !stored.has(attempt.orderId!)),
@@ -245,7 +232,7 @@ test.group('a dependency outage under load answers 503, never 500', () => {
   test('a COMMIT whose connection dies is reported as unavailable, never as a success', async ({
     assert,
   }) => {
-    const { merchant } = await ordersMerchant()
+    const { merchant } = await createMerchantWithToken()
     const key = `commit-${randomUUID()}`
     const attempt = runJobInTenant({ merchantId: merchant.id }, () =>
       shardRouter.transaction(async (trx) => {
@@ -253,7 +240,8 @@ test.group('a dependency outage under load answers 503, never 500', () => {
           'INSERT INTO order_idempotency_keys (merchant_id, shard_id, key, request_hash) VALUES (?, ?, ?, ?)',
           [merchant.id, merchant.shardId, key, 'h']
         )
-        const { pid } = (await trx.rawQuery('SELECT pg_backend_pid() AS pid')).rows[0]
+        const backend = await trx.rawQuery('SELECT pg_backend_pid() AS pid')
+        const { pid } = backend.rows[0]
         // The server ends this session between the last statement and COMMIT (as a restart does).
         await db.connection('control').rawQuery('SELECT pg_terminate_backend(?)', [pid])
         await sleep(200)

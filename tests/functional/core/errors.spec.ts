@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import server from '@adonisjs/core/services/server'
-import { createMerchant, login } from '#tests/helpers'
+import { createMerchant, login } from '#tests/support/merchants'
 
 test.group('error shape', () => {
   test('an unknown route is a JSON 404 with a stable code', async ({ client, assert }) => {

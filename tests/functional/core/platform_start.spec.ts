@@ -15,6 +15,7 @@ import {
   startRedisServer,
   type StartedPlatform,
 } from '#tests/support/platform_process'
+import { fetchJson } from '#tests/support/http'
 
 const ROOT = new URL('../../../', import.meta.url).pathname
 
@@ -59,7 +60,7 @@ async function login(platform: StartedPlatform, email: string, password: string)
 
 /** A guest order at the demo coffee shop: an item without required options, in the first open slot. */
 async function placeDemoOrder(platform: StartedPlatform) {
-  const menu = (await (await fetch(`${platform.url}/api/v1/menus/demo-coffee`)).json()) as any
+  const menu = await fetchJson(`${platform.url}/api/v1/menus/demo-coffee`)
   const item = menu.data.categories
     .filter((category: any) => category.availability.length === 0)
     .flatMap((category: any) => category.items)
@@ -67,9 +68,7 @@ async function placeDemoOrder(platform: StartedPlatform) {
       (candidate: any) =>
         !candidate.sold_out && !candidate.modifier_groups.some((group: any) => group.is_required)
     )
-  const slots = (await (
-    await fetch(`${platform.url}/api/v1/orders/m/demo-coffee/pickup-slots/open`)
-  ).json()) as any
+  const slots = await fetchJson(`${platform.url}/api/v1/orders/m/demo-coffee/pickup-slots/open`)
   const slot = slots.data.find((candidate: any) => !candidate.is_full)
   const response = await fetch(`${platform.url}/api/v1/orders/m/demo-coffee`, {
     method: 'POST',
@@ -147,7 +146,8 @@ test.group('npm start in production, on every interface', (group) => {
     } finally {
       await client.end()
     }
-    assert.oneOf((await login(platform, SUPPORT_EMAIL, DEMO_PASSWORD)).status, [400, 401])
+    const support = await login(platform, SUPPORT_EMAIL, DEMO_PASSWORD)
+    assert.oneOf(support.status, [400, 401])
   }).timeout(60_000)
 
   test('children never outlive the supervisor: SIGKILL it and they shut down', async ({

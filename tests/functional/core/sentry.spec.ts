@@ -8,7 +8,7 @@ import {
   initSentry,
   sentryEnabled,
 } from '#core/observability/sentry'
-import { createMerchant, login } from '#tests/helpers'
+import { createMerchant, login } from '#tests/support/merchants'
 
 /** A local stand-in for Sentry's ingest endpoint: collects envelopes. */
 async function startReceiver() {

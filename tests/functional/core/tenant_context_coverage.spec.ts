@@ -3,10 +3,10 @@ import { TenantJob } from '#core/queue/tenant_job'
 import { realtime } from '#core/realtime/realtime'
 import { moduleRegistry } from '#tenancy/services/module_registry_service'
 import { getTenant } from '#tenancy/context/tenant_context'
-import { ownerToken } from '#tests/helpers'
+import { ownerToken } from '#tests/support/merchants'
 import { closeSockets, connect, emitWithAck } from '#tests/functional/notifications/socket_clients'
 
-/** DESIGN §3.4: every job payload and every socket handler carries the merchant and runs in its context. */
+/** Every job payload and every socket handler carries the merchant and runs in its context. */
 test.group('tenant context everywhere', (group) => {
   group.each.teardown(() => closeSockets())
 

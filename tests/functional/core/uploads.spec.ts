@@ -3,7 +3,7 @@ import { readdir, open, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import server from '@adonisjs/core/services/server'
-import { createMerchant, login } from '#tests/helpers'
+import { createMerchant, login } from '#tests/support/merchants'
 
 const FILE_SIZE = 1024 * 1024
 

@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { ownerToken } from '#tests/helpers'
+import { ownerToken } from '#tests/support/merchants'
 import { sources, walk } from '#tests/support/wire_format_recorder'
 import { wireFormatProblems } from '#tests/support/wire_format_check'
 import {
@@ -171,7 +171,8 @@ test.group('Wire format: snake_case on every channel', (group) => {
     created.assertStatus(201)
     assert.equal(created.body().data.slug, slug)
     assert.includeMembers(Object.keys(created.body().data), ['shard_id', 'created_at'])
-    assert.equal((await User.findByOrFail('email', email)).fullName, 'Grace Hopper')
+    const user = await User.findByOrFail('email', email)
+    assert.equal(user.fullName, 'Grace Hopper')
   })
 
   test("the audit is wired: this file's routes, socket events and webhook bodies were recorded without a finding", ({

@@ -5,12 +5,14 @@ import { WorkerPool } from '#core/queue/worker_pool'
 import { runJobInTenant } from '#tenancy/index'
 import MenuImportJob from '#menu/jobs/menu_import_job'
 import MenuExportJob from '#menu/jobs/menu_export_job'
-import { buildCoffeeMenu, menuMerchant } from './menu_helpers.js'
+import { buildCoffeeMenu } from './menu_helpers.js'
+import { createMerchantWithToken } from '#tests/support/merchants'
 
 /** Polls the status endpoint until the job is done (bounded, no timing assertions). */
 async function finished(client: ApiClient, token: string, url: string) {
   for (let attempt = 0; attempt < 200; attempt++) {
-    const body = (await client.get(url).bearerToken(token)).body().data
+    const response = await client.get(url).bearerToken(token)
+    const body = response.body().data
     if (body.status === 'succeeded' || body.status === 'failed') return body
     await new Promise((resolve) => setTimeout(resolve, 25))
   }
@@ -32,7 +34,8 @@ async function runImport(
 }
 
 async function tree(client: ApiClient, token: string) {
-  return (await client.get('/api/v1/menu').bearerToken(token)).body().data.categories
+  const response = await client.get('/api/v1/menu').bearerToken(token)
+  return response.body().data.categories
 }
 
 const strip = (value: unknown): unknown =>
@@ -98,7 +101,7 @@ test.group('menu / bulk import and export', (group) => {
   })
 
   test('imports a whole JSON menu and replaces the old one', async ({ client, assert }) => {
-    const { token, merchant } = await menuMerchant({ tier: 'full_suite' })
+    const { token, merchant } = await createMerchantWithToken({ tier: 'full_suite' })
     await buildCoffeeMenu(client, token)
     const run = await runImport(client, token, 'json', GOOD_JSON)
     assert.equal(run.status, 'succeeded', JSON.stringify(run.errors))
@@ -111,12 +114,12 @@ test.group('menu / bulk import and export', (group) => {
       ['Treatments', 'Bikes']
     )
     assert.equal(categories[1].items[0].modifier_groups[0].options[0].name, 'Helmet')
-    const menu = (await client.get(`/api/v1/menus/${merchant.slug}`)).body()
-    assert.notInclude(JSON.stringify(menu), 'Latte')
+    const menu = await client.get(`/api/v1/menus/${merchant.slug}`)
+    assert.notInclude(JSON.stringify(menu.body()), 'Latte')
   })
 
   test('reports every bad row of a bad file and applies nothing', async ({ client, assert }) => {
-    const { token } = await menuMerchant()
+    const { token } = await createMerchantWithToken()
     await buildCoffeeMenu(client, token)
     const before = await tree(client, token)
     const bad = JSON.stringify({
@@ -153,7 +156,7 @@ test.group('menu / bulk import and export', (group) => {
   })
 
   test('imports CSV and reports bad CSV lines by line number', async ({ client, assert }) => {
-    const { token } = await menuMerchant()
+    const { token } = await createMerchantWithToken()
     const run = await runImport(client, token, 'csv', CSV)
     assert.equal(run.status, 'succeeded', JSON.stringify(run.errors))
     const [drinks] = await tree(client, token)
@@ -185,11 +188,12 @@ test.group('menu / bulk import and export', (group) => {
         [5, 'record'],
       ]
     )
-    assert.equal((await tree(client, token))[0].items[0].name, 'Latte')
+    const categories = await tree(client, token)
+    assert.equal(categories[0].items[0].name, 'Latte')
   })
 
   test('exports JSON and CSV that import back to the same menu', async ({ client, assert }) => {
-    const source = await menuMerchant()
+    const source = await createMerchantWithToken()
     await buildCoffeeMenu(client, source.token)
     for (const format of ['json', 'csv'] as const) {
       const started = await client
@@ -211,7 +215,7 @@ test.group('menu / bulk import and export', (group) => {
         format === 'csv' ? 'text/csv' : 'application/json'
       )
 
-      const target = await menuMerchant()
+      const target = await createMerchantWithToken()
       const imported = await runImport(client, target.token, format, download.text())
       assert.equal(imported.status, 'succeeded', JSON.stringify(imported.errors))
       assert.deepEqual(

@@ -7,7 +7,9 @@ import { contextFromMerchant, runWithTenant } from '#tenancy/context/tenant_cont
 import { merchantDirectory } from '#tenancy/services/merchant_directory'
 import { shardRouter } from '#tenancy/services/shards'
 import { publicMenus } from '#menu/services/public_menu'
-import { buildCoffeeMenu, countShardQueries, menuMerchant } from './menu_helpers.js'
+import { buildCoffeeMenu, countShardQueries } from './menu_helpers.js'
+import { createMerchantWithToken } from '#tests/support/merchants'
+import { expectStatus, scrapeMetrics } from '#tests/support/http'
 
 const NO_FILTERS = { dietary: [], excludeAllergens: [] }
 const MINUTE = 60_000
@@ -37,7 +39,7 @@ test.group('menu / cache layer', () => {
     client,
     assert,
   }) => {
-    const { token, merchant } = await menuMerchant()
+    const { token, merchant } = await createMerchantWithToken()
     await buildCoffeeMenu(client, token)
     const snapshot = (await merchantDirectory.byId(merchant.id))!
     const { result, statements } = await countShardQueries(merchant.shardId, () =>
@@ -125,7 +127,8 @@ test.group('menu / cache layer', () => {
       loads++
       return version
     }
-    assert.equal((await cache.get('ns', 'k', loader)).outcome, 'MISS')
+    const first = await cache.get('ns', 'k', loader)
+    assert.equal(first.outcome, 'MISS')
     version = 2
     const restore = advanceClock(cache, 6 * MINUTE)
     const stale = await Promise.all([cache.get('ns', 'k', loader), cache.get('ns', 'k', loader)])
@@ -146,8 +149,8 @@ test.group('menu / cache layer', () => {
     client,
     assert,
   }) => {
-    const { token, merchant } = await menuMerchant()
-    const cold = await menuMerchant()
+    const { token, merchant } = await createMerchantWithToken()
+    const cold = await createMerchantWithToken()
     await buildCoffeeMenu(client, token)
     const warm = await client.get(`/api/v1/menus/${merchant.slug}`)
     assert.equal(warm.header('x-cache'), 'MISS')
@@ -168,18 +171,18 @@ test.group('menu / cache layer', () => {
       bringBack()
       restoreClock()
     }
-    ;(await client.get(`/api/v1/menus/${cold.merchant.slug}`)).assertStatus(200)
+    await expectStatus(client.get(`/api/v1/menus/${cold.merchant.slug}`), 200)
   })
 
   test('one metric family counts lookups of every cache by tier and outcome', async ({
     client,
     assert,
   }) => {
-    const { token, merchant } = await menuMerchant()
+    const { token, merchant } = await createMerchantWithToken()
     await buildCoffeeMenu(client, token)
     await client.get(`/api/v1/menus/${merchant.slug}`)
     await client.get(`/api/v1/menus/${merchant.slug}`)
-    const text = (await client.get('/metrics')).text()
+    const text = await scrapeMetrics(client)
     assert.match(text, /cache_lookups_total\{cache="menu",tier="memory",outcome="hit"[^}]*\} [1-9]/)
     assert.match(text, /cache_lookups_total\{cache="menu",tier="redis",outcome="miss"[^}]*\} [1-9]/)
     assert.match(

@@ -1,14 +1,16 @@
 import { test } from '@japa/runner'
 import User from '#tenancy/models/user'
 import Membership from '#tenancy/models/membership'
-import { buildCoffeeMenu, menuMerchant } from './menu_helpers.js'
+import { buildCoffeeMenu } from './menu_helpers.js'
+import { createMerchantWithToken, issueToken } from '#tests/support/merchants'
+import { expectStatus } from '#tests/support/http'
 
 test.group('menu / staff CRUD', () => {
   test('builds a menu and reads it back as staff, with private no-store responses', async ({
     client,
     assert,
   }) => {
-    const { token } = await menuMerchant()
+    const { token } = await createMerchantWithToken()
     const menu = await buildCoffeeMenu(client, token)
     assert.equal(menu.latte.currency, 'EUR')
     assert.equal(menu.latte.price_minor, 350)
@@ -34,7 +36,7 @@ test.group('menu / staff CRUD', () => {
   })
 
   test('updates, toggles sold out, reorders and deletes', async ({ client, assert }) => {
-    const { token } = await menuMerchant()
+    const { token } = await createMerchantWithToken()
     const menu = await buildCoffeeMenu(client, token)
 
     const renamed = await client
@@ -61,7 +63,8 @@ test.group('menu / staff CRUD', () => {
       .post('/api/v1/menu/categories/reorder')
       .bearerToken(token)
       .json({ ids: [menu.bakery.id, menu.drinks.id] })
-    const tree = (await client.get('/api/v1/menu').bearerToken(token)).body().data.categories
+    const reread = await client.get('/api/v1/menu').bearerToken(token)
+    const tree = reread.body().data.categories
     assert.deepEqual(
       tree.map((c: any) => c.name),
       ['Bakery', 'Drinks']
@@ -83,17 +86,19 @@ test.group('menu / staff CRUD', () => {
       .json({ in_stock: false })
     assert.isFalse(option.body().data.in_stock)
 
-    ;(
-      await client.delete(`/api/v1/menu/modifier-options/${menu.whole.id}`).bearerToken(token)
-    ).assertStatus(204)
-    ;(
-      await client.delete(`/api/v1/menu/categories/${menu.drinks.id}`).bearerToken(token)
-    ).assertStatus(204)
-    ;(await client.get(`/api/v1/menu/items/${menu.latte.id}`).bearerToken(token)).assertStatus(404)
+    await expectStatus(
+      client.delete(`/api/v1/menu/modifier-options/${menu.whole.id}`).bearerToken(token),
+      204
+    )
+    await expectStatus(
+      client.delete(`/api/v1/menu/categories/${menu.drinks.id}`).bearerToken(token),
+      204
+    )
+    await expectStatus(client.get(`/api/v1/menu/items/${menu.latte.id}`).bearerToken(token), 404)
   })
 
   test('rejects bad input with 422 and the fields at fault', async ({ client, assert }) => {
-    const { token } = await menuMerchant()
+    const { token } = await createMerchantWithToken()
     const menu = await buildCoffeeMenu(client, token)
     const bad = await client
       .post('/api/v1/menu/items')
@@ -143,19 +148,17 @@ test.group('menu / staff CRUD', () => {
       .bearerToken(token)
       .json({ min_select: 0 })
     required.assertStatus(422)
-    ;(await client.get('/api/v1/menu/items/not-a-uuid').bearerToken(token)).assertStatus(404)
+    await expectStatus(client.get('/api/v1/menu/items/not-a-uuid').bearerToken(token), 404)
   })
 
   test('is for owners and managers: plain staff get 403', async ({ client, assert }) => {
-    const { merchant } = await menuMerchant()
+    const { merchant } = await createMerchantWithToken()
     const user = await User.create({
       email: `barista@${merchant.slug}.test`,
       password: 'test-password-1',
     })
     await Membership.create({ userId: user.id, merchantId: merchant.id, role: 'staff' })
-    const token = (
-      await User.accessTokens.create(user, [`merchant:${merchant.id}`])
-    ).value!.release()
+    const token = await issueToken(user.email, merchant.id)
     const response = await client
       .post('/api/v1/menu/categories')
       .bearerToken(token)
@@ -165,7 +168,7 @@ test.group('menu / staff CRUD', () => {
   })
 
   test('is for owners and managers: no token is 401', async ({ client }) => {
-    const { merchant } = await menuMerchant()
-    ;(await client.get('/api/v1/menu').header('X-Merchant', merchant.slug)).assertStatus(401)
+    const { merchant } = await createMerchantWithToken()
+    await expectStatus(client.get('/api/v1/menu').header('X-Merchant', merchant.slug), 401)
   })
 })

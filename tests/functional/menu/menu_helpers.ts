@@ -1,38 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import type { ApiClient } from '@japa/api-client'
-import User from '#tenancy/models/user'
 import { shardRouter } from '#tenancy/services/shards'
-import { randomUUID } from 'node:crypto'
-import { onboarding } from '#tenancy/services/onboarding_service'
-import { createMerchant, TEST_PASSWORD } from '#tests/helpers'
-import type { Tier } from '#tenancy/types'
-
-/**
- * A merchant with an owner token issued directly (the login route's rate limit of 10/min per IP
- * is not what these tests are about).
- */
-export async function menuMerchant(options: { tier?: Tier; timezone?: string } = {}) {
-  const created = options.timezone
-    ? await merchantIn(options.timezone, options.tier)
-    : await createMerchant({ tier: options.tier })
-  const user = await User.findByOrFail('email', created.email)
-  const token = await User.accessTokens.create(user, [`merchant:${created.merchant.id}`])
-  return { ...created, token: token.value!.release() }
-}
-
-async function merchantIn(timezone: string, tier: Tier = 'pre_ordering') {
-  const slug = `m-${randomUUID().slice(0, 8)}`
-  const email = `owner@${slug}.test`
-  const merchant = await onboarding.onboard({
-    slug,
-    name: `Merchant ${slug}`,
-    vertical: 'coffeeshop',
-    tier,
-    timezone,
-    owner: { email, password: TEST_PASSWORD },
-  })
-  return { merchant, email, password: TEST_PASSWORD }
-}
 
 /** A small coffee menu built through the staff API: Drinks > Latte (Milk: whole / oat; Size), Cookie. */
 export async function buildCoffeeMenu(client: ApiClient, token: string) {

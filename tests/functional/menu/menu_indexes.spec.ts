@@ -1,9 +1,10 @@
 import { test } from '@japa/runner'
 import { shardRouter } from '#tenancy/services/shards'
-import { buildCoffeeMenu, menuMerchant } from './menu_helpers.js'
+import { buildCoffeeMenu } from './menu_helpers.js'
+import { createMerchantWithToken } from '#tests/support/merchants'
 
 /**
- * The hot queries can use the seed-050 indexes. Test tables are tiny, so sequential scans are
+ * The hot queries can use the indexes of database/migrations/menu. Test tables are tiny, so sequential scans are
  * switched off for the EXPLAIN: the question is whether the planner CAN use the index.
  */
 async function plan(shardId: number, sql: string, bindings: string[]) {
@@ -16,7 +17,7 @@ async function plan(shardId: number, sql: string, bindings: string[]) {
 
 test.group('menu / indexes', () => {
   test('menu reads and dietary/allergen filters use their indexes', async ({ client, assert }) => {
-    const { token, merchant } = await menuMerchant()
+    const { token, merchant } = await createMerchantWithToken()
     await buildCoffeeMenu(client, token)
     const id = merchant.id
     const shard = merchant.shardId

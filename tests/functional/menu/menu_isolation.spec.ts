@@ -1,13 +1,15 @@
 import { test } from '@japa/runner'
-import { buildCoffeeMenu, menuMerchant } from './menu_helpers.js'
+import { buildCoffeeMenu } from './menu_helpers.js'
+import { createMerchantWithToken } from '#tests/support/merchants'
+import { expectStatus } from '#tests/support/http'
 
 test.group('menu / tenant isolation', () => {
   test('staff of merchant A get 404 for every id of merchant B, on every route', async ({
     client,
     assert,
   }) => {
-    const a = await menuMerchant()
-    const b = await menuMerchant()
+    const a = await createMerchantWithToken()
+    const b = await createMerchantWithToken()
     await buildCoffeeMenu(client, a.token)
     const theirs = await buildCoffeeMenu(client, b.token)
     const importRun = await client
@@ -68,7 +70,8 @@ test.group('menu / tenant isolation', () => {
     }
 
     // B's menu is untouched.
-    const tree = (await client.get('/api/v1/menu').bearerToken(b.token)).body().data.categories
+    const untouched = await client.get('/api/v1/menu').bearerToken(b.token)
+    const tree = untouched.body().data.categories
     assert.deepEqual(
       tree.map((c: any) => c.name),
       ['Drinks', 'Bakery']
@@ -81,10 +84,11 @@ test.group('menu / tenant isolation', () => {
   })
 
   test('a staff token of A naming B in X-Merchant is refused, not switched', async ({ client }) => {
-    const a = await menuMerchant()
-    const b = await menuMerchant()
-    ;(
-      await client.get('/api/v1/menu').bearerToken(a.token).header('X-Merchant', b.merchant.slug)
-    ).assertStatus(403)
+    const a = await createMerchantWithToken()
+    const b = await createMerchantWithToken()
+    await expectStatus(
+      client.get('/api/v1/menu').bearerToken(a.token).header('X-Merchant', b.merchant.slug),
+      403
+    )
   })
 })

@@ -1,7 +1,9 @@
 import { test } from '@japa/runner'
 import { moduleAccess } from '#tenancy/services/module_access_service'
 import { localTime } from '#menu/services/availability'
-import { buildCoffeeMenu, countShardQueries, menuMerchant } from './menu_helpers.js'
+import { buildCoffeeMenu, countShardQueries } from './menu_helpers.js'
+import { createMerchantWithToken } from '#tests/support/merchants'
+import { expectStatus } from '#tests/support/http'
 
 const names = (body: any) =>
   body.data.categories.flatMap((c: any) => c.items.map((i: any) => i.name))
@@ -16,7 +18,7 @@ test.group('menu / public read', () => {
     client,
     assert,
   }) => {
-    const { token, merchant } = await menuMerchant()
+    const { token, merchant } = await createMerchantWithToken()
     const menu = await buildCoffeeMenu(client, token)
     await client
       .patch(`/api/v1/menu/items/${menu.espresso.id}`)
@@ -70,7 +72,7 @@ test.group('menu / public read', () => {
   })
 
   test('a miss is built with exactly one SQL query on the shard', async ({ client, assert }) => {
-    const { token, merchant } = await menuMerchant()
+    const { token, merchant } = await createMerchantWithToken()
     await buildCoffeeMenu(client, token)
     const { result, statements } = await countShardQueries(merchant.shardId, () =>
       client.get(`/api/v1/menus/${merchant.slug}`)
@@ -90,17 +92,21 @@ test.group('menu / public read', () => {
     client,
     assert,
   }) => {
-    const { token, merchant } = await menuMerchant()
+    const { token, merchant } = await createMerchantWithToken()
     await buildCoffeeMenu(client, token)
     const get = (query: string) => client.get(`/api/v1/menus/${merchant.slug}?${query}`)
+    const bodyFor = async (query: string) => {
+      const response = await get(query)
+      return response.body()
+    }
 
-    assert.deepEqual(names((await get('dietary=vegan')).body()), ['Espresso'])
-    assert.deepEqual(names((await get('dietary=vegan,gluten_free')).body()), ['Espresso'])
-    assert.deepEqual(names((await get('dietary=vegetarian')).body()), ['Latte', 'Hazelnut cookie'])
-    assert.deepEqual(names((await get('exclude_allergens=nuts')).body()), ['Espresso', 'Latte'])
-    assert.deepEqual(names((await get('exclude_allergens=milk,nuts')).body()), ['Espresso'])
+    assert.deepEqual(names(await bodyFor('dietary=vegan')), ['Espresso'])
+    assert.deepEqual(names(await bodyFor('dietary=vegan,gluten_free')), ['Espresso'])
+    assert.deepEqual(names(await bodyFor('dietary=vegetarian')), ['Latte', 'Hazelnut cookie'])
+    assert.deepEqual(names(await bodyFor('exclude_allergens=nuts')), ['Espresso', 'Latte'])
+    assert.deepEqual(names(await bodyFor('exclude_allergens=milk,nuts')), ['Espresso'])
     // Oat milk carries gluten: it goes, whole milk still satisfies the required milk group.
-    const noGluten = (await get('exclude_allergens=gluten')).body()
+    const noGluten = await bodyFor('exclude_allergens=gluten')
     assert.deepEqual(names(noGluten), ['Espresso', 'Latte'])
     assert.deepEqual(
       noGluten.data.categories[0].items[1].modifier_groups[0].options.map((o: any) => o.name),
@@ -114,7 +120,7 @@ test.group('menu / public read', () => {
     const bad = await get('exclude_allergens=kryptonite')
     bad.assertStatus(422)
     assert.equal(bad.body().errors[0].field, 'exclude_allergens')
-    ;(await get('dietary=paleo')).assertStatus(422)
+    await expectStatus(get('dietary=paleo'), 422)
   })
 
   test('honours availability windows in the merchant time zone at request time', async ({
@@ -122,26 +128,25 @@ test.group('menu / public read', () => {
     assert,
   }) => {
     const timezone = 'Asia/Tokyo'
-    const { token, merchant } = await menuMerchant({ timezone })
+    const { token, merchant } = await createMerchantWithToken({ timezone })
     const now = localTime(timezone).minutes
-    const post = (body: object) =>
-      client.post('/api/v1/menu/categories').bearerToken(token).json(body)
-    const open = (
-      await post({ name: 'Now', availability: [{ start: hhmm(now - 60), end: hhmm(now + 60) }] })
-    ).body().data
-    const later = (
-      await post({
-        name: 'Later',
-        availability: [{ start: hhmm(now + 120), end: hhmm(now + 180) }],
-      })
-    ).body().data
+    const post = async (body: object) => {
+      const response = await client.post('/api/v1/menu/categories').bearerToken(token).json(body)
+      return response.body().data
+    }
+    const open = await post({
+      name: 'Now',
+      availability: [{ start: hhmm(now - 60), end: hhmm(now + 60) }],
+    })
+    const later = await post({
+      name: 'Later',
+      availability: [{ start: hhmm(now + 120), end: hhmm(now + 180) }],
+    })
     const otherDay = localTime(timezone).weekday === 1 ? 2 : 1
-    const notToday = (
-      await post({
-        name: 'Other day',
-        availability: [{ days: [otherDay], start: '00:00', end: '23:59' }],
-      })
-    ).body().data
+    const notToday = await post({
+      name: 'Other day',
+      availability: [{ days: [otherDay], start: '00:00', end: '23:59' }],
+    })
     await post({ name: 'Always' })
     for (const category of [open, later, notToday]) {
       await client
@@ -149,7 +154,8 @@ test.group('menu / public read', () => {
         .bearerToken(token)
         .json({ category_id: category.id, name: category.name, price_minor: 100, currency: 'JPY' })
     }
-    const body = (await client.get(`/api/v1/menus/${merchant.slug}`)).body()
+    const response = await client.get(`/api/v1/menus/${merchant.slug}`)
+    const body = response.body()
     assert.sameMembers(
       body.data.categories.map((c: any) => c.name),
       ['Now', 'Always']
@@ -157,7 +163,7 @@ test.group('menu / public read', () => {
   })
 
   test('a staff edit shows on the very next read', async ({ client, assert }) => {
-    const { token, merchant } = await menuMerchant()
+    const { token, merchant } = await createMerchantWithToken()
     const menu = await buildCoffeeMenu(client, token)
     await client.get(`/api/v1/menus/${merchant.slug}`)
     const warm = await client.get(`/api/v1/menus/${merchant.slug}`)
@@ -172,34 +178,31 @@ test.group('menu / public read', () => {
     assert.include(names(next.body()), 'Flat white')
     assert.notEqual(next.header('etag'), warm.header('etag'))
     // The old ETag no longer matches.
-    ;(
-      await client
-        .get(`/api/v1/menus/${merchant.slug}`)
-        .header('If-None-Match', warm.header('etag')!)
-    ).assertStatus(200)
+    await expectStatus(
+      client.get(`/api/v1/menus/${merchant.slug}`).header('If-None-Match', warm.header('etag')!),
+      200
+    )
   })
 
   test('the early path still refuses what the full stack refuses', async ({ client, assert }) => {
     // digital_menu: no other module of the merchant depends on the menu, so it can be switched off.
-    const { token, merchant } = await menuMerchant({ tier: 'digital_menu' })
+    const { token, merchant } = await createMerchantWithToken({ tier: 'digital_menu' })
     await buildCoffeeMenu(client, token)
     await client.get(`/api/v1/menus/${merchant.slug}`)
-    assert.equal(
-      (await client.get(`/api/v1/menus/${merchant.slug}`)).header('x-cache'),
-      'HIT-MEMORY'
-    )
+    const second = await client.get(`/api/v1/menus/${merchant.slug}`)
+    assert.equal(second.header('x-cache'), 'HIT-MEMORY')
 
     await moduleAccess.disable(merchant.slug, 'menu')
     const off = await client.get(`/api/v1/menus/${merchant.slug}`)
     off.assertStatus(404)
     assert.equal(off.body().errors[0].code, 'E_MODULE_DISABLED')
     await moduleAccess.enable(merchant.slug, 'menu')
-    ;(await client.get(`/api/v1/menus/${merchant.slug}`)).assertStatus(200)
-    ;(await client.get('/api/v1/menus/no-such-merchant-here')).assertStatus(404)
+    await expectStatus(client.get(`/api/v1/menus/${merchant.slug}`), 200)
+    await expectStatus(client.get('/api/v1/menus/no-such-merchant-here'), 404)
     // Every tier has the menu.
     for (const tier of ['pre_ordering', 'full_suite'] as const) {
-      const other = await menuMerchant({ tier })
-      ;(await client.get(`/api/v1/menus/${other.merchant.slug}`)).assertStatus(200)
+      const other = await createMerchantWithToken({ tier })
+      await expectStatus(client.get(`/api/v1/menus/${other.merchant.slug}`), 200)
     }
   })
 })

@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import type { ApiClient } from '@japa/api-client'
-import { ownerToken } from '#tests/helpers'
-import { closeSockets, connect, emitWithAck, recorder } from './socket_clients.js'
+import { ownerToken } from '#tests/support/merchants'
+import { closeSockets, connect, emitWithAck, joinRoom, recorder } from './socket_clients.js'
 
 async function startConversation(client: ApiClient, slug: string, name = 'Ada') {
   const response = await client
@@ -113,9 +113,7 @@ test.group('Chat: conversations over socket.io', (group) => {
 
     const staffB = await connect({ token: b.token })
     const seenByB = recorder(staffB)
-    assert.isFalse(
-      (await emitWithAck(staffB, 'room:join', { room: `conversation:${conversation.id}` })).ok
-    )
+    assert.isFalse(await joinRoom(staffB, `conversation:${conversation.id}`))
     const write = await emitWithAck(staffB, 'chat:send', {
       conversation_id: conversation.id,
       body: 'hello from B',
@@ -130,12 +128,8 @@ test.group('Chat: conversations over socket.io', (group) => {
     history.assertStatus(404)
 
     const customer = await connect({ conversation_token: conversation.token })
-    assert.isFalse(
-      (await emitWithAck(customer, 'room:join', { room: `conversation:${other.id}` })).ok
-    )
-    assert.isFalse(
-      (await emitWithAck(customer, 'room:join', { room: `merchant:${a.merchant.id}:orders` })).ok
-    )
+    assert.isFalse(await joinRoom(customer, `conversation:${other.id}`))
+    assert.isFalse(await joinRoom(customer, `merchant:${a.merchant.id}:orders`))
     const wrongToken = await client
       .get(`/api/v1/notifications/m/${a.merchant.slug}/conversations/${other.id}/messages`)
       .header('X-Conversation-Token', conversation.token)

@@ -6,7 +6,7 @@ import { runJobInTenant, shardRouter, tenantDb } from '#tenancy/index'
 import { enqueueNotifications, type EnqueueInput } from '#notifications/index'
 import DeliverNotificationJob from '#notifications/jobs/deliver_notification_job'
 import RelaySweepJob from '#notifications/jobs/relay_sweep_job'
-import { ownerToken } from '#tests/helpers'
+import { ownerToken } from '#tests/support/merchants'
 import env from '#start/env'
 
 // The stand-ins listen on 127.0.0.1, which production refuses as a webhook/push target.
@@ -38,6 +38,12 @@ export function outboxRow(merchantId: string, id: string) {
   return inTenant(merchantId, () =>
     tenantDb('write').from('notification_queue').where('id', id).first()
   )
+}
+
+/** The status column of an outbox row, read on the primary. */
+export async function outboxStatus(merchantId: string, id: string): Promise<string> {
+  const row = await outboxRow(merchantId, id)
+  return row.status
 }
 
 export function outboxRows(merchantId: string) {

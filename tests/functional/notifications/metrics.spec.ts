@@ -4,10 +4,11 @@ import { eventually, startHttpReceiver } from './stand_ins.js'
 import {
   enqueueCommitted,
   merchantWithSettings,
-  outboxRow,
   startNotificationWorkers,
+  outboxStatus,
 } from './helpers.js'
 import { connect, closeSockets } from './socket_clients.js'
+import { scrapeMetrics } from '#tests/support/http'
 
 function sample(text: string, name: string, labels: string) {
   const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels))
@@ -33,7 +34,7 @@ test.group('Notifications and realtime metrics', (group) => {
       })
       const before =
         sample(
-          (await client.get('/metrics')).text(),
+          await scrapeMetrics(client),
           'notification_outcomes_total',
           'channel="webhook",outcome="delivered"'
         ) ?? 0
@@ -41,11 +42,11 @@ test.group('Notifications and realtime metrics', (group) => {
       const [id] = await enqueueCommitted(shop.merchantId, { event: 'order.created', payload: {} })
       await eventually(
         'delivered',
-        async () => (await outboxRow(shop.merchantId, id)).status === 'completed'
+        async () => (await outboxStatus(shop.merchantId, id)) === 'completed'
       )
       await connect({ token: shop.token })
 
-      const text = (await client.get('/metrics')).text()
+      const text = await scrapeMetrics(client)
       assert.equal(
         sample(text, 'notification_outcomes_total', 'channel="webhook",outcome="delivered"'),
         before + 1

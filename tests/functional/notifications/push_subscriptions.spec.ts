@@ -4,7 +4,7 @@ import type { ApiClient } from '@japa/api-client'
 import User from '#tenancy/models/user'
 import Membership from '#tenancy/models/membership'
 import { tenantDb } from '#tenancy/index'
-import { login, ownerToken, TEST_PASSWORD } from '#tests/helpers'
+import { login, ownerToken, TEST_PASSWORD } from '#tests/support/merchants'
 import { inTenant } from './helpers.js'
 
 /** A staff member of the merchant, signed in. */
@@ -64,7 +64,8 @@ test.group('Notifications: push subscriptions belong to their staff member', () 
     const again = await subscribe(client, colleague.token, renewed)
     again.assertStatus(201)
     assert.equal(again.body().data.id, created.body().data.id)
-    assert.equal((await rowOf(owner.merchant.id, created.body().data.id)).auth, renewed.keys.auth)
+    const stored = await rowOf(owner.merchant.id, created.body().data.id)
+    assert.equal(stored.auth, renewed.keys.auth)
   })
 
   test("only its staff member removes a subscription; another's or another merchant's is a 404", async ({
@@ -111,7 +112,8 @@ test.group('Notifications: push subscriptions belong to their staff member', () 
     a.assertStatus(201)
     b.assertStatus(201)
     assert.notEqual(a.body().data.id, b.body().data.id)
-    assert.equal((await rowOf(first.merchant.id, a.body().data.id)).auth, firstKeys.keys.auth)
+    const stored = await rowOf(first.merchant.id, a.body().data.id)
+    assert.equal(stored.auth, firstKeys.keys.auth)
     const crossTenant = await client
       .delete(`/api/v1/notifications/push-subscriptions/${a.body().data.id}`)
       .header('Authorization', `Bearer ${second.token}`)

@@ -1,9 +1,10 @@
 import { test } from '@japa/runner'
 import { realtime } from '#core/realtime/realtime'
 import { metrics } from '#core/observability/metrics'
-import { ownerToken } from '#tests/helpers'
-import { closeSockets, connect, emitWithAck, recorder } from './socket_clients.js'
+import { ownerToken } from '#tests/support/merchants'
+import { closeSockets, connect, emitWithAck, joinRoom, recorder } from './socket_clients.js'
 import { eventually } from './stand_ins.js'
+import { expectStatus } from '#tests/support/http'
 
 async function openConnections(kind: string) {
   const metric = await metrics.registry.getSingleMetric('socket_connections')!.get()
@@ -37,7 +38,7 @@ test.group('Realtime: socket.io handshake and rooms', (group) => {
       'order:anything',
       'nonsense',
     ]) {
-      assert.isFalse((await emitWithAck(kitchenB, 'room:join', { room })).ok, room)
+      assert.isFalse(await joinRoom(kitchenB, room), room)
     }
 
     realtime.broadcastToRoom(`merchant:${a.merchant.id}:orders`, 'order.created', {
@@ -88,9 +89,10 @@ test.group('Realtime: socket.io handshake and rooms', (group) => {
 
     // Revoke the token: the server closes the socket, and connecting again is refused.
     const closed = new Promise<void>((resolve) => socket.once('disconnect', () => resolve()))
-    ;(
-      await client.post('/api/v1/auth/logout').header('Authorization', `Bearer ${owner.token}`)
-    ).assertStatus(204)
+    await expectStatus(
+      client.post('/api/v1/auth/logout').header('Authorization', `Bearer ${owner.token}`),
+      204
+    )
     await closed
     const refusal = new Promise<any>((resolve) => socket.once('connect_error', resolve))
     socket.connect()

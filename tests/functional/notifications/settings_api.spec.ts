@@ -1,6 +1,7 @@
 import { test } from '@japa/runner'
-import { ownerToken } from '#tests/helpers'
+import { ownerToken } from '#tests/support/merchants'
 import { enqueueCommitted, merchantWithSettings } from './helpers.js'
+import { expectStatus } from '#tests/support/http'
 
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` })
 
@@ -78,12 +79,14 @@ test.group('Notifications settings API', () => {
       .headers(auth(a.token))
     mine.assertStatus(200)
     assert.equal(mine.body().data.type, 'sms')
-    ;(
-      await client.get(`/api/v1/notifications/outbox/${notificationId}`).headers(auth(b.token))
-    ).assertStatus(404)
-    ;(
-      await client.get('/api/v1/notifications/outbox/not-a-uuid').headers(auth(b.token))
-    ).assertStatus(404)
+    await expectStatus(
+      client.get(`/api/v1/notifications/outbox/${notificationId}`).headers(auth(b.token)),
+      404
+    )
+    await expectStatus(
+      client.get('/api/v1/notifications/outbox/not-a-uuid').headers(auth(b.token)),
+      404
+    )
     const listed = await client.get('/api/v1/notifications/outbox').headers(auth(b.token))
     assert.lengthOf(listed.body().data, 0)
 
@@ -96,16 +99,18 @@ test.group('Notifications settings API', () => {
       })
     subscription.assertStatus(201)
     const subscriptionId = subscription.body().data.id
-    ;(
-      await client
+    await expectStatus(
+      client
         .delete(`/api/v1/notifications/push-subscriptions/${subscriptionId}`)
-        .headers(auth(b.token))
-    ).assertStatus(404)
-    ;(
-      await client
+        .headers(auth(b.token)),
+      404
+    )
+    await expectStatus(
+      client
         .delete(`/api/v1/notifications/push-subscriptions/${subscriptionId}`)
-        .headers(auth(a.token))
-    ).assertStatus(204)
+        .headers(auth(a.token)),
+      204
+    )
 
     // A staff token of A naming merchant B is refused, never a switch.
     const crossed = await client
@@ -122,6 +127,6 @@ test.group('Notifications settings API', () => {
   })
 
   test('settings need staff credentials', async ({ client }) => {
-    ;(await client.get('/api/v1/notifications/settings')).assertStatus(400)
+    await expectStatus(client.get('/api/v1/notifications/settings'), 400)
   })
 })

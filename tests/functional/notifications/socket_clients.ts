@@ -67,3 +67,9 @@ export async function emitWithAck(socket: Socket, event: string, payload: unknow
   record('socket', `ack ${event}`, reply)
   return reply
 }
+
+/** Asks to join a room: the `ok` of the server's answer (true when it let the socket in). */
+export async function joinRoom(socket: Socket, room: string): Promise<boolean> {
+  const reply = await emitWithAck(socket, 'room:join', { room })
+  return reply.ok
+}

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import { test } from '@japa/runner'
 import { metrics } from '#core/observability/metrics'
-import { ownerToken } from '#tests/helpers'
-import { closeSockets, connect, emitWithAck } from './socket_clients.js'
+import { ownerToken } from '#tests/support/merchants'
+import { closeSockets, connect, emitWithAck, joinRoom } from './socket_clients.js'
 
 async function series(name: string) {
-  return (await metrics.registry.getSingleMetric(name)!.get()).values
+  const metric = await metrics.registry.getSingleMetric(name)!.get()
+  return metric.values
 }
 
 test.group('Realtime: limits on what clients can make the server keep', (group) => {
@@ -69,9 +70,7 @@ test.group('Realtime: limits on what clients can make the server keep', (group) 
   }) => {
     const shop = await ownerToken(client)
     const kitchen = await connect({ token: shop.token })
-    assert.isTrue(
-      (await emitWithAck(kitchen, 'room:join', { room: `merchant:${shop.merchant.id}:bar` })).ok
-    )
+    assert.isTrue(await joinRoom(kitchen, `merchant:${shop.merchant.id}:bar`))
     const long = await emitWithAck(kitchen, 'room:join', {
       room: `merchant:${shop.merchant.id}:${'x'.repeat(150)}`,
     })
@@ -86,10 +85,9 @@ test.group('Realtime: limits on what clients can make the server keep', (group) 
   }) => {
     const address = `10.250.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250) + 1}`
     const from = { extraHeaders: { 'x-forwarded-for': address } }
+    const seriesBefore = await series('rate_limit_rejections_total')
     const rejectionsBefore =
-      (await series('rate_limit_rejections_total')).find(
-        (v) => v.labels.limiter === 'socket_handshake'
-      )?.value ?? 0
+      seriesBefore.find((v) => v.labels.limiter === 'socket_handshake')?.value ?? 0
     for (let i = 0; i < 60; i++) {
       await assert.rejects(() => connect({}, from), 'Authentication required')
     }
@@ -101,10 +99,8 @@ test.group('Realtime: limits on what clients can make the server keep', (group) 
       'Too many connection attempts, try again later'
     )
     await assert.rejects(() => connect({}), 'Authentication required')
-    const rejections =
-      (await series('rate_limit_rejections_total')).find(
-        (v) => v.labels.limiter === 'socket_handshake'
-      )?.value ?? 0
+    const seriesAfter = await series('rate_limit_rejections_total')
+    const rejections = seriesAfter.find((v) => v.labels.limiter === 'socket_handshake')?.value ?? 0
     assert.equal(rejections - rejectionsBefore, 2)
   })
 })

@@ -5,10 +5,17 @@ import type { Socket } from 'socket.io-client'
 import User from '#tenancy/models/user'
 import Membership from '#tenancy/models/membership'
 import { startAppProcess } from '#tests/support/app_process'
-import { createMerchant, login, ownerToken, TEST_PASSWORD } from '#tests/helpers'
+import {
+  createMerchant,
+  login,
+  ownerToken,
+  TEST_PASSWORD,
+  createMerchantWithToken,
+} from '#tests/support/merchants'
 import { supportToken } from '../compliance/helpers.js'
-import { createSlot, guest, ordersMerchant, postOrder } from '../orders/orders_helpers.js'
+import { createSlot, guest, postOrder } from '../orders/orders_helpers.js'
 import { closeSockets, connect, emitWithAck } from './socket_clients.js'
+import { expectStatus } from '#tests/support/http'
 
 /** "Within a second" in the item; asserted generously, the machine being shared. */
 const CLOSE_WITHIN_MS = 3000
@@ -33,14 +40,14 @@ function within<T>(promise: Promise<T>, what: string, ms = CLOSE_WITHIN_MS): Pro
 
 /** Still connected and answered by the server. */
 async function isOpen(socket: Socket) {
-  return (
-    socket.connected && (await emitWithAck(socket, 'room:leave', { room: 'none:1' })).ok === true
-  )
+  if (!socket.connected) return false
+  const reply = await emitWithAck(socket, 'room:leave', { room: 'none:1' })
+  return reply.ok === true
 }
 
 /** A merchant with one order (tracking token) and one open chat conversation (conversation token). */
 async function shopWithCustomers(client: ApiClient) {
-  const shop = await ordersMerchant()
+  const shop = await createMerchantWithToken()
   const post = async (url: string, body: object) => {
     const response = await client.post(url).bearerToken(shop.token).json(body)
     response.assertStatus(201)
@@ -104,7 +111,7 @@ test.group('Realtime: sockets lose access with their credentials, in every proce
     const kept = await connect({ token: secondDevice }, onOther())
     const closed = closing(socket)
 
-    ;(await client.post('/api/v1/auth/logout').bearerToken(shop.token)).assertStatus(204)
+    await expectStatus(client.post('/api/v1/auth/logout').bearerToken(shop.token), 204)
     assert.equal(await within(closed, 'signed-out socket closed'), 'signed_out')
     assert.isTrue(await isOpen(kept))
     await assert.rejects(() => connect({ token: shop.token }, onOther()), 'Authentication required')
@@ -138,13 +145,14 @@ test.group('Realtime: sockets lose access with their credentials, in every proce
     const closed = closing(managerSocket)
 
     const url = `/api/v1/admin/merchants/${shop.merchant.slug}/members/${manager.user.id}`
-    ;(await client.delete(url).bearerToken(support.token).json({})).assertStatus(422)
-    ;(
-      await client.delete(url).bearerToken(support.token).json({ reason: 'left the team' })
-    ).assertStatus(204)
+    await expectStatus(client.delete(url).bearerToken(support.token).json({}), 422)
+    await expectStatus(
+      client.delete(url).bearerToken(support.token).json({ reason: 'left the team' }),
+      204
+    )
     assert.equal(await within(closed, "removed member's socket closed"), 'membership_removed')
     assert.isTrue(await isOpen(ownerSocket))
-    ;(await client.get('/api/v1/tenancy/locations').bearerToken(manager.token)).assertStatus(401)
+    await expectStatus(client.get('/api/v1/tenancy/locations').bearerToken(manager.token), 401)
     assert.isNull(
       await Membership.query()
         .where({ user_id: manager.user.id, merchant_id: shop.merchant.id })
@@ -161,13 +169,14 @@ test.group('Realtime: sockets lose access with their credentials, in every proce
       .json({ reason: 'would leave nobody' })
     lastOwner.assertStatus(409)
     lastOwner.assertBodyContains({ errors: [{ code: 'E_LAST_OWNER' }] })
-    ;(
-      await client
+    await expectStatus(
+      client
         .delete(`/api/v1/admin/merchants/${shop.merchant.slug}/members/nope`)
         .bearerToken(support.token)
-        .json({ reason: 'bad id' })
-    ).assertStatus(404)
-    ;(await client.delete(url).bearerToken(owner).json({ reason: 'not support' })).assertStatus(403)
+        .json({ reason: 'bad id' }),
+      404
+    )
+    await expectStatus(client.delete(url).bearerToken(owner).json({ reason: 'not support' }), 403)
   })
 
   test('suspending a merchant closes every socket of it (staff, tracking, chat) in every process; logout still works', async ({
@@ -206,15 +215,16 @@ test.group('Realtime: sockets lose access with their credentials, in every proce
         assert.equal(refusal.code, 'E_MERCHANT_SUSPENDED', JSON.stringify(auth))
       }
     }
-    ;(await client.post('/api/v1/auth/logout').bearerToken(shop.token)).assertStatus(204)
-    ;(await client.get('/api/v1/auth/me').bearerToken(shop.token)).assertStatus(401)
+    await expectStatus(client.post('/api/v1/auth/logout').bearerToken(shop.token), 204)
+    await expectStatus(client.get('/api/v1/auth/me').bearerToken(shop.token), 401)
 
-    ;(
-      await client
+    await expectStatus(
+      client
         .post(`/api/v1/admin/merchants/${shop.slug}/reactivate`)
         .bearerToken(support.token)
-        .json({ reason: 'paid' })
-    ).assertStatus(200)
+        .json({ reason: 'paid' }),
+      200
+    )
     assert.isTrue(await isOpen(await connect({ tracking_token: shop.trackingToken }, onOther())))
   })
 
@@ -235,24 +245,21 @@ test.group('Realtime: sockets lose access with their credentials, in every proce
         .bearerToken(support.token)
         .json({ reason: 'test' })
 
-    ;(await disable('orders')).assertStatus(200)
+    await expectStatus(disable('orders'), 200)
     assert.equal(await within(trackerClosed, 'tracking socket closed'), 'module_disabled')
     assert.isTrue(await isOpen(customer))
-    assert.equal(
-      (await connect({ tracking_token: shop.trackingToken }).catch((error) => error)).code,
-      'E_MODULE_DISABLED'
+    const trackingRefusal = await connect({ tracking_token: shop.trackingToken }).catch(
+      (error) => error
     )
+    assert.equal(trackingRefusal.code, 'E_MODULE_DISABLED')
 
-    ;(await disable('notifications')).assertStatus(200)
+    await expectStatus(disable('notifications'), 200)
     assert.equal(await within(customerClosed, 'chat socket closed'), 'module_disabled')
-    assert.equal(
-      (
-        await connect({ conversation_token: shop.conversationToken }, onOther()).catch(
-          (error) => error
-        )
-      ).code,
-      'E_MODULE_DISABLED'
-    )
+    const chatRefusal = await connect(
+      { conversation_token: shop.conversationToken },
+      onOther()
+    ).catch((error) => error)
+    assert.equal(chatRefusal.code, 'E_MODULE_DISABLED')
     assert.isTrue(await isOpen(staff))
   })
 

@@ -169,19 +169,19 @@ test.group('Notifications: outbound targets (SSRF guard)', () => {
     const receiver = await startHttpReceiver()
     const port = new URL(receiver.url).port
     try {
-      for (const webhook_url of [
+      for (const webhookUrl of [
         `http://[::ffff:127.0.0.1]:${port}/hook`,
         `http://localhost:${port}/hook`,
       ]) {
         const { merchantId } = await merchantWithSettings(client, {
           routes: { 'order.created': ['webhook'] },
-          webhook_url,
+          webhook_url: webhookUrl,
         })
         const [id] = await enqueueCommitted(merchantId, { event: 'order.created', payload: {} })
         const result = await inProductionMode(() =>
           inTenant(merchantId, () => delivery.deliver(id))
         )
-        assert.equal(result.outcome, 'failed', webhook_url)
+        assert.equal(result.outcome, 'failed', webhookUrl)
         const row = await outboxRow(merchantId, id)
         assert.equal(row.status, 'failed')
         assert.equal(row.attempts, 1, 'refused for good, not retried')
@@ -217,7 +217,8 @@ test.group('Notifications: outbound targets (SSRF guard)', () => {
         inTenant(owner.merchantId, () => delivery.deliver(id))
       )
       assert.equal(result.outcome, 'failed')
-      assert.include((await outboxRow(owner.merchantId, id)).last_error, 'private address')
+      const row = await outboxRow(owner.merchantId, id)
+      assert.include(row.last_error, 'private address')
       assert.lengthOf(pushService.requests, 0)
     } finally {
       await pushService.close()
@@ -235,18 +236,16 @@ test.group('Notifications: outbound targets (SSRF guard)', () => {
     })
     await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve))
     try {
-      const webhook_url = `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/hook`
+      const webhookUrl = `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/hook`
       const { merchantId } = await merchantWithSettings(client, {
         routes: { 'order.created': ['webhook'] },
-        webhook_url,
+        webhook_url: webhookUrl,
       })
       const [id] = await enqueueCommitted(merchantId, { event: 'order.created', payload: {} })
       const result = await inTenant(merchantId, () => delivery.deliver(id))
       assert.equal(result.outcome, 'retry')
-      assert.include(
-        (await outboxRow(merchantId, id)).last_error,
-        'HTTP 307 (redirects are not followed)'
-      )
+      const row = await outboxRow(merchantId, id)
+      assert.include(row.last_error, 'HTTP 307 (redirects are not followed)')
       assert.lengthOf(elsewhere.requests, 0)
     } finally {
       redirecting.closeAllConnections()

@@ -10,6 +10,7 @@ import {
   merchantWithSettings,
   outboxRow,
   startNotificationWorkers,
+  outboxStatus,
 } from './helpers.js'
 import { tenantDb } from '#tenancy/index'
 
@@ -82,7 +83,7 @@ test.group('Notifications: Web Push', (group) => {
       })
       await eventually(
         'row completed',
-        async () => (await outboxRow(owner.merchantId, id)).status === 'completed'
+        async () => (await outboxStatus(owner.merchantId, id)) === 'completed'
       )
 
       assert.lengthOf(pushService.requests, 1)

@@ -9,6 +9,7 @@ import {
   merchantWithSettings,
   outboxRow,
   startNotificationWorkers,
+  outboxStatus,
 } from './helpers.js'
 
 /** `node ace queue:work` in a child process, with a short row lease so recovery does not wait a minute. */
@@ -79,7 +80,7 @@ test.group('Notifications outbox: a worker dies mid-send', (group) => {
       )
       // Another sweep and a while for stray jobs: nothing more is sent.
       await relay.sweep({ graceSeconds: 0 })
-      assert.equal((await outboxRow(merchantId, id)).status, 'completed')
+      assert.equal(await outboxStatus(merchantId, id), 'completed')
       assert.lengthOf(receiver.delivered(), 1)
     } finally {
       await receiver.close()

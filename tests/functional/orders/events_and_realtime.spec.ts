@@ -2,19 +2,20 @@ import { test } from '@japa/runner'
 import emitter from '@adonisjs/core/services/emitter'
 import type { ApiClient } from '@japa/api-client'
 import type { OrderCompleted, OrderCreated, OrderStatusChanged } from '#orders/index'
-import { closeSockets, connect, emitWithAck, recorder } from '../notifications/socket_clients.js'
-import { eventually } from '../notifications/stand_ins.js'
 import {
-  buildMenu,
-  createSlot,
-  guest,
-  ordersMerchant,
-  postOrder,
-  staffToken,
-} from './orders_helpers.js'
+  closeSockets,
+  connect,
+  emitWithAck,
+  joinRoom,
+  recorder,
+} from '../notifications/socket_clients.js'
+import { eventually } from '../notifications/stand_ins.js'
+import { buildMenu, createSlot, guest, postOrder, staffToken } from './orders_helpers.js'
+import { createMerchantWithToken } from '#tests/support/merchants'
+import { expectStatus } from '#tests/support/http'
 
 async function shop(client: ApiClient) {
-  const merchant = await ordersMerchant()
+  const merchant = await createMerchantWithToken()
   const menu = await buildMenu(client, merchant.token)
   const slot = await createSlot(client, merchant.token, { capacity: 50 })
   const place = async () => {
@@ -88,12 +89,10 @@ test.group('Orders: domain events', () => {
     const a = await shop(client)
     const order = await a.place()
     for (const status of ['accepted', 'preparing', 'ready', 'completed']) {
-      ;(
-        await client
-          .patch(`/api/v1/orders/${order.id}/status`)
-          .bearerToken(a.token)
-          .json({ status })
-      ).assertStatus(200)
+      await expectStatus(
+        client.patch(`/api/v1/orders/${order.id}/status`).bearerToken(a.token).json({ status }),
+        200
+      )
     }
     await eventually(
       'four changes',
@@ -180,19 +179,18 @@ test.group('Orders: real time', (group) => {
     const seen = recorder(tracker)
 
     for (const status of ['accepted', 'preparing']) {
-      ;(
-        await client
-          .patch(`/api/v1/orders/${order.id}/status`)
-          .bearerToken(a.token)
-          .json({ status })
-      ).assertStatus(200)
+      await expectStatus(
+        client.patch(`/api/v1/orders/${order.id}/status`).bearerToken(a.token).json({ status }),
+        200
+      )
     }
-    ;(
-      await client
+    await expectStatus(
+      client
         .patch(`/api/v1/orders/${other.id}/status`)
         .bearerToken(a.token)
-        .json({ status: 'rejected', reason: 'no' })
-    ).assertStatus(200)
+        .json({ status: 'rejected', reason: 'no' }),
+      200
+    )
     const preparing = await seen.waitFor('order.status_changed', (p) => p.to === 'preparing')
     assert.deepInclude(preparing, { order_id: order.id, from: 'accepted', to: 'preparing' })
     assert.equal(preparing.order.status, 'preparing')
@@ -202,14 +200,12 @@ test.group('Orders: real time', (group) => {
       'nothing about the other order'
     )
 
-    assert.isFalse((await emitWithAck(tracker, 'room:join', { room: `order:${other.id}` })).ok)
-    assert.isFalse(
-      (await emitWithAck(tracker, 'room:join', { room: `merchant:${a.merchant.id}:orders` })).ok
-    )
+    assert.isFalse(await joinRoom(tracker, `order:${other.id}`))
+    assert.isFalse(await joinRoom(tracker, `merchant:${a.merchant.id}:orders`))
 
     // The merchant's staff may join an order's room; bad tracking tokens are refused at the handshake.
     const kitchen = await connect({ token: a.token })
-    assert.isTrue((await emitWithAck(kitchen, 'room:join', { room: `order:${order.id}` })).ok)
+    assert.isTrue(await joinRoom(kitchen, `order:${order.id}`))
     await assert.rejects(
       () => connect({ tracking_token: `${order.tracking_token.slice(0, -2)}xx` }),
       'Authentication required'

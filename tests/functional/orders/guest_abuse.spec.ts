@@ -16,13 +16,14 @@ import {
   createSlot,
   customerToken,
   guest,
-  ordersMerchant,
   shardRow,
   staffToken,
 } from './orders_helpers.js'
+import { createMerchantWithToken } from '#tests/support/merchants'
+import { expectStatus } from '#tests/support/http'
 
 async function shopWithMenu(client: ApiClient) {
-  const shop = await ordersMerchant()
+  const shop = await createMerchantWithToken()
   const menu = await buildMenu(client, shop.token)
   return { shop, menu }
 }
@@ -58,8 +59,10 @@ test.group('Orders: guest order limits', () => {
     const ip = randomClientIp()
 
     const statuses = []
-    for (let i = 0; i < 4; i++)
-      statuses.push((await order(client, shop.slug, body(slotA.id), ip)).status())
+    for (let i = 0; i < 4; i++) {
+      const response = await order(client, shop.slug, body(slotA.id), ip)
+      statuses.push(response.status())
+    }
     assert.deepEqual(statuses, [201, 201, 201, 429])
     const refused = await order(client, shop.slug, body(slotA.id), ip)
     assert.deepEqual(refused.body().errors[0], {
@@ -69,10 +72,10 @@ test.group('Orders: guest order limits', () => {
       field: 'pickup_slot_id',
     })
 
-    ;(await order(client, shop.slug, body(slotB.id), ip)).assertStatus(201)
-    ;(await order(client, shop.slug, body(slotA.id), randomClientIp())).assertStatus(201)
+    await expectStatus(order(client, shop.slug, body(slotB.id), ip), 201)
+    await expectStatus(order(client, shop.slug, body(slotA.id), randomClientIp()), 201)
     const customer = await customerToken()
-    ;(await order(client, shop.slug, body(slotA.id), ip, customer.token)).assertStatus(201)
+    await expectStatus(order(client, shop.slug, body(slotA.id), ip, customer.token), 201)
   })
 
   test('refused and replayed requests do not use up the allowance', async ({ client }) => {
@@ -85,21 +88,18 @@ test.group('Orders: guest order limits', () => {
       items: [{ item_id: menu.espresso.id, quantity: 1 }],
     }
     for (let i = 0; i < 3; i++)
-      (
-        await order(
-          client,
-          shop.slug,
-          { ...good, items: [{ item_id: menu.mocha.id, quantity: 1 }] },
-          ip
-        )
-      ).assertStatus(422)
+      await expectStatus(
+        order(client, shop.slug, { ...good, items: [{ item_id: menu.mocha.id, quantity: 1 }] }, ip),
+        422
+      )
     for (let i = 0; i < 4; i++)
-      (
-        await order(client, shop.slug, good, ip).header('Idempotency-Key', 'same-order')
-      ).assertStatus(201)
-    ;(await order(client, shop.slug, good, ip)).assertStatus(201)
-    ;(await order(client, shop.slug, good, ip)).assertStatus(201)
-    ;(await order(client, shop.slug, good, ip)).assertStatus(429)
+      await expectStatus(
+        order(client, shop.slug, good, ip).header('Idempotency-Key', 'same-order'),
+        201
+      )
+    await expectStatus(order(client, shop.slug, good, ip), 201)
+    await expectStatus(order(client, shop.slug, good, ip), 201)
+    await expectStatus(order(client, shop.slug, good, ip), 429)
   })
 })
 
@@ -130,19 +130,14 @@ test.group('Orders: pending orders the shop does not accept in time', (group) =>
       .json({ pending_timeout_minutes: 30 })
     saved.assertStatus(200)
     assert.equal(saved.body().data.pending_timeout_minutes, 30)
-    assert.equal(
-      (await client.get('/api/v1/orders/settings').bearerToken(shop.token)).body().data
-        .pending_timeout_minutes,
-      30
-    )
+    const reread = await client.get('/api/v1/orders/settings').bearerToken(shop.token)
+    assert.equal(reread.body().data.pending_timeout_minutes, 30)
 
     const staff = await staffToken(shop.merchant.id, 'staff')
-    ;(
-      await client
-        .put('/api/v1/orders/settings')
-        .bearerToken(staff)
-        .json({ pending_timeout_minutes: 5 })
-    ).assertStatus(403)
+    await expectStatus(
+      client.put('/api/v1/orders/settings').bearerToken(staff).json({ pending_timeout_minutes: 5 }),
+      403
+    )
   })
 
   test('an order left pending past the timeout is rejected with a reason the customer sees, and frees its place', async ({
@@ -159,22 +154,21 @@ test.group('Orders: pending orders the shop does not accept in time', (group) =>
     const placed = await order(client, shop.slug, body, randomClientIp())
     placed.assertStatus(201)
     const { id, tracking_token: trackingToken } = placed.body().data
-    ;(await order(client, shop.slug, body, randomClientIp())).assertStatus(409)
+    await expectStatus(order(client, shop.slug, body, randomClientIp()), 409)
     const seen = recorder(await connect({ tracking_token: trackingToken }))
 
     await age(shop.merchant.id, id, 9)
     await rejectUnacceptedOrders({ merchant: shop.merchant })
-    assert.equal((await shardRow(shop.merchant.id, 'orders', { id })).status, 'pending')
+    const notYet = await shardRow(shop.merchant.id, 'orders', { id })
+    assert.equal(notYet.status, 'pending')
 
     await age(shop.merchant.id, id, 11)
-    const before =
-      (await registry.getSingleMetric('orders_not_accepted_in_time_total')!.get()).values[0]
-        ?.value ?? 0
+    const notAccepted = registry.getSingleMetric('orders_not_accepted_in_time_total')!
+    const counted = await notAccepted.get()
+    const before = counted.values[0]?.value ?? 0
     await rejectUnacceptedOrders({ merchant: shop.merchant })
-    assert.equal(
-      (await registry.getSingleMetric('orders_not_accepted_in_time_total')!.get()).values[0].value,
-      before + 1
-    )
+    const countedAfter = await notAccepted.get()
+    assert.equal(countedAfter.values[0].value, before + 1)
     const tracked = await client
       .get(`/api/v1/orders/m/${shop.slug}/track`)
       .header('X-Tracking-Token', trackingToken)
@@ -189,7 +183,7 @@ test.group('Orders: pending orders the shop does not accept in time', (group) =>
       actor_user_id: null,
     })
     // The place is free again.
-    ;(await order(client, shop.slug, body, randomClientIp())).assertStatus(201)
+    await expectStatus(order(client, shop.slug, body, randomClientIp()), 201)
   })
 
   test('the merchant’s own timeout applies, and an accepted order is left alone', async ({
@@ -198,32 +192,39 @@ test.group('Orders: pending orders the shop does not accept in time', (group) =>
   }) => {
     const { shop, menu } = await shopWithMenu(client)
     const slot = await createSlot(client, shop.token, { capacity: 10 })
-    ;(
-      await client
+    await expectStatus(
+      client
         .put('/api/v1/orders/settings')
         .bearerToken(shop.token)
-        .json({ pending_timeout_minutes: 30 })
-    ).assertStatus(200)
+        .json({ pending_timeout_minutes: 30 }),
+      200
+    )
     const body = {
       pickup_slot_id: slot.id,
       customer: guest,
       items: [{ item_id: menu.espresso.id, quantity: 1 }],
     }
-    const place = async () =>
-      (await order(client, shop.slug, body, randomClientIp())).body().data.id as string
+    const place = async () => {
+      const placed = await order(client, shop.slug, body, randomClientIp())
+      return placed.body().data.id as string
+    }
     const [waiting, overdue, accepted] = [await place(), await place(), await place()]
-    ;(
-      await client
+    await expectStatus(
+      client
         .patch(`/api/v1/orders/${accepted}/status`)
         .bearerToken(shop.token)
-        .json({ status: 'accepted' })
-    ).assertStatus(200)
+        .json({ status: 'accepted' }),
+      200
+    )
     await age(shop.merchant.id, waiting, 20)
     await age(shop.merchant.id, overdue, 31)
     await age(shop.merchant.id, accepted, 60)
 
     await rejectUnacceptedOrders({ merchant: shop.merchant })
-    const status = async (id: string) => (await shardRow(shop.merchant.id, 'orders', { id })).status
+    const status = async (id: string) => {
+      const row = await shardRow(shop.merchant.id, 'orders', { id })
+      return row.status
+    }
     assert.deepEqual(
       [await status(waiting), await status(overdue), await status(accepted)],
       ['pending', 'rejected', 'accepted']
@@ -241,7 +242,8 @@ test.group('Orders: pending orders the shop does not accept in time', (group) =>
       customer: guest,
       items: [{ item_id: menu.espresso.id, quantity: 1 }],
     }
-    const id = (await order(client, shop.slug, body, randomClientIp())).body().data.id as string
+    const placed = await order(client, shop.slug, body, randomClientIp())
+    const id = placed.body().data.id as string
     await age(shop.merchant.id, id, 11)
     await redis.flushdb()
 
@@ -257,7 +259,8 @@ test.group('Orders: pending orders the shop does not accept in time', (group) =>
       runJobInTenant
     ).start(['orders'])
     cleanup(() => pool.stop())
-    const schedules = (await moduleRegistry().loadSchedules()).filter(
+    const allSchedules = await moduleRegistry().loadSchedules()
+    const schedules = allSchedules.filter(
       (schedule) => schedule.name === 'orders.reject_unaccepted'
     )
     await pool.upsertSchedules(schedules)
@@ -266,7 +269,10 @@ test.group('Orders: pending orders the shop does not accept in time', (group) =>
     })
     await eventually(
       'order rejected by the sweep',
-      async () => (await shardRow(shop.merchant.id, 'orders', { id })).status === 'rejected',
+      async () => {
+        const row = await shardRow(shop.merchant.id, 'orders', { id })
+        return row.status === 'rejected'
+      },
       30_000
     )
   }).timeout(60_000)

@@ -5,7 +5,9 @@ import type { WorkerPool } from '#core/queue/worker_pool'
 import { runJobInTenant, tenantDb } from '#tenancy/index'
 import { eventually, startSmtpServer } from '../notifications/stand_ins.js'
 import { startNotificationWorkers } from '../notifications/helpers.js'
-import { buildMenu, createSlot, guest, ordersMerchant, postOrder } from './orders_helpers.js'
+import { buildMenu, createSlot, guest, postOrder } from './orders_helpers.js'
+import { createMerchantWithToken } from '#tests/support/merchants'
+import { expectStatus } from '#tests/support/http'
 
 function outbox(merchantId: string) {
   return runJobInTenant({ merchantId }, () =>
@@ -42,7 +44,7 @@ test.group('Orders: notifications through the outbox', (group) => {
     env.set('SMTP_HOST', '127.0.0.1')
     env.set('SMTP_PORT', smtp.port)
     try {
-      const shop = await ordersMerchant()
+      const shop = await createMerchantWithToken()
       const menu = await buildMenu(client, shop.token)
       const slot = await createSlot(client, shop.token, { capacity: 5 })
       const settings = await client
@@ -79,9 +81,10 @@ test.group('Orders: notifications through the outbox', (group) => {
       )
 
       openTheServer()
-      await eventually('both emails sent', async () =>
-        (await outbox(shop.merchant.id)).every((r: any) => r.status === 'completed')
-      )
+      await eventually('both emails sent', async () => {
+        const current = await outbox(shop.merchant.id)
+        return current.every((r: any) => r.status === 'completed')
+      })
       assert.lengthOf(smtp.received, 2)
       assert.sameMembers(
         smtp.received.flatMap((mail) => mail.to),
@@ -91,15 +94,17 @@ test.group('Orders: notifications through the outbox', (group) => {
 
       // A status the merchant routes (order.ready) notifies too, once per status.
       for (const status of ['accepted', 'preparing', 'ready']) {
-        ;(
-          await client
+        await expectStatus(
+          client
             .patch(`/api/v1/orders/${order.id}/status`)
             .bearerToken(shop.token)
-            .json({ status })
-        ).assertStatus(200)
+            .json({ status }),
+          200
+        )
       }
       await eventually('ready emails sent', () => smtp.received.length === 4)
-      const ready = (await outbox(shop.merchant.id)).filter((r: any) => r.event === 'order.ready')
+      const afterReady = await outbox(shop.merchant.id)
+      const ready = afterReady.filter((r: any) => r.event === 'order.ready')
       assert.lengthOf(ready, 2)
     } finally {
       openTheServer()
@@ -108,22 +113,24 @@ test.group('Orders: notifications through the outbox', (group) => {
   })
 
   test('a refused order leaves no notification behind', async ({ client, assert }) => {
-    const shop = await ordersMerchant()
+    const shop = await createMerchantWithToken()
     const menu = await buildMenu(client, shop.token)
     const slot = await createSlot(client, shop.token, { capacity: 0 })
-    ;(
-      await client
+    await expectStatus(
+      client
         .put('/api/v1/notifications/settings')
         .bearerToken(shop.token)
-        .json({ routes: { 'order.created': ['sms'] }, sms_recipients: ['+3912345678'] })
-    ).assertStatus(200)
-    ;(
-      await postOrder(client, shop.slug, {
+        .json({ routes: { 'order.created': ['sms'] }, sms_recipients: ['+3912345678'] }),
+      200
+    )
+    await expectStatus(
+      postOrder(client, shop.slug, {
         pickup_slot_id: slot.id,
         customer: guest,
         items: [{ item_id: menu.espresso.id, quantity: 1 }],
-      })
-    ).assertStatus(409)
+      }),
+      409
+    )
     assert.lengthOf(await outbox(shop.merchant.id), 0)
   })
 })
@@ -133,18 +140,19 @@ test.group('Orders: metrics', () => {
     client,
     assert,
   }) => {
-    const shop = await ordersMerchant()
+    const shop = await createMerchantWithToken()
     const menu = await buildMenu(client, shop.token)
     const slot = await createSlot(client, shop.token, { capacity: 5 })
     const orders = await counterValue('orders_created_total', { currency: 'EUR' })
     const revenue = await counterValue('order_revenue_minor_total', { currency: 'EUR' })
-    ;(
-      await postOrder(client, shop.slug, {
+    await expectStatus(
+      postOrder(client, shop.slug, {
         pickup_slot_id: slot.id,
         customer: guest,
         items: [{ item_id: menu.espresso.id, quantity: 3 }],
-      })
-    ).assertStatus(201)
+      }),
+      201
+    )
     assert.equal(await counterValue('orders_created_total', { currency: 'EUR' }), orders + 1)
     assert.equal(
       await counterValue('order_revenue_minor_total', { currency: 'EUR' }),

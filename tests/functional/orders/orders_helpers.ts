@@ -2,50 +2,25 @@ import { randomUUID } from 'node:crypto'
 import type { ApiClient } from '@japa/api-client'
 import User from '#tenancy/models/user'
 import Membership from '#tenancy/models/membership'
-import { onboarding } from '#tenancy/services/onboarding_service'
 import { runJobInTenant, tenantDb } from '#tenancy/index'
-import type { StaffRole, Tier } from '#tenancy/types'
-import { TEST_PASSWORD } from '#tests/helpers'
+import type { StaffRole } from '#tenancy/types'
+import { issueToken, TEST_PASSWORD } from '#tests/support/merchants'
 import { randomClientIp } from '#tests/support/app_process'
-
-/** An access token issued directly (the login route's rate limit is not what these tests are about). */
-async function tokenFor(email: string, merchantId?: string) {
-  const user = await User.findByOrFail('email', email)
-  const token = await User.accessTokens.create(
-    user,
-    merchantId ? [`merchant:${merchantId}`] : ['*']
-  )
-  return token.value!.release()
-}
-
-/** A merchant with an owner token. */
-export async function ordersMerchant(options: { tier?: Tier; timezone?: string } = {}) {
-  const slug = `o-${randomUUID().slice(0, 8)}`
-  const email = `owner@${slug}.test`
-  const merchant = await onboarding.onboard({
-    slug,
-    name: `Shop ${slug}`,
-    vertical: 'coffeeshop',
-    tier: options.tier ?? 'pre_ordering',
-    timezone: options.timezone ?? 'UTC',
-    owner: { email, password: TEST_PASSWORD },
-  })
-  return { merchant, slug, email, token: await tokenFor(email, merchant.id) }
-}
+import { expectStatus } from '#tests/support/http'
 
 /** A user with the given role at the merchant. */
 export async function staffToken(merchantId: string, role: StaffRole) {
   const email = `${role}-${randomUUID().slice(0, 8)}@staff.test`
   const user = await User.create({ email, password: TEST_PASSWORD, fullName: role })
   await Membership.create({ userId: user.id, merchantId, role })
-  return tokenFor(email, merchantId)
+  return issueToken(email, merchantId)
 }
 
 /** A signed-in customer: a user with no membership (a token without a merchant). */
 export async function customerToken() {
   const email = `customer-${randomUUID().slice(0, 8)}@mail.test`
   const user = await User.create({ email, password: TEST_PASSWORD, fullName: 'Customer' })
-  return { email, userId: user.id, token: await tokenFor(email) }
+  return { email, userId: user.id, token: await issueToken(email) }
 }
 
 /**
@@ -113,12 +88,13 @@ export async function buildMenu(client: ApiClient, token: string) {
     name: 'Soy milk',
     price_delta_minor: 50,
   })
-  ;(
-    await client
+  await expectStatus(
+    client
       .patch(`/api/v1/menu/modifier-options/${soy.id}`)
       .bearerToken(token)
-      .json({ in_stock: false })
-  ).assertStatus(200)
+      .json({ in_stock: false }),
+    200
+  )
   const extras = await post(`/api/v1/menu/items/${latte.id}/modifier-groups`, {
     name: 'Extras',
     min_select: 0,
@@ -205,4 +181,10 @@ export const guest = { name: 'Ada', email: 'ada@mail.test' }
 /** A row of the merchant's shard, read on the primary. */
 export function shardRow(merchantId: string, table: string, where: Record<string, unknown>) {
   return runJobInTenant({ merchantId }, () => tenantDb('write').from(table).where(where).first())
+}
+
+/** How many places of a pickup slot are booked, read on the primary. */
+export async function bookedPlaces(merchantId: string, slotId: string): Promise<number> {
+  const slot = await shardRow(merchantId, 'pickup_slots', { id: slotId })
+  return slot.booked
 }

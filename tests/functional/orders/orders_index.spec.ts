@@ -2,7 +2,7 @@ import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { runJobInTenant, shardRouter } from '#tenancy/index'
 import { orderQueries } from '#orders/index'
-import { ordersMerchant } from './orders_helpers.js'
+import { createMerchantWithToken } from '#tests/support/merchants'
 
 /** The SQL statements (with bindings) the shard node receives while `fn` runs. */
 async function captured(shardId: number, fn: () => Promise<unknown>) {
@@ -20,9 +20,9 @@ async function captured(shardId: number, fn: () => Promise<unknown>) {
   return statements
 }
 
-test.group('Orders: the staff list uses the seed index', () => {
+test.group('Orders: the staff list uses its (merchant, status, created_at) index', () => {
   test('a status filter walks idx_orders_merchant_status_created', async ({ assert }) => {
-    const shop = await ordersMerchant()
+    const shop = await createMerchantWithToken()
     // A realistic spread: mostly finished orders, few pending; then fresh statistics for the planner.
     await runJobInTenant({ merchantId: shop.merchant.id }, () =>
       shardRouter.transaction(async (trx) => {

@@ -6,17 +6,18 @@ import {
   customerToken,
   guest,
   nextUtc,
-  ordersMerchant,
   postOrder,
+  bookedPlaces,
   shardRow,
 } from './orders_helpers.js'
+import { createMerchantWithToken } from '#tests/support/merchants'
 
 test.group('Orders: placement and server-side pricing', () => {
   test('an order with modifiers is priced from the menu; prices sent by the client are ignored', async ({
     client,
     assert,
   }) => {
-    const shop = await ordersMerchant()
+    const shop = await createMerchantWithToken()
     const menu = await buildMenu(client, shop.token)
     const slot = await createSlot(client, shop.token, { capacity: 5 })
 
@@ -73,7 +74,7 @@ test.group('Orders: placement and server-side pricing', () => {
     )
     assert.notInclude(JSON.stringify(row), order.tracking_token)
     assert.equal(row.total_minor, 1170)
-    assert.equal((await shardRow(shop.merchant.id, 'pickup_slots', { id: slot.id })).booked, 1)
+    assert.equal(await bookedPlaces(shop.merchant.id, slot.id), 1)
 
     // The next order of the day gets the next number.
     const second = await postOrder(client, shop.slug, {
@@ -89,7 +90,7 @@ test.group('Orders: placement and server-side pricing', () => {
     client,
     assert,
   }) => {
-    const shop = await ordersMerchant()
+    const shop = await createMerchantWithToken()
     const menu = await buildMenu(client, shop.token)
     const slot = await createSlot(client, shop.token, { capacity: 5 })
     const response = await client
@@ -110,7 +111,7 @@ test.group('Orders: placement and server-side pricing', () => {
   })
 
   test('a signed-in customer orders under their account', async ({ client, assert }) => {
-    const shop = await ordersMerchant()
+    const shop = await createMerchantWithToken()
     const menu = await buildMenu(client, shop.token)
     const slot = await createSlot(client, shop.token, { capacity: 5 })
     const customer = await customerToken()
@@ -189,7 +190,7 @@ test.group('Orders: placement and server-side pricing', () => {
       },
     ])
     .run(async ({ client, assert }, row) => {
-      const shop = await ordersMerchant()
+      const shop = await createMerchantWithToken()
       const menu = await buildMenu(client, shop.token)
       // 20:00 UTC: breakfast (07:00-11:00 in the merchant's UTC zone) is not served then.
       const slot = await createSlot(client, shop.token, { capacity: 5, startsAt: nextUtc(20) })
@@ -202,7 +203,7 @@ test.group('Orders: placement and server-side pricing', () => {
       assert.equal(response.body().errors[0].code, row.code)
       assert.equal(response.body().errors[0].field, row.field)
       // Nothing was kept: the slot's place and the day's number are untouched.
-      assert.equal((await shardRow(shop.merchant.id, 'pickup_slots', { id: slot.id })).booked, 0)
+      assert.equal(await bookedPlaces(shop.merchant.id, slot.id), 0)
       assert.notExists(
         await shardRow(shop.merchant.id, 'orders', { merchant_id: shop.merchant.id })
       )
@@ -212,7 +213,7 @@ test.group('Orders: placement and server-side pricing', () => {
     client,
     assert,
   }) => {
-    const shop = await ordersMerchant()
+    const shop = await createMerchantWithToken()
     const menu = await buildMenu(client, shop.token)
     const slot = await createSlot(client, shop.token, { capacity: 5, startsAt: nextUtc(8, 30) })
     const response = await postOrder(client, shop.slug, {
@@ -225,8 +226,8 @@ test.group('Orders: placement and server-side pricing', () => {
   })
 
   test("another merchant's item or slot is not on this menu", async ({ client, assert }) => {
-    const a = await ordersMerchant()
-    const b = await ordersMerchant()
+    const a = await createMerchantWithToken()
+    const b = await createMerchantWithToken()
     const menuA = await buildMenu(client, a.token)
     const menuB = await buildMenu(client, b.token)
     const slotA = await createSlot(client, a.token, { capacity: 5 })
@@ -251,7 +252,7 @@ test.group('Orders: placement and server-side pricing', () => {
   })
 
   test('bad input is a 422 naming the fields', async ({ client, assert }) => {
-    const shop = await ordersMerchant()
+    const shop = await createMerchantWithToken()
     const menu = await buildMenu(client, shop.token)
     const slot = await createSlot(client, shop.token, { capacity: 5 })
 
@@ -298,7 +299,7 @@ test.group('Orders: placement and server-side pricing', () => {
   })
 
   test('a merchant without the orders module does not take orders', async ({ client, assert }) => {
-    const shop = await ordersMerchant({ tier: 'digital_menu' })
+    const shop = await createMerchantWithToken({ tier: 'digital_menu' })
     const response = await postOrder(client, shop.slug, {
       pickup_slot_id: '00000000-0000-4000-8000-000000000000',
       customer: guest,

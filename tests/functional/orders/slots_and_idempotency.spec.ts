@@ -6,18 +6,20 @@ import { WorkerPool } from '#core/queue/worker_pool'
 import { dispatch } from '#core/queue/dispatcher'
 import PurgeIdempotencyKeysJob from '#orders/jobs/purge_idempotency_keys_job'
 import { eventually } from '../notifications/stand_ins.js'
-
-const queueConnection = () =>
-  app.config.get<{ defaultConnection: Record<string, unknown> }>('queue').defaultConnection
 import {
+  bookedPlaces,
   buildMenu,
   createSlot,
   guest,
-  ordersMerchant,
   postOrder,
   shardRow,
   staffToken,
 } from './orders_helpers.js'
+import { createMerchantWithToken } from '#tests/support/merchants'
+import { expectStatus } from '#tests/support/http'
+
+const queueConnection = () =>
+  app.config.get<{ defaultConnection: Record<string, unknown> }>('queue').defaultConnection
 
 function countOrders(merchantId: string) {
   return runJobInTenant({ merchantId }, async () => {
@@ -34,7 +36,7 @@ test.group('Orders: pickup slot capacity', () => {
     client,
     assert,
   }) => {
-    const shop = await ordersMerchant()
+    const shop = await createMerchantWithToken()
     const menu = await buildMenu(client, shop.token)
     const slot = await createSlot(client, shop.token, { capacity: 2 })
     const body = {
@@ -45,7 +47,7 @@ test.group('Orders: pickup slot capacity', () => {
 
     const first = await postOrder(client, shop.slug, body)
     first.assertStatus(201)
-    ;(await postOrder(client, shop.slug, body)).assertStatus(201)
+    await expectStatus(postOrder(client, shop.slug, body), 201)
     const refused = await postOrder(client, shop.slug, body)
     refused.assertStatus(409)
     assert.equal(refused.body().errors[0].code, 'E_SLOT_FULL')
@@ -62,12 +64,12 @@ test.group('Orders: pickup slot capacity', () => {
       .bearerToken(shop.token)
       .json({ status: 'cancelled' })
     cancel.assertStatus(200)
-    ;(await postOrder(client, shop.slug, body)).assertStatus(201)
-    assert.equal((await shardRow(shop.merchant.id, 'pickup_slots', { id: slot.id })).booked, 2)
+    await expectStatus(postOrder(client, shop.slug, body), 201)
+    assert.equal(await bookedPlaces(shop.merchant.id, slot.id), 2)
   })
 
   test('concurrent orders never overbook a slot', async ({ client, assert }) => {
-    const shop = await ordersMerchant()
+    const shop = await createMerchantWithToken()
     const menu = await buildMenu(client, shop.token)
     const slot = await createSlot(client, shop.token, { capacity: 3 })
     const body = {
@@ -81,7 +83,7 @@ test.group('Orders: pickup slot capacity', () => {
     )
     const statuses = responses.map((r) => r.status()).sort()
     assert.deepEqual(statuses, [201, 201, 201, 409, 409, 409, 409, 409, 409, 409])
-    assert.equal((await shardRow(shop.merchant.id, 'pickup_slots', { id: slot.id })).booked, 3)
+    assert.equal(await bookedPlaces(shop.merchant.id, slot.id), 3)
     assert.equal(await countOrders(shop.merchant.id), 3)
     // Numbers stay gapless under concurrency: refused orders took none.
     const numbers = responses
@@ -95,7 +97,7 @@ test.group('Orders: pickup slot capacity', () => {
     client,
     assert,
   }) => {
-    const shop = await ordersMerchant()
+    const shop = await createMerchantWithToken()
     const menu = await buildMenu(client, shop.token)
     const slot = await createSlot(client, shop.token, { capacity: 1 })
     const body = {
@@ -109,13 +111,14 @@ test.group('Orders: pickup slot capacity', () => {
       .bearerToken(shop.token)
       .json({ capacity: 0 })
     raised.assertStatus(200)
-    ;(await postOrder(client, shop.slug, body)).assertStatus(409)
-    ;(
-      await client
+    await expectStatus(postOrder(client, shop.slug, body), 409)
+    await expectStatus(
+      client
         .patch(`/api/v1/orders/pickup-slots/${slot.id}`)
         .bearerToken(shop.token)
-        .json({ capacity: 1, is_active: false })
-    ).assertStatus(200)
+        .json({ capacity: 1, is_active: false }),
+      200
+    )
     const closed = await postOrder(client, shop.slug, body)
     closed.assertStatus(422)
     assert.deepInclude(closed.body().errors[0], { code: 'E_SLOT_CLOSED', field: 'pickup_slot_id' })
@@ -149,19 +152,21 @@ test.group('Orders: pickup slot capacity', () => {
 
     // Slots are for owners and managers; staff and other merchants cannot touch them.
     const staff = await staffToken(shop.merchant.id, 'staff')
-    ;(
-      await client
+    await expectStatus(
+      client
         .patch(`/api/v1/orders/pickup-slots/${slot.id}`)
         .bearerToken(staff)
-        .json({ capacity: 9 })
-    ).assertStatus(403)
-    const other = await ordersMerchant()
-    ;(
-      await client
+        .json({ capacity: 9 }),
+      403
+    )
+    const other = await createMerchantWithToken()
+    await expectStatus(
+      client
         .patch(`/api/v1/orders/pickup-slots/${slot.id}`)
         .bearerToken(other.token)
-        .json({ capacity: 9 })
-    ).assertStatus(404)
+        .json({ capacity: 9 }),
+      404
+    )
     const listed = await client.get('/api/v1/orders/pickup-slots').bearerToken(shop.token)
     assert.deepInclude(
       listed.body().data.find((s: any) => s.id === slot.id),
@@ -175,7 +180,7 @@ test.group('Orders: Idempotency-Key', () => {
     client,
     assert,
   }) => {
-    const shop = await ordersMerchant()
+    const shop = await createMerchantWithToken()
     const menu = await buildMenu(client, shop.token)
     const slot = await createSlot(client, shop.token, { capacity: 5 })
     const body = {
@@ -202,7 +207,7 @@ test.group('Orders: Idempotency-Key', () => {
     assert.equal(replay.header('idempotent-replayed'), 'true')
     assert.deepEqual(replay.body(), first.body(), 'the very same response, tracking token included')
     assert.equal(await countOrders(shop.merchant.id), 1)
-    assert.equal((await shardRow(shop.merchant.id, 'pickup_slots', { id: slot.id })).booked, 1)
+    assert.equal(await bookedPlaces(shop.merchant.id, slot.id), 1)
 
     const conflict = await postOrder(
       client,
@@ -222,7 +227,7 @@ test.group('Orders: Idempotency-Key', () => {
     assert.equal(stored.order_id, first.body().data.id)
 
     // Keys belong to one merchant: the same key elsewhere is a new order.
-    const other = await ordersMerchant()
+    const other = await createMerchantWithToken()
     const otherMenu = await buildMenu(client, other.token)
     const otherSlot = await createSlot(client, other.token, { capacity: 5 })
     const elsewhere = await postOrder(
@@ -240,7 +245,7 @@ test.group('Orders: Idempotency-Key', () => {
   })
 
   test('concurrent requests with one key make one order', async ({ client, assert }) => {
-    const shop = await ordersMerchant()
+    const shop = await createMerchantWithToken()
     const menu = await buildMenu(client, shop.token)
     const slot = await createSlot(client, shop.token, { capacity: 50 })
     const body = {
@@ -260,7 +265,7 @@ test.group('Orders: Idempotency-Key', () => {
   })
 
   test('a failed request does not burn its key', async ({ client, assert }) => {
-    const shop = await ordersMerchant()
+    const shop = await createMerchantWithToken()
     const menu = await buildMenu(client, shop.token)
     const slot = await createSlot(client, shop.token, { capacity: 0 })
     const body = {
@@ -268,13 +273,14 @@ test.group('Orders: Idempotency-Key', () => {
       customer: guest,
       items: [{ item_id: menu.espresso.id, quantity: 1 }],
     }
-    ;(await postOrder(client, shop.slug, body, { 'Idempotency-Key': 'retry-me' })).assertStatus(409)
-    ;(
-      await client
+    await expectStatus(postOrder(client, shop.slug, body, { 'Idempotency-Key': 'retry-me' }), 409)
+    await expectStatus(
+      client
         .patch(`/api/v1/orders/pickup-slots/${slot.id}`)
         .bearerToken(shop.token)
-        .json({ capacity: 1 })
-    ).assertStatus(200)
+        .json({ capacity: 1 }),
+      200
+    )
     const retried = await postOrder(client, shop.slug, body, { 'Idempotency-Key': 'retry-me' })
     retried.assertStatus(201)
     assert.isUndefined(retried.header('idempotent-replayed'))
@@ -284,7 +290,7 @@ test.group('Orders: Idempotency-Key', () => {
     client,
     assert,
   }) => {
-    const shop = await ordersMerchant()
+    const shop = await createMerchantWithToken()
     const menu = await buildMenu(client, shop.token)
     const slot = await createSlot(client, shop.token, { capacity: 5 })
     const body = {
@@ -294,9 +300,7 @@ test.group('Orders: Idempotency-Key', () => {
     }
     const first = await postOrder(client, shop.slug, body, { 'Idempotency-Key': 'old-key' })
     first.assertStatus(201)
-    ;(await postOrder(client, shop.slug, body, { 'Idempotency-Key': 'fresh-key' })).assertStatus(
-      201
-    )
+    await expectStatus(postOrder(client, shop.slug, body, { 'Idempotency-Key': 'fresh-key' }), 201)
     const age = (key: string, hours: number) =>
       runJobInTenant({ merchantId: shop.merchant.id }, () =>
         tenantDb('write')

@@ -6,10 +6,11 @@ import {
   createSlot,
   customerToken,
   guest,
-  ordersMerchant,
   postOrder,
   staffToken,
 } from './orders_helpers.js'
+import { createMerchantWithToken } from '#tests/support/merchants'
+import { expectStatus } from '#tests/support/http'
 
 /** The shortest legal path from pending to each status. */
 const PATH: Record<OrderStatus, OrderStatus[]> = {
@@ -23,7 +24,7 @@ const PATH: Record<OrderStatus, OrderStatus[]> = {
 }
 
 async function shopWithSlot(client: ApiClient) {
-  const shop = await ordersMerchant()
+  const shop = await createMerchantWithToken()
   const menu = await buildMenu(client, shop.token)
   const slot = await createSlot(client, shop.token, { capacity: 500 })
   const place = async () => {
@@ -61,7 +62,7 @@ test.group('Orders: status transitions', () => {
       for (const to of ORDER_STATUSES) {
         const order = await place()
         for (const step of PATH[from])
-          (await move(client, staff, order.id, step, 'out of milk')).assertStatus(200)
+          await expectStatus(move(client, staff, order.id, step, 'out of milk'), 200)
         const response = await move(client, staff, order.id, to, 'out of milk')
         if (TRANSITIONS[from].includes(to)) {
           response.assertStatus(200)
@@ -128,24 +129,26 @@ test.group('Orders: status transitions', () => {
   }) => {
     const { shop, place } = await shopWithSlot(client)
     const order = await place()
-    const other = await ordersMerchant()
+    const other = await createMerchantWithToken()
     const foreign = await move(client, other.token, order.id, 'accepted')
     foreign.assertStatus(404)
     assert.equal(foreign.body().errors[0].code, 'E_NOT_FOUND')
-    ;(
-      await client
+    await expectStatus(
+      client
         .patch(`/api/v1/orders/${order.id}/status`)
         .json({ status: 'accepted' })
-        .header('X-Merchant', shop.slug)
-    ).assertStatus(401)
+        .header('X-Merchant', shop.slug),
+      401
+    )
     const customer = await customerToken()
-    ;(
-      await client
+    await expectStatus(
+      client
         .patch(`/api/v1/orders/${order.id}/status`)
         .bearerToken(customer.token)
         .header('X-Merchant', shop.slug)
-        .json({ status: 'accepted' })
-    ).assertStatus(403)
+        .json({ status: 'accepted' }),
+      403
+    )
     const shown = await client.get(`/api/v1/orders/${order.id}`).bearerToken(shop.token)
     assert.equal(shown.body().data.status, 'pending')
   })
@@ -159,8 +162,8 @@ test.group('Orders: staff reads and customer tracking', () => {
     const { shop, place } = await shopWithSlot(client)
     const orders = []
     for (let i = 0; i < 5; i++) orders.push(await place())
-    ;(await move(client, shop.token, orders[1].id, 'accepted')).assertStatus(200)
-    ;(await move(client, shop.token, orders[3].id, 'accepted')).assertStatus(200)
+    await expectStatus(move(client, shop.token, orders[1].id, 'accepted'), 200)
+    await expectStatus(move(client, shop.token, orders[3].id, 'accepted'), 200)
     const staff = await staffToken(shop.merchant.id, 'staff')
 
     const page1 = await client.get('/api/v1/orders').qs({ per_page: 2 }).bearerToken(staff)
@@ -188,15 +191,10 @@ test.group('Orders: staff reads and customer tracking', () => {
 
     const today = new Date().toISOString().slice(0, 10)
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)
-    assert.equal(
-      (await client.get('/api/v1/orders').qs({ date: today }).bearerToken(staff)).body().meta.total,
-      5
-    )
-    assert.equal(
-      (await client.get('/api/v1/orders').qs({ date: yesterday }).bearerToken(staff)).body().meta
-        .total,
-      0
-    )
+    const todays = await client.get('/api/v1/orders').qs({ date: today }).bearerToken(staff)
+    assert.equal(todays.body().meta.total, 5)
+    const yesterdays = await client.get('/api/v1/orders').qs({ date: yesterday }).bearerToken(staff)
+    assert.equal(yesterdays.body().meta.total, 0)
 
     const bad = await client
       .get('/api/v1/orders')
@@ -209,7 +207,7 @@ test.group('Orders: staff reads and customer tracking', () => {
     )
 
     // Another merchant's staff see none of them.
-    const other = await ordersMerchant()
+    const other = await createMerchantWithToken()
     const theirs = await client.get('/api/v1/orders').bearerToken(other.token)
     assert.equal(theirs.body().meta.total, 0)
   })
@@ -221,16 +219,15 @@ test.group('Orders: staff reads and customer tracking', () => {
     mine.assertStatus(200)
     assert.equal(mine.body().data.id, order.id)
     assert.notProperty(mine.body().data, 'tracking_token')
-    const other = await ordersMerchant()
+    const other = await createMerchantWithToken()
     const foreign = await client.get(`/api/v1/orders/${order.id}`).bearerToken(other.token)
     foreign.assertStatus(404)
     assert.notInclude(JSON.stringify(foreign.body()), order.id)
-    ;(
-      await client
-        .get('/api/v1/orders/00000000-0000-4000-8000-000000000000')
-        .bearerToken(shop.token)
-    ).assertStatus(404)
-    ;(await client.get('/api/v1/orders/not-a-uuid').bearerToken(shop.token)).assertStatus(404)
+    await expectStatus(
+      client.get('/api/v1/orders/00000000-0000-4000-8000-000000000000').bearerToken(shop.token),
+      404
+    )
+    await expectStatus(client.get('/api/v1/orders/not-a-uuid').bearerToken(shop.token), 404)
   })
 
   test('a customer follows their order with its tracking token, and only with it', async ({
@@ -239,7 +236,7 @@ test.group('Orders: staff reads and customer tracking', () => {
   }) => {
     const { shop, place } = await shopWithSlot(client)
     const order = await place()
-    ;(await move(client, shop.token, order.id, 'accepted')).assertStatus(200)
+    await expectStatus(move(client, shop.token, order.id, 'accepted'), 200)
     const tracked = await client
       .get(`/api/v1/orders/m/${shop.slug}/track`)
       .header('X-Tracking-Token', order.tracking_token)
@@ -253,15 +250,17 @@ test.group('Orders: staff reads and customer tracking', () => {
     viaHeader.assertStatus(200)
 
     const tampered = `${order.tracking_token.slice(0, -2)}xx`
-    ;(
-      await client.get(`/api/v1/orders/m/${shop.slug}/track`).header('X-Tracking-Token', tampered)
-    ).assertStatus(404)
-    ;(await client.get(`/api/v1/orders/m/${shop.slug}/track`)).assertStatus(404)
-    const other = await ordersMerchant()
-    ;(
-      await client
+    await expectStatus(
+      client.get(`/api/v1/orders/m/${shop.slug}/track`).header('X-Tracking-Token', tampered),
+      404
+    )
+    await expectStatus(client.get(`/api/v1/orders/m/${shop.slug}/track`), 404)
+    const other = await createMerchantWithToken()
+    await expectStatus(
+      client
         .get(`/api/v1/orders/m/${other.slug}/track`)
-        .header('X-Tracking-Token', order.tracking_token)
-    ).assertStatus(404)
+        .header('X-Tracking-Token', order.tracking_token),
+      404
+    )
   })
 })

@@ -1,6 +1,7 @@
 import { test } from '@japa/runner'
-import { createMerchant, login, TEST_PASSWORD } from '#tests/helpers'
+import { createMerchant, login, TEST_PASSWORD } from '#tests/support/merchants'
 import { randomClientIp } from '#tests/support/app_process'
+import { expectStatus } from '#tests/support/http'
 
 test.group('auth: login, me, logout', () => {
   test('login returns a token bound to the merchant; me describes the user', async ({
@@ -59,15 +60,15 @@ test.group('auth: login, me, logout', () => {
   test('logout revokes the token', async ({ client }) => {
     const { email } = await createMerchant()
     const token = await login(client, email)
-    ;(await client.post('/api/v1/auth/logout').bearerToken(token)).assertStatus(204)
+    await expectStatus(client.post('/api/v1/auth/logout').bearerToken(token), 204)
     const after = await client.get('/api/v1/auth/me').bearerToken(token)
     after.assertStatus(401)
     after.assertBodyContains({ errors: [{ code: 'E_UNAUTHORIZED' }] })
   })
 
   test('me without a token is 401; a forged token is 401', async ({ client }) => {
-    ;(await client.get('/api/v1/auth/me')).assertStatus(401)
-    ;(await client.get('/api/v1/auth/me').bearerToken('gud_Zm9yZ2Vk.bm9wZQ')).assertStatus(401)
+    await expectStatus(client.get('/api/v1/auth/me'), 401)
+    await expectStatus(client.get('/api/v1/auth/me').bearerToken('gud_Zm9yZ2Vk.bm9wZQ'), 401)
   })
 
   test('a user in two merchants chooses one at login; naming a foreign merchant is 403', async ({

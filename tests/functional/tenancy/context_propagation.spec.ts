@@ -6,7 +6,7 @@ import redis from '@adonisjs/redis/services/main'
 import { Queue } from 'bullmq'
 import { WorkerPool } from '#core/queue/worker_pool'
 import { dispatch } from '#core/queue/dispatcher'
-import { createMerchant } from '#tests/helpers'
+import { createMerchant } from '#tests/support/merchants'
 import {
   contextFromMerchant,
   getTenant,

@@ -5,8 +5,9 @@ import limiter from '@adonisjs/limiter/services/main'
 import type { ApiClient } from '@japa/api-client'
 import { loginLockout } from '#config/rate_limits'
 import { loginAccountKey } from '#tenancy/services/login_lockout'
-import { createMerchant, TEST_PASSWORD } from '#tests/helpers'
+import { createMerchant, TEST_PASSWORD } from '#tests/support/merchants'
 import { randomClientIp } from '#tests/support/app_process'
+import { expectStatus } from '#tests/support/http'
 
 /** Each attempt from a fresh address: only the per-account limit can stop these. */
 function attempt(client: ApiClient, email: string, password: string) {
@@ -18,8 +19,10 @@ function attempt(client: ApiClient, email: string, password: string) {
 
 async function failFiveTimes(client: ApiClient, email: string) {
   const statuses: number[] = []
-  for (let i = 0; i < loginLockout.failures.requests; i++)
-    statuses.push((await attempt(client, email, 'wrong-password')).status())
+  for (let i = 0; i < loginLockout.failures.requests; i++) {
+    const response = await attempt(client, email, 'wrong-password')
+    statuses.push(response.status())
+  }
   return statuses
 }
 
@@ -97,7 +100,8 @@ test.group('login lockout', () => {
     const expireLockout = () => failures.delete(`login_failures:${loginAccountKey(email)}`)
 
     await failFiveTimes(client, email)
-    const first = Number((await attempt(client, email, TEST_PASSWORD)).header('retry-after'))
+    const locked = await attempt(client, email, TEST_PASSWORD)
+    const first = Number(locked.header('retry-after'))
     await expireLockout()
     await failFiveTimes(client, email)
     const second = await attempt(client, email, TEST_PASSWORD)
@@ -106,17 +110,18 @@ test.group('login lockout', () => {
     assert.isAtMost(Number(second.header('retry-after')), loginLockout.firstLockoutSeconds * 2)
 
     await expireLockout()
-    ;(await attempt(client, email, TEST_PASSWORD)).assertStatus(200)
+    await expectStatus(attempt(client, email, TEST_PASSWORD), 200)
     await failFiveTimes(client, email)
-    const afterSuccess = Number((await attempt(client, email, TEST_PASSWORD)).header('retry-after'))
+    const lockedAgain = await attempt(client, email, TEST_PASSWORD)
+    const afterSuccess = Number(lockedAgain.header('retry-after'))
     assert.isAtMost(afterSuccess, loginLockout.firstLockoutSeconds)
   })
 
   test('failures below the limit are forgotten after a successful sign-in', async ({ client }) => {
     const { email } = await createMerchant()
-    for (let i = 0; i < 4; i++) (await attempt(client, email, 'wrong-password')).assertStatus(401)
-    ;(await attempt(client, email, TEST_PASSWORD)).assertStatus(200)
-    for (let i = 0; i < 4; i++) (await attempt(client, email, 'wrong-password')).assertStatus(401)
-    ;(await attempt(client, email, TEST_PASSWORD)).assertStatus(200)
+    for (let i = 0; i < 4; i++) await expectStatus(attempt(client, email, 'wrong-password'), 401)
+    await expectStatus(attempt(client, email, TEST_PASSWORD), 200)
+    for (let i = 0; i < 4; i++) await expectStatus(attempt(client, email, 'wrong-password'), 401)
+    await expectStatus(attempt(client, email, TEST_PASSWORD), 200)
   })
 })

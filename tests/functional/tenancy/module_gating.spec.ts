@@ -1,11 +1,12 @@
 import { test } from '@japa/runner'
 import ace from '@adonisjs/core/services/ace'
-import { createMerchant, login } from '#tests/helpers'
+import { createMerchant, login } from '#tests/support/merchants'
 import { moduleAccess } from '#tenancy/services/module_access_service'
 import { featureFlags } from '#tenancy/services/feature_flags'
 import ModulesEnable from '#commands/tenancy/modules_enable'
 import ModulesDisable from '#commands/tenancy/modules_disable'
 import ModulesList from '#commands/tenancy/modules_list'
+import { expectStatus } from '#tests/support/http'
 
 test.group('module gating by tier and override', () => {
   test('a tier that has the module reaches its routes; one without gets 404 E_MODULE_DISABLED', async ({
@@ -39,13 +40,15 @@ test.group('module gating by tier and override', () => {
   }) => {
     const digital = await createMerchant({ tier: 'digital_menu' })
     await moduleAccess.enable(digital.merchant.slug, 'loyalty')
-    ;(
-      await client.get('/api/v1/loyalty/ping').header('X-Merchant', digital.merchant.slug)
-    ).assertStatus(200)
+    await expectStatus(
+      client.get('/api/v1/loyalty/ping').header('X-Merchant', digital.merchant.slug),
+      200
+    )
     await moduleAccess.disable(digital.merchant.id, 'loyalty')
-    ;(
-      await client.get('/api/v1/loyalty/ping').header('X-Merchant', digital.merchant.slug)
-    ).assertStatus(404)
+    await expectStatus(
+      client.get('/api/v1/loyalty/ping').header('X-Merchant', digital.merchant.slug),
+      404
+    )
   })
 
   test('a module cannot be disabled while an enabled module depends on it, nor enabled without its dependency', async ({
@@ -73,15 +76,17 @@ test.group('module gating by tier and override', () => {
     const pre = await createMerchant({ tier: 'pre_ordering' })
     featureFlags.override('kill_module_loyalty', true)
     try {
-      ;(
-        await client.get('/api/v1/loyalty/ping').header('X-Merchant', pre.merchant.slug)
-      ).assertStatus(404)
+      await expectStatus(
+        client.get('/api/v1/loyalty/ping').header('X-Merchant', pre.merchant.slug),
+        404
+      )
     } finally {
       featureFlags.override('kill_module_loyalty', false)
     }
-    ;(
-      await client.get('/api/v1/loyalty/ping').header('X-Merchant', pre.merchant.slug)
-    ).assertStatus(200)
+    await expectStatus(
+      client.get('/api/v1/loyalty/ping').header('X-Merchant', pre.merchant.slug),
+      200
+    )
   })
 
   test('ace modules:enable / modules:disable / modules:list act on a merchant by slug or id', async ({
@@ -92,9 +97,10 @@ test.group('module gating by tier and override', () => {
     const enable = await ace.create(ModulesEnable, [digital.merchant.slug, 'loyalty'])
     await enable.exec()
     assert.equal(enable.exitCode, 0)
-    ;(
-      await client.get('/api/v1/loyalty/ping').header('X-Merchant', digital.merchant.slug)
-    ).assertStatus(200)
+    await expectStatus(
+      client.get('/api/v1/loyalty/ping').header('X-Merchant', digital.merchant.slug),
+      200
+    )
 
     const list = await ace.create(ModulesList, [digital.merchant.id])
     list.ui.switchMode('raw')

@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import { randomUUID } from 'node:crypto'
 import server from '@adonisjs/core/services/server'
-import { createMerchant } from '#tests/helpers'
+import { createMerchant } from '#tests/support/merchants'
 import { randomClientIp, startAppProcess } from '#tests/support/app_process'
 
 function localUrl() {
@@ -52,9 +52,8 @@ test.group('rate limits', () => {
       const headers = { 'X-Merchant': merchant.slug, 'X-Forwarded-For': randomClientIp() }
       const statuses: number[] = []
       for (let i = 0; i < 104; i++) {
-        statuses.push(
-          (await fetch(`${origins[i % 2]}/api/v1/tenancy/merchant`, { headers })).status
-        )
+        const response = await fetch(`${origins[i % 2]}/api/v1/tenancy/merchant`, { headers })
+        statuses.push(response.status)
       }
       assert.equal(statuses.filter((s) => s === 200).length, 100)
       assert.deepEqual(statuses.slice(100), [429, 429, 429, 429])

@@ -1,8 +1,9 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import redis from '@adonisjs/redis/services/main'
-import { createMerchant, login } from '#tests/helpers'
+import { createMerchant, login } from '#tests/support/merchants'
 import { merchantDirectory } from '#tenancy/services/merchant_directory'
+import { expectStatus } from '#tests/support/http'
 
 test.group('tenant resolution', () => {
   test('X-Merchant header (slug or id) resolves the merchant for anonymous callers', async ({
@@ -84,9 +85,10 @@ test.group('tenant resolution', () => {
   }) => {
     const { merchant, email } = await createMerchant()
     const token = await login(client, email)
-    ;(
-      await client.get('/api/v1/tenancy/merchant').header('X-Merchant', merchant.slug)
-    ).assertStatus(200)
+    await expectStatus(
+      client.get('/api/v1/tenancy/merchant').header('X-Merchant', merchant.slug),
+      200
+    )
     await db
       .connection('control')
       .from('merchants')
@@ -98,7 +100,7 @@ test.group('tenant resolution', () => {
       .header('X-Merchant', merchant.slug)
     publicCall.assertStatus(403)
     publicCall.assertBodyContains({ errors: [{ code: 'E_MERCHANT_SUSPENDED' }] })
-    ;(await client.get('/api/v1/tenancy/locations').bearerToken(token)).assertStatus(403)
+    await expectStatus(client.get('/api/v1/tenancy/locations').bearerToken(token), 403)
   })
 
   test('the snapshot is cached in Redis under merchant:<id>:v<N>:config; a change moves to a new version', async ({
@@ -114,10 +116,8 @@ test.group('tenant resolution', () => {
     const before = await version()
     await merchantDirectory.invalidate(merchant)
     assert.equal(await version(), before + 1)
-    assert.equal(
-      (await merchantDirectory.cache.get(merchant.id, 'config', async () => null)).outcome,
-      'MISS'
-    )
+    const lookup = await merchantDirectory.cache.get(merchant.id, 'config', async () => null)
+    assert.equal(lookup.outcome, 'MISS')
   })
 
   test('a load already running when the merchant changes cannot put the old snapshot back', async ({

@@ -1,31 +1,21 @@
 import { test } from '@japa/runner'
 import { randomUUID } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
-import { createMerchant, login } from '#tests/helpers'
+import { createMerchant, login, merchantsOnTwoNodes } from '#tests/support/merchants'
 import { shardRouter } from '#tenancy/services/shards'
 import { onboarding } from '#tenancy/services/onboarding_service'
 import { assignShard } from '#tenancy/sharding/shard_hash'
-
-/** Onboards merchants until one lands on each physical node. */
-async function merchantsOnBothNodes() {
-  const byNode = new Map<string, Awaited<ReturnType<typeof createMerchant>>>()
-  for (let attempt = 0; attempt < 40 && byNode.size < 2; attempt++) {
-    const created = await createMerchant()
-    const node = shardRouter.connectionForShard(created.merchant.shardId)
-    if (!byNode.has(node)) byNode.set(node, created)
-  }
-  return byNode
-}
+import { expectStatus } from '#tests/support/http'
 
 test.group('shard-aware data routing over two databases', () => {
   test('the 16 shards are spread over two physical databases', async ({ assert }) => {
     const nodes = new Set(shardRouter.snapshot().map((entry) => entry.connection))
     assert.deepEqual([...nodes].sort(), ['node0', 'node1'])
     const names = await Promise.all(
-      ['node0', 'node1'].map(
-        async (node) =>
-          (await db.connection(node).rawQuery('select current_database() as d')).rows[0].d
-      )
+      ['node0', 'node1'].map(async (node) => {
+        const { rows } = await db.connection(node).rawQuery('select current_database() as d')
+        return rows[0].d
+      })
     )
     assert.notEqual(names[0], names[1])
   })
@@ -48,7 +38,10 @@ test.group('shard-aware data routing over two databases', () => {
     client,
     assert,
   }) => {
-    const byNode = await merchantsOnBothNodes()
+    const pair = await merchantsOnTwoNodes()
+    const byNode = new Map(
+      pair.map((created) => [shardRouter.connectionForShard(created.merchant.shardId), created])
+    )
     assert.equal(byNode.size, 2)
     for (const [node, { merchant, email }] of byNode) {
       const other = node === 'node0' ? 'node1' : 'node0'
@@ -59,11 +52,10 @@ test.group('shard-aware data routing over two databases', () => {
         .json({ name: `Kiosk ${node}` })
       created.assertStatus(201)
       const id = created.body().data.id
-      assert.equal((await db.connection(node).from('locations').where('id', id)).length, 1)
-      assert.equal(
-        (await db.connection(other).from('locations').where('merchant_id', merchant.id)).length,
-        0
-      )
+      const here = await db.connection(node).from('locations').where('id', id)
+      assert.equal(here.length, 1)
+      const there = await db.connection(other).from('locations').where('merchant_id', merchant.id)
+      assert.equal(there.length, 0)
       const listed = await client.get('/api/v1/tenancy/locations').bearerToken(token)
       assert.includeMembers(
         listed.body().data.map((l: { id: string }) => l.id),
@@ -83,19 +75,18 @@ test.group('shard-aware data routing over two databases', () => {
     const b = await createMerchant()
     const tokenA = await login(client, a.email)
     const tokenB = await login(client, b.email)
-    const bLocation = (await client.get('/api/v1/tenancy/locations').bearerToken(tokenB)).body()
-      .data[0]
+    const bLocations = await client.get('/api/v1/tenancy/locations').bearerToken(tokenB)
+    const bLocation = bLocations.body().data[0]
     const response = await client
       .get(`/api/v1/tenancy/locations/${bLocation.id}`)
       .bearerToken(tokenA)
     response.assertStatus(404)
     assert.notInclude(JSON.stringify(response.body()), bLocation.name)
-    ;(await client.get('/api/v1/tenancy/locations/not-a-uuid').bearerToken(tokenA)).assertStatus(
+    await expectStatus(client.get('/api/v1/tenancy/locations/not-a-uuid').bearerToken(tokenA), 404)
+    await expectStatus(
+      client.get(`/api/v1/tenancy/locations/${randomUUID()}`).bearerToken(tokenA),
       404
     )
-    ;(
-      await client.get(`/api/v1/tenancy/locations/${randomUUID()}`).bearerToken(tokenA)
-    ).assertStatus(404)
   })
 
   test('a row with another shard id than its merchant is refused by the database', async ({
@@ -127,14 +118,14 @@ test.group('shard-aware data routing over two databases', () => {
       ['name', 'timezone']
     )
     const staffEmail = `staff-${randomUUID().slice(0, 6)}@x.test`
-    const User = (await import('#tenancy/models/user')).default
+    const { default: User } = await import('#tenancy/models/user')
     const staff = await User.create({ email: staffEmail, password: 'staff-password-1' })
     await db
       .connection('control')
       .table('memberships')
       .insert({ user_id: staff.id, merchant_id: merchant.id, role: 'staff' })
     const staffToken = await login(client, staffEmail, 'staff-password-1')
-    ;(await client.get('/api/v1/tenancy/locations').bearerToken(staffToken)).assertStatus(200)
+    await expectStatus(client.get('/api/v1/tenancy/locations').bearerToken(staffToken), 200)
     const refused = await client
       .post('/api/v1/tenancy/locations')
       .bearerToken(staffToken)

@@ -1,6 +1,7 @@
 import { test } from '@japa/runner'
-import { createMerchant, login } from '#tests/helpers'
+import { createMerchant, login } from '#tests/support/merchants'
 import { supportToken } from '../compliance/helpers.js'
+import { expectStatus } from '#tests/support/http'
 
 test.group('Tenancy: suspending a merchant', () => {
   test('support suspends with a reason; staff are refused everything but signing out; reactivation restores', async ({
@@ -18,18 +19,20 @@ test.group('Tenancy: suspending a merchant', () => {
 
     const noReason = await suspend({})
     noReason.assertStatus(422)
-    ;(
-      await client
+    await expectStatus(
+      client
         .post(`/api/v1/admin/merchants/${shop.merchant.slug}/suspend`)
         .bearerToken(token)
-        .json({ reason: 'mine' })
-    ).assertStatus(403)
-    ;(
-      await client
+        .json({ reason: 'mine' }),
+      403
+    )
+    await expectStatus(
+      client
         .post('/api/v1/admin/merchants/no-such-shop/suspend')
         .bearerToken(support.token)
-        .json({ reason: 'who' })
-    ).assertStatus(404)
+        .json({ reason: 'who' }),
+      404
+    )
 
     const suspended = await suspend({ reason: 'chargebacks under review' })
     suspended.assertStatus(200)
@@ -37,13 +40,14 @@ test.group('Tenancy: suspending a merchant', () => {
     const refused = await client.get('/api/v1/tenancy/locations').bearerToken(token)
     refused.assertStatus(403)
     refused.assertBodyContains({ errors: [{ code: 'E_MERCHANT_SUSPENDED' }] })
-    ;(
-      await client.get('/api/v1/tenancy/merchant').header('X-Merchant', shop.merchant.slug)
-    ).assertStatus(403)
+    await expectStatus(
+      client.get('/api/v1/tenancy/merchant').header('X-Merchant', shop.merchant.slug),
+      403
+    )
 
     // Signing out works, and really revokes the token.
-    ;(await client.post('/api/v1/auth/logout').bearerToken(token)).assertStatus(204)
-    ;(await client.post('/api/v1/auth/logout').bearerToken(token)).assertStatus(401)
+    await expectStatus(client.post('/api/v1/auth/logout').bearerToken(token), 204)
+    await expectStatus(client.post('/api/v1/auth/logout').bearerToken(token), 401)
 
     const reactivated = await client
       .post(`/api/v1/admin/merchants/${shop.merchant.slug}/reactivate`)
@@ -51,8 +55,9 @@ test.group('Tenancy: suspending a merchant', () => {
       .json({ reason: 'cleared' })
     reactivated.assertStatus(200)
     assert.equal(reactivated.body().data.status, 'active')
-    ;(
-      await client.get('/api/v1/tenancy/locations').bearerToken(await login(client, shop.email))
-    ).assertStatus(200)
+    await expectStatus(
+      client.get('/api/v1/tenancy/locations').bearerToken(await login(client, shop.email)),
+      200
+    )
   })
 })

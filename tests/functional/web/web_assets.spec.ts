@@ -76,7 +76,8 @@ test.group('Web UI: serving the built apps', () => {
       '/assets/%2e%2e/menu.html',
       '/assets/.vite/manifest.json',
     ]) {
-      assert.equal((await get(path)).status, 404, path)
+      const response = await get(path)
+      assert.equal(response.status, 404, path)
     }
   })
 
@@ -88,9 +89,8 @@ test.group('Web UI: serving the built apps', () => {
     assert.equal(response.headers.get('cache-control'), 'no-cache')
     // Browsers refuse to register a worker script served with a non-script type.
     assert.match(response.headers.get('content-type') ?? '', /^text\/javascript/)
-    const files = JSON.parse(
-      (await response.text()).match(/const SHELL_FILES = (.*)\n/)![1]
-    ) as string[]
+    const script = await response.text()
+    const files = JSON.parse(script.match(/const SHELL_FILES = (.*)\n/)![1]) as string[]
     assert.include(files, '/m/_shell')
     assert.isTrue(files.some((file) => /^\/assets\/menu-.*\.js$/.test(file)))
     assert.isFalse(
@@ -107,6 +107,7 @@ test.group('Web UI: serving the built apps', () => {
     const manifest: any = await response.json()
     assert.equal(manifest.start_url, '/m/demo-coffee')
     assert.equal(manifest.name, 'Demo Coffee')
-    assert.equal((await get('/m/no-such-shop-here/manifest.webmanifest')).status, 404)
+    const unknown = await get('/m/no-such-shop-here/manifest.webmanifest')
+    assert.equal(unknown.status, 404)
   })
 })
