@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import redis from '@adonisjs/redis/services/main'
-import { createMerchant } from '#tests/helpers'
+import { createMerchant } from '#tests/support/merchants'
 import { randomClientIp } from '#tests/support/app_process'
 import { LeasedLimiter } from '#tenancy/services/leased_limiter'
 
