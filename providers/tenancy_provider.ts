@@ -12,9 +12,9 @@ let started: Promise<void> | undefined
  * read-your-writes on replicated nodes, database metrics and the active-merchants gauge.
  *
  * The provider runs it when the app is ready in the web and test environments. In the console
- * environment it is not automatic (migrations and shards:status run before there is anything to
- * load): the ace commands and seeders that serve tenants (queue:work, gdpr:*, archive:run, the demo
- * seeders) call it first.
+ * environment it is not automatic (migrations run before the tables it reads exist, and most
+ * commands need none of it): the ace commands and seeders that serve tenants (queue:work, gdpr:*,
+ * archive:run, the demo seeders) and the benchmarks call it first.
  */
 export function serveTenants(): Promise<void> {
   started ??= (async () => {
