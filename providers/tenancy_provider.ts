@@ -1,8 +1,78 @@
 import type { ApplicationService } from '@adonisjs/core/types'
+import type { Database } from '@adonisjs/lucid/database'
+import type { getTenant as GetTenant, shardRouter as ShardRouter } from '#tenancy/index'
+
+const READ_ONLY = /^\s*(select|with\b[\s\S]*\bselect|show|explain)\b/i
+
+let started: Promise<void> | undefined
 
 /**
- * Boots the tenancy core for processes that serve tenants (HTTP server, tests, workers):
- * the shard map, feature flags, and cross-process cache invalidation.
+ * Everything a process that serves tenants needs before it takes work, once per process: the module
+ * registry, the shard map, feature flags, cross-process invalidation of the merchant directory,
+ * read-your-writes on replicated nodes, database metrics and the active-merchants gauge.
+ *
+ * The provider runs it when the app is ready in the web and test environments. In the console
+ * environment it is not automatic (migrations run before the tables it reads exist, and most
+ * commands need none of it): the ace commands and seeders that serve tenants (queue:work, gdpr:*,
+ * archive:run, the demo seeders) and the benchmarks call it first.
+ */
+export function serveTenants(): Promise<void> {
+  started ??= (async () => {
+    const { default: db } = await import('@adonisjs/lucid/services/db')
+    const { bootModuleRegistry, shardRouter, featureFlags, merchantDirectory, getTenant } =
+      await import('#tenancy/index')
+    const { instrumentDatabase } = await import('#core/observability/db_metrics')
+    const { metrics } = await import('#core/observability/metrics')
+
+    await bootModuleRegistry()
+    await shardRouter.load()
+    await featureFlags.init()
+    await merchantDirectory.listen()
+    watchWritesOnReplicatedNodes(db, shardRouter, getTenant)
+    instrumentDatabase()
+    metrics.sampled({
+      name: 'active_merchants',
+      help: 'Merchants with status active (sampled on a timer)',
+      async sample(gauge) {
+        const row = await db
+          .connection('control')
+          .from('merchants')
+          .where('status', 'active')
+          .count('* as total')
+          .first()
+        gauge.set(Number(row?.total ?? 0))
+      },
+    })
+  })()
+  return started
+}
+
+/**
+ * Read-your-writes for writes that did not go through tenantDb('write') (raw queries, model
+ * query builders): any write statement on a node's primary marks the node for this unit of work.
+ */
+function watchWritesOnReplicatedNodes(
+  db: Database,
+  shardRouter: typeof ShardRouter,
+  getTenant: typeof GetTenant
+) {
+  for (const name of shardRouter.nodes()) {
+    const connection = db.manager.get(name)
+    if (!connection?.config.replicas) continue
+    db.manager.connect(name)
+    connection.connection!.client!.on('query', (query: { method?: string; sql?: string }) => {
+      const write =
+        query.method === 'raw'
+          ? !READ_ONLY.test(query.sql ?? '')
+          : !['select', 'first', 'pluck'].includes(query.method ?? '')
+      if (write) getTenant()?.wroteTo.add(name)
+    })
+  }
+}
+
+/**
+ * The tenancy core's process wiring: the audit actor session in every process, and the tenant
+ * runtime (serveTenants above) in the processes that serve tenants.
  */
 export default class TenancyProvider {
   constructor(protected app: ApplicationService) {}
@@ -17,10 +87,10 @@ export default class TenancyProvider {
     installActorSession()
   }
 
+  /** After the routes and listeners are loaded (preloads) and, in web, once the server listens. */
   async ready() {
     if (this.app.getEnvironment() !== 'web' && this.app.getEnvironment() !== 'test') return
-    const { bootTenancy } = await import('#tenancy/index')
-    await bootTenancy()
+    await serveTenants()
   }
 
   async shutdown() {

@@ -1,12 +1,11 @@
 import type { Router } from '@adonisjs/core/http'
 import { middleware } from '#start/kernel'
+import { UUID } from '#core/database/uuid'
 
 const PublicOrdersController = () => import('#orders/controllers/public_orders_controller')
 const OrdersController = () => import('#orders/controllers/orders_controller')
 const PickupSlotsController = () => import('#orders/controllers/pickup_slots_controller')
 const OrderSettingsController = () => import('#orders/controllers/order_settings_controller')
-
-const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
 
 export default function ordersRoutes(router: Router) {
   // Customers: the merchant comes from X-Merchant (first form) or the path (second form).

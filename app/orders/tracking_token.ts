@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+import { isUuid } from '#core/database/uuid'
 
 /**
  * Order tracking tokens: "<merchantId>.<secret>". The merchant part routes a lookup to the right
@@ -21,7 +20,7 @@ export const trackingTokens = {
   merchantOf(token: unknown): string | null {
     if (typeof token !== 'string' || token.length > 200) return null
     const [merchantId, secret] = token.split('.')
-    return UUID.test(merchantId ?? '') && /^[A-Za-z0-9_-]{43}$/.test(secret ?? '')
+    return isUuid(merchantId) && /^[A-Za-z0-9_-]{43}$/.test(secret ?? '')
       ? merchantId.toLowerCase()
       : null
   },

@@ -43,8 +43,8 @@ export async function bootApp(environment: 'console' | 'web' = 'console') {
   await app.init()
   await app.boot()
   await app.start(async () => {})
-  const { bootTenancy } = await import('#tenancy/services/boot')
-  await bootTenancy()
+  const { serveTenants } = await import('#providers/tenancy_provider')
+  await serveTenants()
   return app
 }
 

@@ -19,8 +19,8 @@ export abstract class GdprCommand extends BaseCommand {
 
   async run() {
     try {
-      const { bootTenancy } = await import('#tenancy/index')
-      await bootTenancy()
+      const { serveTenants } = await import('#providers/tenancy_provider')
+      await serveTenants()
       await this.work()
     } catch (error) {
       const message = (error as any)?.messages?.[0]?.message ?? (error as Error).message

@@ -22,9 +22,9 @@ export default class ArchiveRun extends BaseCommand {
 
   async run() {
     try {
-      const { bootTenancy } = await import('#tenancy/index')
+      const { serveTenants } = await import('#providers/tenancy_provider')
       const { archiveRunner } = await import('#compliance/index')
-      await bootTenancy()
+      await serveTenants()
       if (!Number.isInteger(this.batchSize) || this.batchSize < 1)
         throw new Error('--batch-size must be a positive integer')
       const archivables = await archiveRunner.archivables(this.only)

@@ -16,11 +16,12 @@ export default class QueueWork extends BaseCommand {
   declare concurrency: number
 
   async run() {
-    const { bootTenancy, moduleRegistry, runJobInTenant } = await import('#tenancy/index')
+    const { serveTenants } = await import('#providers/tenancy_provider')
+    const { moduleRegistry, runJobInTenant } = await import('#tenancy/index')
     const { WorkerPool } = await import('#core/queue/worker_pool')
     const { startWorkerHeartbeat } = await import('#core/queue/worker_heartbeat')
     const { default: redis } = await import('@adonisjs/redis/services/main')
-    await bootTenancy()
+    await serveTenants()
     const registry = moduleRegistry()
     const connection = this.app.config.get<{ defaultConnection: Record<string, unknown> }>(
       'queue'

@@ -5,7 +5,7 @@ import hash from '@adonisjs/core/services/hash'
 import env from '#start/env'
 import Merchant from '#tenancy/models/merchant'
 import User from '#tenancy/models/user'
-import { bootTenancy } from '#tenancy/services/boot'
+import { serveTenants } from '#providers/tenancy_provider'
 import { onboarding } from '#tenancy/services/onboarding_service'
 import { isLoopbackHost } from '#core/http/loopback'
 import { DEMO_MERCHANTS, DEMO_PASSWORD, SUPPORT_EMAIL, ownerEmail } from '#database/demo_logins'
@@ -27,7 +27,7 @@ export default class DemoSeeder extends BaseSeeder {
     const password = () => (published ? DEMO_PASSWORD : randomBytes(12).toString('base64url'))
     const issued: Array<{ email: string; password: string }> = []
 
-    await bootTenancy()
+    await serveTenants()
     for (const merchant of DEMO_MERCHANTS) {
       const email = ownerEmail(merchant.slug)
       if (await Merchant.findBy('slug', merchant.slug)) {

@@ -1,5 +1,5 @@
 import { BaseSeeder } from '@adonisjs/lucid/seeders'
-import { bootTenancy } from '#tenancy/services/boot'
+import { serveTenants } from '#providers/tenancy_provider'
 import { contextFromMerchant, merchantDirectory, runWithTenant } from '#tenancy/index'
 import MenuCategory from '#menu/models/menu_category'
 import { catalog } from '#menu/services/catalog_service'
@@ -102,7 +102,7 @@ const MENUS: Record<string, DemoCategory[]> = {
 /** Demo menus for the demo merchants (run after demo_seeder). A merchant that has a menu is left alone. */
 export default class MenuDemoSeeder extends BaseSeeder {
   async run() {
-    await bootTenancy()
+    await serveTenants()
     for (const [slug, categories] of Object.entries(MENUS)) {
       const merchant = await merchantDirectory.bySlug(slug)
       if (!merchant) continue

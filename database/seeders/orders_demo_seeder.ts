@@ -1,5 +1,5 @@
 import { BaseSeeder } from '@adonisjs/lucid/seeders'
-import { bootTenancy } from '#tenancy/services/boot'
+import { serveTenants } from '#providers/tenancy_provider'
 import {
   contextFromMerchant,
   merchantDirectory,
@@ -19,7 +19,7 @@ const DAYS_AHEAD = 7
  */
 export default class OrdersDemoSeeder extends BaseSeeder {
   async run() {
-    await bootTenancy()
+    await serveTenants()
     for (const shop of SLOTS) {
       const merchant = await merchantDirectory.bySlug(shop.slug)
       if (!merchant || !merchant.modules.includes('orders')) continue

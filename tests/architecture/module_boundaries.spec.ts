@@ -126,7 +126,7 @@ test.group('architecture: module boundaries', () => {
       ['commands/x.ts imports #analytics/services/utc_days']
     )
     assert.lengthOf(
-      boundaryViolations('providers/x.ts', "import { y } from '#tenancy/services/boot'"),
+      boundaryViolations('providers/x.ts', "import { y } from '#tenancy/services/shards'"),
       1
     )
     assert.lengthOf(

@@ -4,7 +4,7 @@ import { NotFoundException, ConflictException } from '#core/exceptions/http_erro
 import MenuBulkJob from '#menu/models/menu_bulk_job'
 import MenuImportJob from '#menu/jobs/menu_import_job'
 import MenuExportJob from '#menu/jobs/menu_export_job'
-import { pathId } from '#menu/controllers/params'
+import { pathId } from '#core/http/path_id'
 import { bulkExportValidator, bulkImportValidator } from '#menu/validators/menu_validators'
 
 /** Staff: whole-menu import and export as background jobs, with a status endpoint. */

@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import MenuCategory from '#menu/models/menu_category'
 import { catalog } from '#menu/services/catalog_service'
 import { loadMenu } from '#menu/services/menu_query'
-import { pathId } from '#menu/controllers/params'
+import { pathId } from '#core/http/path_id'
 import {
   createCategoryValidator,
   reorderValidator,

@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import MenuItem from '#menu/models/menu_item'
 import { catalog } from '#menu/services/catalog_service'
-import { pathId } from '#menu/controllers/params'
+import { pathId } from '#core/http/path_id'
 import {
   createItemValidator,
   reorderValidator,

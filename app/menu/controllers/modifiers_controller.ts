@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import ModifierGroup from '#menu/models/modifier_group'
 import ModifierOption from '#menu/models/modifier_option'
 import { catalog } from '#menu/services/catalog_service'
-import { pathId } from '#menu/controllers/params'
+import { pathId } from '#core/http/path_id'
 import {
   createGroupValidator,
   createOptionValidator,

@@ -1,5 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { featureFlags, merchantDirectory, type MerchantSnapshot } from '#tenancy/index'
+import {
+  featureFlags,
+  merchantDirectory,
+  moduleAvailability,
+  type KillSwitchReader,
+  type MerchantSnapshot,
+} from '#tenancy/index'
 import { httpRequestDuration } from '#core/observability/metrics'
 import { requestIdFor } from '#core/http/request_id'
 import { publicMenus, type RenderedMenu } from '#menu/services/public_menu'
@@ -15,6 +21,7 @@ const ROUTE = '/api/v1/menus/:merchantSlug'
  * The statsig kill-switch answer per merchant, kept one second: statsig logs an exposure per check,
  * which shows at tens of thousands of requests a second. Suspension and module overrides still come
  * from the directory snapshot on every request (they are invalidated at once when they change).
+ * docs/decisions/menu.md says why the module gate reads the switch on every request instead.
  */
 const KILL_SWITCH_TTL_MS = 1000
 const killSwitches = new Map<string, { killed: boolean; until: number }>()
@@ -94,15 +101,20 @@ function hitHeaders(rendered: RenderedMenu): string[] {
   return flat
 }
 
+/** What the resolver and the module gate would let through, from the snapshot alone. */
 function servesMenu(merchant: MerchantSnapshot): boolean {
-  return merchant.status === 'active' && merchant.modules.includes('menu') && !menuKilled(merchant)
+  return (
+    merchant.status === 'active' &&
+    moduleAvailability('menu', merchant, cachedKillSwitch) === 'available'
+  )
 }
 
-function menuKilled(merchant: MerchantSnapshot): boolean {
+/** The owner's kill switch, through the one-second cache (keyed by merchant: asked for 'menu' only). */
+const cachedKillSwitch: KillSwitchReader = (module, merchant) => {
   const now = Date.now()
   const known = killSwitches.get(merchant.id)
   if (known && known.until > now) return known.killed
-  const killed = featureFlags.moduleKilled('menu', { merchantId: merchant.id, tier: merchant.tier })
+  const killed = featureFlags.moduleKilled(module, { merchantId: merchant.id, tier: merchant.tier })
   if (killSwitches.size >= 10_000) killSwitches.clear()
   killSwitches.set(merchant.id, { killed, until: now + KILL_SWITCH_TTL_MS })
   return killed

@@ -9,15 +9,6 @@ export type BulkRowError = { row: number; path?: string; field?: string; message
 export default class MenuBulkJob extends TenantModel {
   static table = 'menu_bulk_jobs'
 
-  @column({ isPrimary: true })
-  declare id: string
-
-  @column()
-  declare merchantId: string
-
-  @column({ serializeAs: null })
-  declare shardId: number
-
   @column()
   declare kind: 'import' | 'export'
 
@@ -47,12 +38,6 @@ export default class MenuBulkJob extends TenantModel {
 
   @column()
   declare createdBy: string | null
-
-  @column.dateTime({ autoCreate: true })
-  declare createdAt: DateTime
-
-  @column.dateTime({ autoCreate: true, autoUpdate: true })
-  declare updatedAt: DateTime
 
   @column.dateTime()
   declare finishedAt: DateTime | null

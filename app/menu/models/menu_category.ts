@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon'
 import { column } from '@adonisjs/lucid/orm'
 import { TenantModel } from '#tenancy/index'
 import { jsonColumn } from '#menu/models/model_support'
@@ -6,15 +5,6 @@ import type { AvailabilityWindow } from '#menu/catalog'
 
 export default class MenuCategory extends TenantModel {
   static table = 'menu_categories'
-
-  @column({ isPrimary: true })
-  declare id: string
-
-  @column()
-  declare merchantId: string
-
-  @column({ serializeAs: null })
-  declare shardId: number
 
   @column()
   declare name: string
@@ -30,10 +20,4 @@ export default class MenuCategory extends TenantModel {
 
   @column(jsonColumn)
   declare availability: AvailabilityWindow[]
-
-  @column.dateTime({ autoCreate: true })
-  declare createdAt: DateTime
-
-  @column.dateTime({ autoCreate: true, autoUpdate: true })
-  declare updatedAt: DateTime
 }

@@ -1,19 +1,9 @@
-import { DateTime } from 'luxon'
 import { column } from '@adonisjs/lucid/orm'
 import { TenantModel } from '#tenancy/index'
 import { jsonColumn } from '#menu/models/model_support'
 
 export default class MenuItem extends TenantModel {
   static table = 'menu_items'
-
-  @column({ isPrimary: true })
-  declare id: string
-
-  @column()
-  declare merchantId: string
-
-  @column({ serializeAs: null })
-  declare shardId: number
 
   @column()
   declare categoryId: string
@@ -53,10 +43,4 @@ export default class MenuItem extends TenantModel {
 
   @column()
   declare rentalUnit: string | null
-
-  @column.dateTime({ autoCreate: true })
-  declare createdAt: DateTime
-
-  @column.dateTime({ autoCreate: true, autoUpdate: true })
-  declare updatedAt: DateTime
 }

@@ -1,19 +1,9 @@
-import { DateTime } from 'luxon'
 import { column } from '@adonisjs/lucid/orm'
 import { TenantModel } from '#tenancy/index'
 import { jsonColumn } from '#menu/models/model_support'
 
 export default class ModifierOption extends TenantModel {
   static table = 'menu_modifier_options'
-
-  @column({ isPrimary: true })
-  declare id: string
-
-  @column()
-  declare merchantId: string
-
-  @column({ serializeAs: null })
-  declare shardId: number
 
   @column()
   declare groupId: string
@@ -32,10 +22,4 @@ export default class ModifierOption extends TenantModel {
 
   @column()
   declare displayOrder: number
-
-  @column.dateTime({ autoCreate: true })
-  declare createdAt: DateTime
-
-  @column.dateTime({ autoCreate: true, autoUpdate: true })
-  declare updatedAt: DateTime
 }

@@ -1,6 +1,5 @@
 import { requireTenant, tenantDb } from '#tenancy/index'
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+import { isUuid } from '#core/database/uuid'
 
 /**
  * The catalog names of the current merchant's items, by id (inactive items included: figures of
@@ -8,7 +7,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
  * so text a client made up never passes for an item.
  */
 export async function loadItemNames(itemIds: string[]): Promise<Map<string, string>> {
-  const ids = [...new Set(itemIds.filter((id) => UUID.test(id)))]
+  const ids = [...new Set(itemIds.filter((id) => isUuid(id)))]
   if (ids.length === 0) return new Map()
   const rows = await tenantDb()
     .from('menu_items')

@@ -132,8 +132,6 @@ export const soldOutValidator = vine.compile(
 export const reorderValidator = vine.compile(
   vine.object({ ids: vine.array(vine.string().uuid()).minLength(1).maxLength(1000).distinct() })
 )
-export const idParamValidator = vine.compile(vine.object({ id: vine.string().uuid() }))
-
 export const bulkImportValidator = vine.compile(
   vine.object({
     format: vine.enum(['json', 'csv'] as const),

@@ -1,15 +1,14 @@
 import { realtime } from '#core/realtime/realtime'
 import type { SocketIdentity } from '#core/realtime/types'
 import { ForbiddenException } from '#core/exceptions/http_errors'
+import { isUuid } from '#core/database/uuid'
 import { runJobInTenant } from '#tenancy/index'
 import { chatService } from '#notifications/chat/chat_service'
 import { socketMessageValidator } from '#notifications/chat/chat_validators'
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
 /** May this identity use this conversation? Staff: any of their merchant's; a customer: their own. */
 async function mayUse(identity: SocketIdentity, conversationId: string) {
-  if (!UUID.test(conversationId)) return false
+  if (!isUuid(conversationId)) return false
   if (identity.kind === 'conversation') return identity.subject === conversationId
   if (identity.kind !== 'staff') return false
   return chatService.find(conversationId).then(
@@ -24,7 +23,7 @@ export function registerChatRealtime() {
     const token = credentials.conversation_token
     if (typeof token !== 'string') return null
     const merchantId = token.split('.', 1)[0]
-    if (!UUID.test(merchantId)) return null
+    if (!isUuid(merchantId)) return null
     const conversation = await runJobInTenant({ merchantId }, () =>
       chatService.byToken(token)
     ).catch(() => null)

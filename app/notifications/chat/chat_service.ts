@@ -1,13 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { realtime } from '#core/realtime/realtime'
 import { NotFoundException } from '#core/exceptions/http_errors'
+import { isUuid } from '#core/database/uuid'
 import { requireTenant, shardRouter, tenantDb } from '#tenancy/index'
 
 export type Sender = { type: 'customer' | 'staff'; id: string | null }
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex')
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export function presentMessage(row: any) {
   return {
@@ -129,7 +128,7 @@ export class ChatService {
       ])
       .limit(limit + 1)
     // The cursor is the last message id of the previous page; comparing in SQL keeps full timestamp precision.
-    if (options.cursor && UUID.test(options.cursor)) {
+    if (options.cursor && isUuid(options.cursor)) {
       query.whereRaw(
         '(created_at, id) < (SELECT created_at, id FROM messages WHERE id = ? AND conversation_id = ?)',
         [options.cursor, conversationId]

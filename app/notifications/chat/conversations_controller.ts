@@ -6,14 +6,7 @@ import {
   messageValidator,
   startConversationValidator,
 } from '#notifications/chat/chat_validators'
-import { uuidParamValidator } from '#notifications/validators/settings_validators'
-
-async function conversationId(params: Record<string, unknown>) {
-  const { id } = await uuidParamValidator.validate(params).catch(() => {
-    throw new NotFoundException('Conversation not found')
-  })
-  return id
-}
+import { pathId } from '#core/http/path_id'
 
 /**
  * Chat over HTTP: customers start a conversation on the merchant's public path and use their token
@@ -36,14 +29,14 @@ export default class ConversationsController {
   }
 
   async messages({ params, request, response }: HttpContext) {
-    const id = await conversationId(params)
+    const id = await pathId(params, 'Conversation')
     const input = await historyValidator.validate(request.qs())
     response.header('Cache-Control', 'private, no-store')
     return chatService.history(id, input)
   }
 
   async post({ params, request, response, actor }: HttpContext) {
-    const id = await conversationId(params)
+    const id = await pathId(params, 'Conversation')
     const { body } = await request.validateUsing(messageValidator)
     return response.created({
       data: await chatService.post(id, { type: 'staff', id: actor!.userId }, body),
@@ -64,7 +57,7 @@ export default class ConversationsController {
   }
 
   async #customerConversation({ params, request }: HttpContext) {
-    const id = await conversationId(params)
+    const id = await pathId(params, 'Conversation')
     const token = request.header('x-conversation-token')
     if (!token) throw new UnauthorizedException('X-Conversation-Token is required')
     const conversation = await chatService.byToken(token)

@@ -1,10 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { ConflictException, NotFoundException } from '#core/exceptions/http_errors'
 import { requireTenant, tenantDb } from '#tenancy/index'
-import {
-  outboxQueryValidator,
-  uuidParamValidator,
-} from '#notifications/validators/settings_validators'
+import { pathId } from '#core/http/path_id'
+import { outboxQueryValidator } from '#notifications/validators/settings_validators'
 import { relay } from '#notifications/services/relay'
 
 const COLUMNS = [
@@ -37,9 +35,7 @@ export default class OutboxController {
   }
 
   async show({ params, response }: HttpContext) {
-    const { id } = await uuidParamValidator.validate(params).catch(() => {
-      throw new NotFoundException('Notification not found')
-    })
+    const id = await pathId(params, 'Notification')
     const row = await tenantDb()
       .from('notification_queue')
       .where({ id, merchant_id: requireTenant().merchantId })
@@ -52,9 +48,7 @@ export default class OutboxController {
 
   /** Sends a failed notification again (after fixing the webhook, say): a fresh set of attempts. */
   async retry({ params, response }: HttpContext) {
-    const { id } = await uuidParamValidator.validate(params).catch(() => {
-      throw new NotFoundException('Notification not found')
-    })
+    const id = await pathId(params, 'Notification')
     const merchantId = requireTenant().merchantId
     const result = await tenantDb('write').rawQuery(
       `UPDATE notification_queue SET status = 'pending', attempts = 0, processed_at = NULL, scheduled_for = now(), updated_at = now()

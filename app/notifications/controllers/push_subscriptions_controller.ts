@@ -2,10 +2,8 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { ConflictException, NotFoundException } from '#core/exceptions/http_errors'
 import { requireTenant, tenantDb } from '#tenancy/index'
 import { notificationsConfig } from '#notifications/notifications_config'
-import {
-  pushSubscriptionValidator,
-  uuidParamValidator,
-} from '#notifications/validators/settings_validators'
+import { pathId } from '#core/http/path_id'
+import { pushSubscriptionValidator } from '#notifications/validators/settings_validators'
 
 /**
  * Staff browsers subscribe to Web Push; the public VAPID key is what their service worker needs. A
@@ -44,9 +42,7 @@ export default class PushSubscriptionsController {
   }
 
   async destroy({ params, response, actor }: HttpContext) {
-    const { id } = await uuidParamValidator.validate(params).catch(() => {
-      throw new NotFoundException('Push subscription not found')
-    })
+    const id = await pathId(params, 'Push subscription')
     const deleted = await tenantDb('write')
       .from('push_subscriptions')
       .where({ id, merchant_id: requireTenant().merchantId, user_id: actor!.userId })

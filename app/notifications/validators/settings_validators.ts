@@ -60,5 +60,3 @@ export const outboxQueryValidator = vine.compile(
     limit: vine.number().withoutDecimals().range([1, 100]).optional(),
   })
 )
-
-export const uuidParamValidator = vine.compile(vine.object({ id: vine.string().uuid() }))

@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { listOrdersValidator, transitionValidator } from '#orders/validators/order_validators'
 import { orderQueries } from '#orders/services/order_queries'
 import { transitionOrder } from '#orders/services/order_transitions'
-import { pathId } from '#orders/controllers/params'
+import { pathId } from '#core/http/path_id'
 
 /** Staff: the order list (kitchen, counter), one order, and status changes. */
 export default class OrdersController {

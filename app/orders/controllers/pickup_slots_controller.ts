@@ -5,7 +5,7 @@ import {
   updateSlotValidator,
 } from '#orders/validators/slot_validators'
 import { pickupSlots } from '#orders/services/pickup_slots'
-import { pathId } from '#orders/controllers/params'
+import { pathId } from '#core/http/path_id'
 
 /** Owners and managers: pickup slots and their capacities. */
 export default class PickupSlotsController {

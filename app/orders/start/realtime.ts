@@ -7,12 +7,11 @@
  */
 import { realtime } from '#core/realtime/realtime'
 import type { SocketIdentity } from '#core/realtime/types'
+import { isUuid } from '#core/database/uuid'
 import { runJobInTenant, tenantDb } from '#tenancy/index'
 import { trackingTokens } from '#orders/tracking_token'
 import { orderQueries } from '#orders/services/order_queries'
 import { kitchenRoom, orderRoom } from '#orders/services/order_publisher'
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 async function authenticateTracking(
   credentials: Record<string, unknown>
@@ -36,7 +35,7 @@ async function authenticateTracking(
 /** Runs inside the identity's merchant context (the hub does that). */
 async function mayJoinOrderRoom(identity: SocketIdentity, room: string) {
   const orderId = room.slice('order:'.length)
-  if (!UUID.test(orderId)) return false
+  if (!isUuid(orderId)) return false
   if (identity.kind === 'tracking') return identity.subject === orderId
   if (identity.kind !== 'staff') return false
   const row = await tenantDb()

@@ -49,8 +49,6 @@ export const listOrdersValidator = vine.compile(
   })
 )
 
-export const uuidParamValidator = vine.compile(vine.object({ id: vine.string().uuid() }))
-
 export const idempotencyKeyValidator = vine.compile(
   vine.object({
     key: vine

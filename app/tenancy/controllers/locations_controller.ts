@@ -1,10 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import Location from '#tenancy/models/location'
-import {
-  createLocationValidator,
-  uuidParamValidator,
-} from '#tenancy/validators/location_validators'
+import { createLocationValidator } from '#tenancy/validators/location_validators'
 import { NotFoundException } from '#core/exceptions/http_errors'
+import { pathId } from '#core/http/path_id'
 import { requireTenant } from '#tenancy/context/tenant_context'
 
 /** A merchant's locations: staff read them, owners and managers add them. */
@@ -16,9 +14,7 @@ export default class LocationsController {
   }
 
   async show({ params, response }: HttpContext) {
-    const { id } = await uuidParamValidator.validate(params).catch(() => {
-      throw new NotFoundException('Location not found')
-    })
+    const id = await pathId(params, 'Location')
     const location = await Location.forTenant().where('id', id).first()
     if (!location) throw new NotFoundException('Location not found')
     response.header('Cache-Control', 'private, no-store')

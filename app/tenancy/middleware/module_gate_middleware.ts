@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import type { ModuleDefinition } from '#tenancy/modules/define_module'
-import { featureFlags } from '#tenancy/services/feature_flags'
+import { moduleAvailability } from '#tenancy/modules/module_availability'
 import { MerchantRequiredException, ModuleDisabledException } from '#tenancy/exceptions'
 
 /**
@@ -17,17 +17,15 @@ export function moduleGate(module: ModuleDefinition) {
       ctx.route.meta.budget = budget
     }
     if (module.core) return next()
-    const tenant = ctx.tenant
-    if (!tenant) throw new MerchantRequiredException()
-    const enabled = tenant.modules.has(module.name)
-    const killed =
-      enabled &&
-      featureFlags.moduleKilled(module.name, { merchantId: tenant.merchantId, tier: tenant.tier })
-    if (!enabled || killed) {
-      const staff = ctx.actor?.merchantId === tenant.merchantId
-      const why = killed
-        ? 'is switched off for now'
-        : `is not part of the ${tenant.tier} tier for this merchant`
+    const merchant = ctx.merchant
+    if (!merchant) throw new MerchantRequiredException()
+    const availability = moduleAvailability(module.name, merchant)
+    if (availability !== 'available') {
+      const staff = ctx.actor?.merchantId === merchant.id
+      const why =
+        availability === 'killed'
+          ? 'is switched off for now'
+          : `is not part of the ${merchant.tier} tier for this merchant`
       const error = new ModuleDisabledException(
         staff ? `The "${module.name}" module ${why}` : 'Not available for this merchant'
       )

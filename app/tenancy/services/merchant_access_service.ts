@@ -4,11 +4,10 @@ import Membership from '#tenancy/models/membership'
 import { merchantDirectory } from '#tenancy/services/merchant_directory'
 import { accessRevocations } from '#core/revocation/access_revocations'
 import { runWithReason } from '#core/database/actor_context'
+import { isUuid } from '#core/database/uuid'
 import { moduleAccess } from '#tenancy/services/module_access_service'
 import { LastOwnerException, MembershipNotFoundException } from '#tenancy/exceptions'
 import type { MerchantStatus } from '#tenancy/types'
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**
  * Who may act for a merchant: suspending and reactivating it, removing a member. The one place these
@@ -27,7 +26,7 @@ export class MerchantAccessService {
   /** Removes a member and the tokens they hold for this merchant; their open sockets there are closed. */
   async removeMember(reference: string, userId: string, reason: string) {
     const merchant = await moduleAccess.resolve(reference)
-    if (!UUID.test(userId)) throw new MembershipNotFoundException()
+    if (!isUuid(userId)) throw new MembershipNotFoundException()
     await runWithReason(reason, () =>
       db.connection('control').transaction(async (trx) => {
         const membership = await Membership.query({ client: trx })

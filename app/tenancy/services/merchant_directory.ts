@@ -1,13 +1,12 @@
 import app from '@adonisjs/core/services/app'
 import redis from '@adonisjs/redis/services/main'
 import { SwrCache } from '#core/cache/swr_cache'
+import { isUuid } from '#core/database/uuid'
 import Merchant from '#tenancy/models/merchant'
 import ModuleOverride from '#tenancy/models/module_override'
 import { moduleRegistry } from '#tenancy/services/module_registry_service'
 import type { MerchantSnapshot } from '#tenancy/types'
 import type { TenancyConfig } from '#tenancy/define_tenancy_config'
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**
  * The cache's namespaces (one per merchant, one per slug) and keys: in Redis the snapshot is
@@ -38,7 +37,7 @@ export class MerchantDirectory {
   }
 
   async byId(id: string): Promise<MerchantSnapshot | null> {
-    if (!UUID.test(id)) return null
+    if (!isUuid(id)) return null
     const entry = await this.cache.get(...MerchantCacheKeys.config(id.toLowerCase()), () =>
       this.load(id)
     )
@@ -63,7 +62,7 @@ export class MerchantDirectory {
 
   /** A merchant reference as operators type it: an id or a slug. */
   async byReference(reference: string): Promise<MerchantSnapshot | null> {
-    return UUID.test(reference) ? this.byId(reference) : this.bySlug(reference)
+    return isUuid(reference) ? this.byId(reference) : this.bySlug(reference)
   }
 
   /** Every active merchant's node and time zone (platform jobs that follow each merchant's local clock). */

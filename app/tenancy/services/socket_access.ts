@@ -2,7 +2,7 @@ import type { SocketIdentity } from '#core/realtime/types'
 import { realtime } from '#core/realtime/realtime'
 import { verifyStaffToken } from '#tenancy/services/staff_tokens'
 import { merchantDirectory } from '#tenancy/services/merchant_directory'
-import { featureFlags } from '#tenancy/services/feature_flags'
+import { moduleAvailability } from '#tenancy/modules/module_availability'
 import {
   MerchantNotFoundException,
   MerchantSuspendedException,
@@ -36,12 +36,6 @@ export async function admitSocket(identity: SocketIdentity): Promise<void> {
   const merchant = await merchantDirectory.byId(identity.merchantId)
   if (!merchant) throw new MerchantNotFoundException()
   if (merchant.status === 'suspended') throw new MerchantSuspendedException()
-  if (!identity.module) return
-  const enabled = merchant.modules.includes(identity.module)
-  if (
-    !enabled ||
-    featureFlags.moduleKilled(identity.module, { merchantId: merchant.id, tier: merchant.tier })
-  ) {
+  if (identity.module && moduleAvailability(identity.module, merchant) !== 'available')
     throw new ModuleDisabledException()
-  }
 }

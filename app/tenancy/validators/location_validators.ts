@@ -13,5 +13,3 @@ export const createLocationValidator = vine.compile(
     timezone: timezone.optional(),
   })
 )
-
-export const uuidParamValidator = vine.compile(vine.object({ id: vine.string().uuid() }))
