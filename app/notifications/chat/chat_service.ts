@@ -8,18 +8,40 @@ export type Sender = { type: 'customer' | 'staff'; id: string | null }
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex')
 
-export function presentMessage(row: any) {
+/** A conversations row. */
+type ConversationRow = {
+  id: string
+  merchant_id: string
+  customer_name: string
+  customer_email: string | null
+  customer_user_id: string | null
+  status: 'open' | 'closed'
+  last_message_at: Date | null
+  created_at: Date
+}
+
+/** A messages row. */
+type MessageRow = {
+  id: string
+  conversation_id: string
+  sender_type: Sender['type']
+  sender_id: string | null
+  body: string
+  created_at: Date
+}
+
+export function presentMessage(row: MessageRow) {
   return {
     id: row.id,
     conversationId: row.conversation_id,
     senderType: row.sender_type,
     senderId: row.sender_id,
     body: row.body,
-    createdAt: new Date(row.created_at).toISOString(),
+    createdAt: row.created_at.toISOString(),
   }
 }
 
-function presentConversation(row: any) {
+function presentConversation(row: ConversationRow) {
   return {
     id: row.id,
     customerName: row.customer_name,
@@ -43,7 +65,7 @@ export class ChatService {
   }) {
     const tenant = requireTenant()
     const token = `${tenant.merchantId}.${randomBytes(32).toString('base64url')}`
-    const [row] = await tenantDb('write')
+    const [row]: ConversationRow[] = await tenantDb('write')
       .table('conversations')
       .insert({
         merchant_id: tenant.merchantId,
@@ -60,7 +82,7 @@ export class ChatService {
   /** The conversation a customer token opens (in the current merchant), or null. */
   async byToken(token: string) {
     if (typeof token !== 'string' || token.length > 200) return null
-    const row = await tenantDb()
+    const row: ConversationRow | null = await tenantDb()
       .from('conversations')
       .where({ merchant_id: requireTenant().merchantId, token_hash: hashToken(token) })
       .first()
@@ -68,7 +90,7 @@ export class ChatService {
   }
 
   async find(id: string) {
-    const row = await tenantDb()
+    const row: ConversationRow | null = await tenantDb()
       .from('conversations')
       .where({ id, merchant_id: requireTenant().merchantId })
       .first()
@@ -77,7 +99,7 @@ export class ChatService {
   }
 
   async list(limit = 50) {
-    const rows = await tenantDb()
+    const rows: ConversationRow[] = await tenantDb()
       .from('conversations')
       .where('merchant_id', requireTenant().merchantId)
       .orderByRaw('last_message_at DESC NULLS LAST')
@@ -94,7 +116,7 @@ export class ChatService {
         .update({ last_message_at: new Date(), updated_at: new Date() })
       if (!Number(Array.isArray(updated) ? updated[0] : updated))
         throw new NotFoundException('Conversation not found')
-      const [row] = await trx
+      const [row]: MessageRow[] = await trx
         .table('messages')
         .insert({
           merchant_id: merchantId,
@@ -134,7 +156,7 @@ export class ChatService {
         [options.cursor, conversationId]
       )
     }
-    const rows = await query
+    const rows: MessageRow[] = await query
     const page = rows.slice(0, limit)
     return {
       data: page.map(presentMessage),
