@@ -170,10 +170,10 @@ test.group('observability', () => {
     } finally {
       for (const off of listeners) off()
     }
-    assert.deepEqual(
-      queries.filter((sql) => /notification_queue|merchants/.test(sql)),
-      []
-    )
+    // Three scrapes that each sampled would show three rounds; the 10 s timer may add at most one.
+    const rounds = (pattern: RegExp) => queries.filter((sql) => pattern.test(sql)).length
+    assert.isAtMost(rounds(/notification_queue/), 1)
+    assert.isAtMost(rounds(/merchants/), 1)
   })
 
   test('a sampled gauge shows what its sampler last read (the timer runs sampleNow every SAMPLE_EVERY_MS)', async ({
