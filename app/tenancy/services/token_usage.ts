@@ -22,13 +22,16 @@ const MAX_PENDING = 50_000
 export class TokenUsage {
   #pending = new Map<string, number>()
   #timer?: NodeJS.Timeout
+  #stopped = false
+  #hooked = false
   #writing: Promise<void> = Promise.resolve()
 
   /** Notes that the token was used at `at` (ms). Synchronous, no I/O. */
   record(tokenId: string, at: number) {
     this.#pending.set(tokenId, at)
-    if (!this.#timer) this.#start()
-    else if (this.#pending.size >= MAX_PENDING) void this.flush()
+    if (!this.#timer && !this.#stopped) this.start()
+    else if (this.#pending.size >= MAX_PENDING)
+      HttpContext.runOutsideContext(() => void this.flush())
   }
 
   /** Token ids noted since the last write (tests). */
@@ -44,10 +47,30 @@ export class TokenUsage {
     return this.#writing
   }
 
-  /** Stops the timer (the pending uses stay until the next flush()). */
+  /** Stops the timer (shutdown, tests): uses are still noted, and written by the next flush(). */
   stop() {
+    this.#stopped = true
     clearInterval(this.#timer)
     this.#timer = undefined
+  }
+
+  /**
+   * Starts the timer (the first use does). It and the shutdown hook are made outside any request: a
+   * timer keeps the async context it was created in, and a request's context would make the write look
+   * like that request's (audit actor).
+   */
+  start() {
+    this.#stopped = false
+    if (this.#timer) return
+    HttpContext.runOutsideContext(() => {
+      this.#timer = setInterval(() => void this.flush(), USAGE_FLUSH_MS).unref()
+      if (this.#hooked) return
+      this.#hooked = true
+      app.terminating(async () => {
+        this.stop()
+        await this.flush()
+      })
+    })
   }
 
   async #write(uses: Array<[string, number]>) {
@@ -65,20 +88,6 @@ export class TokenUsage {
         logger.warn({ err: error, tokens: batch.length }, 'token last_used_at not written')
       }
     }
-  }
-
-  /**
-   * The timer and the shutdown hook are made outside any request: a timer keeps the async context it was
-   * created in, and a request's context would make the write look like that request's (audit actor).
-   */
-  #start() {
-    HttpContext.runOutsideContext(() => {
-      this.#timer = setInterval(() => void this.flush(), USAGE_FLUSH_MS).unref()
-      app.terminating(async () => {
-        this.stop()
-        await this.flush()
-      })
-    })
   }
 }
 
