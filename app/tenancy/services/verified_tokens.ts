@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto'
+import { hash, timingSafeEqual } from 'node:crypto'
 import { HttpContext } from '@adonisjs/core/http'
 import logger from '@adonisjs/core/services/logger'
 import db from '@adonisjs/lucid/services/db'
@@ -24,7 +24,9 @@ export type VerifiedToken = {
   expiresAt: number | null
 }
 
-type Entry = VerifiedToken & { hash: Buffer; cachedUntil: number }
+type Loaded = VerifiedToken & { hash: Buffer }
+type Entry = Loaded & { cachedUntil: number }
+type Read = { token: Loaded | null; live: boolean; generation: number }
 
 type TokenRow = {
   hash: string
@@ -39,6 +41,8 @@ type TokenRow = {
 
 /** How long a verified token is answered from memory without asking the database. */
 export const TOKEN_CACHE_TTL_MS = 10_000
+/** A hit this close to its entry's end starts a background read that renews it. */
+const REFRESH_AHEAD_MS = 2000
 const TOKEN_CACHE_MAX = 10_000
 /** bigserial ids: anything else is not ours (and would make PostgreSQL fail the lookup). */
 const TOKEN_ID = /^[1-9]\d{0,17}$/
@@ -55,16 +59,19 @@ const outcome = {
   bypass: lookups.labels('bypass'),
 }
 
-const sha256 = (value: string) => createHash('sha256').update(value).digest()
+/** One-shot hash: about half the cost of createHash() for a short input. */
+const sha256 = (value: string) => hash('sha256', value, 'buffer')
 
 /**
  * Checks access tokens for HTTP requests (app/tenancy/middleware/resolve_tenant_middleware.ts).
  *
- * A verified token is kept in this process's memory for at most 10 s (never past its expiry; bounded,
- * least recently used first out), with what a request needs: the user, their platform role, the token's
- * abilities and merchant, and the holder's role there. A hit still checks the secret: the presented
- * secret's SHA-256 against the stored hash, in constant time. A miss is one control-database statement
- * (token, user and membership joined). Neither writes: last_used_at goes through token_usage.ts.
+ * A verified token is kept in this process's memory for 10 s (never past its expiry; bounded, least
+ * recently used first out), with what a request needs: the user, their platform role, the token's
+ * abilities and merchant, and the holder's role there. A token in use is read again in the background
+ * shortly before its entry ends, so what memory says is never more than 10 s older than the database.
+ * A hit still checks the secret: the presented secret's SHA-256 against the stored hash, in constant
+ * time. A miss is one control-database statement (token, user and membership joined), shared by the
+ * requests that miss together. Nothing here writes: last_used_at goes through token_usage.ts.
  *
  * Revocations (core/revocation: sign-out, token deletion, membership removal, suspension, erasure) drop
  * the matching entries in every process as the message arrives, and in the revoking process before it is
@@ -75,6 +82,7 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest()
  */
 export class VerifiedTokens {
   #entries = new Map<string, Entry>()
+  #reading = new Map<string, Promise<Read>>()
   /** Bumped by every revocation and gap: a database read that started before must not be cached. */
   #generation = 0
   #registered = false
@@ -102,6 +110,9 @@ export class VerifiedTokens {
         this.#entries.set(id, entry)
         outcome.hit.inc()
         tokenUsage.record(id, now)
+        // A token in use is read again shortly before its entry ends, so its requests never wait.
+        if (entry.cachedUntil - now < REFRESH_AHEAD_MS && entry.cachedUntil !== entry.expiresAt)
+          this.#refresh(id)
         return entry
       }
       if (entry) this.#entries.delete(id)
@@ -110,15 +121,15 @@ export class VerifiedTokens {
       outcome.bypass.inc()
     }
 
-    const generation = this.#generation
-    const token = await this.#load(id)
+    const read = await this.#read(id, live)
+    const token = read.token
     if (!token || token.hash.length !== presented.length) return null
     if (!timingSafeEqual(token.hash, presented)) return null
     const checkedAt = this.now()
     if (token.expiresAt !== null && token.expiresAt <= checkedAt) return null
     tokenUsage.record(id, checkedAt)
-    // Cached only if nothing was revoked while we read, and revocations are still being heard.
-    if (live && generation === this.#generation && accessRevocations.live) this.#store(token, now)
+    // Only a token whose secret was just presented is kept (guessed ids cannot fill the cache).
+    if (this.#stillValid(read)) this.#store(token, checkedAt)
     return token
   }
 
@@ -153,7 +164,7 @@ export class VerifiedTokens {
     }
   }
 
-  #store(token: VerifiedToken & { hash: Buffer }, now: number) {
+  #store(token: Loaded, now: number) {
     const cachedUntil = Math.min(now + TOKEN_CACHE_TTL_MS, token.expiresAt ?? Infinity)
     this.#entries.delete(token.tokenId)
     if (this.#entries.size >= TOKEN_CACHE_MAX)
@@ -161,8 +172,47 @@ export class VerifiedTokens {
     this.#entries.set(token.tokenId, { ...token, cachedUntil })
   }
 
+  /**
+   * One database read per token at a time (all the requests of a busy token whose entry just ended
+   * share it), with what decides whether its result may be cached: whether revocations were heard when
+   * it started, and the generation then.
+   */
+  #read(id: string, live: boolean): Promise<Read> {
+    let read = this.#reading.get(id)
+    if (!read) {
+      const generation = this.#generation
+      read = this.#load(id)
+        .then((token) => ({ token, live, generation }))
+        .finally(() => this.#reading.delete(id))
+      this.#reading.set(id, read)
+    }
+    return read
+  }
+
+  /** Nothing was revoked and no message could have been missed since the read started. */
+  #stillValid(read: Read) {
+    return read.live && read.generation === this.#generation && accessRevocations.live
+  }
+
+  /** Reads the token again in the background; its entry is renewed, or dropped if it is gone. */
+  #refresh(id: string) {
+    if (this.#reading.has(id)) return
+    HttpContext.runOutsideContext(() =>
+      this.#read(id, true).then(
+        (read) => {
+          if (!this.#stillValid(read)) return
+          const now = this.now()
+          if (read.token && (read.token.expiresAt ?? Infinity) > now) this.#store(read.token, now)
+          else this.#entries.delete(id)
+        },
+        // A failed read changes nothing: the entry ends as it would have, and a request reads again.
+        () => {}
+      )
+    )
+  }
+
   /** The token, its user and the membership at the token's merchant: one statement. */
-  async #load(id: string): Promise<(VerifiedToken & { hash: Buffer }) | null> {
+  async #load(id: string): Promise<Loaded | null> {
     const { rows } = (await db.connection('control').rawQuery(
       `SELECT t.hash, t.abilities, t.expires_at, u.id AS user_id, u.email, u.platform_role,
               m.merchant_id, m.role
