@@ -77,8 +77,8 @@ export class AuthService {
    */
   async deleteToken(userId: string, tokenId: string) {
     const user = await User.find(userId)
-    if (user) await User.accessTokens.delete(user, tokenId)
-    await accessRevocations.publish({ reason: 'signed_out', tokenId })
+    const deleted = user ? await User.accessTokens.delete(user, tokenId) : 0
+    if (deleted) await accessRevocations.publish({ reason: 'signed_out', tokenId, userId })
   }
 
   describeUser(user: User) {

@@ -150,18 +150,16 @@ export class VerifiedTokens {
     if (revocation.module) return
     this.#generation++
     const { tokenId, userId, merchantId } = revocation
-    if (tokenId && !userId && !merchantId) {
-      this.#entries.delete(tokenId)
+    const covers = (id: string, entry: Entry) =>
+      (!tokenId || id === tokenId) &&
+      (!userId || entry.userId === userId) &&
+      (!merchantId || entry.merchantId === merchantId)
+    if (tokenId) {
+      const entry = this.#entries.get(tokenId)
+      if (entry && covers(tokenId, entry)) this.#entries.delete(tokenId)
       return
     }
-    for (const [id, entry] of this.#entries) {
-      if (
-        (!tokenId || id === tokenId) &&
-        (!userId || entry.userId === userId) &&
-        (!merchantId || entry.merchantId === merchantId)
-      )
-        this.#entries.delete(id)
-    }
+    for (const [id, entry] of this.#entries) if (covers(id, entry)) this.#entries.delete(id)
   }
 
   #store(token: Loaded, now: number) {
