@@ -245,19 +245,23 @@ export class VerifiedTokens {
    * second, by the requests that find the cache off.
    */
   #listening(now: number): boolean {
-    if (accessRevocations.live && this.#registered) return true
     if (!this.#registered) {
       this.#registered = true
       accessRevocations.onGap(() => this.clear())
+      this.#listen(now)
+    } else if (!accessRevocations.live && now >= this.#retryListenAt) {
+      this.#listen(now)
     }
-    if (now >= this.#retryListenAt) {
-      this.#retryListenAt = now + RETRY_LISTEN_MS
-      HttpContext.runOutsideContext(() => accessRevocations.listen(this.#onRevocation)).catch(
-        (error) =>
-          logger.warn({ err: error }, 'token cache off: cannot subscribe to access revocations')
-      )
-    }
-    return false
+    return accessRevocations.live
+  }
+
+  /** Registers the handler at once (listen() adds it before it subscribes, if it must). */
+  #listen(now: number) {
+    this.#retryListenAt = now + RETRY_LISTEN_MS
+    HttpContext.runOutsideContext(() => accessRevocations.listen(this.#onRevocation)).catch(
+      (error) =>
+        logger.warn({ err: error }, 'token cache off: cannot subscribe to access revocations')
+    )
   }
 }
 
