@@ -219,6 +219,37 @@ export function alternate(subject: Target, baseline: Target, runs: number, secon
   return { a: summarize(a), b: summarize(b) }
 }
 
+/** A target with the name its run lines print. */
+export type NamedTarget = Target & { name: string }
+
+/**
+ * Several targets, each warmed up, then run in turn (A B C D A B C D ...) so that a change in the
+ * machine's load falls on all of them alike; returns the medians, in the order given.
+ */
+export function alternateAll(targets: NamedTarget[], runs: number, seconds: number): Summary[] {
+  for (const target of targets) wrk(target, 3)
+  const results: Run[][] = targets.map(() => [])
+  for (let i = 0; i < runs; i++) {
+    targets.forEach((target, t) =>
+      results[t].push(wrk(target, seconds))
+    )
+    console.log(
+      `run ${i + 1}: ${targets
+        .map(
+          (target, t) =>
+            `${target.name} ${results[t][i].rps.toFixed(0)} req/s p99 ${results[t][i].p99.toFixed(2)} ms`
+        )
+        .join(' | ')}`
+    )
+  }
+  return results.map(summarize)
+}
+
+/** "ratio 0.85   p99 1.20x   cpu 1.10x" of a subject against its baseline (medians of one run). */
+export function formatRatio(name: string, subject: Summary, baseline: Summary) {
+  return `${name.padEnd(40)} ratio ${(subject.rps / baseline.rps).toFixed(2)}   p99 ${(subject.p99 / baseline.p99).toFixed(2)}x   cpu ${(subject.cpu / baseline.cpu).toFixed(2)}x`
+}
+
 export function stopAll() {
   for (const child of children) child.kill('SIGTERM')
 }

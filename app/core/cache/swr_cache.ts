@@ -1,4 +1,5 @@
 import type { RedisConnection } from '@adonisjs/redis'
+import logger from '@adonisjs/core/services/logger'
 import { RedisLock } from '#core/cache/redis_lock'
 import { cacheLookups, cacheOriginLoads } from '#core/cache/cache_metrics'
 
@@ -48,7 +49,7 @@ export class SwrCache {
   #refreshing = new Map<string, Promise<void>>()
   #retryAfter = new Map<string, number>()
   #lock: RedisLock
-  #listening = false
+  #listening?: Promise<void>
   #lookups: Record<
     'memoryHit' | 'memoryMiss' | 'redisHit' | 'redisMiss' | 'redisStale',
     { inc(): void }
@@ -89,26 +90,38 @@ export class SwrCache {
     return `${this.options.name}:${namespace}:v${version}:${key}`
   }
 
-  /** Subscribes to version bumps from other processes (idempotent). */
-  async listen() {
-    if (this.#listening) return
-    this.#listening = true
-    try {
-      await this.redis.subscribe(this.#channel, (message: string) => {
-        // A message this process cannot read is dropped, never thrown (it would end the process).
-        try {
-          const { namespace, version } = JSON.parse(message) as {
-            namespace: unknown
-            version: unknown
-          }
-          if (typeof namespace === 'string' && Number.isSafeInteger(version))
-            this.#setVersion(namespace, version as number)
-        } catch {}
+  /**
+   * Subscribes to version bumps from other processes (idempotent). Resolves once Redis confirms the
+   * subscription, or once it has failed: a failed SUBSCRIBE (Redis away at boot; also seen on a loaded
+   * machine while the subscriber connection was being set up) is tried again every second, since a
+   * process that missed it would serve a merchant's old state, suspension included, for a whole memory
+   * TTL after every change.
+   */
+  listen(): Promise<void> {
+    this.#listening ??= new Promise<void>((resolve) => {
+      this.redis.subscribe(this.#channel, (message: string) => this.#onBump(message), {
+        onSubscription: () => resolve(),
+        onError: (error) => {
+          this.#listening = undefined
+          logger.warn(
+            { err: error, cache: this.options.name },
+            'cache invalidation subscription failed; trying again in 1 s'
+          )
+          setTimeout(() => void this.listen(), 1000).unref()
+          resolve()
+        },
       })
-    } catch (error) {
-      this.#listening = false
-      throw error
-    }
+    })
+    return this.#listening
+  }
+
+  /** A message this process cannot read is dropped, never thrown (it would end the process). */
+  #onBump(message: string) {
+    try {
+      const { namespace, version } = JSON.parse(message) as { namespace: unknown; version: unknown }
+      if (typeof namespace === 'string' && Number.isSafeInteger(version))
+        this.#setVersion(namespace, version as number)
+    } catch {}
   }
 
   /** Makes every key of the namespaces obsolete, here at once and in other processes via pub/sub. */

@@ -10,16 +10,15 @@ export default class AuthController {
     return authService.login(input)
   }
 
-  async logout({ auth, actor, response }: HttpContext) {
+  async logout({ actor, response }: HttpContext) {
     if (!actor) throw new UnauthorizedException()
-    const user = auth.use('api').user!
-    await authService.logout(user, user.currentAccessToken.identifier)
+    await authService.deleteToken(actor.userId, actor.tokenId)
     return response.noContent()
   }
 
-  async me({ auth, actor, response }: HttpContext) {
+  async me({ actor, response }: HttpContext) {
     if (!actor) throw new UnauthorizedException()
     response.header('Cache-Control', 'private, no-store')
-    return authService.me(auth.use('api').user!, actor.merchantId, actor.role)
+    return authService.me(actor.userId, actor.merchantId, actor.role)
   }
 }

@@ -13,6 +13,13 @@ const AuthFinder = withAuthFinder(() => hash.use('scrypt'), {
   passwordColumnName: 'password',
 })
 
+/** Where and how access tokens are kept; app/tenancy/services/verified_tokens.ts reads them directly. */
+export const ACCESS_TOKENS = {
+  table: 'auth_access_tokens',
+  prefix: 'gud_',
+  type: 'auth_token',
+} as const
+
 /** Staff, support staff and signed-in customers. Emails are unique case-insensitively. */
 export default class User extends compose(BaseModel, AuthFinder) {
   static connection = 'control'
@@ -42,9 +49,8 @@ export default class User extends compose(BaseModel, AuthFinder) {
   declare memberships: HasMany<typeof Membership>
 
   static accessTokens = DbAccessTokensProvider.forModel(User, {
-    table: 'auth_access_tokens',
+    ...ACCESS_TOKENS,
     expiresIn: '30 days',
-    prefix: 'gud_',
   })
 
   /** Finds by email case-insensitively (uses idx_accounts_email_lower). */

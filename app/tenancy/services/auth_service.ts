@@ -4,6 +4,7 @@ import Membership from '#tenancy/models/membership'
 import { loginLockoutService } from '#tenancy/services/login_lockout'
 import { merchantDirectory } from '#tenancy/services/merchant_directory'
 import { accessRevocations } from '#core/revocation/access_revocations'
+import { UnauthorizedException } from '#core/exceptions/http_errors'
 import { InvalidCredentialsException, RoleRequiredException } from '#tenancy/exceptions'
 
 // Verified against when the email is unknown, so both paths cost one scrypt (no user enumeration by timing).
@@ -67,10 +68,14 @@ export class AuthService {
     return user
   }
 
-  /** Deletes the token; its open sockets are closed in every process (core/revocation). */
-  async logout(user: User, tokenId: Parameters<typeof User.accessTokens.delete>[1]) {
-    await User.accessTokens.delete(user, tokenId)
-    await accessRevocations.publish({ reason: 'signed_out', tokenId: String(tokenId) })
+  /**
+   * Deletes one of the user's tokens (signing out deletes the token in use). It stops working in every
+   * process at once: cached verifications are dropped and its open sockets closed (core/revocation).
+   */
+  async deleteToken(userId: string, tokenId: string) {
+    const user = await User.find(userId)
+    const deleted = user ? await User.accessTokens.delete(user, tokenId) : 0
+    if (deleted) await accessRevocations.publish({ reason: 'signed_out', tokenId, userId })
   }
 
   describeUser(user: User) {
@@ -82,7 +87,9 @@ export class AuthService {
     }
   }
 
-  async me(user: User, merchantId: string | null, role: string | null) {
+  async me(userId: string, merchantId: string | null, role: string | null) {
+    const user = await User.find(userId)
+    if (!user) throw new UnauthorizedException()
     const merchant = merchantId ? await merchantDirectory.byId(merchantId) : null
     return {
       user: this.describeUser(user),

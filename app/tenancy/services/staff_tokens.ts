@@ -1,6 +1,4 @@
-import { Secret } from '@adonisjs/core/helpers'
-import User from '#tenancy/models/user'
-import Membership from '#tenancy/models/membership'
+import { verifiedTokens } from '#tenancy/services/verified_tokens'
 import type { StaffRole } from '#tenancy/types'
 
 export type StaffIdentity = {
@@ -12,26 +10,19 @@ export type StaffIdentity = {
 }
 
 /**
- * Checks a staff access token outside of HTTP (socket handshakes): valid, not expired, bound to a
- * merchant, and its holder still a member there (re-read each time, so revoking takes effect at once).
+ * Checks a staff access token outside of HTTP (socket handshakes and their re-validation) the way HTTP
+ * does (services/verified_tokens.ts): valid, not expired, bound to a merchant, and its holder still a
+ * member there. Revocations reach it as they reach HTTP requests; nothing is written.
  */
 export async function verifyStaffToken(value: string): Promise<StaffIdentity | null> {
   if (typeof value !== 'string' || value.length > 500) return null
-  const token = await User.accessTokens.verify(new Secret(value))
-  if (!token) return null
-  const merchantId = token.abilities
-    .find((a) => a.startsWith('merchant:'))
-    ?.slice('merchant:'.length)
-  if (!merchantId) return null
-  const membership = await Membership.query()
-    .where({ user_id: String(token.tokenableId), merchant_id: merchantId })
-    .first()
-  if (!membership) return null
+  const token = await verifiedTokens.verify(value)
+  if (!token?.merchantId || !token.role) return null
   return {
-    userId: String(token.tokenableId),
-    merchantId,
-    role: membership.role,
-    tokenId: String(token.identifier),
-    expiresAt: token.expiresAt ?? null,
+    userId: token.userId,
+    merchantId: token.merchantId,
+    role: token.role,
+    tokenId: token.tokenId,
+    expiresAt: token.expiresAt === null ? null : new Date(token.expiresAt),
   }
 }
