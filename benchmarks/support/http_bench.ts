@@ -230,9 +230,7 @@ export function alternateAll(targets: NamedTarget[], runs: number, seconds: numb
   for (const target of targets) wrk(target, 3)
   const results: Run[][] = targets.map(() => [])
   for (let i = 0; i < runs; i++) {
-    targets.forEach((target, t) =>
-      results[t].push(wrk(target, seconds))
-    )
+    targets.forEach((target, t) => results[t].push(wrk(target, seconds)))
     console.log(
       `run ${i + 1}: ${targets
         .map(
