@@ -19,6 +19,8 @@ export type DeliveryResult =
   | { outcome: 'capped'; cap: SendCap }
   | { outcome: 'retry' | 'failed'; error: Error }
 
+const FINISHED_REMEMBERED = 10_000
+
 type Deferred<T> = {
   promise: Promise<T>
   resolve: (value: T) => void
@@ -61,18 +63,23 @@ type Settled = {
  * processing with a lease and one more attempt; FOR UPDATE SKIP LOCKED, so whoever does not win a row
  * does nothing with it), the rows are sent concurrently, and one statement records every outcome, each
  * only where the claim still owns the row (same attempt number), so a late worker cannot overwrite.
- * A job whose row is already in flight in this process waits for it and reports `skipped`.
+ * A job whose row is already in flight in this process waits for it and reports `skipped`; one whose
+ * row this process recorded as final reports `skipped` at once (the claim would find nothing either).
  * A retry is recorded as a pending row in backoff (`locked_until` = not before) and a delayed job for
  * the next attempt; batch claims and other jobs leave a row in backoff alone.
  */
 export class Delivery {
   #lines = new Map<string, MerchantLine>()
   #inFlight = new Map<string, Promise<DeliveryResult>>()
+  /** Rows this process recorded as completed or failed (final), newest last, bounded. */
+  #finished = new Set<string>()
 
   /** Delivers the row `id` of the current merchant (or finds it done, in flight or not claimable). */
   async deliver(id: string, options: { attempt?: number } = {}): Promise<DeliveryResult> {
     const running = this.#inFlight.get(id)
     if (running) return this.#skippedAfter(running)
+    // A final row stays final (only a staff retry reopens it, and its job names the attempt).
+    if (!options.attempt && this.#finished.has(id)) return { outcome: 'skipped' }
     const merchantId = requireTenant().merchantId
     let line = this.#lines.get(merchantId)
     if (!line) {
@@ -93,33 +100,37 @@ export class Delivery {
     return { outcome: 'skipped' }
   }
 
-  /** Claims and processes batches for one merchant until no request is waiting. */
+  /**
+   * Claims and processes batches for one merchant while jobs wait for rows, or while the last claim came
+   * back full (more rows are due: claim them before their jobs ask, within the in-flight bound).
+   */
   async #drain(merchantId: string) {
     const line = this.#lines.get(merchantId)
     if (!line || line.claiming) return
     line.claiming = true
+    let more = false
     try {
-      while (line.waiting.size > 0) {
+      while (line.waiting.size > 0 || (more && this.#hasRoom())) {
         const requests = [...line.waiting.values()]
         line.waiting.clear()
         // Rows claimed meanwhile (as another batch's fill) are in flight here: their jobs just wait.
         const fresh: Request[] = []
         for (const request of requests) {
           const running = this.#inFlight.get(request.id)
-          if (running) request.result.resolve(await this.#skippedAfter(running))
+          if (running) void this.#skippedAfter(running).then(request.result.resolve)
           else fresh.push(request)
         }
-        if (fresh.length === 0) continue
         let claimed: QueuedNotification[]
         try {
           claimed = await this.#claim(fresh)
         } catch (error) {
           for (const request of fresh) request.result.reject(error)
+          more = false
           continue
         }
-        const batch = this.#process(claimed, fresh)
-        // The claim is done: the next batch of this merchant may be claimed while this one sends.
-        void batch
+        more = claimed.length >= notificationsConfig.batchSize()
+        // Not awaited: the next batch of this merchant may be claimed while this one sends.
+        void this.#process(claimed, fresh)
       }
     } finally {
       line.claiming = false
@@ -128,12 +139,16 @@ export class Delivery {
     }
   }
 
+  /** Fill batches only while this process holds fewer than four batches of rows. */
+  #hasRoom() {
+    return this.#inFlight.size < notificationsConfig.batchSize() * 4
+  }
+
   /** One statement: the requested rows that are claimable plus due rows of the merchant, up to the batch size. */
   async #claim(requests: Request[]): Promise<QueuedNotification[]> {
     const batchSize = notificationsConfig.batchSize()
-    const fill = Math.max(0, batchSize - requests.length)
-    // Fill only while this process is not already busy with many rows.
-    const room = this.#inFlight.size < batchSize * 4 ? fill : 0
+    const room = this.#hasRoom() ? Math.max(0, batchSize - requests.length) : 0
+    if (requests.length === 0 && room === 0) return []
     const result = await tenantDb('write').rawQuery(
       `WITH wanted AS (
          SELECT * FROM unnest(?::uuid[], ?::int[]) AS w(id, attempt)
@@ -187,6 +202,7 @@ export class Delivery {
       const settled = await this.#sendAll(claimed)
       await this.#record(settled)
       for (const item of settled) {
+        if (item.status !== 'pending') this.#remember(item.notification.id)
         notificationOutcomes.inc({ channel: item.notification.type, outcome: outcomeLabel(item) })
         if (item.result.outcome === 'capped')
           notificationsCapped.inc({ channel: item.notification.type, cap: item.result.cap })
@@ -204,6 +220,12 @@ export class Delivery {
       const outcome = outcomes.get(request.id)
       if (outcome) outcome.promise.then(request.result.resolve, request.result.reject)
     }
+  }
+
+  #remember(id: string) {
+    this.#finished.add(id)
+    if (this.#finished.size > FINISHED_REMEMBERED)
+      this.#finished.delete(this.#finished.values().next().value!)
   }
 
   async #sendAll(claimed: QueuedNotification[]): Promise<Settled[]> {
