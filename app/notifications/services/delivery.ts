@@ -194,10 +194,6 @@ export class Delivery {
       outcomes.set(notification.id, outcome)
       this.#inFlight.set(notification.id, outcome.promise)
     }
-    // A requested row that was not claimed is done, in backoff, another merchant's or someone else's.
-    for (const request of requests) {
-      if (!outcomes.has(request.id)) request.result.resolve({ outcome: 'skipped' })
-    }
     try {
       const settled = await this.#sendAll(claimed)
       await this.#record(settled)
@@ -216,9 +212,12 @@ export class Delivery {
     } finally {
       for (const notification of claimed) this.#inFlight.delete(notification.id)
     }
+    // Every job of this claim ends with its batch (so a stopping worker waits for the batch). A
+    // requested row that was not claimed is done, in backoff, another merchant's or someone else's.
     for (const request of requests) {
       const outcome = outcomes.get(request.id)
       if (outcome) outcome.promise.then(request.result.resolve, request.result.reject)
+      else request.result.resolve({ outcome: 'skipped' })
     }
   }
 
