@@ -100,7 +100,14 @@ export class Relay {
     if (['waiting', 'delayed', 'prioritized', 'waiting-children'].includes(state)) return 0
     if (state === 'completed' || state === 'failed') await existing!.remove()
     // An "active" job whose row is pending belongs to a worker that died: queue a fresh job beside it.
-    await this.handOff([row], 'sweep', state === 'active' ? `-r${row.attempts ?? 0}` : '')
+    // The job names the attempt it is for: a worker that recorded this row final before (a staff retry
+    // reopened it since) must still claim it.
+    const attempt = (row.attempts ?? 0) + 1
+    await this.handOff(
+      [{ ...row, attempt }],
+      'sweep',
+      state === 'active' ? `-r${row.attempts ?? 0}` : ''
+    )
     return 1
   }
 }
