@@ -33,4 +33,13 @@ export const notificationsConfig = {
   }),
   webhookTimeoutMs: 5000,
   defaultMaxAttempts: 5,
+  /**
+   * Rows one claim takes for a merchant (its jobs' rows, filled up with its other due rows), and how
+   * many of them are sent at once: with the slowest send (5 s webhook or push timeout) a batch takes
+   * 50 / 10 x 5 s = 25 s at worst, inside the 60 s lease.
+   */
+  batchSize: () => 50,
+  sendConcurrency: () => 10,
+  /** First retry after 0.5-1 s, then doubling (jittered, capped at an hour; see core/queue/backoff.ts). */
+  retryBaseMs: () => 1000,
 }

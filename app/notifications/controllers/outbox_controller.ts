@@ -65,8 +65,9 @@ export default class OutboxController {
       if (!exists) throw new NotFoundException('Notification not found')
       throw new ConflictException('Only a failed notification can be retried')
     }
-    // A fresh job id: the failed job of this row may still be kept by the queue.
-    await relay.handOff([row], 'retry', `-retry-${Date.now()}`)
+    // A fresh job id: the failed job of this row may still be kept by the queue. The job names the
+    // attempt it is for, so a worker that saw the row fail does not take it as still final.
+    await relay.handOff([{ ...row, attempt: 1 }], 'retry', `-retry-${Date.now()}`)
     return response.accepted({ data: { id: row.id, status: 'pending' } })
   }
 }

@@ -1,9 +1,16 @@
 import app from '@adonisjs/core/services/app'
+import logger from '@adonisjs/core/services/logger'
 import { requireTenant, tenantDb } from '#tenancy/index'
+import { jitteredBackoff } from '#core/queue/backoff'
 import { channelClasses } from '#notifications/channels/registry'
 import { PermanentDeliveryError } from '#notifications/channels/channel'
 import { notificationOutcomes, notificationsCapped } from '#notifications/metrics'
 import { sendCapReached, type SendCap } from '#notifications/services/send_caps'
+import {
+  settingsService,
+  type NotificationSettings,
+} from '#notifications/services/settings_service'
+import { relay } from '#notifications/services/relay'
 import { notificationsConfig } from '#notifications/notifications_config'
 import type { QueuedNotification } from '#notifications/types'
 
@@ -12,74 +19,321 @@ export type DeliveryResult =
   | { outcome: 'capped'; cap: SendCap }
   | { outcome: 'retry' | 'failed'; error: Error }
 
+const FINISHED_REMEMBERED = 10_000
+
+type Deferred<T> = {
+  promise: Promise<T>
+  resolve: (value: T) => void
+  reject: (e: unknown) => void
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void
+  let reject!: (e: unknown) => void
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res
+    reject = rej
+  })
+  // A waiter may never look (a duplicate job); an unobserved rejection must not crash the worker.
+  promise.catch(() => {})
+  return { promise, resolve, reject }
+}
+
+/** A job asking for its row: `attempt` is set on a retry job, which may claim its row in backoff. */
+type Request = { id: string; attempt: number | null; result: Deferred<DeliveryResult> }
+
+/** Requests of one merchant not yet claimed, and whether a claim of that merchant is running. */
+type MerchantLine = { waiting: Map<string, Request>; claiming: boolean }
+
+type Settled = {
+  notification: QueuedNotification
+  result: DeliveryResult
+  status: 'completed' | 'failed' | 'pending'
+  error: string | null
+  retryInMs: number
+}
+
 /**
- * Sends one outbox row at most once per claim. The claim is a single UPDATE over a row locked with
- * FOR UPDATE SKIP LOCKED: pending (or processing with an expired lease) becomes processing with a lease
- * and one more attempt. Whoever does not win the claim does nothing. Completion and failure are written
- * only by the claim that still owns the row (same attempt number), so a late worker cannot overwrite.
+ * Sends outbox rows in batches, at most once per claim.
+ *
+ * A job asks for its own row (job id = row id). Requests of one merchant that arrive while a claim of
+ * that merchant is running wait and go together in the next claim, and the claim fills the batch with
+ * other due rows of the same merchant (never another's: the statement is bound to the tenant's
+ * merchant id). One statement claims the batch (pending, or processing with an expired lease, becomes
+ * processing with a lease and one more attempt; FOR UPDATE SKIP LOCKED, so whoever does not win a row
+ * does nothing with it), the rows are sent concurrently, and one statement records every outcome, each
+ * only where the claim still owns the row (same attempt number), so a late worker cannot overwrite.
+ * A job whose row is already in flight in this process waits for it and reports `skipped`; one whose
+ * row this process recorded as final reports `skipped` at once (the claim would find nothing either).
+ * A retry is recorded as a pending row in backoff (`locked_until` = not before) and a delayed job for
+ * the next attempt; batch claims and other jobs leave a row in backoff alone.
  */
 export class Delivery {
-  async claim(id: string): Promise<QueuedNotification | null> {
-    const result = await tenantDb('write').rawQuery(
-      `UPDATE notification_queue q
-          SET status = 'processing', attempts = q.attempts + 1, updated_at = now(),
-              locked_until = now() + make_interval(secs => ?)
-         FROM (SELECT id FROM notification_queue
-                WHERE id = ? AND merchant_id = ? AND attempts < max_attempts
-                  AND (status = 'pending' OR (status = 'processing' AND locked_until < now()))
-                FOR UPDATE SKIP LOCKED) claimable
-        WHERE q.id = claimable.id
-        RETURNING q.*`,
-      [notificationsConfig.leaseSeconds(), id, requireTenant().merchantId]
-    )
-    return result.rows[0] ?? null
+  #lines = new Map<string, MerchantLine>()
+  #inFlight = new Map<string, Promise<DeliveryResult>>()
+  /** Rows this process recorded as completed or failed (final), newest last, bounded. */
+  #finished = new Set<string>()
+
+  /** Delivers the row `id` of the current merchant (or finds it done, in flight or not claimable). */
+  async deliver(id: string, options: { attempt?: number } = {}): Promise<DeliveryResult> {
+    const running = this.#inFlight.get(id)
+    if (running) return this.#skippedAfter(running)
+    // A final row stays final (only a staff retry reopens it, and its job names the attempt).
+    if (!options.attempt && this.#finished.has(id)) return { outcome: 'skipped' }
+    const merchantId = requireTenant().merchantId
+    let line = this.#lines.get(merchantId)
+    if (!line) {
+      line = { waiting: new Map(), claiming: false }
+      this.#lines.set(merchantId, line)
+    }
+    const already = line.waiting.get(id)
+    if (already) return this.#skippedAfter(already.result.promise)
+    const request: Request = { id, attempt: options.attempt ?? null, result: deferred() }
+    line.waiting.set(id, request)
+    // Let the requests of this tick join (setImmediate keeps the tenant context of this job).
+    if (!line.claiming) setImmediate(() => void this.#drain(merchantId))
+    return request.result.promise
   }
 
-  async deliver(id: string): Promise<DeliveryResult> {
-    const notification = await this.claim(id)
-    if (!notification) return { outcome: 'skipped' }
-    const cap = await sendCapReached(notification)
-    if (cap) {
-      // Final, not retried: the row says why it was not sent.
-      await this.#release(notification, 'failed', `E_SEND_CAPPED: ${cap}`)
-      notificationOutcomes.inc({ channel: notification.type, outcome: 'capped' })
-      notificationsCapped.inc({ channel: notification.type, cap })
-      return { outcome: 'capped', cap }
+  async #skippedAfter(running: Promise<unknown>): Promise<DeliveryResult> {
+    await running.catch(() => {})
+    return { outcome: 'skipped' }
+  }
+
+  /**
+   * Claims and processes batches for one merchant while jobs wait for rows, or while the last claim came
+   * back full (more rows are due: claim them before their jobs ask, within the in-flight bound).
+   */
+  async #drain(merchantId: string) {
+    const line = this.#lines.get(merchantId)
+    if (!line || line.claiming) return
+    line.claiming = true
+    let more = false
+    try {
+      while (line.waiting.size > 0 || (more && this.#hasRoom())) {
+        const requests = [...line.waiting.values()]
+        line.waiting.clear()
+        // Rows claimed meanwhile (as another batch's fill) are in flight here: their jobs just wait.
+        const fresh: Request[] = []
+        for (const request of requests) {
+          const running = this.#inFlight.get(request.id)
+          if (running) void this.#skippedAfter(running).then(request.result.resolve)
+          else fresh.push(request)
+        }
+        let claimed: QueuedNotification[]
+        try {
+          claimed = await this.#claim(fresh)
+        } catch (error) {
+          for (const request of fresh) request.result.reject(error)
+          more = false
+          continue
+        }
+        more = claimed.length >= notificationsConfig.batchSize()
+        // Not awaited: the next batch of this merchant may be claimed while this one sends.
+        void this.#process(claimed, fresh)
+      }
+    } finally {
+      line.claiming = false
+      if (line.waiting.size === 0) this.#lines.delete(merchantId)
+      else setImmediate(() => void this.#drain(merchantId))
+    }
+  }
+
+  /** Fill batches only while this process holds fewer than four batches of rows. */
+  #hasRoom() {
+    return this.#inFlight.size < notificationsConfig.batchSize() * 4
+  }
+
+  /** One statement: the requested rows that are claimable plus due rows of the merchant, up to the batch size. */
+  async #claim(requests: Request[]): Promise<QueuedNotification[]> {
+    const batchSize = notificationsConfig.batchSize()
+    const room = this.#hasRoom() ? Math.max(0, batchSize - requests.length) : 0
+    if (requests.length === 0 && room === 0) return []
+    const result = await tenantDb('write').rawQuery(
+      `WITH wanted AS (
+         SELECT * FROM unnest(?::uuid[], ?::int[]) AS w(id, attempt)
+       ), due AS (
+         SELECT id FROM notification_queue
+          WHERE merchant_id = ? AND status = 'pending' AND scheduled_for <= now()
+            AND (locked_until IS NULL OR locked_until <= now()) AND attempts < max_attempts
+          ORDER BY CASE priority WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END, scheduled_for
+          LIMIT ?
+       )
+       UPDATE notification_queue q
+          SET status = 'processing', attempts = q.attempts + 1, updated_at = now(),
+              locked_until = now() + make_interval(secs => ?)
+         FROM (SELECT n.id FROM notification_queue n
+                 LEFT JOIN wanted ON wanted.id = n.id
+                WHERE n.merchant_id = ? AND n.attempts < n.max_attempts
+                  AND (n.id IN (SELECT id FROM wanted) OR n.id IN (SELECT id FROM due))
+                  AND (
+                    (n.status = 'pending' AND (n.locked_until IS NULL OR n.locked_until <= now()
+                                               OR n.attempts = wanted.attempt - 1))
+                    OR (n.status = 'processing' AND n.locked_until < now() AND wanted.id IS NOT NULL)
+                  )
+                FOR UPDATE OF n SKIP LOCKED) claimable
+        WHERE q.id = claimable.id
+        RETURNING q.*`,
+      [
+        requests.map((request) => request.id),
+        requests.map((request) => request.attempt ?? 0),
+        requireTenant().merchantId,
+        room,
+        notificationsConfig.leaseSeconds(),
+        requireTenant().merchantId,
+      ]
+    )
+    return result.rows
+  }
+
+  /** Sends a claimed batch, records every outcome in one statement, then answers the waiting jobs. */
+  async #process(claimed: QueuedNotification[], requests: Request[]) {
+    const outcomes = new Map<string, Deferred<DeliveryResult>>()
+    for (const notification of claimed) {
+      const outcome = deferred<DeliveryResult>()
+      outcomes.set(notification.id, outcome)
+      this.#inFlight.set(notification.id, outcome.promise)
     }
     try {
+      const settled = await this.#sendAll(claimed)
+      await this.#record(settled)
+      for (const item of settled) {
+        if (item.status !== 'pending') this.#remember(item.notification.id)
+        notificationOutcomes.inc({ channel: item.notification.type, outcome: outcomeLabel(item) })
+        if (item.result.outcome === 'capped')
+          notificationsCapped.inc({ channel: item.notification.type, cap: item.result.cap })
+        outcomes.get(item.notification.id)!.resolve(item.result)
+      }
+      await this.#scheduleRetries(settled)
+    } catch (error) {
+      // Outcomes not recorded: the rows keep their lease, and the sweep retries them when it runs out.
+      logger.error({ err: error }, 'recording a notification batch failed')
+      for (const outcome of outcomes.values()) outcome.reject(error)
+    } finally {
+      for (const notification of claimed) this.#inFlight.delete(notification.id)
+    }
+    // Every job of this claim ends with its batch (so a stopping worker waits for the batch). A
+    // requested row that was not claimed is done, in backoff, another merchant's or someone else's.
+    for (const request of requests) {
+      const outcome = outcomes.get(request.id)
+      if (outcome) outcome.promise.then(request.result.resolve, request.result.reject)
+      else request.result.resolve({ outcome: 'skipped' })
+    }
+  }
+
+  #remember(id: string) {
+    this.#finished.add(id)
+    if (this.#finished.size > FINISHED_REMEMBERED)
+      this.#finished.delete(this.#finished.values().next().value!)
+  }
+
+  async #sendAll(claimed: QueuedNotification[]): Promise<Settled[]> {
+    let settings: Promise<NotificationSettings | null> | undefined
+    const loadSettings = () => (settings ??= settingsService.find(tenantDb('write')))
+    const settled: Settled[] = []
+    let next = 0
+    const lane = async () => {
+      while (next < claimed.length) {
+        const notification = claimed[next++]
+        settled.push(await this.#sendOne(notification, loadSettings))
+      }
+    }
+    const lanes = Math.min(notificationsConfig.sendConcurrency(), claimed.length)
+    await Promise.all(Array.from({ length: lanes }, lane))
+    return settled
+  }
+
+  async #sendOne(
+    notification: QueuedNotification,
+    loadSettings: () => Promise<NotificationSettings | null>
+  ): Promise<Settled> {
+    const base = { notification, retryInMs: 0 }
+    try {
+      const cap = await sendCapReached(notification, loadSettings)
+      if (cap) {
+        // Final, not retried: the row says why it was not sent.
+        const error = `E_SEND_CAPPED: ${cap}`
+        return { ...base, result: { outcome: 'capped', cap }, status: 'failed', error }
+      }
       const channel = await app.container.make(channelClasses[notification.type])
       await channel.send(notification)
+      return { ...base, result: { outcome: 'delivered' }, status: 'completed', error: null }
     } catch (caught) {
       const error = caught instanceof Error ? caught : new Error(String(caught))
       const final =
         error instanceof PermanentDeliveryError ||
         notification.attempts >= notification.max_attempts
-      await this.#release(notification, final ? 'failed' : 'pending', error.message)
-      notificationOutcomes.inc({
-        channel: notification.type,
-        outcome: final ? 'failed' : 'retried',
-      })
-      return { outcome: final ? 'failed' : 'retry', error }
+      if (final)
+        return {
+          ...base,
+          result: { outcome: 'failed', error },
+          status: 'failed',
+          error: error.message,
+        }
+      const retryInMs = jitteredBackoff(notification.attempts, notificationsConfig.retryBaseMs())
+      return {
+        notification,
+        retryInMs,
+        result: { outcome: 'retry', error },
+        status: 'pending',
+        error: error.message,
+      }
     }
-    await this.#release(notification, 'completed', null)
-    notificationOutcomes.inc({ channel: notification.type, outcome: 'delivered' })
-    return { outcome: 'delivered' }
   }
 
-  async #release(
-    notification: QueuedNotification,
-    status: 'completed' | 'failed' | 'pending',
-    error: string | null
-  ) {
+  /** One statement for the whole batch; a row is written only while this claim still owns it. */
+  async #record(settled: Settled[]) {
+    if (settled.length === 0) return
     await tenantDb('write').rawQuery(
-      `UPDATE notification_queue
-          SET status = ?, locked_until = NULL, updated_at = now(),
-              last_error = CASE WHEN ?::text IS NULL THEN last_error ELSE left(?::text, 2000) END,
-              processed_at = CASE WHEN ? IN ('completed', 'failed') THEN now() END
-        WHERE id = ? AND status = 'processing' AND attempts = ?`,
-      [status, error, error, status, notification.id, notification.attempts] as any[]
+      `UPDATE notification_queue q
+          SET status = o.status, updated_at = now(),
+              locked_until = CASE WHEN o.status = 'pending'
+                                  THEN now() + make_interval(secs => o.retry_in_ms / 1000.0) END,
+              last_error = CASE WHEN o.error IS NULL THEN q.last_error ELSE left(o.error, 2000) END,
+              processed_at = CASE WHEN o.status IN ('completed', 'failed') THEN now() END
+         FROM unnest(?::uuid[], ?::int[], ?::text[], ?::text[], ?::int[])
+              AS o(id, attempts, status, error, retry_in_ms)
+        WHERE q.id = o.id AND q.merchant_id = ? AND q.status = 'processing'
+          AND q.attempts = o.attempts`,
+      [
+        settled.map((item) => item.notification.id),
+        settled.map((item) => item.notification.attempts),
+        settled.map((item) => item.status),
+        settled.map((item) => item.error),
+        settled.map((item) => item.retryInMs),
+        requireTenant().merchantId,
+      ] as any[]
     )
   }
+
+  /** A delayed job per row to retry; if Redis refuses, the sweep finds the row once its backoff ends. */
+  async #scheduleRetries(settled: Settled[]) {
+    const retries = settled.filter((item) => item.status === 'pending')
+    for (const item of retries) {
+      const next = item.notification.attempts + 1
+      await relay.handOff(
+        [
+          {
+            id: item.notification.id,
+            merchant_id: item.notification.merchant_id,
+            type: item.notification.type,
+            priority: item.notification.priority,
+            scheduled_for: new Date(Date.now() + item.retryInMs),
+            max_attempts: item.notification.max_attempts,
+            attempt: next,
+          },
+        ],
+        'retry',
+        `-a${next}`
+      )
+    }
+  }
+}
+
+function outcomeLabel(item: Settled) {
+  const outcome = item.result.outcome
+  if (outcome === 'retry') return 'retried'
+  return outcome
 }
 
 export const delivery = new Delivery()

@@ -15,6 +15,8 @@ export type RelayRow = {
   scheduled_for: Date | string
   max_attempts: number
   attempts?: number
+  /** Set on a retry's job: the attempt it is for (it may claim its row while the row is in backoff). */
+  attempt?: number
 }
 
 /** BullMQ: a lower number is served first; 0 would mean "no priority", so high starts at 1. */
@@ -35,7 +37,11 @@ export class Relay {
         const delay = Math.max(0, new Date(row.scheduled_for).getTime() - Date.now())
         await dispatch(
           DeliverNotificationJob,
-          { merchantId: row.merchant_id, notificationId: row.id },
+          {
+            merchantId: row.merchant_id,
+            notificationId: row.id,
+            ...(row.attempt ? { attempt: row.attempt } : {}),
+          },
           {
             jobId: `${row.id}${jobIdSuffix}`,
             priority: QUEUE_PRIORITY[row.priority] ?? QUEUE_PRIORITY.normal,
@@ -57,8 +63,8 @@ export class Relay {
 
   /**
    * One pass over every shard node: rows whose worker lost its lease go back to pending (or to failed
-   * when out of attempts), then pending rows untouched for `graceSeconds` are handed to the queue
-   * again unless a live job already holds them.
+   * when out of attempts), then pending rows untouched for `graceSeconds` (and not waiting out a
+   * retry's backoff) are handed to the queue again unless a live job already holds them.
    */
   async sweep(options: { graceSeconds?: number } = {}) {
     const grace = options.graceSeconds ?? 30
@@ -77,6 +83,7 @@ export class Relay {
         `SELECT id, merchant_id, type, priority, scheduled_for, max_attempts, attempts
            FROM notification_queue
           WHERE status = 'pending' AND updated_at <= now() - make_interval(secs => ?)
+            AND (locked_until IS NULL OR locked_until <= now())
           ORDER BY CASE priority WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END, scheduled_for
           LIMIT ?`,
         [grace, SWEEP_BATCH]
@@ -93,7 +100,14 @@ export class Relay {
     if (['waiting', 'delayed', 'prioritized', 'waiting-children'].includes(state)) return 0
     if (state === 'completed' || state === 'failed') await existing!.remove()
     // An "active" job whose row is pending belongs to a worker that died: queue a fresh job beside it.
-    await this.handOff([row], 'sweep', state === 'active' ? `-r${row.attempts ?? 0}` : '')
+    // The job names the attempt it is for: a worker that recorded this row final before (a staff retry
+    // reopened it since) must still claim it.
+    const attempt = (row.attempts ?? 0) + 1
+    await this.handOff(
+      [{ ...row, attempt }],
+      'sweep',
+      state === 'active' ? `-r${row.attempts ?? 0}` : ''
+    )
     return 1
   }
 }

@@ -1,8 +1,7 @@
 import limiter from '@adonisjs/limiter/services/main'
-import { tenantDb } from '#tenancy/index'
 import { keyedDigest } from '#core/privacy/keyed_digest'
 import { normaliseEmail, normalisePhone } from '#core/privacy/contact'
-import { settingsService } from '#notifications/services/settings_service'
+import type { NotificationSettings } from '#notifications/services/settings_service'
 import { notificationsConfig } from '#notifications/notifications_config'
 import type { QueuedNotification } from '#notifications/types'
 
@@ -16,14 +15,18 @@ const normalise = (type: 'email' | 'sms', address: string) =>
  * address per hour (across merchants: the key is the address alone, as a keyed digest), and per
  * merchant per day. Addresses the merchant itself configured for its staff are not capped: they
  * are bounded by its settings, and a busy hour must not silence the shop's own order alerts.
- * Counted on a row's first attempt only, so a retried send is not counted twice.
+ * Counted on a row's first attempt only, so a retried send is not counted twice. The merchant's settings
+ * are read through `loadSettings`, once per batch of that merchant.
  */
-export async function sendCapReached(notification: QueuedNotification): Promise<SendCap | null> {
+export async function sendCapReached(
+  notification: QueuedNotification,
+  loadSettings: () => Promise<NotificationSettings | null>
+): Promise<SendCap | null> {
   const type = notification.type
   if ((type !== 'email' && type !== 'sms') || !notification.recipient || notification.attempts > 1)
     return null
   const address = normalise(type, notification.recipient)
-  const settings = await settingsService.find(tenantDb())
+  const settings = await loadSettings()
   const staff = (type === 'email' ? settings?.emailRecipients : settings?.smsRecipients) ?? []
   if (staff.some((configured) => normalise(type, configured) === address)) return null
 
