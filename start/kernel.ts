@@ -11,7 +11,7 @@ server.use([() => import('#core/http/request_context_middleware')])
 
 // The body parser runs only for a matched route: a request to no route never has its body read
 // (config/bodyparser.ts: multipart files are never written to disk by the parser).
-// request_context_middleware also creates ctx.auth (on first use) and writes the wire format.
+// request_context_middleware also writes the wire format; staff tokens are checked by the resolver.
 router.use([
   () => import('@adonisjs/core/bodyparser_middleware'),
   () => import('#tenancy/middleware/resolve_tenant_middleware'),

@@ -4,15 +4,13 @@ import { budgetExceededTotal, httpRequestDuration } from '#core/observability/me
 import { exceedsBudget, type ApiBudgetCategory } from '#core/observability/budgets'
 import { requestIdFor } from '#core/http/request_id'
 import { snakeKeys } from '#core/http/json_keys'
-import authManager from '@adonisjs/auth/services/main'
-// Brings the `ctx.auth` type; the middleware itself is not used (see lazyAuthenticator).
-import type {} from '@adonisjs/auth/initialize_auth_middleware'
 
 /**
  * First middleware of every request: a request id (an incoming X-Request-Id when it looks sane,
- * else a random UUID, cheaper than the framework's), a logger bound to it, `ctx.auth` created on
- * first use, the latency histogram plus performance-budget counter once the response is written,
- * and the one wire format on the way out. One middleware for all of it: every middleware costs a
+ * else a random UUID, cheaper than the framework's), a logger bound to it, the latency histogram
+ * plus performance-budget counter once the response is written, and the one wire format on the way
+ * out. Staff tokens are checked by the tenant resolver (app/tenancy/services/verified_tokens.ts), so
+ * nothing creates `ctx.auth`. One middleware for all of it: every middleware costs a
  * container resolution and a few promises per request (benchmarks/kernel.ts).
  */
 export default class RequestContextMiddleware {
@@ -23,7 +21,6 @@ export default class RequestContextMiddleware {
     ctx.response.header('X-Request-Id', requestId)
     const base = ctx.logger
     lazyRequestLogger(ctx, { request_id: requestId })
-    lazyAuthenticator(ctx)
 
     ctx.response.response.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9
@@ -63,20 +60,6 @@ function toWireFormat({ response }: HttpContext) {
   const [body, generateEtag] = content
   if (body === null || typeof body !== 'object' || Buffer.isBuffer(body)) return
   response.send(snakeKeys(body), generateEtag)
-}
-
-/**
- * What @adonisjs/auth's initialize middleware does, on first use: most requests (guests, the public
- * menu, ingestion) never authenticate.
- */
-function lazyAuthenticator(ctx: HttpContext) {
-  let authenticator: HttpContext['auth'] | undefined
-  Object.defineProperty(ctx, 'auth', {
-    configurable: true,
-    enumerable: true,
-    get: () => (authenticator ??= authManager.createAuthenticator(ctx)),
-    set: (value) => (authenticator = value),
-  })
 }
 
 /**

@@ -8,7 +8,12 @@ import logger from '@adonisjs/core/services/logger'
 import limiter from '@adonisjs/limiter/services/main'
 import rateLimits from '#config/rate_limits'
 import { rateLimitRejectionsTotal } from '#core/observability/metrics'
-import { accessRevocations, type AccessRevocation } from '#core/revocation/access_revocations'
+import {
+  accessRevocations,
+  revocationCovers,
+  type AccessRevocation,
+} from '#core/revocation/access_revocations'
+import { watchAccess } from '#core/realtime/access_watch'
 import { snakeKeys } from '#core/http/json_keys'
 import type {
   RoomAuthorizer,
@@ -34,13 +39,6 @@ const ROOM = /^[a-z_]+:[A-Za-z0-9_:-]+$/
 /** Events one socket may send per window (in this process); beyond that they are answered E_TOO_MANY_REQUESTS. */
 const EVENT_LIMIT = { events: 30, windowMs: 10_000 }
 
-/**
- * Every open socket is authenticated again this often (with jitter), and at its credentials' expiry: the
- * backstop for a revocation message lost while this process was cut off from Redis pub/sub.
- */
-const REVALIDATE_EVERY_MS = 5 * 60_000
-const MAX_TIMER_MS = 2 ** 31 - 1
-
 type CloseReason = AccessRevocation['reason'] | 'token_expired' | 'access_lost'
 
 /** Rooms a revocation finds sockets by. Not of the ROOM form: no client can join or leave them. */
@@ -54,15 +52,6 @@ function refusal(code: string, message: string) {
   const error = new Error(message) as Error & { data: { code: string } }
   error.data = { code }
   return error
-}
-
-function matches(identity: SocketIdentity, revocation: AccessRevocation) {
-  return (
-    (!revocation.tokenId || identity.tokenId === revocation.tokenId) &&
-    (!revocation.userId || identity.userId === revocation.userId) &&
-    (!revocation.merchantId || identity.merchantId === revocation.merchantId) &&
-    (!revocation.module || identity.module === revocation.module)
-  )
 }
 
 /**
@@ -181,7 +170,7 @@ export class Realtime {
         : accessRoom.merchant(revocation.merchantId!)
     for (const id of [...(namespace.adapter.rooms.get(room) ?? [])]) {
       const socket = namespace.sockets.get(id)
-      if (socket && matches(socket.data.identity, revocation))
+      if (socket && revocationCovers(revocation, socket.data.identity))
         this.#close(socket, revocation.reason)
     }
   }
@@ -300,36 +289,6 @@ export class Realtime {
     socket.disconnect(true)
   }
 
-  /**
-   * One timer per socket: at the credentials' expiry the socket is closed; every few minutes before that,
-   * the handshake's credentials are authenticated and admitted again, and the socket closed if they no
-   * longer are. A timer per socket, rather than a sweep, closes an expired token at its second exactly.
-   */
-  #watchAccess(socket: Socket, identity: SocketIdentity) {
-    let timer: NodeJS.Timeout | undefined
-    const arm = () => {
-      const revalidateAt = Date.now() + REVALIDATE_EVERY_MS * (0.8 + Math.random() * 0.4)
-      const at = Math.min(revalidateAt, identity.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY)
-      timer = setTimeout(check, Math.min(Math.max(at - Date.now(), 0), MAX_TIMER_MS))
-      timer.unref()
-    }
-    const check = async () => {
-      if (!socket.connected) return
-      if (identity.expiresAt && identity.expiresAt.getTime() <= Date.now())
-        return this.#close(socket, 'token_expired')
-      const still = await this.#identify(
-        (socket.handshake.auth ?? {}) as Record<string, unknown>
-      ).then(
-        () => true,
-        () => false
-      )
-      if (!still) return this.#close(socket, 'access_lost')
-      if (socket.connected) arm()
-    }
-    arm()
-    socket.once('disconnect', () => clearTimeout(timer))
-  }
-
   #onConnection(socket: Socket) {
     const identity = socket.data.identity as SocketIdentity
     socket.join([
@@ -340,7 +299,17 @@ export class Realtime {
     ])
     socketConnections.inc({ kind: identity.kind })
     socket.once('disconnect', () => socketConnections.dec({ kind: identity.kind }))
-    this.#watchAccess(socket, identity)
+    const credentials = (socket.handshake.auth ?? {}) as Record<string, unknown>
+    watchAccess(
+      socket,
+      identity,
+      () =>
+        this.#identify(credentials).then(
+          () => true,
+          () => false
+        ),
+      (reason) => this.#close(socket, reason)
+    )
 
     // A fixed window per socket: cheap, local, enough to stop one client flooding the handlers.
     let windowStart = Date.now()

@@ -22,6 +22,24 @@ export type AccessRevocation = {
   module?: string
 }
 
+/** What some access belongs to: a token, its user, the merchant it speaks for, a module it uses. */
+export type AccessHolder = {
+  tokenId?: string | null
+  userId?: string | null
+  merchantId?: string | null
+  module?: string | null
+}
+
+/** Whether a revocation covers this access: every field the revocation names must match (AND). */
+export function revocationCovers(revocation: AccessRevocation, holder: AccessHolder) {
+  return (
+    (!revocation.tokenId || holder.tokenId === revocation.tokenId) &&
+    (!revocation.userId || holder.userId === revocation.userId) &&
+    (!revocation.merchantId || holder.merchantId === revocation.merchantId) &&
+    (!revocation.module || holder.module === revocation.module)
+  )
+}
+
 type Handler = (revocation: AccessRevocation) => void
 
 /**

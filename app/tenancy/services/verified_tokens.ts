@@ -6,7 +6,11 @@ import { AccessToken } from '@adonisjs/auth/access_tokens'
 import { ACCESS_TOKENS } from '#tenancy/models/user'
 import { tokenUsage } from '#tenancy/services/token_usage'
 import { metrics } from '#core/observability/metrics'
-import { accessRevocations, type AccessRevocation } from '#core/revocation/access_revocations'
+import {
+  accessRevocations,
+  revocationCovers,
+  type AccessRevocation,
+} from '#core/revocation/access_revocations'
 import type { PlatformRole, StaffRole } from '#tenancy/types'
 
 /** Who a valid access token speaks for, and what it may do. */
@@ -25,6 +29,21 @@ export type VerifiedToken = {
 }
 
 type Loaded = VerifiedToken & { hash: Buffer }
+
+/** What callers get: never the stored hash or the cache's own object. */
+function verifiedView(token: Loaded): VerifiedToken {
+  const { tokenId, userId, email, platformRole, abilities, merchantId, role, expiresAt } = token
+  return {
+    tokenId,
+    userId,
+    email,
+    platformRole,
+    abilities: [...abilities],
+    merchantId,
+    role,
+    expiresAt,
+  }
+}
 type Entry = Loaded & { cachedUntil: number }
 type Read = { token: Loaded | null; live: boolean; generation: number }
 
@@ -82,7 +101,7 @@ const sha256 = (value: string) => hash('sha256', value, 'buffer')
  */
 export class VerifiedTokens {
   #entries = new Map<string, Entry>()
-  #reading = new Map<string, Promise<Read>>()
+  #reading = new Map<string, { generation: number; read: Promise<Read> }>()
   /** Bumped by every revocation and gap: a database read that started before must not be cached. */
   #generation = 0
   #registered = false
@@ -113,7 +132,7 @@ export class VerifiedTokens {
         // A token in use is read again shortly before its entry ends, so its requests never wait.
         if (entry.cachedUntil - now < REFRESH_AHEAD_MS && entry.cachedUntil !== entry.expiresAt)
           this.#refresh(id)
-        return entry
+        return verifiedView(entry)
       }
       if (entry) this.#entries.delete(id)
       outcome.miss.inc()
@@ -130,7 +149,7 @@ export class VerifiedTokens {
     tokenUsage.record(id, checkedAt)
     // Only a token whose secret was just presented is kept (guessed ids cannot fill the cache).
     if (this.#stillValid(read)) this.#store(token, checkedAt)
-    return token
+    return verifiedView(token)
   }
 
   /** Entries in memory (tests and metrics). */
@@ -149,14 +168,11 @@ export class VerifiedTokens {
     // A module switched off does not change who a token speaks for (the module gate reads the merchant).
     if (revocation.module) return
     this.#generation++
-    const { tokenId, userId, merchantId } = revocation
-    const covers = (id: string, entry: Entry) =>
-      (!tokenId || id === tokenId) &&
-      (!userId || entry.userId === userId) &&
-      (!merchantId || entry.merchantId === merchantId)
-    if (tokenId) {
-      const entry = this.#entries.get(tokenId)
-      if (entry && covers(tokenId, entry)) this.#entries.delete(tokenId)
+    const covers = (tokenId: string, entry: Entry) =>
+      revocationCovers(revocation, { tokenId, userId: entry.userId, merchantId: entry.merchantId })
+    if (revocation.tokenId) {
+      const entry = this.#entries.get(revocation.tokenId)
+      if (entry && covers(revocation.tokenId, entry)) this.#entries.delete(revocation.tokenId)
       return
     }
     for (const [id, entry] of this.#entries) if (covers(id, entry)) this.#entries.delete(id)
@@ -176,14 +192,16 @@ export class VerifiedTokens {
    * it started, and the generation then.
    */
   #read(id: string, live: boolean): Promise<Read> {
-    let read = this.#reading.get(id)
-    if (!read) {
-      const generation = this.#generation
-      read = this.#load(id)
-        .then((token) => ({ token, live, generation }))
-        .finally(() => this.#reading.delete(id))
-      this.#reading.set(id, read)
-    }
+    const generation = this.#generation
+    // A read that started before a revocation may return the revoked row: a later request never joins it.
+    const running = this.#reading.get(id)
+    if (running?.generation === generation) return running.read
+    const read = this.#load(id)
+      .then((token) => ({ token, live, generation }))
+      .finally(() => {
+        if (this.#reading.get(id)?.read === read) this.#reading.delete(id)
+      })
+    this.#reading.set(id, { generation, read })
     return read
   }
 

@@ -1,11 +1,9 @@
 import { test } from '@japa/runner'
-import app from '@adonisjs/core/services/app'
-import logger from '@adonisjs/core/services/logger'
 import emitter from '@adonisjs/core/services/emitter'
 import { Job, QueueEvents } from 'bullmq'
 import queue from '@rlanz/bull-queue/services/main'
-import { moduleRegistry, runJobInTenant, type MerchantSnapshot } from '#tenancy/index'
-import { WorkerPool } from '#core/queue/worker_pool'
+import { type MerchantSnapshot } from '#tenancy/index'
+import { moduleWorkers, queueConnection } from '#tests/support/workers'
 import { dispatch } from '#core/queue/dispatcher'
 import { createMerchant, login } from '#tests/support/merchants'
 import type { AiInsightGenerated } from '#analytics/index'
@@ -154,16 +152,9 @@ test.group('analytics / AI daily briefings', () => {
     denied.assertStatus(403)
     assert.equal(denied.body().errors[0].code, 'E_MODULE_DISABLED')
 
-    const connection = app.config.get<{ defaultConnection: Record<string, unknown> }>(
-      'queue'
-    ).defaultConnection
-    const pool = new WorkerPool(
-      app,
-      logger,
-      connection,
-      await moduleRegistry().loadJobs(),
-      runJobInTenant
-    ).start(['ai'])
+    const connection = queueConnection()
+    const workers = await moduleWorkers()
+    const pool = workers.start(['ai'])
     const events = new QueueEvents('ai', { connection: connection as any })
     try {
       await events.waitUntilReady()

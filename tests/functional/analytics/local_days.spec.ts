@@ -1,10 +1,8 @@
 import { test } from '@japa/runner'
-import app from '@adonisjs/core/services/app'
-import logger from '@adonisjs/core/services/logger'
 import { Job, QueueEvents } from 'bullmq'
 import queue from '@rlanz/bull-queue/services/main'
-import { moduleRegistry, runJobInTenant, type MerchantSnapshot } from '#tenancy/index'
-import { WorkerPool } from '#core/queue/worker_pool'
+import { type MerchantSnapshot } from '#tenancy/index'
+import { moduleWorkers, queueConnection } from '#tests/support/workers'
 import { dispatch } from '#core/queue/dispatcher'
 import { createMerchant, login } from '#tests/support/merchants'
 import { dailyAggregator } from '#analytics/services/daily_aggregator'
@@ -246,16 +244,9 @@ test.group('analytics / merchant-local days', () => {
     // Tokyo's 2033-01-10 ends at 15:00Z; its local 02:00 is 17:00Z.
     await seedEvents(tokyo, views('2033-01-09T15:00:00Z', '2033-01-10T14:59:00Z'))
     await seedEvents(la, views('2033-01-10T10:00:00Z'))
-    const connection = app.config.get<{ defaultConnection: Record<string, unknown> }>(
-      'queue'
-    ).defaultConnection
-    const pool = new WorkerPool(
-      app,
-      logger,
-      connection,
-      await moduleRegistry().loadJobs(),
-      runJobInTenant
-    ).start(['analytics'])
+    const connection = queueConnection()
+    const workers = await moduleWorkers()
+    const pool = workers.start(['analytics'])
     const events = new QueueEvents('analytics', { connection: connection as any })
     const analyticsQueue = queue.getOrSet('analytics')
     try {

@@ -1,16 +1,11 @@
 import { test } from '@japa/runner'
-import app from '@adonisjs/core/services/app'
-import logger from '@adonisjs/core/services/logger'
 import { Queue, QueueEvents } from 'bullmq'
-import { moduleRegistry, runJobInTenant } from '#tenancy/index'
-import { WorkerPool } from '#core/queue/worker_pool'
+import { moduleRegistry } from '#tenancy/index'
+import { moduleWorkers, queueConnection } from '#tests/support/workers'
 import { dispatch } from '#core/queue/dispatcher'
 import { createMerchant } from '#tests/support/merchants'
 import AggregateMerchantDayJob from '#analytics/jobs/aggregate_merchant_day_job'
 import { nodeOf, seedEvents } from './analytics_helpers.js'
-
-const connection = () =>
-  app.config.get<{ defaultConnection: Record<string, unknown> }>('queue').defaultConnection
 
 test.group('analytics / schedules and jobs', () => {
   test('the schedules are job schedulers, registered once however many processes start; retired ones go', async ({
@@ -18,14 +13,8 @@ test.group('analytics / schedules and jobs', () => {
   }) => {
     const declared = await moduleRegistry().loadSchedules()
     const schedules = declared.filter((s) => s.name.startsWith('analytics.'))
-    const pool = new WorkerPool(
-      app,
-      logger,
-      connection(),
-      await moduleRegistry().loadJobs(),
-      runJobInTenant
-    )
-    const queue = new Queue('analytics', { connection: connection() as any })
+    const pool = await moduleWorkers()
+    const queue = new Queue('analytics', { connection: queueConnection() as any })
     // A schedule an earlier release declared (the hourly refresh of a view that no longer exists).
     await queue.upsertJobScheduler(
       'analytics.refresh-summary-view',
@@ -65,14 +54,9 @@ test.group('analytics / schedules and jobs', () => {
     await seedEvents(merchant, [
       { type: 'menu_view', sessionId: 'job-session', at: '2032-09-09T08:00:00Z' },
     ])
-    const pool = new WorkerPool(
-      app,
-      logger,
-      connection(),
-      await moduleRegistry().loadJobs(),
-      runJobInTenant
-    ).start(['analytics'])
-    const events = new QueueEvents('analytics', { connection: connection() as any })
+    const workers = await moduleWorkers()
+    const pool = workers.start(['analytics'])
+    const events = new QueueEvents('analytics', { connection: queueConnection() as any })
     try {
       await events.waitUntilReady()
       const job = await dispatch(AggregateMerchantDayJob, {

@@ -1,11 +1,9 @@
 import { test } from '@japa/runner'
-import app from '@adonisjs/core/services/app'
-import logger from '@adonisjs/core/services/logger'
 import redis from '@adonisjs/redis/services/main'
 import queue from '@rlanz/bull-queue/services/main'
 import type { ApiClient } from '@japa/api-client'
 import { moduleRegistry, runJobInTenant, tenantDb } from '#tenancy/index'
-import { WorkerPool } from '#core/queue/worker_pool'
+import { moduleWorkers } from '#tests/support/workers'
 import { registry } from '#core/observability/metrics'
 import { eventually } from '../notifications/stand_ins.js'
 import { randomClientIp } from '#tests/support/app_process'
@@ -248,16 +246,8 @@ test.group('Orders: pending orders the shop does not accept in time', (group) =>
     await redis.flushdb()
 
     // What queue:work does on start: register the schedules (this one runs once at once), then work.
-    const connection = app.config.get<{ defaultConnection: Record<string, unknown> }>(
-      'queue'
-    ).defaultConnection
-    const pool = new WorkerPool(
-      app,
-      logger,
-      connection,
-      await moduleRegistry().loadJobs(),
-      runJobInTenant
-    ).start(['orders'])
+    const workers = await moduleWorkers()
+    const pool = workers.start(['orders'])
     cleanup(() => pool.stop())
     const allSchedules = await moduleRegistry().loadSchedules()
     const schedules = allSchedules.filter(
