@@ -10,7 +10,7 @@ export {
 export type { TenantContext } from '#tenancy/context/tenant_context'
 export { defineModule } from '#tenancy/modules/define_module'
 export type { ModuleDefinition, ModuleSchedule } from '#tenancy/modules/define_module'
-export { shardRouter, tenantDb } from '#tenancy/services/shards'
+export { readRows, shardRouter, tenantDb } from '#tenancy/services/shards'
 export { TenantModel } from '#tenancy/models/tenant_model'
 export { merchantDirectory } from '#tenancy/services/merchant_directory'
 export { featureFlags } from '#tenancy/services/feature_flags'

@@ -27,8 +27,9 @@ function sourceFiles(dir: string): string[] {
 const CHECKED = ['app', 'commands', 'providers', 'start']
 
 /**
- * start/kernel.ts names middleware by file: AdonisJS lazy-loads a middleware class from a module's
- * default export, which an index (named exports) cannot provide.
+ * start/kernel.ts imports middleware by file: AdonisJS lazy-loads a server or router middleware class
+ * from a file's default export, which an index (named exports) cannot provide; the route middleware
+ * functions sit beside them.
  */
 const MIDDLEWARE_BY_FILE = /^start\/kernel\.ts$/
 

@@ -29,6 +29,22 @@ export class Verbatim<T = unknown> {
 
 export const verbatim = <T>(value: T) => new Verbatim(value)
 
+/**
+ * Converted keys, remembered: keys come from our own types and columns, so the set is small; the bound
+ * only guards against a caller that passes data (which belongs in verbatim()) as shape.
+ */
+const SNAKE_KEYS_KEPT = 10_000
+const snakeKeyCache = new Map<string, string>()
+
+function snakeKey(key: string): string {
+  let converted = snakeKeyCache.get(key)
+  if (converted === undefined) {
+    converted = isCamelCaseKey(key) ? string.snakeCase(key) : key
+    if (snakeKeyCache.size < SNAKE_KEYS_KEPT) snakeKeyCache.set(key, converted)
+  }
+  return converted
+}
+
 export function snakeKeys<T>(value: T): Json {
   if (value instanceof Verbatim) return value as unknown as Json
   if (Array.isArray(value)) return value.map((entry) => snakeKeys(entry))
@@ -38,9 +54,11 @@ export function snakeKeys<T>(value: T): Json {
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function')
     return snakeKeys((value as unknown as { toJSON(): unknown }).toJSON())
   const out: { [key: string]: Json } = {}
-  for (const [key, entry] of Object.entries(value)) {
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue
+    const entry = value[key]
     if (entry === undefined) continue
-    out[isCamelCaseKey(key) ? string.snakeCase(key) : key] = snakeKeys(entry)
+    out[snakeKey(key)] = snakeKeys(entry)
   }
   return out
 }

@@ -59,7 +59,9 @@ function toWireFormat({ response }: HttpContext) {
   if (!content || content.length > 2) return
   const [body, generateEtag] = content
   if (body === null || typeof body !== 'object' || Buffer.isBuffer(body)) return
-  response.send(snakeKeys(body), generateEtag)
+  // snakeKeys leaves plain data, so JSON.stringify serializes it as the framework would, for less.
+  response.safeHeader('Content-Type', 'application/json; charset=utf-8')
+  response.send(JSON.stringify(snakeKeys(body)), generateEtag)
 }
 
 /**

@@ -38,6 +38,18 @@ export function requireTenant(): TenantContext {
   return tenant
 }
 
+/** One Set per snapshot's module list: the directory hands out the same snapshot until it changes. */
+const moduleSets = new WeakMap<readonly string[], ReadonlySet<string>>()
+
+function moduleSet(modules: readonly string[]): ReadonlySet<string> {
+  let set = moduleSets.get(modules)
+  if (!set) {
+    set = new Set(modules)
+    moduleSets.set(modules, set)
+  }
+  return set
+}
+
 /** The context of a merchant as the directory describes it. */
 export function contextFromMerchant(merchant: {
   id: string
@@ -53,7 +65,7 @@ export function contextFromMerchant(merchant: {
     merchantId: merchant.id,
     slug: merchant.slug,
     tier: merchant.tier,
-    modules: new Set(merchant.modules),
+    modules: moduleSet(merchant.modules),
     shardId: merchant.shardId,
     brandId: merchant.brandId,
     locationId: merchant.locationId,

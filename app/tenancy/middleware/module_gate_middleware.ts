@@ -3,15 +3,18 @@ import type { NextFn } from '@adonisjs/core/types/http'
 import type { ModuleDefinition } from '#tenancy/modules/define_module'
 import { moduleAvailability } from '#tenancy/modules/module_availability'
 import { MerchantRequiredException, ModuleDisabledException } from '#tenancy/exceptions'
+import { resolveTenant } from '#tenancy/middleware/resolve_tenant_middleware'
 
 /**
- * Mounted by the registry on every module's routes. Tags the route with its module; for a
- * non-core module, refuses merchants that do not have it (tier, override, or statsig kill switch):
- * 404 for the public, 403 for the merchant's staff, who are told why.
+ * Mounted by the registry on every module's routes: resolves the caller and the merchant
+ * (resolve_tenant_middleware.ts), tags the route with its module and, for a non-core module, refuses
+ * merchants that do not have it (tier, override, or statsig kill switch): 404 for the public, 403 for
+ * the merchant's staff, who are told why. One function for both: every middleware step costs promises
+ * on each request (benchmarks/kernel.ts).
  */
 export function moduleGate(module: ModuleDefinition) {
   const budget = module.budget ?? 'default'
-  return async function moduleGateMiddleware(ctx: HttpContext, next: NextFn) {
+  const gate = (ctx: HttpContext, next: NextFn) => {
     if (ctx.route) {
       ctx.route.meta.module = module.name
       ctx.route.meta.budget = budget
@@ -33,5 +36,8 @@ export function moduleGate(module: ModuleDefinition) {
       throw error
     }
     return next()
+  }
+  return function moduleGateMiddleware(ctx: HttpContext, next: NextFn) {
+    return resolveTenant(ctx, () => gate(ctx, next))
   }
 }

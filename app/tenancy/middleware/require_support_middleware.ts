@@ -3,12 +3,10 @@ import type { NextFn } from '@adonisjs/core/types/http'
 import { UnauthorizedException } from '#core/exceptions/http_errors'
 import { RoleRequiredException } from '#tenancy/exceptions'
 
-/** Our own support staff (platform role `support`), for /api/v1/admin. */
-export default class RequireSupportMiddleware {
-  async handle(ctx: HttpContext, next: NextFn) {
-    if (!ctx.actor) throw new UnauthorizedException()
-    if (ctx.actor.platformRole !== 'support')
-      throw new RoleRequiredException('Only platform support staff can do this')
-    return next()
-  }
+/** Our own support staff (platform role `support`), for /api/v1/admin. Use as middleware.support(). */
+export function requireSupport(ctx: HttpContext, next: NextFn) {
+  if (!ctx.actor) throw new UnauthorizedException()
+  if (ctx.actor.platformRole !== 'support')
+    throw new RoleRequiredException('Only platform support staff can do this')
+  return next()
 }

@@ -1,5 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
+import type { LimiterResponse } from '@adonisjs/limiter'
 import rateLimits, { type RateLimitName } from '#config/rate_limits'
 import { rateLimitRejectionsTotal } from '#core/observability/metrics'
 import { LeasedLimiter } from '#tenancy/services/leased_limiter'
@@ -28,25 +29,30 @@ function anonymousKey(ctx: HttpContext, limit: RateLimitName) {
 
 /**
  * Rate limits shared by every process through Redis, spent from leases held in memory
- * (app/tenancy/services/leased_limiter.ts). Use as middleware.throttle({ limit: 'auth' }).
+ * (app/tenancy/services/leased_limiter.ts). Use as middleware.throttle({ limit: 'auth' }). A unit
+ * spent from a lease this process holds costs no promise; only a claim waits on Redis.
  */
-export default class ThrottleMiddleware {
-  async handle(
-    ctx: HttpContext,
-    next: NextFn,
-    options: { limit: RateLimitName } = { limit: 'api' }
-  ) {
-    const who = ctx.actor ? `user:${ctx.actor.userId}` : anonymousKey(ctx, options.limit)
-    let result
-    try {
-      result = await limiterFor(options.limit).consume(`${options.limit}:${who}`)
-    } catch (error) {
+export function throttle(options: { limit: RateLimitName } = { limit: 'api' }) {
+  const limit = options.limit
+  return function throttleMiddleware(ctx: HttpContext, next: NextFn) {
+    const limiter = limiterFor(limit)
+    const key = `${limit}:${ctx.actor ? `user:${ctx.actor.userId}` : anonymousKey(ctx, limit)}`
+    const proceed = (result: LimiterResponse) => {
+      ctx.response.header('X-RateLimit-Limit', result.limit)
+      ctx.response.header('X-RateLimit-Remaining', result.remaining)
+      return next()
+    }
+    const refused = (error: unknown) => {
       if ((error as { code?: string }).code === 'E_TOO_MANY_REQUESTS')
-        rateLimitRejectionsTotal.inc({ limiter: options.limit })
+        rateLimitRejectionsTotal.inc({ limiter: limit })
       throw error
     }
-    ctx.response.header('X-RateLimit-Limit', result.limit)
-    ctx.response.header('X-RateLimit-Remaining', result.remaining)
-    return next()
+    let held: LimiterResponse | undefined
+    try {
+      held = limiter.spendHeld(key)
+    } catch (error) {
+      refused(error)
+    }
+    return held ? proceed(held) : limiter.consume(key).then(proceed, refused)
   }
 }

@@ -47,18 +47,28 @@ export class LeasedLimiter {
     })
   }
 
+  /**
+   * Spends one unit of `key`'s budget from the lease this process holds, synchronously: the response,
+   * or undefined when a claim on Redis is needed first (then call consume). Throws
+   * E_TOO_MANY_REQUESTS when the window is spent.
+   */
+  spendHeld(key: string): LimiterResponse | undefined {
+    const lease = this.#leases.get(key)
+    const now = Date.now()
+    if (!lease || lease.windowEnds <= now) return undefined
+    if (lease.left > 0) {
+      lease.left--
+      return this.#response(lease, now)
+    }
+    if (lease.unclaimed === 0) throw new errors.E_TOO_MANY_REQUESTS(this.#response(lease, now))
+    return undefined
+  }
+
   /** Spends one unit of `key`'s budget, or throws E_TOO_MANY_REQUESTS with the limiter's headers. */
   async consume(key: string): Promise<LimiterResponse> {
     for (;;) {
-      const lease = this.#leases.get(key)
-      const now = Date.now()
-      if (lease && lease.windowEnds > now) {
-        if (lease.left > 0) {
-          lease.left--
-          return this.#response(lease, now)
-        }
-        if (lease.unclaimed === 0) throw new errors.E_TOO_MANY_REQUESTS(this.#response(lease, now))
-      }
+      const held = this.spendHeld(key)
+      if (held) return held
       // One claim per key at a time: requests arriving meanwhile share its outcome.
       let claim = this.#claims.get(key)
       if (!claim) {

@@ -60,6 +60,16 @@ export class MerchantDirectory {
     return id ? this.cache.peek<MerchantSnapshot>(...MerchantCacheKeys.config(id)) : undefined
   }
 
+  /** byId from this process's memory tier only, synchronously; undefined when not in memory. */
+  peekById(id: string): MerchantSnapshot | undefined {
+    return this.cache.peek<MerchantSnapshot>(...MerchantCacheKeys.config(id.toLowerCase()))
+  }
+
+  /** byReference from this process's memory tier only, synchronously; undefined when not in memory. */
+  peekByReference(reference: string): MerchantSnapshot | undefined {
+    return isUuid(reference) ? this.peekById(reference) : this.peekBySlug(reference)
+  }
+
   /** A merchant reference as operators type it: an id or a slug. */
   async byReference(reference: string): Promise<MerchantSnapshot | null> {
     return isUuid(reference) ? this.byId(reference) : this.bySlug(reference)

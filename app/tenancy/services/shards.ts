@@ -15,3 +15,11 @@ export const shardRouter = new ShardRouter(
 export function tenantDb(intent: 'read' | 'write' = 'read') {
   return shardRouter.client(intent)
 }
+
+/**
+ * The current tenant's rows from one plain read statement, straight on the driver (ShardRouter.readRows):
+ * for read paths every screen hits; everything else uses `tenantDb()`.
+ */
+export function readRows<Row>(text: string, values: unknown[]): Promise<Row[]> {
+  return shardRouter.readRows<Row>(text, values)
+}

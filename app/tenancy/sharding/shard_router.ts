@@ -1,10 +1,16 @@
 import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { confirmedTransaction } from '#core/database/confirmed_transaction'
+import { dbQueryDuration } from '#core/observability/metrics'
 import { assignShard } from '#tenancy/sharding/shard_hash'
 import { getTenant, requireTenant } from '#tenancy/context/tenant_context'
 
 export type Intent = 'read' | 'write'
+
+/** The driver's connection, as the pool hands it out. */
+type PgConnection = {
+  query(config: { text: string; values: unknown[] }): Promise<{ rows: unknown[] }>
+}
 
 /**
  * Routes every tenant query: merchant -> logical shard (stored on the merchant) -> physical
@@ -87,6 +93,30 @@ export class ShardRouter {
       return db.connection(name, { mode: 'write' })
     }
     return db.connection(name, tenant?.wroteTo.has(name) ? { mode: 'write' } : undefined)
+  }
+
+  /**
+   * The current tenant's rows from one plain read statement, run on the driver itself: no query
+   * builder, no model, no per-query events. Same routing as `client()` (the tenant's node, its
+   * replica unless this unit of work wrote there), same pool, same query-time metric. For read paths
+   * every screen hits (benchmarks/kernel.ts measures one). `text` uses PostgreSQL's own placeholders
+   * ($1, $2, ...). Unnamed statements, so it also works through a transaction-mode pooler.
+   */
+  async readRows<Row>(text: string, values: unknown[]): Promise<Row[]> {
+    const client = this.client()
+    const knex = client.getReadClient().client
+    const started = process.hrtime.bigint()
+    const connection: PgConnection = await knex.acquireConnection()
+    try {
+      const result = await connection.query({ text, values })
+      return result.rows as Row[]
+    } finally {
+      knex.releaseConnection(connection)
+      dbQueryDuration.observe(
+        { connection: client.connectionName },
+        Number(process.hrtime.bigint() - started) / 1e9
+      )
+    }
   }
 
   /** A transaction on the current tenant's shard node (always the primary). */

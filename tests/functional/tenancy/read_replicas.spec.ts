@@ -82,6 +82,30 @@ test.group('read replicas and read-your-writes', (group) => {
     )
   })
 
+  test('readRows routes like the query client: the replica, then the primary once this unit wrote', async ({
+    assert,
+  }) => {
+    const context = tenant()
+    const id = randomUUID()
+    const read = () =>
+      router.readRows<{ id: string; name: string }>(
+        'SELECT id, name FROM locations WHERE merchant_id = $1 AND id = $2',
+        [context.merchantId, id]
+      )
+    await runWithTenant(context, async () => {
+      await db
+        .connection('replicated', { mode: 'write' })
+        .table('locations')
+        .insert({ id, merchant_id: context.merchantId, name: 'written elsewhere' })
+      assert.deepEqual(await read(), [], 'a unit of work that has not written reads the replica')
+      await router.client('write').from('locations').where('id', id).update({ name: 'renamed' })
+      assert.deepEqual(await read(), [{ id, name: 'renamed' }])
+    })
+    await runWithTenant({ ...context, wroteTo: new Set() }, async () => {
+      assert.deepEqual(await read(), [])
+    })
+  })
+
   test('a transaction also marks the node, so later reads see its rows', async ({ assert }) => {
     const context = tenant()
     const id = randomUUID()
