@@ -5,7 +5,7 @@ import { metrics } from '#core/observability/metrics'
  * misses memory is counted twice, once per tier, so the hit ratio is
  * sum(outcome="hit") / sum(tier="memory").
  */
-export const cacheLookups = metrics.counter({
+export const cacheLookups = metrics.tally({
   name: 'cache_lookups_total',
   help: 'Cache lookups by cache name, tier (memory, redis) and outcome (hit, miss, stale)',
   labelNames: ['cache', 'tier', 'outcome'],

@@ -66,11 +66,11 @@ export class SwrCache {
     this.#lock = new RedisLock(redis)
     const name = options.name
     this.#lookups = {
-      memoryHit: cacheLookups.labels(name, 'memory', 'hit'),
-      memoryMiss: cacheLookups.labels(name, 'memory', 'miss'),
-      redisHit: cacheLookups.labels(name, 'redis', 'hit'),
-      redisMiss: cacheLookups.labels(name, 'redis', 'miss'),
-      redisStale: cacheLookups.labels(name, 'redis', 'stale'),
+      memoryHit: cacheLookups.child({ cache: name, tier: 'memory', outcome: 'hit' }),
+      memoryMiss: cacheLookups.child({ cache: name, tier: 'memory', outcome: 'miss' }),
+      redisHit: cacheLookups.child({ cache: name, tier: 'redis', outcome: 'hit' }),
+      redisMiss: cacheLookups.child({ cache: name, tier: 'redis', outcome: 'miss' }),
+      redisStale: cacheLookups.child({ cache: name, tier: 'redis', outcome: 'stale' }),
     }
     this.#loads = {
       ok: cacheOriginLoads.labels(name, 'ok'),

@@ -67,15 +67,15 @@ const TOKEN_CACHE_MAX = 10_000
 const TOKEN_ID = /^[1-9]\d{0,17}$/
 const RETRY_LISTEN_MS = 1000
 
-const lookups = metrics.counter({
+const lookups = metrics.tally({
   name: 'auth_token_cache_lookups_total',
   help: 'Access-token checks by outcome: hit (memory), miss (database), bypass (revocations not heard: database)',
   labelNames: ['outcome'],
 })
 const outcome = {
-  hit: lookups.labels('hit'),
-  miss: lookups.labels('miss'),
-  bypass: lookups.labels('bypass'),
+  hit: lookups.child({ outcome: 'hit' }),
+  miss: lookups.child({ outcome: 'miss' }),
+  bypass: lookups.child({ outcome: 'bypass' }),
 }
 
 /** One-shot hash: about half the cost of createHash() for a short input. */
