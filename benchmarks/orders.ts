@@ -10,7 +10,8 @@
  * pickup slot, spread over 20 merchants per side. The production build's server runs on core 0, wrk
  * and the queue worker on core 1. Two modes, each alternating off/on: paced (a fixed rate below
  * capacity: what a customer sees) and saturated (capacity). Medians of p50/p95/p99, the ratios, and
- * the server's CPU time per order as a second opinion. The worker's outbox listener hands the rows to
+ * the CPU time per order of the server, the queue worker and PostgreSQL (the server processes of the
+ * bench's databases) as a second opinion. The worker's outbox listener hands the rows to
  * the queue (off the API process); after each `on` run a sample of its rows gives the hand-off
  * latency (goal: p99 within 1 s).
  *
@@ -109,6 +110,31 @@ async function slowWebhook() {
 function cpuMs(pid: number) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
+}
+
+/** User + system CPU so far of several processes (those that have gone count as nothing), in ms. */
+function sumCpuMs(pids: number[]) {
+  return pids.reduce((sum, pid) => {
+    try {
+      return sum + cpuMs(pid)
+    } catch {
+      return sum
+    }
+  }, 0)
+}
+
+/** Server processes of the bench's databases (the pooled connections of the server and the worker). */
+async function benchBackends(): Promise<number[]> {
+  const names = [DATABASE_URL, ...shardRouter.nodes().map((node) => `${DATABASE_URL}_${node}`)].map(
+    (url) => new URL(url).pathname.slice(1)
+  )
+  const result = await db
+    .connection('control')
+    .rawQuery(
+      'SELECT pid FROM pg_stat_activity WHERE datname = ANY(?) AND pid <> pg_backend_pid()',
+      [names]
+    )
+  return result.rows.map((row: { pid: number }) => row.pid)
 }
 
 /** A wrk script that sends each request to a random one of the targets (merchant path + body). */
@@ -298,8 +324,8 @@ async function benchMerchant(notify: boolean) {
   if (notify) {
     await api(token, 'PUT', '/api/v1/notifications/settings', {
       routes: { 'order.created': ['email', 'webhook'] },
-      emailRecipients: ['kitchen@bench.test'],
-      webhookUrl: webhook.url,
+      email_recipients: ['kitchen@bench.test'],
+      webhook_url: webhook.url,
     })
   }
   let slotMinutes = 60
@@ -332,6 +358,8 @@ type Run = {
   p95: number
   p99: number
   cpuPerRequestMs: number
+  workerCpuPerRequestMs: number
+  postgresCpuPerRequestMs: number
 }
 
 /**
@@ -356,6 +384,9 @@ const runOf = async (name: 'off' | 'on', mode: Mode, seconds: number): Promise<R
     wrkScript(targets, mode === 'paced' ? (CONNECTIONS * 1000) / RATE : null)
   )
   const startedAt = new Date()
+  const backends = await benchBackends()
+  const postgresBefore = sumCpuMs(backends)
+  const workerBefore = cpuMs(worker.pid!)
   const cpuBefore = cpuMs(server.pid!)
   const [command, argv] = [
     'taskset',
@@ -368,10 +399,18 @@ const runOf = async (name: 'off' | 'on', mode: Mode, seconds: number): Promise<R
     child.once('exit', () => {
       const line = out.split('\n').find((l) => l.startsWith('RESULT '))
       if (!line) return reject(new Error(`wrk said: ${out}`))
-      resolve({ ...JSON.parse(line.slice(7)), cpuPerRequestMs: 0 })
+      resolve({
+        ...JSON.parse(line.slice(7)),
+        cpuPerRequestMs: 0,
+        workerCpuPerRequestMs: 0,
+        postgresCpuPerRequestMs: 0,
+      })
     })
   })
-  const cpuPerRequestMs = (cpuMs(server.pid!) - cpuBefore) / Math.max(1, run.requests)
+  const perRequest = (ms: number) => ms / Math.max(1, run.requests)
+  const cpuPerRequestMs = perRequest(cpuMs(server.pid!) - cpuBefore)
+  const workerCpuPerRequestMs = perRequest(cpuMs(worker.pid!) - workerBefore)
+  const postgresCpuPerRequestMs = perRequest(sumCpuMs(backends) - postgresBefore)
   if (name === 'on' && seconds === SECONDS) {
     const sample = await handOffLatency(startedAt)
     latencies[mode].push({
@@ -383,7 +422,7 @@ const runOf = async (name: 'off' | 'on', mode: Mode, seconds: number): Promise<R
       sampled: sample.sampled,
     })
   }
-  return { ...run, cpuPerRequestMs }
+  return { ...run, cpuPerRequestMs, workerCpuPerRequestMs, postgresCpuPerRequestMs }
 }
 
 const results: Record<Mode, Record<'off' | 'on', Run[]>> = {
@@ -401,7 +440,8 @@ for (let round = 1; round <= ROUNDS; round++) {
       const handOff = name === 'on' ? latencies[mode].at(-1) : undefined
       console.log(
         `round ${round} ${mode.padEnd(9)} ${name.padEnd(3)} ${(run.requests / SECONDS).toFixed(0)} orders/s  p50 ${ms(run.p50)} ms  p95 ${ms(run.p95)} ms  ` +
-          `p99 ${ms(run.p99)} ms  ${run.cpuPerRequestMs.toFixed(2)} ms CPU/order  non-201: ${run.failed}` +
+          `p99 ${ms(run.p99)} ms  CPU/order: server ${run.cpuPerRequestMs.toFixed(2)} ms, worker ${run.workerCpuPerRequestMs.toFixed(2)} ms, ` +
+          `postgres ${run.postgresCpuPerRequestMs.toFixed(2)} ms  non-201: ${run.failed}` +
           (handOff
             ? `  hand-off p50 ${handOff.queuedP50.toFixed(0)} ms p99 ${handOff.queuedP99.toFixed(0)} ms (${handOff.sampled} rows, ${handOff.missing} without a job after 10 s), picked p99 ${handOff.pickedP99.toFixed(0)} ms (${handOff.picked} picked)`
             : '')
@@ -414,7 +454,8 @@ const pick = (mode: Mode, name: 'off' | 'on', key: keyof Run) =>
   median(results[mode][name].map((run) => run[key]))
 const line = (mode: Mode, name: 'off' | 'on') =>
   `p50 ${ms(pick(mode, name, 'p50'))} ms  p95 ${ms(pick(mode, name, 'p95'))} ms  p99 ${ms(pick(mode, name, 'p99'))} ms  ` +
-  `${(pick(mode, name, 'requests') / SECONDS).toFixed(0)} orders/s  ${pick(mode, name, 'cpuPerRequestMs').toFixed(2)} ms CPU/order`
+  `${(pick(mode, name, 'requests') / SECONDS).toFixed(0)} orders/s  CPU/order: server ${pick(mode, name, 'cpuPerRequestMs').toFixed(2)} ms, ` +
+  `worker ${pick(mode, name, 'workerCpuPerRequestMs').toFixed(2)} ms, postgres ${pick(mode, name, 'postgresCpuPerRequestMs').toFixed(2)} ms`
 const ratio = (mode: Mode, key: 'p50' | 'p95' | 'p99') =>
   (pick(mode, 'on', key) / pick(mode, 'off', key)).toFixed(2)
 console.log(
