@@ -443,7 +443,10 @@ for (let round = 1; round <= ROUNDS; round++) {
           `p99 ${ms(run.p99)} ms  CPU/order: server ${run.cpuPerRequestMs.toFixed(2)} ms, worker ${run.workerCpuPerRequestMs.toFixed(2)} ms, ` +
           `postgres ${run.postgresCpuPerRequestMs.toFixed(2)} ms  non-201: ${run.failed}` +
           (handOff
-            ? `  hand-off p50 ${handOff.queuedP50.toFixed(0)} ms p99 ${handOff.queuedP99.toFixed(0)} ms (${handOff.sampled} rows, ${handOff.missing} without a job after 10 s), picked p99 ${handOff.pickedP99.toFixed(0)} ms (${handOff.picked} picked)`
+            ? `  hand-off p50 ${handOff.queuedP50.toFixed(0)} ms p99 ${handOff.queuedP99.toFixed(0)} ms (${handOff.sampled} rows, ${handOff.missing} without a job after 10 s)` +
+              (handOff.picked > 0
+                ? `, picked p99 ${handOff.pickedP99.toFixed(0)} ms (${handOff.picked} picked)`
+                : ', none picked yet (backlog)')
             : '')
       )
     }
