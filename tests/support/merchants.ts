@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import type { ApiClient } from '@japa/api-client'
 import User from '#tenancy/models/user'
+import Membership from '#tenancy/models/membership'
 import { shardRouter } from '#tenancy/services/shards'
 import { onboarding } from '#tenancy/services/onboarding_service'
-import type { Tier, Vertical } from '#tenancy/types'
+import type { StaffRole, Tier, Vertical } from '#tenancy/types'
 import { randomClientIp } from '#tests/support/app_process'
 
 export const TEST_PASSWORD = 'test-password-1'
@@ -76,4 +77,16 @@ export async function login(
     .json({ email, password, merchant })
   response.assertStatus(200)
   return response.body().token as string
+}
+
+/** Another member of the merchant (password TEST_PASSWORD), signed in through the login route. */
+export async function addMember(
+  client: ApiClient,
+  merchantId: string,
+  role: StaffRole = 'manager'
+) {
+  const email = `${role}-${randomUUID().slice(0, 8)}@staff.test`
+  const user = await User.create({ email, password: TEST_PASSWORD, fullName: role })
+  await Membership.create({ userId: user.id, merchantId, role })
+  return { user, email, token: await login(client, email) }
 }

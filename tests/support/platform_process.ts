@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { freePort } from '../../scripts/provision.js'
-import { eventually } from '#tests/functional/notifications/stand_ins'
+import { eventually } from '#tests/support/eventually'
 
 const ROOT = new URL('../../', import.meta.url).pathname
 

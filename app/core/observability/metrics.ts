@@ -39,7 +39,7 @@ export const metrics = {
    */
   tally<L extends string>(config: Omit<client.CounterConfiguration<L>, 'collect'>) {
     const children: Array<{ labels: Partial<Record<L, string>>; count: number }> = []
-    const counter = metrics.counter<L>({
+    metrics.counter<L>({
       ...config,
       collect() {
         for (const child of children) {
@@ -50,7 +50,6 @@ export const metrics = {
       },
     })
     return {
-      counter,
       child(labels: Partial<Record<L, string>>) {
         const child = { labels, count: 0 }
         children.push(child)

@@ -45,12 +45,19 @@ type Request = { id: string; attempt: number | null; result: Deferred<DeliveryRe
 /** Requests of one merchant not yet claimed, and whether a claim of that merchant is running. */
 type MerchantLine = { waiting: Map<string, Request>; claiming: boolean }
 
-type Settled = {
-  notification: QueuedNotification
-  result: DeliveryResult
-  status: 'completed' | 'failed' | 'pending'
-  error: string | null
-  retryInMs: number
+/** A sent (or refused) row: what the batch records for it follows from its result. */
+type Settled = { notification: QueuedNotification; result: DeliveryResult; retryInMs: number }
+
+/** The row's status once recorded: a retry waits out its backoff as pending. */
+function rowStatus({ result }: Settled): 'completed' | 'failed' | 'pending' {
+  if (result.outcome === 'delivered') return 'completed'
+  return result.outcome === 'retry' ? 'pending' : 'failed'
+}
+
+/** What the row's last_error says (null keeps the previous one). */
+function rowError({ result }: Settled): string | null {
+  if (result.outcome === 'capped') return `E_SEND_CAPPED: ${result.cap}`
+  return 'error' in result ? result.error.message : null
 }
 
 /**
@@ -198,7 +205,7 @@ export class Delivery {
       const settled = await this.#sendAll(claimed)
       await this.#record(settled)
       for (const item of settled) {
-        if (item.status !== 'pending') this.#remember(item.notification.id)
+        if (rowStatus(item) !== 'pending') this.#remember(item.notification.id)
         notificationOutcomes.inc({ channel: item.notification.type, outcome: outcomeLabel(item) })
         if (item.result.outcome === 'capped')
           notificationsCapped.inc({ channel: item.notification.type, cap: item.result.cap })
@@ -247,37 +254,23 @@ export class Delivery {
     notification: QueuedNotification,
     loadSettings: () => Promise<NotificationSettings | null>
   ): Promise<Settled> {
-    const base = { notification, retryInMs: 0 }
     try {
       const cap = await sendCapReached(notification, loadSettings)
       if (cap) {
         // Final, not retried: the row says why it was not sent.
-        const error = `E_SEND_CAPPED: ${cap}`
-        return { ...base, result: { outcome: 'capped', cap }, status: 'failed', error }
+        return { notification, result: { outcome: 'capped', cap }, retryInMs: 0 }
       }
       const channel = await app.container.make(channelClasses[notification.type])
       await channel.send(notification)
-      return { ...base, result: { outcome: 'delivered' }, status: 'completed', error: null }
+      return { notification, result: { outcome: 'delivered' }, retryInMs: 0 }
     } catch (caught) {
       const error = caught instanceof Error ? caught : new Error(String(caught))
       const final =
         error instanceof PermanentDeliveryError ||
         notification.attempts >= notification.max_attempts
-      if (final)
-        return {
-          ...base,
-          result: { outcome: 'failed', error },
-          status: 'failed',
-          error: error.message,
-        }
+      if (final) return { notification, result: { outcome: 'failed', error }, retryInMs: 0 }
       const retryInMs = jitteredBackoff(notification.attempts, notificationsConfig.retryBaseMs())
-      return {
-        notification,
-        retryInMs,
-        result: { outcome: 'retry', error },
-        status: 'pending',
-        error: error.message,
-      }
+      return { notification, result: { outcome: 'retry', error }, retryInMs }
     }
   }
 
@@ -298,8 +291,8 @@ export class Delivery {
       [
         settled.map((item) => item.notification.id),
         settled.map((item) => item.notification.attempts),
-        settled.map((item) => item.status),
-        settled.map((item) => item.error),
+        settled.map(rowStatus),
+        settled.map(rowError),
         settled.map((item) => item.retryInMs),
         requireTenant().merchantId,
       ] as any[]
@@ -308,7 +301,7 @@ export class Delivery {
 
   /** A delayed job per row to retry; if Redis refuses, the sweep finds the row once its backoff ends. */
   async #scheduleRetries(settled: Settled[]) {
-    const retries = settled.filter((item) => item.status === 'pending')
+    const retries = settled.filter((item) => rowStatus(item) === 'pending')
     for (const item of retries) {
       const next = item.notification.attempts + 1
       await relay.handOff(

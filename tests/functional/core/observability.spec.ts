@@ -8,7 +8,7 @@ import redis from '@adonisjs/redis/services/main'
 import { createMerchant, login } from '#tests/support/merchants'
 import { metrics, sampleNow, startSampling, SAMPLE_EVERY_MS } from '#core/observability/metrics'
 import { authorizeScrape } from '#core/observability/metrics_access'
-import { eventually } from '#tests/functional/notifications/stand_ins'
+import { eventually } from '#tests/support/eventually'
 import { startWorkerProcess } from '#tests/support/app_process'
 import { expectStatus, scrapeMetrics } from '#tests/support/http'
 

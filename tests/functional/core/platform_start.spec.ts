@@ -6,7 +6,8 @@ import { join } from 'node:path'
 import pg from 'pg'
 import { io } from 'socket.io-client'
 import { DEMO_PASSWORD, SUPPORT_EMAIL } from '#database/demo_logins'
-import { eventually, startSmtpServer } from '#tests/functional/notifications/stand_ins'
+import { eventually } from '#tests/support/eventually'
+import { startSmtpServer } from '#tests/functional/notifications/stand_ins'
 import {
   dropDatabaseWithNodes,
   isAlive,

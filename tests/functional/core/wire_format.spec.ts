@@ -8,7 +8,8 @@ import {
   emitWithAck,
   recorder,
 } from '#tests/functional/notifications/socket_clients'
-import { eventually, startHttpReceiver } from '#tests/functional/notifications/stand_ins'
+import { eventually } from '#tests/support/eventually'
+import { startHttpReceiver } from '#tests/functional/notifications/stand_ins'
 import {
   enqueueCommitted,
   merchantWithSettings,

@@ -10,7 +10,8 @@ import { SmsChannel } from '#notifications/channels/sms_channel'
 import type { NotificationChannel } from '#notifications/channels/channel'
 import type { QueuedNotification } from '#notifications/types'
 import type { WorkerPool } from '#core/queue/worker_pool'
-import { eventually, startHttpReceiver } from './stand_ins.js'
+import { eventually } from '#tests/support/eventually'
+import { startHttpReceiver } from './stand_ins.js'
 import {
   enqueueCommitted,
   inTenant,

@@ -1,6 +1,7 @@
 import { test } from '@japa/runner'
 import type { WorkerPool } from '#core/queue/worker_pool'
-import { eventually, startHttpReceiver } from './stand_ins.js'
+import { eventually } from '#tests/support/eventually'
+import { startHttpReceiver } from './stand_ins.js'
 import {
   enqueueCommitted,
   merchantWithSettings,

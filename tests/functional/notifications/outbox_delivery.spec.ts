@@ -7,7 +7,8 @@ import { enqueueNotifications, verifyWebhookSignature } from '#notifications/ind
 import { relay } from '#notifications/services/relay'
 import { delivery } from '#notifications/services/delivery'
 import type { WorkerPool } from '#core/queue/worker_pool'
-import { eventually, startHttpReceiver, startSmtpServer } from './stand_ins.js'
+import { eventually } from '#tests/support/eventually'
+import { startHttpReceiver, startSmtpServer } from './stand_ins.js'
 import {
   enqueueCommitted,
   inTenant,

@@ -1,19 +1,9 @@
 import { test } from '@japa/runner'
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { ApiClient } from '@japa/api-client'
-import User from '#tenancy/models/user'
-import Membership from '#tenancy/models/membership'
 import { tenantDb } from '#tenancy/index'
-import { login, ownerToken, TEST_PASSWORD } from '#tests/support/merchants'
+import { addMember, ownerToken } from '#tests/support/merchants'
 import { inTenant } from './helpers.js'
-
-/** A staff member of the merchant, signed in. */
-async function staffOf(client: ApiClient, merchantId: string) {
-  const email = `staff-${randomUUID().slice(0, 8)}@example.test`
-  const user = await User.create({ email, password: TEST_PASSWORD, fullName: 'Staff Member' })
-  await Membership.create({ userId: user.id, merchantId, role: 'staff' })
-  return { user, token: await login(client, email) }
-}
 
 function subscription(endpoint: string) {
   return {
@@ -44,7 +34,7 @@ test.group('Notifications: push subscriptions belong to their staff member', () 
     assert,
   }) => {
     const owner = await ownerToken(client)
-    const colleague = await staffOf(client, owner.merchant.id)
+    const colleague = await addMember(client, owner.merchant.id, 'staff')
     const endpoint = `https://push.example.test/${randomUUID()}`
     const mine = subscription(endpoint)
     const created = await subscribe(client, colleague.token, mine)
@@ -73,7 +63,7 @@ test.group('Notifications: push subscriptions belong to their staff member', () 
     assert,
   }) => {
     const owner = await ownerToken(client)
-    const colleague = await staffOf(client, owner.merchant.id)
+    const colleague = await addMember(client, owner.merchant.id, 'staff')
     const other = await ownerToken(client)
     const created = await subscribe(
       client,

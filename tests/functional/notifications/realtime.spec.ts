@@ -3,7 +3,7 @@ import { realtime } from '#core/realtime/realtime'
 import { metrics } from '#core/observability/metrics'
 import { ownerToken } from '#tests/support/merchants'
 import { closeSockets, connect, emitWithAck, joinRoom, recorder } from './socket_clients.js'
-import { eventually } from './stand_ins.js'
+import { eventually } from '#tests/support/eventually'
 import { expectStatus } from '#tests/support/http'
 
 async function openConnections(kind: string) {

@@ -1,7 +1,7 @@
 import app from '@adonisjs/core/services/app'
 import type { AddressInfo } from 'node:net'
 import { io, type Socket, type ManagerOptions, type SocketOptions } from 'socket.io-client'
-import { eventually } from './stand_ins.js'
+import { eventually } from '#tests/support/eventually'
 import { randomClientIp } from '#tests/support/app_process'
 import { record } from '#tests/support/wire_format_recorder'
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import { test } from '@japa/runner'
 import type { ApiClient } from '@japa/api-client'
 import type { Socket } from 'socket.io-client'
@@ -6,10 +5,10 @@ import User from '#tenancy/models/user'
 import Membership from '#tenancy/models/membership'
 import { startAppProcess } from '#tests/support/app_process'
 import {
+  addMember,
   createMerchant,
   login,
   ownerToken,
-  TEST_PASSWORD,
   createMerchantWithToken,
 } from '#tests/support/merchants'
 import { supportToken } from '../compliance/helpers.js'
@@ -78,18 +77,6 @@ async function shopWithCustomers(client: ApiClient) {
   }
 }
 
-/** A second member of the merchant, signed in through the login route (a token bound to that merchant). */
-async function member(
-  client: ApiClient,
-  merchantId: string,
-  role: 'manager' | 'staff' = 'manager'
-) {
-  const email = `${role}-${randomUUID().slice(0, 8)}@staff.test`
-  const user = await User.create({ email, password: TEST_PASSWORD, fullName: role })
-  await Membership.create({ userId: user.id, merchantId, role })
-  return { user, email, token: await login(client, email) }
-}
-
 test.group('Realtime: sockets lose access with their credentials, in every process', (group) => {
   let other: Awaited<ReturnType<typeof startAppProcess>>
   /** Sockets connect to a second app process; revocations happen in this one (HTTP, services). */
@@ -138,7 +125,7 @@ test.group('Realtime: sockets lose access with their credentials, in every proce
   }) => {
     const shop = await createMerchant()
     const support = await supportToken(client)
-    const manager = await member(client, shop.merchant.id)
+    const manager = await addMember(client, shop.merchant.id)
     const owner = await login(client, shop.email)
     const managerSocket = await connect({ token: manager.token }, onOther())
     const ownerSocket = await connect({ token: owner }, onOther())
@@ -269,7 +256,7 @@ test.group('Realtime: sockets lose access with their credentials, in every proce
   }) => {
     const shop = await createMerchant()
     const support = await supportToken(client)
-    const manager = await member(client, shop.merchant.id)
+    const manager = await addMember(client, shop.merchant.id)
     const socket = await connect({ token: manager.token }, onOther())
     const closed = closing(socket)
     const erased = await client

@@ -3,7 +3,8 @@ import { createECDH, createPublicKey, randomBytes, verify } from 'node:crypto'
 import webpush from 'web-push'
 import env from '#start/env'
 import type { WorkerPool } from '#core/queue/worker_pool'
-import { eventually, startHttpReceiver } from './stand_ins.js'
+import { eventually } from '#tests/support/eventually'
+import { startHttpReceiver } from './stand_ins.js'
 import {
   enqueueCommitted,
   inTenant,

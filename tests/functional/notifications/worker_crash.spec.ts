@@ -3,7 +3,8 @@ import type { ChildProcess } from 'node:child_process'
 import { startWorkerProcess as startWorker } from '#tests/support/app_process'
 import { relay } from '#notifications/services/relay'
 import type { WorkerPool } from '#core/queue/worker_pool'
-import { eventually, startHttpReceiver } from './stand_ins.js'
+import { eventually } from '#tests/support/eventually'
+import { startHttpReceiver } from './stand_ins.js'
 import {
   enqueueCommitted,
   merchantWithSettings,

@@ -9,7 +9,7 @@ import {
   joinRoom,
   recorder,
 } from '../notifications/socket_clients.js'
-import { eventually } from '../notifications/stand_ins.js'
+import { eventually } from '#tests/support/eventually'
 import { buildMenu, createSlot, guest, postOrder, staffToken } from './orders_helpers.js'
 import { createMerchantWithToken } from '#tests/support/merchants'
 import { expectStatus } from '#tests/support/http'

@@ -5,7 +5,7 @@ import logger from '@adonisjs/core/services/logger'
 import { WorkerPool } from '#core/queue/worker_pool'
 import { dispatch } from '#core/queue/dispatcher'
 import PurgeIdempotencyKeysJob from '#orders/jobs/purge_idempotency_keys_job'
-import { eventually } from '../notifications/stand_ins.js'
+import { eventually } from '#tests/support/eventually'
 import {
   bookedPlaces,
   buildMenu,

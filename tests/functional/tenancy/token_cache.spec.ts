@@ -1,17 +1,15 @@
-import { randomUUID } from 'node:crypto'
 import { test } from '@japa/runner'
-import type { ApiClient } from '@japa/api-client'
 import db from '@adonisjs/lucid/services/db'
 import redis from '@adonisjs/redis/services/main'
 import { AccessToken } from '@adonisjs/auth/access_tokens'
 import User, { ACCESS_TOKENS } from '#tenancy/models/user'
-import Membership from '#tenancy/models/membership'
 import { authService } from '#tenancy/services/auth_service'
 import { tokenUsage } from '#tenancy/services/token_usage'
 import { verifiedTokens, type VerifiedToken } from '#tenancy/services/verified_tokens'
 import { accessRevocations } from '#core/revocation/access_revocations'
 import { startAppProcess } from '#tests/support/app_process'
-import { createMerchant, login, TEST_PASSWORD } from '#tests/support/merchants'
+import { addMember, createMerchant, login } from '#tests/support/merchants'
+import { eventually } from '#tests/support/eventually'
 import { supportToken } from '../compliance/helpers.js'
 
 /** Revocation reaches every process within a second (docs/decisions/token-cache.md). */
@@ -48,24 +46,20 @@ async function tokenChecks(base: string, outcome: 'hit' | 'bypass' = 'hit') {
   return line ? Number(line[1]) : 0
 }
 
-async function until(what: string, withinMs: number, check: () => Promise<boolean>, everyMs = 10) {
-  const deadline = Date.now() + withinMs
-  for (;;) {
-    if (await check()) return
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${withinMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, everyMs))
-  }
-}
-
 /** Uses the token in each process until that process answers it from memory. */
 async function warm(token: string, bases: string[]) {
   for (const base of bases) {
-    await until(`token served from the cache of ${base}`, WARM_WITHIN_MS, async () => {
-      const before = await tokenChecks(base)
-      const response = await read(base, token)
-      if (response.status !== 200) throw new Error(`warming up: ${JSON.stringify(response)}`)
-      return (await tokenChecks(base)) > before
-    })
+    await eventually(
+      `token served from the cache of ${base}`,
+      async () => {
+        const before = await tokenChecks(base)
+        const response = await read(base, token)
+        if (response.status !== 200) throw new Error(`warming up: ${JSON.stringify(response)}`)
+        return (await tokenChecks(base)) > before
+      },
+      WARM_WITHIN_MS,
+      10
+    )
   }
 }
 
@@ -74,21 +68,19 @@ async function refusedEverywhere(token: string, bases: string[], status: number)
   await Promise.all(
     bases.map(async (base) => {
       let last: Awaited<ReturnType<typeof read>> | undefined
-      await until(`token refused (${status}) by ${base}`, REVOKED_WITHIN_MS, async () => {
-        last = await read(base, token)
-        return last.status === status
-      }).catch((error: Error) => {
+      await eventually(
+        `token refused (${status}) by ${base}`,
+        async () => {
+          last = await read(base, token)
+          return last.status === status
+        },
+        REVOKED_WITHIN_MS,
+        10
+      ).catch((error: Error) => {
         throw new Error(`${error.message}; its last answer: ${JSON.stringify(last)}`)
       })
     })
   )
-}
-
-async function member(client: ApiClient, merchantId: string) {
-  const email = `manager-${randomUUID().slice(0, 8)}@staff.test`
-  const user = await User.create({ email, password: TEST_PASSWORD, fullName: 'Manager' })
-  await Membership.create({ userId: user.id, merchantId, role: 'manager' })
-  return { user, email, token: await login(client, email) }
 }
 
 async function lastUsedAt(id: string) {
@@ -148,7 +140,7 @@ test.group('Tenancy: verified tokens are cached and revoked in every process', (
   }) => {
     const shop = await createMerchant()
     const support = await supportToken(client)
-    const manager = await member(client, shop.merchant.id)
+    const manager = await addMember(client, shop.merchant.id)
     const owner = await login(client, shop.email)
     await warm(manager.token, both())
     await warm(owner, both())
@@ -189,7 +181,7 @@ test.group('Tenancy: verified tokens are cached and revoked in every process', (
   test('erasing an account (GDPR) refuses its tokens in every process', async ({ client }) => {
     const shop = await createMerchant()
     const support = await supportToken(client)
-    const manager = await member(client, shop.merchant.id)
+    const manager = await addMember(client, shop.merchant.id)
     await warm(manager.token, both())
 
     const erased = await client
@@ -241,15 +233,15 @@ test.group('Tenancy: verified tokens are cached and revoked in every process', (
     await Promise.all(
       both().map((base) =>
         // Every 100 ms, not faster: the user's api limit (100/min) counts the 200s.
-        until(
+        eventually(
           `expired token refused by ${base}`,
-          3000 + REVOKED_WITHIN_MS,
           async () => {
             const asked = Date.now()
             const status = await statusOf(base, value)
             if (status === 200) assert.isBelow(asked, expiresAt, 'answered 200 after its expiry')
             return status === 401
           },
+          3000 + REVOKED_WITHIN_MS,
           100
         )
       )
@@ -291,7 +283,7 @@ test.group('Tenancy: verified tokens are cached and revoked in every process', (
 
     // Once Redis confirms the subscription again, the cache is used again (starting empty).
     const fresh = await login(client, email)
-    await until('revocations heard again', WARM_WITHIN_MS, async () => accessRevocations.live)
+    await eventually('revocations heard again', () => accessRevocations.live, WARM_WITHIN_MS, 10)
     await warm(fresh, [here()])
   })
 
