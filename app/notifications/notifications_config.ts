@@ -5,16 +5,6 @@ import env from '#start/env'
  * without a restart of its modules (tests point SMTP at a local stand-in).
  */
 export const notificationsConfig = {
-  smtp() {
-    return {
-      host: env.get('SMTP_HOST', '127.0.0.1'),
-      port: env.get('SMTP_PORT', 25),
-      secure: env.get('SMTP_SECURE', false),
-      user: env.get('SMTP_USER'),
-      password: env.get('SMTP_PASSWORD'),
-      from: env.get('MAIL_FROM', 'GUDBRO <notifications@gudbro.test>'),
-    }
-  },
   vapid() {
     const publicKey = env.get('VAPID_PUBLIC_KEY')
     const privateKey = env.get('VAPID_PRIVATE_KEY')

@@ -6,4 +6,16 @@ export default defineModule({
   core: true,
   routes: () => import('#tenancy/routes'),
   personalData: () => import('#tenancy/personal_data'),
+  jobs: [
+    () => import('#tenancy/jobs/deliver_account_mail_job'),
+    () => import('#tenancy/jobs/account_mail_sweep_job'),
+  ],
+  schedules: [
+    {
+      name: 'tenancy.account_mail_sweep',
+      cron: '* * * * *',
+      job: () => import('#tenancy/jobs/account_mail_sweep_job'),
+      runOnStart: true,
+    },
+  ],
 })

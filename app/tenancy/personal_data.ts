@@ -50,6 +50,23 @@ export default definePersonalData({
         retention: 'until the token expires or you sign out; revoked at once on erasure',
       },
     },
+    {
+      table: 'account_mails',
+      location: 'control',
+      subject: [
+        { column: 'user_id', kind: 'userId' },
+        { column: 'recipient', kind: 'email' },
+      ],
+      personal: {},
+      erase: 'delete-now',
+      exportExcludes: ['body'],
+      information: {
+        ...ACCOUNT,
+        purpose:
+          'Mails about your account (verification, invitations, password resets, sign-in alerts)',
+        retention: 'while the account exists; the link a mail carries is removed once it is sent',
+      },
+    },
   ],
   notPersonal: [
     { table: 'merchants', location: 'control', columns: { name: "the merchant's business name" } },

@@ -1,36 +1,10 @@
-import nodemailer, { type Transporter } from 'nodemailer'
-import { notificationsConfig } from '#notifications/notifications_config'
+import { isPermanentSmtpError, smtpSettings, smtpTransport } from '#core/mail/smtp'
 import {
   messageOf,
   PermanentDeliveryError,
   type NotificationChannel,
 } from '#notifications/channels/channel'
 import type { QueuedNotification } from '#notifications/types'
-
-let cached: { key: string; transporter: Transporter } | undefined
-
-function transporter(): Transporter {
-  const smtp = notificationsConfig.smtp()
-  const key = JSON.stringify(smtp)
-  if (cached?.key !== key) {
-    cached?.transporter.close()
-    cached = {
-      key,
-      transporter: nodemailer.createTransport({
-        host: smtp.host,
-        port: smtp.port,
-        secure: smtp.secure,
-        auth: smtp.user ? { user: smtp.user, pass: smtp.password } : undefined,
-        pool: true,
-        // Well under the row lease, so a hung server fails the attempt before another worker may retry it.
-        connectionTimeout: 10_000,
-        greetingTimeout: 10_000,
-        socketTimeout: 20_000,
-      }),
-    }
-  }
-  return cached.transporter
-}
 
 /** Email over SMTP. The Message-ID is the row id, so a retried send is recognisable as the same message. */
 export class EmailChannel implements NotificationChannel {
@@ -39,8 +13,8 @@ export class EmailChannel implements NotificationChannel {
       throw new PermanentDeliveryError('email notification without a recipient')
     const message = messageOf(notification)
     try {
-      await transporter().sendMail({
-        from: notificationsConfig.smtp().from,
+      await smtpTransport().sendMail({
+        from: smtpSettings().from,
         to: notification.recipient,
         subject: message.title,
         text: message.url ? `${message.body}\n\n${message.url}` : message.body,
@@ -51,8 +25,7 @@ export class EmailChannel implements NotificationChannel {
         },
       })
     } catch (error: any) {
-      // 5xx replies (unknown mailbox, refused sender) will not change on retry; 4xx and network errors may.
-      if (typeof error?.responseCode === 'number' && error.responseCode >= 500) {
+      if (isPermanentSmtpError(error)) {
         throw new PermanentDeliveryError(
           `SMTP ${error.responseCode}: ${error.response ?? error.message}`
         )

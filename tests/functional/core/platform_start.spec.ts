@@ -7,7 +7,7 @@ import pg from 'pg'
 import { io } from 'socket.io-client'
 import { DEMO_PASSWORD, SUPPORT_EMAIL } from '#database/demo_logins'
 import { eventually } from '#tests/support/eventually'
-import { startSmtpServer } from '#tests/functional/notifications/stand_ins'
+import { startSmtpServer } from '#tests/support/stand_ins'
 import {
   dropDatabaseWithNodes,
   isAlive,

@@ -9,7 +9,7 @@ import {
   recorder,
 } from '#tests/functional/notifications/socket_clients'
 import { eventually } from '#tests/support/eventually'
-import { startHttpReceiver } from '#tests/functional/notifications/stand_ins'
+import { startHttpReceiver } from '#tests/support/stand_ins'
 import {
   enqueueCommitted,
   merchantWithSettings,

@@ -11,7 +11,7 @@ import type { NotificationChannel } from '#notifications/channels/channel'
 import type { QueuedNotification } from '#notifications/types'
 import type { WorkerPool } from '#core/queue/worker_pool'
 import { eventually } from '#tests/support/eventually'
-import { startHttpReceiver } from './stand_ins.js'
+import { startHttpReceiver } from '#tests/support/stand_ins'
 import {
   enqueueCommitted,
   inTenant,

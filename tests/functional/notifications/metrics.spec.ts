@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import type { WorkerPool } from '#core/queue/worker_pool'
 import { eventually } from '#tests/support/eventually'
-import { startHttpReceiver } from './stand_ins.js'
+import { startHttpReceiver } from '#tests/support/stand_ins'
 import {
   enqueueCommitted,
   merchantWithSettings,

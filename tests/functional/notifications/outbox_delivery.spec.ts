@@ -8,7 +8,7 @@ import { relay } from '#notifications/services/relay'
 import { delivery } from '#notifications/services/delivery'
 import type { WorkerPool } from '#core/queue/worker_pool'
 import { eventually } from '#tests/support/eventually'
-import { startHttpReceiver, startSmtpServer } from './stand_ins.js'
+import { startHttpReceiver, startSmtpServer } from '#tests/support/stand_ins'
 import {
   enqueueCommitted,
   inTenant,

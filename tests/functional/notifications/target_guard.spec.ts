@@ -12,7 +12,7 @@ import {
   PublicTargetClient,
   type Resolver,
 } from '#notifications/services/target_guard'
-import { startHttpReceiver } from './stand_ins.js'
+import { startHttpReceiver } from '#tests/support/stand_ins'
 import { enqueueCommitted, inTenant, merchantWithSettings, outboxRow } from './helpers.js'
 
 /** Runs `fn` the way production does: NOTIFICATIONS_ALLOW_PRIVATE_TARGETS not set, so private targets are refused. */

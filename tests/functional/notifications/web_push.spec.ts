@@ -4,7 +4,7 @@ import webpush from 'web-push'
 import env from '#start/env'
 import type { WorkerPool } from '#core/queue/worker_pool'
 import { eventually } from '#tests/support/eventually'
-import { startHttpReceiver } from './stand_ins.js'
+import { startHttpReceiver } from '#tests/support/stand_ins'
 import {
   enqueueCommitted,
   inTenant,

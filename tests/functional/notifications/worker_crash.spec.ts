@@ -4,7 +4,7 @@ import { startWorkerProcess as startWorker } from '#tests/support/app_process'
 import { relay } from '#notifications/services/relay'
 import type { WorkerPool } from '#core/queue/worker_pool'
 import { eventually } from '#tests/support/eventually'
-import { startHttpReceiver } from './stand_ins.js'
+import { startHttpReceiver } from '#tests/support/stand_ins'
 import {
   enqueueCommitted,
   merchantWithSettings,

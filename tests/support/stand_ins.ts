@@ -11,10 +11,13 @@ export type ReceivedMail = { from: string; to: string[]; data: string }
 
 /**
  * A minimal SMTP responder (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT). `greeting` lets a test
- * hold the server silent (slow server) until it resolves. A message counts as received once the
+ * hold the server silent (slow server) until it resolves; `rejectRecipients` answers 550 to matching
+ * RCPT addresses. A message counts as received once the
  * server has answered 250 to its DATA.
  */
-export async function startSmtpServer(options: { greeting?: Promise<void> } = {}) {
+export async function startSmtpServer(
+  options: { greeting?: Promise<void>; rejectRecipients?: RegExp } = {}
+) {
   const received: ReceivedMail[] = []
   const sockets = new Set<net.Socket>()
   const server = net.createServer((socket) => {
@@ -50,6 +53,8 @@ export async function startSmtpServer(options: { greeting?: Promise<void> } = {}
         if (verb === 'EHLO') reply('250-stand-in\r\n250 8BITMIME')
         else if (verb === 'HELO') reply('250 stand-in')
         else if (verb === 'MAIL') ((mail.from = line.slice(10).trim()), reply('250 2.1.0 ok'))
+        else if (verb === 'RCPT' && options.rejectRecipients?.test(line.slice(8).trim()))
+          reply('550 5.1.1 no such mailbox')
         else if (verb === 'RCPT') (mail.to.push(line.slice(8).trim()), reply('250 2.1.5 ok'))
         else if (verb === 'DATA') ((inData = true), reply('354 end with <CRLF>.<CRLF>'))
         else if (verb === 'RSET') ((mail = { from: '', to: [], data: '' }), reply('250 ok'))
