@@ -4,6 +4,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import '../shared/base.css'
 import './admin.css'
 import { Login } from './Login'
+import { AcceptInvitation } from './AcceptInvitation'
 import { Shell } from './Shell'
 import { SessionContext, loadSession, saveSession, type Session } from './session'
 import { closeStaffSocket } from './staff_socket'
@@ -12,6 +13,10 @@ const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, ref
 
 function App() {
   const [session, setSession] = useState<Session | null>(loadSession)
+  const [accepting, setAccepting] = useState(() => location.pathname.startsWith('/admin/accept-invitation'))
+  if (accepting) {
+    return <AcceptInvitation onSignedIn={(s) => (saveSession(s), setSession(s), setAccepting(false))} />
+  }
   if (!session) {
     return <Login onSignedIn={(s) => (saveSession(s), setSession(s))} />
   }
