@@ -23,6 +23,9 @@ export function Team() {
   const invitations = useQuery({ queryKey: ['team-invitations'], queryFn: () => staffApi<{ data: Invitation[] }>('/api/v1/tenancy/team/invitations') })
   const me = members.data?.data.find((m) => m.email.toLowerCase() === session.email.toLowerCase())
   const isOwner = me?.role === 'owner'
+  // The only owner cannot leave (the server refuses it too): they hand over ownership first.
+  const owners = members.data?.data.filter((m) => m.role === 'owner').length ?? 0
+  const mayLeave = me !== undefined && !(me.role === 'owner' && owners === 1)
 
   async function run(what: string, action: () => Promise<unknown>, after?: () => void) {
     setStatus(null)
@@ -79,7 +82,7 @@ export function Team() {
                   {isOwner && member.user_id !== me?.user_id && member.role !== 'owner' && (
                     <button type="button" className="secondary" onClick={() => transfer(member)}>Make owner</button>
                   )}{' '}
-                  {(isOwner || member.user_id === me?.user_id) && (
+                  {(member.user_id === me?.user_id ? mayLeave : isOwner) && (
                     <button type="button" className="secondary" onClick={() => remove(member)}>{member.user_id === me?.user_id ? 'Leave' : 'Remove'}</button>
                   )}
                 </td>
