@@ -18,8 +18,34 @@ export type AccountLocked = {
   seconds: number
 }
 
+/** Team management (invitations, roles, removals, ownership), for the audit trail. */
+export type TeamEvent = {
+  merchantId: string
+  /** Who did it (null: the platform). */
+  actorId: string | null
+  /** The invitation, or the member's user id. */
+  subjectId: string
+  details: Record<string, unknown>
+}
+
+export const TEAM_EVENTS = [
+  'team.invitation_created',
+  'team.invitation_revoked',
+  'team.invitation_accepted',
+  'team.member_role_changed',
+  'team.member_removed',
+  'team.ownership_transferred',
+] as const
+export type TeamEventName = (typeof TEAM_EVENTS)[number]
+
 declare module '@adonisjs/core/types' {
   interface EventsList {
+    'team.invitation_created': TeamEvent
+    'team.invitation_revoked': TeamEvent
+    'team.invitation_accepted': TeamEvent
+    'team.member_role_changed': TeamEvent
+    'team.member_removed': TeamEvent
+    'team.ownership_transferred': TeamEvent
     'merchant.onboarded': MerchantOnboarded
     'auth.account_locked': AccountLocked
   }

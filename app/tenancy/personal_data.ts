@@ -67,6 +67,24 @@ export default definePersonalData({
         retention: 'while the account exists; the link a mail carries is removed once it is sent',
       },
     },
+    {
+      // The invitee's row. The inviter (invited_by) is set to null when their account is deleted.
+      table: 'team_invitations',
+      location: 'control',
+      subject: [
+        { column: 'email', kind: 'email' },
+        { column: 'accepted_by', kind: 'userId' },
+      ],
+      personal: { email: 'erasedEmail' },
+      erase: 'delete-now',
+      exportExcludes: ['token_hash'],
+      information: {
+        ...ACCOUNT,
+        purpose: 'Invitations to join a merchant’s team, and whether you accepted them',
+        retention: 'while the merchant exists; deleted at once on an erasure request',
+        source: 'provided by the merchant who invited you',
+      },
+    },
   ],
   notPersonal: [
     { table: 'merchants', location: 'control', columns: { name: "the merchant's business name" } },

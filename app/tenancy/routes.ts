@@ -1,5 +1,6 @@
 import type { Router } from '@adonisjs/core/http'
 import { middleware } from '#start/kernel'
+import { invitationAuthRoutes, teamRoutes } from '#tenancy/team_routes'
 
 const AuthController = () => import('#tenancy/controllers/auth_controller')
 const LocationsController = () => import('#tenancy/controllers/locations_controller')
@@ -17,6 +18,7 @@ export default function tenancyRoutes(router: Router) {
         .as('auth.logout')
         .use(middleware.throttle({ limit: 'api' }))
       router.get('/me', [AuthController, 'me']).use(middleware.throttle({ limit: 'api' }))
+      invitationAuthRoutes(router)
     })
     .prefix('/api/v1/auth')
 
@@ -31,6 +33,7 @@ export default function tenancyRoutes(router: Router) {
           router
             .post('/locations', [LocationsController, 'store'])
             .use(middleware.staff({ roles: ['owner', 'manager'] }))
+          teamRoutes(router)
         })
         .use(middleware.staff())
     })

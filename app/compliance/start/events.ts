@@ -1,5 +1,6 @@
 import emitter from '@adonisjs/core/services/emitter'
 import { recordAudit } from '#compliance/services/audit_recorder'
+import { TEAM_EVENTS } from '#tenancy/index'
 
 /**
  * Sign-in lockouts go to the platform's audit trail (no merchant: an email is not tied to one, and
@@ -15,5 +16,19 @@ emitter.on('auth.account_locked', async (event) => {
   })
 })
 
+/** Team management (invitations, roles, removals, ownership) goes to the merchant's audit trail. */
+for (const name of TEAM_EVENTS) {
+  emitter.on(name, async (event) => {
+    await recordAudit({
+      action: name,
+      resourceType: name.startsWith('team.invitation') ? 'team_invitation' : 'membership',
+      resourceId: event.subjectId,
+      merchantId: event.merchantId,
+      details: { actor_id: event.actorId, ...event.details },
+      reason: 'team management',
+    })
+  })
+}
+
 /** The events this file listens to. */
-export default ['auth.account_locked'] as const
+export default ['auth.account_locked', ...TEAM_EVENTS] as const

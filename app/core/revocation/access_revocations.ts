@@ -4,6 +4,7 @@ import logger from '@adonisjs/core/services/logger'
 export const REVOCATION_REASONS = [
   'signed_out',
   'membership_removed',
+  'role_changed',
   'account_erased',
   'merchant_suspended',
   'module_disabled',

@@ -9,12 +9,14 @@ const MenuEditor = lazy(() => import('./MenuEditor').then((m) => ({ default: m.M
 const Analytics = lazy(() => import('./Analytics').then((m) => ({ default: m.Analytics })))
 const Chat = lazy(() => import('./Chat').then((m) => ({ default: m.Chat })))
 const Settings = lazy(() => import('./Settings').then((m) => ({ default: m.Settings })))
+const Team = lazy(() => import('./Team').then((m) => ({ default: m.Team })))
 
 const SECTIONS = [
   { path: 'kitchen', title: 'Kitchen', module: 'orders' },
   { path: 'menu', title: 'Menu', module: 'menu' },
   { path: 'analytics', title: 'Analytics', module: 'analytics' },
   { path: 'chat', title: 'Chat', module: 'notifications' },
+  { path: 'team', title: 'Team', module: null },
   { path: 'settings', title: 'Settings', module: null },
 ] as const
 
@@ -78,6 +80,7 @@ export function Shell() {
             {current === 'menu' && <MenuEditor />}
             {current === 'analytics' && <Analytics briefings={enabled.has('ai_briefings')} />}
             {current === 'chat' && <Chat />}
+            {current === 'team' && <Team />}
             {current === 'settings' && <Settings modules={modules.data.data} />}
           </Suspense>
         )}
