@@ -9,6 +9,7 @@ import { createMerchant, TEST_PASSWORD, merchantsOnTwoNodes } from '#tests/suppo
 import User from '#tenancy/models/user'
 import Membership from '#tenancy/models/membership'
 import { seedCustomerData, supportToken } from './helpers.js'
+import { codeAt } from '#tests/support/second_factor'
 
 const ROOT = new URL('../../../', import.meta.url).pathname
 const serverUrl = () => `http://${process.env.HOST}:${process.env.PORT}`
@@ -56,6 +57,8 @@ test.group('gudbro support CLI', (group) => {
       support.email,
       '--password',
       TEST_PASSWORD,
+      '--code',
+      codeAt(support.secret),
     ])
     assert.equal(login.code, 0, login.stderr)
     assert.equal(JSON.parse(login.stdout).platform_role, 'support')
@@ -242,6 +245,8 @@ test.group('gudbro support CLI', (group) => {
       support.email,
       '--password',
       TEST_PASSWORD,
+      '--code',
+      codeAt(support.secret),
     ])
     assert.equal(login.code, 0)
     const status = async () => {
