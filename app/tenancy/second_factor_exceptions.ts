@@ -47,7 +47,8 @@ export class SecondFactorMandatoryException extends AppException {
 export class SecondFactorRequiredException extends AppException {
   static status = 403
   static code = 'E_SECOND_FACTOR_REQUIRED'
-  static message = 'Platform support must sign in with a second factor'
+  static message =
+    'Platform support must sign in with a second factor: sign in again with your code'
 }
 
 export class SecondFactorEnrolmentRequiredException extends AppException {

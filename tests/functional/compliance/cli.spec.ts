@@ -9,7 +9,7 @@ import { createMerchant, TEST_PASSWORD, merchantsOnTwoNodes } from '#tests/suppo
 import User from '#tenancy/models/user'
 import Membership from '#tenancy/models/membership'
 import { seedCustomerData, supportToken } from './helpers.js'
-import { codeAt } from '#tests/support/second_factor'
+import { codeAt, resetLoopbackSignInLimit } from '#tests/support/second_factor'
 
 const ROOT = new URL('../../../', import.meta.url).pathname
 const serverUrl = () => `http://${process.env.HOST}:${process.env.PORT}`
@@ -36,6 +36,8 @@ function gudbro(
 test.group('gudbro support CLI', (group) => {
   let dir: string
   group.each.setup(async () => {
+    // The CLI signs in from this machine's address: a second factor doubles its sign-in requests.
+    await resetLoopbackSignInLimit()
     dir = await mkdtemp(join(tmpdir(), 'gudbro-cli-'))
     return () => rm(dir, { recursive: true, force: true })
   })
