@@ -70,6 +70,7 @@ export default definePersonalData({
     {
       table: 'user_second_factors',
       location: 'control',
+      key: 'user_id',
       subject: [{ column: 'user_id', kind: 'userId' }],
       personal: {},
       erase: 'delete-now',
@@ -97,6 +98,7 @@ export default definePersonalData({
     {
       table: 'second_factor_challenges',
       location: 'control',
+      key: 'token_hash',
       subject: [{ column: 'user_id', kind: 'userId' }],
       personal: {},
       erase: 'delete-now',

@@ -268,7 +268,7 @@ class SecondFactors {
    * support account gets its first factor, or a new one after a lost phone. Replaces any factor.
    * `secret` is for the development seeder only (a published demo secret).
    */
-  async enrolByOperator(user: User, options: { secret?: string } = {}) {
+  async enrolByOperator(user: User, options: { secret?: string; mail?: boolean } = {}) {
     const secret = options.secret ?? new Secret({ size: 20 }).base32
     const codes = await control().transaction(async (trx) => {
       await trx.rawQuery(
@@ -278,11 +278,29 @@ class SecondFactors {
         [user.id, encryption.encrypt(secret)]
       )
       const recovery = await this.#replaceRecoveryCodes(trx, user.id)
-      await this.#mail(trx, user, 'enabled')
+      if (options.mail !== false) await this.#mail(trx, user, 'enabled')
       return recovery
     })
     await this.#emit({ userId: user.id, action: 'enabled', detail: 'enrolled by an operator' })
     return { secret, otpauth_uri: totpFor(secret, user.email).toString(), recovery_codes: codes }
+  }
+
+  /** Whether the account's factor (confirmed or not) has this secret (the demo seeder's check). */
+  async hasSecret(user: User, secret: string) {
+    const row = await this.#row(user.id)
+    return Boolean(row && encryption.decrypt<string>(row.secret) === secret)
+  }
+
+  /** enrolByOperator() for an email (ace commands); null when there is no such account. */
+  async enrolByEmail(email: string, options: { secret?: string } = {}) {
+    const user = await User.findByEmail(email)
+    return user ? { user, ...(await this.enrolByOperator(user, options)) } : null
+  }
+
+  /** The current code of an account by email, or null (no account, or no second factor). */
+  async currentCodeByEmail(email: string) {
+    const user = await User.findByEmail(email)
+    return user ? this.currentCode(user) : null
   }
 
   /** The account's current code (the development-only `users:totp-code` command). */
