@@ -29,13 +29,15 @@ export default class UsersSecondFactor extends BaseCommand {
       }
       const { user, secret, otpauth_uri: uri, recovery_codes: codes } = enrolled
       if (this.json)
-        return console.log(
+        return this.logger.log(
           JSON.stringify({ email: user.email, secret, otpauth_uri: uri, recovery_codes: codes })
         )
       this.logger.info(`Second factor enrolled for ${user.email} (any earlier one replaced).`)
-      console.log(`\nAdd it to an authenticator app (shown once):\n  ${uri}\n  secret: ${secret}`)
-      console.log(`\nRecovery codes (each works once; shown once):`)
-      for (const code of codes) console.log(`  ${code}`)
+      this.logger.log(
+        `\nAdd it to an authenticator app (shown once):\n  ${uri}\n  secret: ${secret}`
+      )
+      this.logger.log(`\nRecovery codes (each works once; shown once):`)
+      for (const code of codes) this.logger.log(`  ${code}`)
     } catch (error) {
       this.logger.error((error as Error).message)
       this.exitCode = 1

@@ -28,7 +28,7 @@ export default class UsersTotpCode extends BaseCommand {
         this.exitCode = 1
         return
       }
-      console.log(code)
+      this.logger.log(code)
     } catch (error) {
       this.logger.error((error as Error).message)
       this.exitCode = 1
