@@ -14,8 +14,8 @@ export default class UsersTotpCode extends BaseCommand {
   declare email: string
 
   async run() {
-    const nodeEnv = process.env.NODE_ENV ?? 'development'
-    if (this.app.inProduction || !['development', 'test'].includes(nodeEnv)) {
+    const { default: env } = await import('#start/env')
+    if (this.app.inProduction || !['development', 'test'].includes(env.get('NODE_ENV'))) {
       this.logger.error('users:totp-code works in development only')
       this.exitCode = 1
       return

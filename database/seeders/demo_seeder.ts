@@ -54,14 +54,14 @@ export default class DemoSeeder extends BaseSeeder {
       if (!published) issued.push(support)
     }
 
-    await this.#supportSecondFactor(published)
-
     if (issued.length) {
       console.log(
         'Demo logins (random passwords, shown only this once: the server is reachable beyond this machine):'
       )
       for (const login of issued) console.log(`  ${login.email.padEnd(28)} ${login.password}`)
     }
+    // After the passwords: support cannot sign in without a second factor.
+    await this.#supportSecondFactor(published)
   }
 
   /**
