@@ -101,8 +101,9 @@ test.group('second factor: enrolment and login', () => {
     wrong.assertStatus(401)
     assert.equal(errorCode(wrong), 'E_SECOND_FACTOR_INVALID_CODE')
 
+    const confirmCode = codeAt(secret)
     const confirmed = await call(client, 'post', '/second-factor/confirm', token, {
-      code: codeAt(secret),
+      code: confirmCode,
     })
     confirmed.assertStatus(200)
     const codes: string[] = confirmed.body().recovery_codes
@@ -132,7 +133,7 @@ test.group('second factor: enrolment and login', () => {
     // The code that confirmed the enrolment was spent: the next step's code is accepted.
     const reused = await call(client, 'post', '/login/second-factor', undefined, {
       challenge: first.body().challenge,
-      code: codeAt(secret),
+      code: confirmCode,
     })
     reused.assertStatus(401)
     assert.equal(errorCode(reused), 'E_SECOND_FACTOR_INVALID_CODE')
