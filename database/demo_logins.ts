@@ -9,6 +9,12 @@ export const DEMO_PASSWORD = 'demo-password-1'
 
 export const SUPPORT_EMAIL = 'support@gudbro.test'
 
+/**
+ * The demo support account's second-factor secret while the server listens on loopback only (the
+ * README shows it; `node ace users:totp-code support@gudbro.test` prints the current code).
+ */
+export const DEMO_SUPPORT_TOTP_SECRET = 'GUDBRODEMOSUPPORTTOTPSECRET23456'
+
 export const DEMO_MERCHANTS: Array<{
   slug: string
   name: string

@@ -33,7 +33,7 @@ const DEMO_LOGINS =
     ...DEMO_MERCHANTS.map(
       (m) => `    ${ownerEmail(m.slug).padEnd(26)}${m.name} (${m.vertical}, ${m.tier})`
     ),
-    `    ${SUPPORT_EMAIL.padEnd(26)}platform support`,
+    `    ${SUPPORT_EMAIL.padEnd(26)}platform support (second factor: node ace users:totp-code ${SUPPORT_EMAIL})`,
   ].join('\n') + '\n'
 
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<number> {

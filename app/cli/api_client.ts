@@ -49,12 +49,15 @@ export class ApiClient {
       // Not JSON (a proxy's error page): reported below with the status.
     }
     if (!response.ok) {
-      const errors: Array<{ message: string; field?: string }> = body?.errors ?? []
+      const errors: Array<{ code?: string; message: string; field?: string }> = body?.errors ?? []
       const detail = errors.length
         ? errors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('; ')
         : response.statusText
-      const hint =
-        response.status === 401
+      // The second factor's errors say what to do themselves.
+      const secondFactor = errors.some((e) => e.code?.startsWith('E_SECOND_FACTOR'))
+      const hint = secondFactor
+        ? ''
+        : response.status === 401
           ? ' (run "gudbro login" again)'
           : response.status === 403
             ? ' (this needs the platform support role)'

@@ -34,6 +34,12 @@ function subject(options: { email?: string; phone?: string }) {
   return { email: options.email, phone: options.phone }
 }
 
+/** Six digits are an authenticator code; anything else is taken as a recovery code. */
+function secondFactorProof(code: string) {
+  const trimmed = code.trim()
+  return /^\d{3} ?\d{3}$/.test(trimmed) ? { code: trimmed } : { recovery_code: trimmed }
+}
+
 function log(message: string) {
   process.stderr.write(message + '\n')
 }
@@ -56,7 +62,11 @@ export function buildProgram() {
     .requiredOption('--url <platform>', 'platform URL, e.g. https://app.gudbro.example')
     .option('--email <email>', 'support account email')
     .option('--password <password>', 'password (or GUDBRO_PASSWORD; prompted on a terminal)')
-    .action(async (options: { url: string; email?: string; password?: string }) => {
+    .option(
+      '--code <code>',
+      'second-factor code or recovery code (or GUDBRO_CODE; prompted on a terminal)'
+    )
+    .action(async (options: { url: string; email?: string; password?: string; code?: string }) => {
       let url: URL
       try {
         url = new URL(options.url)
@@ -69,7 +79,17 @@ export function buildProgram() {
         process.env.GUDBRO_PASSWORD ??
         (await ask('Password: ', { flag: '--password', secret: true }))
       const api = new ApiClient(url.origin)
-      const result = await api.request('POST', '/api/v1/auth/login', { body: { email, password } })
+      let result = await api.request('POST', '/api/v1/auth/login', { body: { email, password } })
+      if (result.second_factor_required) {
+        // Asked only after the password was accepted: the code is spent by this login alone.
+        const code =
+          options.code ??
+          process.env.GUDBRO_CODE ??
+          (await ask('Authenticator code (or a recovery code): ', { flag: '--code' }))
+        result = await api.request('POST', '/api/v1/auth/login/second-factor', {
+          body: { challenge: result.challenge, ...secondFactorProof(code) },
+        })
+      }
       if (result.user?.platform_role !== 'support')
         log('warning: this account does not have the support role; admin commands will be refused')
       const path = await saveConfig({

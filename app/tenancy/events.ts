@@ -38,6 +38,23 @@ export const TEAM_EVENTS = [
 ] as const
 export type TeamEventName = (typeof TEAM_EVENTS)[number]
 
+/** Second-factor changes and uses of one account (audited; never the secret or a code). */
+export type SecondFactorEvent = {
+  userId: string
+  action:
+    | 'enrolment_started'
+    | 'enabled'
+    | 'disabled'
+    | 'code_failed'
+    | 'recovery_code_used'
+    | 'recovery_codes_regenerated'
+    | 'locked'
+  /** What the account did it with: `totp` or `recovery_code`, when a code was presented. */
+  method?: 'totp' | 'recovery_code'
+  /** Why a code was refused, or how many recovery codes are left. */
+  detail?: string
+}
+
 declare module '@adonisjs/core/types' {
   interface EventsList {
     'team.invitation_created': TeamEvent
@@ -48,5 +65,6 @@ declare module '@adonisjs/core/types' {
     'team.ownership_transferred': TeamEvent
     'merchant.onboarded': MerchantOnboarded
     'auth.account_locked': AccountLocked
+    'auth.second_factor': SecondFactorEvent
   }
 }

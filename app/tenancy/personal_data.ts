@@ -85,6 +85,48 @@ export default definePersonalData({
         source: 'provided by the merchant who invited you',
       },
     },
+    {
+      table: 'user_second_factors',
+      location: 'control',
+      key: 'user_id',
+      subject: [{ column: 'user_id', kind: 'userId' }],
+      personal: {},
+      erase: 'delete-now',
+      // The secret would let anyone holding the export produce sign-in codes.
+      exportExcludes: ['secret'],
+      information: {
+        ...ACCOUNT,
+        purpose: 'Your second factor (authenticator app): signing in with a code',
+        retention: 'while the second factor is on; deleted when you turn it off',
+      },
+    },
+    {
+      table: 'user_recovery_codes',
+      location: 'control',
+      subject: [{ column: 'user_id', kind: 'userId' }],
+      personal: {},
+      erase: 'delete-now',
+      exportExcludes: ['code_hash'],
+      information: {
+        ...ACCOUNT,
+        purpose: 'One-time recovery codes for your second factor (kept as digests)',
+        retention: 'until used, replaced, or the second factor is turned off',
+      },
+    },
+    {
+      table: 'second_factor_challenges',
+      location: 'control',
+      key: 'token_hash',
+      subject: [{ column: 'user_id', kind: 'userId' }],
+      personal: {},
+      erase: 'delete-now',
+      exportExcludes: ['token_hash'],
+      information: {
+        ...ACCOUNT,
+        purpose: 'A sign-in waiting for your second-factor code',
+        retention: 'five minutes, or until the code is given',
+      },
+    },
   ],
   notPersonal: [
     { table: 'merchants', location: 'control', columns: { name: "the merchant's business name" } },

@@ -3,6 +3,7 @@ import { middleware } from '#start/kernel'
 import { invitationAuthRoutes, teamRoutes } from '#tenancy/team_routes'
 
 const AuthController = () => import('#tenancy/controllers/auth_controller')
+const SecondFactorController = () => import('#tenancy/controllers/second_factor_controller')
 const LocationsController = () => import('#tenancy/controllers/locations_controller')
 const MerchantProfileController = () => import('#tenancy/controllers/merchant_profile_controller')
 const ModulesController = () => import('#tenancy/controllers/modules_controller')
@@ -19,6 +20,22 @@ export default function tenancyRoutes(router: Router) {
         .use(middleware.throttle({ limit: 'api' }))
       router.get('/me', [AuthController, 'me']).use(middleware.throttle({ limit: 'api' }))
       invitationAuthRoutes(router)
+      // Second factor: every route that checks a code is under the per-client sign-in limit.
+      router
+        .post('/login/second-factor', [SecondFactorController, 'login'])
+        .use(middleware.throttle({ limit: 'auth' }))
+      router
+        .group(() => {
+          router.get('/second-factor', [SecondFactorController, 'show'])
+          router.post('/second-factor', [SecondFactorController, 'start'])
+          router.post('/second-factor/confirm', [SecondFactorController, 'confirm'])
+          router.delete('/second-factor', [SecondFactorController, 'destroy'])
+          router.post('/second-factor/recovery-codes', [
+            SecondFactorController,
+            'regenerateRecoveryCodes',
+          ])
+        })
+        .use(middleware.throttle({ limit: 'auth' }))
     })
     .prefix('/api/v1/auth')
 

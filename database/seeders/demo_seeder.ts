@@ -8,7 +8,15 @@ import User from '#tenancy/models/user'
 import { serveTenants } from '#providers/tenancy_provider'
 import { onboarding } from '#tenancy/services/onboarding_service'
 import { isLoopbackHost } from '#core/http/loopback'
-import { DEMO_MERCHANTS, DEMO_PASSWORD, SUPPORT_EMAIL, ownerEmail } from '#database/demo_logins'
+import { Secret } from 'otpauth'
+import { secondFactors } from '#tenancy/services/second_factors'
+import {
+  DEMO_MERCHANTS,
+  DEMO_PASSWORD,
+  DEMO_SUPPORT_TOTP_SECRET,
+  SUPPORT_EMAIL,
+  ownerEmail,
+} from '#database/demo_logins'
 
 export { DEMO_MERCHANTS, DEMO_PASSWORD }
 
@@ -52,6 +60,32 @@ export default class DemoSeeder extends BaseSeeder {
       )
       for (const login of issued) console.log(`  ${login.email.padEnd(28)} ${login.password}`)
     }
+    // After the passwords: support cannot sign in without a second factor.
+    await this.#supportSecondFactor(published)
+  }
+
+  /**
+   * Support cannot sign in without a second factor. On loopback it gets the published demo secret
+   * (README; `node ace users:totp-code support@gudbro.test`); otherwise a random one, printed once,
+   * also replacing the published one an earlier loopback-only run gave it.
+   */
+  async #supportSecondFactor(published: boolean) {
+    const support = await User.findByEmail(SUPPORT_EMAIL)
+    if (!support) return
+    const demoSecret = await secondFactors.hasSecret(support, DEMO_SUPPORT_TOTP_SECRET)
+    if (published) {
+      if (!demoSecret && !(await secondFactors.isEnabled(support.id)))
+        await secondFactors.enrolByOperator(support, {
+          secret: DEMO_SUPPORT_TOTP_SECRET,
+          mail: false,
+        })
+      return
+    }
+    if (!demoSecret && (await secondFactors.isEnabled(support.id))) return
+    const secret = new Secret({ size: 20 }).base32
+    const enrolled = await secondFactors.enrolByOperator(support, { secret, mail: false })
+    console.log(`Second factor of ${SUPPORT_EMAIL} (shown only this once): ${enrolled.otpauth_uri}`)
+    console.log(`  recovery codes: ${enrolled.recovery_codes.join(' ')}`)
   }
 
   async #replacePublishedPassword(

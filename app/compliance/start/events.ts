@@ -30,5 +30,22 @@ for (const name of TEAM_EVENTS) {
   })
 }
 
+/**
+ * Second-factor enrolment, changes, refused codes, recovery codes used and lockouts, on the account
+ * (never the secret or a code). The request's actor and address come with the entry.
+ */
+emitter.on('auth.second_factor', async (event) => {
+  await recordAudit({
+    action: `auth.second_factor.${event.action}`,
+    resourceType: 'user',
+    resourceId: event.userId,
+    details: {
+      ...(event.method ? { method: event.method } : {}),
+      ...(event.detail ? { detail: event.detail } : {}),
+    },
+    reason: 'second factor',
+  })
+})
+
 /** The events this file listens to. */
-export default ['auth.account_locked', ...TEAM_EVENTS] as const
+export default ['auth.account_locked', 'auth.second_factor', ...TEAM_EVENTS] as const

@@ -2,6 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import env from '#start/env'
 import { verifiedTokens } from '#tenancy/services/verified_tokens'
+import { SECOND_FACTOR_ABILITY } from '#tenancy/services/second_factor_login'
 import { merchantDirectory } from '#tenancy/services/merchant_directory'
 import {
   contextFromMerchant,
@@ -26,6 +27,8 @@ export type Actor = {
   /** The merchant this token was issued for, and the holder's role there. */
   merchantId: string | null
   role: StaffRole | null
+  /** Whether the token was issued after a second factor (the admin API needs it). */
+  secondFactor: boolean
 }
 
 const appDomain = env.get('APP_DOMAIN')
@@ -104,6 +107,7 @@ async function authenticate(ctx: HttpContext): Promise<Actor> {
     platformRole: token.platformRole,
     merchantId: member ? token.merchantId : null,
     role: member ? token.role : null,
+    secondFactor: token.abilities.includes(SECOND_FACTOR_ABILITY),
   }
 }
 

@@ -2,6 +2,7 @@ import hash from '@adonisjs/core/services/hash'
 import User from '#tenancy/models/user'
 import Membership from '#tenancy/models/membership'
 import { loginLockoutService } from '#tenancy/services/login_lockout'
+import { secondFactorLogin } from '#tenancy/services/second_factor_login'
 import { merchantDirectory } from '#tenancy/services/merchant_directory'
 import { accessRevocations } from '#core/revocation/access_revocations'
 import { UnauthorizedException } from '#core/exceptions/http_errors'
@@ -20,11 +21,18 @@ export class AuthService {
     const user = await loginLockoutService.guard(input.email, () =>
       this.#verifyCredentials(input.email, input.password)
     )
+    // An account with a second factor gets a challenge instead (completed by signIn after the code).
+    const challenge = await secondFactorLogin.challengeFor(user, input.merchant)
+    if (challenge) return challenge
+    return this.signIn(user, input.merchant)
+  }
 
+  /** Issues the token of a verified sign-in; `abilities` mark how it was verified. */
+  async signIn(user: User, merchant?: string, abilities: string[] = []) {
     const memberships = await Membership.query().where('user_id', user.id).preload('merchant')
     let chosen: Membership | undefined
-    if (input.merchant) {
-      const ref = input.merchant.toLowerCase()
+    if (merchant) {
+      const ref = merchant.toLowerCase()
       chosen = memberships.find((m) => m.merchantId === ref || m.merchant.slug === ref)
       if (!chosen) throw new RoleRequiredException('You are not a member of this merchant')
     } else if (memberships.length === 1) {
@@ -33,7 +41,7 @@ export class AuthService {
 
     const token = await User.accessTokens.create(
       user,
-      chosen ? [`merchant:${chosen.merchantId}`] : ['*'],
+      [...(chosen ? [`merchant:${chosen.merchantId}`] : ['*']), ...abilities],
       {
         name: chosen ? `staff:${chosen.merchant.slug}` : 'user',
       }

@@ -3,9 +3,13 @@ import db from '@adonisjs/lucid/services/db'
 import type { ApiClient } from '@japa/api-client'
 import User from '#tenancy/models/user'
 import { runJobInTenant, shardRouter, tenantDb } from '#tenancy/index'
-import { login, TEST_PASSWORD } from '#tests/support/merchants'
+import { TEST_PASSWORD } from '#tests/support/merchants'
+import { enrolSecondFactor, loginWithSecondFactor } from '#tests/support/second_factor'
 
-/** A platform support user and a token for the admin API. */
+/**
+ * A platform support user with a second factor, and a token for the admin API from the two-step
+ * login (with a recovery code: the TOTP codes of `secret` stay unused for the test).
+ */
 export async function supportToken(client: ApiClient) {
   const email = `support-${randomUUID().slice(0, 8)}@gudbro.test`
   const user = await User.create({
@@ -14,7 +18,9 @@ export async function supportToken(client: ApiClient) {
     fullName: 'Support Person',
     platformRole: 'support',
   })
-  return { user, email, token: await login(client, email) }
+  const { secret, recoveryCodes } = await enrolSecondFactor(email)
+  const token = await loginWithSecondFactor(client, email, { recovery_code: recoveryCodes.pop() })
+  return { user, email, token, secret, recoveryCodes }
 }
 
 export function inTenant<T>(merchantId: string, fn: () => Promise<T>) {

@@ -20,6 +20,7 @@ import {
 import { buildMenu, createSlot, postOrder } from '#tests/functional/orders/orders_helpers'
 import { seedCustomerData, inTenant, tenantDb } from '#tests/functional/compliance/helpers'
 import { createMerchantWithToken } from '#tests/support/merchants'
+import { SECOND_FACTOR_ABILITY } from '#tenancy/services/second_factor_login'
 
 /**
  * Bad input on every route gives no 5xx, every 4xx is our JSON error shape, and no route shows one
@@ -340,7 +341,8 @@ test.group('bad input sweep', () => {
         email: `sweep-${randomUUID()}@support.test`,
         platformRole: 'support',
       })
-      return { user, abilities: ['*'] }
+      // As the two-step login issues it: the admin API refuses support tokens without it.
+      return { user, abilities: ['*', SECOND_FACTOR_ABILITY] }
     })
     const { port } = server.getNodeServer()!.address() as { port: number }
     const sweep = new Sweep(port, { staff, support }, ours, theirs)

@@ -1,26 +1,40 @@
 import { useState } from 'react'
 import { api, ApiError } from '../shared/api'
 import type { Session } from './session'
+import { SecondFactorStep } from './SecondFactorStep'
+
+type LoginAnswer = { token?: string; second_factor_required?: boolean; challenge?: string }
 
 export function Login({ onSignedIn }: { onSignedIn: (session: Session) => void }) {
   const [email, setEmail] = useState('')
   const [password, setPassword] = useState('')
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
+  const [challenge, setChallenge] = useState<string | null>(null)
 
   async function submit(event: React.FormEvent) {
     event.preventDefault()
     setBusy(true)
     setError(null)
     try {
-      const result = await api<{ token: string }>('/api/v1/auth/login', { method: 'POST', body: { email, password } })
-      onSignedIn({ token: result.token, email })
+      const result = await api<LoginAnswer>('/api/v1/auth/login', { method: 'POST', body: { email, password } })
+      if (result.second_factor_required && result.challenge) return setChallenge(result.challenge)
+      onSignedIn({ token: result.token!, email })
     } catch (failure) {
       setError(failure instanceof ApiError ? failure.message : 'Could not reach the server')
     } finally {
       setBusy(false)
     }
   }
+
+  if (challenge)
+    return (
+      <SecondFactorStep
+        challenge={challenge}
+        onSignedIn={(token) => onSignedIn({ token, email })}
+        onRestart={() => { setChallenge(null); setPassword('') }}
+      />
+    )
 
   return (
     <main className="login card">
