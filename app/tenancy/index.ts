@@ -21,7 +21,13 @@ export type { StaffIdentity } from '#tenancy/services/staff_tokens'
 export { authenticateStaffSocket, admitSocket } from '#tenancy/services/socket_access'
 export { MerchantRequiredException, ModuleDisabledException } from '#tenancy/exceptions'
 export type { MerchantSnapshot, Tier, Vertical, StaffRole } from '#tenancy/types'
-export type { AccountLocked, MerchantOnboarded } from '#tenancy/events'
+export type {
+  AccountLocked,
+  MerchantOnboarded,
+  PasswordChanged,
+  PasswordResetRequested,
+  SessionsRevoked,
+} from '#tenancy/events'
 export { bootModuleRegistry } from '#tenancy/services/module_registry_service'
 export { moduleAccess } from '#tenancy/services/module_access_service'
 export { moduleGate } from '#tenancy/middleware/module_gate_middleware'

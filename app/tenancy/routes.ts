@@ -2,6 +2,8 @@ import type { Router } from '@adonisjs/core/http'
 import { middleware } from '#start/kernel'
 
 const AuthController = () => import('#tenancy/controllers/auth_controller')
+const PasswordsController = () => import('#tenancy/controllers/passwords_controller')
+const SessionsController = () => import('#tenancy/controllers/sessions_controller')
 const LocationsController = () => import('#tenancy/controllers/locations_controller')
 const MerchantProfileController = () => import('#tenancy/controllers/merchant_profile_controller')
 const ModulesController = () => import('#tenancy/controllers/modules_controller')
@@ -17,6 +19,22 @@ export default function tenancyRoutes(router: Router) {
         .as('auth.logout')
         .use(middleware.throttle({ limit: 'api' }))
       router.get('/me', [AuthController, 'me']).use(middleware.throttle({ limit: 'api' }))
+      router
+        .post('/password/forgot', [PasswordsController, 'forgot'])
+        .use(middleware.throttle({ limit: 'password_forgot' }))
+      router
+        .post('/password/reset', [PasswordsController, 'reset'])
+        .use(middleware.throttle({ limit: 'auth' }))
+      router
+        .post('/password/change', [PasswordsController, 'change'])
+        .use(middleware.throttle({ limit: 'auth' }))
+      router
+        .group(() => {
+          router.get('/sessions', [SessionsController, 'index'])
+          router.delete('/sessions', [SessionsController, 'destroyOthers'])
+          router.delete('/sessions/:id', [SessionsController, 'destroy'])
+        })
+        .use(middleware.throttle({ limit: 'api' }))
     })
     .prefix('/api/v1/auth')
 
