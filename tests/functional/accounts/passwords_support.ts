@@ -100,3 +100,21 @@ export function reset(client: ApiClient, token: unknown, password: unknown, ip: 
     .header('X-Forwarded-For', ip)
     .json({ token, password })
 }
+
+/** Signs in through the login route from the given device and address; returns the token. */
+export async function signIn(
+  client: ApiClient,
+  email: string,
+  password: string,
+  from: { ip: string; device?: string },
+  merchant?: string
+) {
+  const request = client
+    .post('/api/v1/auth/login')
+    .header('X-Forwarded-For', from.ip)
+    .json({ email, password, merchant })
+  if (from.device) request.header('User-Agent', from.device)
+  const response = await request
+  response.assertStatus(200)
+  return response.body().token as string
+}
