@@ -118,3 +118,52 @@ export async function signIn(
   response.assertStatus(200)
   return response.body().token as string
 }
+
+/** The staff read route with the token, against one process: its status. */
+export async function statusAt(base: string, token: string) {
+  const response = await fetch(`${base}/api/v1/tenancy/locations`, {
+    headers: { authorization: `Bearer ${token}` },
+  })
+  await response.arrayBuffer()
+  return response.status
+}
+
+/** That process's count of token checks answered from memory. */
+async function cacheHits(base: string) {
+  const response = await fetch(`${base}/metrics`)
+  const line = /^auth_token_cache_lookups_total\{outcome="hit"[^}]*\} (\d+)/m.exec(
+    await response.text()
+  )
+  return line ? Number(line[1]) : 0
+}
+
+/** Uses the token in each process until that process answers it from its token cache. */
+export async function warmEverywhere(token: string, bases: string[]) {
+  for (const base of bases) {
+    await eventually(
+      `token served from the cache of ${base}`,
+      async () => {
+        const before = await cacheHits(base)
+        const status = await statusAt(base, token)
+        if (status !== 200) throw new Error(`warming up: ${status}`)
+        return (await cacheHits(base)) > before
+      },
+      10_000,
+      10
+    )
+  }
+}
+
+/** Every process refuses the token (401) within a second of the revocation. */
+export async function refusedEverywhere(token: string, bases: string[]) {
+  await Promise.all(
+    bases.map((base) =>
+      eventually(
+        `token refused by ${base}`,
+        async () => (await statusAt(base, token)) === 401,
+        1000,
+        10
+      )
+    )
+  )
+}
