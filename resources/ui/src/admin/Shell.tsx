@@ -9,6 +9,7 @@ const MenuEditor = lazy(() => import('./MenuEditor').then((m) => ({ default: m.M
 const Analytics = lazy(() => import('./Analytics').then((m) => ({ default: m.Analytics })))
 const Chat = lazy(() => import('./Chat').then((m) => ({ default: m.Chat })))
 const Settings = lazy(() => import('./Settings').then((m) => ({ default: m.Settings })))
+const Security = lazy(() => import('./Security').then((m) => ({ default: m.Security })))
 
 const SECTIONS = [
   { path: 'kitchen', title: 'Kitchen', module: 'orders' },
@@ -16,6 +17,7 @@ const SECTIONS = [
   { path: 'analytics', title: 'Analytics', module: 'analytics' },
   { path: 'chat', title: 'Chat', module: 'notifications' },
   { path: 'settings', title: 'Settings', module: null },
+  { path: 'security', title: 'Security', module: null },
 ] as const
 
 type Section = (typeof SECTIONS)[number]['path']
@@ -79,6 +81,7 @@ export function Shell() {
             {current === 'analytics' && <Analytics briefings={enabled.has('ai_briefings')} />}
             {current === 'chat' && <Chat />}
             {current === 'settings' && <Settings modules={modules.data.data} />}
+            {current === 'security' && <Security />}
           </Suspense>
         )}
       </main>

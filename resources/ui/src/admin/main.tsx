@@ -4,6 +4,8 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import '../shared/base.css'
 import './admin.css'
 import { Login } from './Login'
+import { ForgotPassword } from './ForgotPassword'
+import { ResetPassword } from './ResetPassword'
 import { Shell } from './Shell'
 import { SessionContext, loadSession, saveSession, type Session } from './session'
 import { closeStaffSocket } from './staff_socket'
@@ -12,6 +14,12 @@ const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, ref
 
 function App() {
   const [session, setSession] = useState<Session | null>(loadSession)
+  const [path, setPath] = useState(location.pathname)
+  // A reset link works signed in or not; a reset signs every device out, this one included.
+  if (path.startsWith('/admin/reset-password')) {
+    return <ResetPassword onDone={() => (saveSession(null), setSession(null), history.replaceState(null, '', '/admin'), setPath('/admin'))} />
+  }
+  if (!session && path.startsWith('/admin/forgot-password')) return <ForgotPassword />
   if (!session) {
     return <Login onSignedIn={(s) => (saveSession(s), setSession(s))} />
   }

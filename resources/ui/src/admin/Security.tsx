@@ -1,0 +1,129 @@
+import { useState } from 'react'
+import { useQuery, useQueryClient } from '@tanstack/react-query'
+import { ApiError } from '../shared/api'
+import { useStaffApi } from './session'
+
+type AccountSession = {
+  id: string
+  merchant: { id: string; slug: string; name: string } | null
+  device: string | null
+  address: string | null
+  created_at: string | null
+  last_used_at: string | null
+  current: boolean
+}
+
+const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' }) : '—')
+
+/** The account's security: password, sessions (and, later, the second factor). */
+export function Security() {
+  return (
+    <section aria-labelledby="security-title">
+      <h1 id="security-title">Security</h1>
+      <ChangePassword />
+      {/* Second factor: its panel goes here (kept apart from the password and sessions panels). */}
+      <Sessions />
+    </section>
+  )
+}
+
+function ChangePassword() {
+  const staffApi = useStaffApi()
+  const queryClient = useQueryClient()
+  const [current, setCurrent] = useState('')
+  const [password, setPassword] = useState('')
+  const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null)
+  const [busy, setBusy] = useState(false)
+
+  async function submit(event: React.FormEvent) {
+    event.preventDefault()
+    setBusy(true)
+    setStatus(null)
+    try {
+      await staffApi('/api/v1/auth/password/change', { method: 'POST', body: { current_password: current, password } })
+      setCurrent('')
+      setPassword('')
+      setStatus({ ok: true, text: 'Password changed. Your other devices were signed out.' })
+      void queryClient.invalidateQueries({ queryKey: ['account-sessions'] })
+    } catch (failure) {
+      setStatus({ ok: false, text: failure instanceof ApiError ? failure.message : 'Could not reach the server' })
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <div className="card">
+      <h2>Password</h2>
+      <form onSubmit={submit}>
+        <label htmlFor="current-password">Current password</label>
+        <input id="current-password" type="password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.target.value)} />
+        <label htmlFor="new-password">New password</label>
+        <input id="new-password" type="password" autoComplete="new-password" required minLength={10} maxLength={128} value={password} onChange={(e) => setPassword(e.target.value)} />
+        {status && <p className={status.ok ? 'notice' : 'error'} role={status.ok ? 'status' : 'alert'}>{status.text}</p>}
+        <p>
+          <button type="submit" disabled={busy}>{busy ? 'Saving…' : 'Change password'}</button>
+        </p>
+      </form>
+    </div>
+  )
+}
+
+function Sessions() {
+  const staffApi = useStaffApi()
+  const sessions = useQuery({
+    queryKey: ['account-sessions'],
+    queryFn: () => staffApi<{ data: AccountSession[] }>('/api/v1/auth/sessions'),
+  })
+  const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null)
+
+  async function revoke(path: string, done: string) {
+    setStatus(null)
+    try {
+      await staffApi(path, { method: 'DELETE' })
+      setStatus({ ok: true, text: done })
+    } catch (failure) {
+      setStatus({ ok: false, text: failure instanceof ApiError ? failure.message : 'Could not reach the server' })
+    }
+    void sessions.refetch()
+  }
+
+  const list = sessions.data?.data ?? []
+  return (
+    <div className="card">
+      <h2>Where you are signed in</h2>
+      {sessions.isLoading && <p aria-busy="true">Loading…</p>}
+      {list.length > 0 && (
+        <table>
+          <thead>
+            <tr><th scope="col">Device</th><th scope="col">Address</th><th scope="col">Shop</th><th scope="col">Signed in</th><th scope="col">Last used</th><th scope="col"><span className="sr-only">Action</span></th></tr>
+          </thead>
+          <tbody>
+            {list.map((s) => (
+              <tr key={s.id}>
+                <td>{s.device ?? 'Unknown device'}{s.current && <strong> (this device)</strong>}</td>
+                <td>{s.address ?? '—'}</td>
+                <td>{s.merchant?.name ?? '—'}</td>
+                <td>{when(s.created_at)}</td>
+                <td>{when(s.last_used_at)}</td>
+                <td>
+                  {!s.current && (
+                    <button type="button" className="secondary" onClick={() => revoke(`/api/v1/auth/sessions/${s.id}`, 'That session is signed out.')}>
+                      Sign out
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {status && <p className={status.ok ? 'notice' : 'error'} role={status.ok ? 'status' : 'alert'}>{status.text}</p>}
+      <p>
+        <button type="button" className="secondary" disabled={list.length < 2} onClick={() => revoke('/api/v1/auth/sessions', 'Every other session is signed out.')}>
+          Sign out everywhere else
+        </button>
+      </p>
+    </div>
+  )
+}
