@@ -12,6 +12,7 @@ export function ResetPassword({ onDone }: { onDone: () => void }) {
   const [password, setPassword] = useState('')
   const [repeat, setRepeat] = useState('')
   const [error, setError] = useState<string | null>(null)
+  const [spent, setSpent] = useState(false)
   const [done, setDone] = useState(false)
   const [busy, setBusy] = useState(false)
 
@@ -27,6 +28,7 @@ export function ResetPassword({ onDone }: { onDone: () => void }) {
       setDone(true)
     } catch (failure) {
       setError(failure instanceof ApiError ? failure.message : 'Could not reach the server')
+      setSpent(failure instanceof ApiError && failure.code === 'E_TOKEN_INVALID')
     } finally {
       setBusy(false)
     }
@@ -51,7 +53,7 @@ export function ResetPassword({ onDone }: { onDone: () => void }) {
           <input id="reset-repeat" type="password" autoComplete="new-password" required value={repeat} onChange={(e) => setRepeat(e.target.value)} />
           {error && (
             <p className="error" role="alert">
-              {error} {/expired|used/.test(error) && <a href="/admin/forgot-password">Ask for a new link</a>}
+              {error} {spent && <a href="/admin/forgot-password">Ask for a new link</a>}
             </p>
           )}
           <p>

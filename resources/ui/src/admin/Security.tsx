@@ -18,7 +18,7 @@ const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString([], { d
 /** The account's security: password, sessions (and, later, the second factor). */
 export function Security() {
   return (
-    <section aria-labelledby="security-title">
+    <section className="security" aria-labelledby="security-title">
       <h1 id="security-title">Security</h1>
       <ChangePassword />
       {/* Second factor: its panel goes here (kept apart from the password and sessions panels). */}
@@ -94,29 +94,28 @@ function Sessions() {
       <h2>Where you are signed in</h2>
       {sessions.isLoading && <p aria-busy="true">Loading…</p>}
       {list.length > 0 && (
-        <table>
-          <thead>
-            <tr><th scope="col">Device</th><th scope="col">Address</th><th scope="col">Shop</th><th scope="col">Signed in</th><th scope="col">Last used</th><th scope="col"><span className="sr-only">Action</span></th></tr>
-          </thead>
-          <tbody>
-            {list.map((s) => (
-              <tr key={s.id}>
-                <td>{s.device ?? 'Unknown device'}{s.current && <strong> (this device)</strong>}</td>
-                <td>{s.address ?? '—'}</td>
-                <td>{s.merchant?.name ?? '—'}</td>
-                <td>{when(s.created_at)}</td>
-                <td>{when(s.last_used_at)}</td>
-                <td>
-                  {!s.current && (
-                    <button type="button" className="secondary" onClick={() => revoke(`/api/v1/auth/sessions/${s.id}`, 'That session is signed out.')}>
-                      Sign out
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ul className="sessions">
+          {list.map((s) => (
+            <li key={s.id} data-session={s.id}>
+              <div>
+                <strong className="device">{s.device ?? 'Unknown device'}</strong>
+                {s.current && <span className="chip">This device</span>}
+                <div className="muted">
+                  {s.address ?? 'unknown address'}
+                  {s.merchant ? ` · ${s.merchant.name}` : ''}
+                </div>
+                <div className="muted">
+                  Signed in {when(s.created_at)} · last used {when(s.last_used_at)}
+                </div>
+              </div>
+              {!s.current && (
+                <button type="button" className="secondary" aria-label={`Sign out ${s.device ?? 'unknown device'} (${s.address ?? 'unknown address'})`} onClick={() => revoke(`/api/v1/auth/sessions/${s.id}`, 'That session is signed out.')}>
+                  Sign out
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
       )}
       {status && <p className={status.ok ? 'notice' : 'error'} role={status.ok ? 'status' : 'alert'}>{status.text}</p>}
       <p>
