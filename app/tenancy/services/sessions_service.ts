@@ -33,7 +33,12 @@ class SessionsService {
       `SELECT t.id::text AS id, t.user_agent, t.ip_address, t.created_at, t.last_used_at, t.expires_at,
               m.id AS merchant_id, m.slug AS merchant_slug, m.name AS merchant_name
          FROM ${ACCESS_TOKENS.table} t
-         LEFT JOIN merchants m ON jsonb_exists(t.abilities::jsonb, 'merchant:' || m.id::text)
+         LEFT JOIN LATERAL (
+           SELECT substr(a, 10) AS id FROM jsonb_array_elements_text(t.abilities::jsonb) a
+            WHERE a LIKE 'merchant:%' LIMIT 1
+         ) bound ON true
+         LEFT JOIN merchants m
+           ON m.id = CASE WHEN bound.id ~ '^[0-9a-f-]{36}$' THEN bound.id::uuid END
         WHERE t.tokenable_id = ? AND t.type = ? AND (t.expires_at IS NULL OR t.expires_at > now())
         ORDER BY t.created_at DESC NULLS LAST, t.id DESC
         LIMIT ${MAX_LISTED}`,
