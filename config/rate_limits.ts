@@ -43,6 +43,3 @@ export const guestOrders = { perSlot: 3, duration: '8 days' } as const
  * the request is answered as usual and no mail is sent, so the limit tells nothing about the address.
  */
 export const passwordResetRequests = { perAccount: { requests: 3, duration: '1 hour' } } as const
-
-/** How long a password-reset link works. */
-export const PASSWORD_RESET_TTL = '30 minutes'

@@ -5,7 +5,7 @@ import limiter from '@adonisjs/limiter/services/main'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import User from '#tenancy/models/user'
-import { passwordResetRequests, PASSWORD_RESET_TTL } from '#config/rate_limits'
+import { passwordResetRequests } from '#config/rate_limits'
 import { keyedDigest } from '#core/privacy/keyed_digest'
 import { normaliseEmail } from '#core/privacy/contact'
 import { rateLimitRejectionsTotal } from '#core/observability/metrics'
@@ -19,6 +19,8 @@ import '#tenancy/events'
 
 /** Page of the backoffice that reads the token from the link's fragment (never sent to a server log). */
 const RESET_PAGE = '/admin/reset-password'
+/** How long a reset link works (ASVS 2.5.x: short-lived). */
+const PASSWORD_RESET_TTL = '30 minutes'
 
 /**
  * Forgotten and changed passwords (ASVS v4 2.5): a reset link by mail that works once and for 30
