@@ -11,6 +11,8 @@ const rateLimits = {
   auth: { requests: env.get('RATE_LIMIT_AUTH', 10), duration: '1 minute' },
   ai: { requests: env.get('RATE_LIMIT_AI', 20), duration: '1 minute' },
   ingest: { requests: env.get('RATE_LIMIT_INGEST', 600), duration: '1 minute' },
+  // Forgot-password requests per client address (whatever addresses it names), keyed like auth.
+  password_forgot: { requests: 10, duration: '1 hour' },
   // socket.io connection attempts (reconnections included), keyed by the client address alone.
   socket_handshake: { requests: 60, duration: '1 minute' },
 } as const
@@ -35,3 +37,9 @@ export const loginLockout = {
  * slot's places from one address. Signed-in customers and staff at the counter are not counted.
  */
 export const guestOrders = { perSlot: 3, duration: '8 days' } as const
+
+/**
+ * Password-reset mails per account (a digest of the normalised email, known or not): past the limit
+ * the request is answered as usual and no mail is sent, so the limit tells nothing about the address.
+ */
+export const passwordResetRequests = { perAccount: { requests: 3, duration: '1 hour' } } as const

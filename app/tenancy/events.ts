@@ -54,6 +54,15 @@ export type SecondFactorEvent = {
   /** Why a code was refused, or how many recovery codes are left. */
   detail?: string
 }
+/**
+ * A password reset was asked for an account that exists and a mail queued (requests for unknown
+ * addresses, and those over the per-account limit, leave no trace: the answer is the same either way).
+ */
+export type PasswordResetRequested = { userId: string }
+/** An account's password was set: by a reset link, or changed with the current one. */
+export type PasswordChanged = { userId: string; via: 'reset' | 'change'; revokedTokens: number }
+/** Sessions (access tokens) the account's holder revoked themselves. */
+export type SessionsRevoked = { userId: string; tokenIds: string[]; scope: 'one' | 'others' }
 
 declare module '@adonisjs/core/types' {
   interface EventsList {
@@ -66,5 +75,8 @@ declare module '@adonisjs/core/types' {
     'merchant.onboarded': MerchantOnboarded
     'auth.account_locked': AccountLocked
     'auth.second_factor': SecondFactorEvent
+    'auth.password_reset_requested': PasswordResetRequested
+    'auth.password_changed': PasswordChanged
+    'auth.sessions_revoked': SessionsRevoked
   }
 }

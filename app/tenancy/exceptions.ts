@@ -71,3 +71,28 @@ export class LastOwnerException extends AppException {
   static code = 'E_LAST_OWNER'
   static message = 'The last owner of a merchant cannot be removed'
 }
+
+export class WeakPasswordException extends AppException {
+  static status = 422
+  static code = 'E_WEAK_PASSWORD'
+  static message = 'This password is too easy to guess'
+}
+
+export class InvalidAccountTokenException extends AppException {
+  static status = 410
+  static code = 'E_TOKEN_INVALID'
+  static message = 'This link is invalid, expired or already used: ask for a new one'
+}
+
+/** A wrong current password when changing it; counts towards the sign-in lockout like a failed login. */
+export class WrongCurrentPasswordException extends InvalidCredentialsException {
+  static status = 403
+  static code = 'E_WRONG_PASSWORD'
+  static message = 'The current password is wrong'
+}
+
+export class SessionNotFoundException extends AppException {
+  static status = 404
+  static code = 'E_SESSION_NOT_FOUND'
+  static message = 'Session not found'
+}

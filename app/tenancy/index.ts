@@ -21,7 +21,15 @@ export type { StaffIdentity } from '#tenancy/services/staff_tokens'
 export { authenticateStaffSocket, admitSocket } from '#tenancy/services/socket_access'
 export { MerchantRequiredException, ModuleDisabledException } from '#tenancy/exceptions'
 export type { MerchantSnapshot, Tier, Vertical, StaffRole } from '#tenancy/types'
-export type { AccountLocked, MerchantOnboarded, TeamEvent, TeamEventName } from '#tenancy/events'
+export type {
+  AccountLocked,
+  MerchantOnboarded,
+  PasswordChanged,
+  PasswordResetRequested,
+  SessionsRevoked,
+  TeamEvent,
+  TeamEventName,
+} from '#tenancy/events'
 export { TEAM_EVENTS } from '#tenancy/events'
 export { teamMembers } from '#tenancy/services/team_members'
 export { OnlyOwnerException } from '#tenancy/team_exceptions'

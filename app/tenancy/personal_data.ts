@@ -41,12 +41,14 @@ export default definePersonalData({
       table: 'auth_access_tokens',
       location: 'control',
       subject: [{ column: 'tokenable_id', kind: 'userId' }],
-      personal: {},
+      // The device (browser user agent) and client address each sign-in came from: the sessions list.
+      personal: { user_agent: 'null', ip_address: 'null' },
       erase: 'delete-now',
       exportExcludes: ['hash'],
       information: {
         ...ACCOUNT,
-        purpose: 'Keeping you signed in (access tokens)',
+        purpose:
+          'Keeping you signed in (access tokens), and showing you where each session was opened (device and address) so you can revoke it',
         retention: 'until the token expires or you sign out; revoked at once on erasure',
       },
     },
@@ -125,6 +127,19 @@ export default definePersonalData({
         ...ACCOUNT,
         purpose: 'A sign-in waiting for your second-factor code',
         retention: 'five minutes, or until the code is given',
+      },
+    },
+    {
+      table: 'account_tokens',
+      location: 'control',
+      subject: [{ column: 'user_id', kind: 'userId' }],
+      personal: {},
+      erase: 'delete-now',
+      exportExcludes: ['token_hash'],
+      information: {
+        ...ACCOUNT,
+        purpose: 'Single-use links mailed to you (email verification, password reset)',
+        retention: 'while the account exists; a link works once, for a short time',
       },
     },
   ],

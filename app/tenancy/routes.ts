@@ -4,6 +4,8 @@ import { invitationAuthRoutes, teamRoutes } from '#tenancy/team_routes'
 
 const AuthController = () => import('#tenancy/controllers/auth_controller')
 const SecondFactorController = () => import('#tenancy/controllers/second_factor_controller')
+const PasswordsController = () => import('#tenancy/controllers/passwords_controller')
+const SessionsController = () => import('#tenancy/controllers/sessions_controller')
 const LocationsController = () => import('#tenancy/controllers/locations_controller')
 const MerchantProfileController = () => import('#tenancy/controllers/merchant_profile_controller')
 const ModulesController = () => import('#tenancy/controllers/modules_controller')
@@ -36,6 +38,22 @@ export default function tenancyRoutes(router: Router) {
           ])
         })
         .use(middleware.throttle({ limit: 'auth' }))
+      router
+        .post('/password/forgot', [PasswordsController, 'forgot'])
+        .use(middleware.throttle({ limit: 'password_forgot' }))
+      router
+        .post('/password/reset', [PasswordsController, 'reset'])
+        .use(middleware.throttle({ limit: 'auth' }))
+      router
+        .post('/password/change', [PasswordsController, 'change'])
+        .use(middleware.throttle({ limit: 'auth' }))
+      router
+        .group(() => {
+          router.get('/sessions', [SessionsController, 'index'])
+          router.delete('/sessions', [SessionsController, 'destroyOthers'])
+          router.delete('/sessions/:id', [SessionsController, 'destroy'])
+        })
+        .use(middleware.throttle({ limit: 'api' }))
     })
     .prefix('/api/v1/auth')
 

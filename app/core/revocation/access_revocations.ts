@@ -8,6 +8,8 @@ export const REVOCATION_REASONS = [
   'account_erased',
   'merchant_suspended',
   'module_disabled',
+  'password_changed',
+  'session_revoked',
 ] as const
 export type RevocationReason = (typeof REVOCATION_REASONS)[number]
 

@@ -2,6 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import Merchant from '#tenancy/models/merchant'
 import { onboarding } from '#tenancy/services/onboarding_service'
 import { merchantAccess } from '#tenancy/services/merchant_access_service'
+import { assertAcceptablePassword } from '#tenancy/services/password_policy'
 import {
   accessChangeValidator,
   onboardMerchantValidator,
@@ -32,6 +33,14 @@ export default class AdminMerchantsController {
 
   async store({ request, response }: HttpContext) {
     const input = await request.validateUsing(onboardMerchantValidator)
+    // The owner's password (set when the account is new) meets the policy like any other.
+    if (input.owner)
+      assertAcceptablePassword(input.owner.password, [
+        input.owner.email,
+        input.owner.fullName ?? '',
+        input.name,
+        input.slug,
+      ])
     const merchant = await onboarding.onboard(input)
     const created = await Merchant.findOrFail(merchant.id)
     return response.created({ data: created.serialize() })

@@ -5,6 +5,7 @@ import { loginLockoutService } from '#tenancy/services/login_lockout'
 import { secondFactorLogin } from '#tenancy/services/second_factor_login'
 import { merchantDirectory } from '#tenancy/services/merchant_directory'
 import { accessRevocations } from '#core/revocation/access_revocations'
+import { recordSignIn } from '#tenancy/services/sign_in_alerts'
 import { UnauthorizedException } from '#core/exceptions/http_errors'
 import { InvalidCredentialsException, RoleRequiredException } from '#tenancy/exceptions'
 
@@ -46,6 +47,7 @@ export class AuthService {
         name: chosen ? `staff:${chosen.merchant.slug}` : 'user',
       }
     )
+    await recordSignIn(user, String(token.identifier))
     return {
       token: token.value!.release(),
       expires_at: token.expiresAt?.toISOString() ?? null,

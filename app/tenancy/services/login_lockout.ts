@@ -42,6 +42,13 @@ class LoginLockout {
     return result
   }
 
+  /** Lifts the account's lockout and forgets its failures (its password was just reset by mail). */
+  async clear(email: string) {
+    const account = loginAccountKey(email)
+    await this.#failures.delete(`login_failures:${account}`)
+    await this.#lockouts.delete(`login_lockouts:${account}`)
+  }
+
   async #afterFailure(account: string) {
     const failuresKey = `login_failures:${account}`
     if ((await this.#failures.remaining(failuresKey)) > 0) return

@@ -49,6 +49,7 @@ export function Login({ onSignedIn }: { onSignedIn: (session: Session) => void }
           <button type="submit" disabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</button>
         </p>
       </form>
+      <p><a href="/admin/forgot-password">Forgot your password?</a></p>
     </main>
   )
 }

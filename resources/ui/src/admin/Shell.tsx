@@ -10,6 +10,7 @@ const Analytics = lazy(() => import('./Analytics').then((m) => ({ default: m.Ana
 const Chat = lazy(() => import('./Chat').then((m) => ({ default: m.Chat })))
 const Settings = lazy(() => import('./Settings').then((m) => ({ default: m.Settings })))
 const Team = lazy(() => import('./Team').then((m) => ({ default: m.Team })))
+const Security = lazy(() => import('./Security').then((m) => ({ default: m.Security })))
 
 const SECTIONS = [
   { path: 'kitchen', title: 'Kitchen', module: 'orders' },
@@ -18,6 +19,7 @@ const SECTIONS = [
   { path: 'chat', title: 'Chat', module: 'notifications' },
   { path: 'team', title: 'Team', module: null },
   { path: 'settings', title: 'Settings', module: null },
+  { path: 'security', title: 'Security', module: null },
 ] as const
 
 type Section = (typeof SECTIONS)[number]['path']
@@ -82,6 +84,7 @@ export function Shell() {
             {current === 'chat' && <Chat />}
             {current === 'team' && <Team />}
             {current === 'settings' && <Settings modules={modules.data.data} />}
+            {current === 'security' && <Security />}
           </Suspense>
         )}
       </main>

@@ -5,6 +5,8 @@ import '../shared/base.css'
 import './admin.css'
 import { Login } from './Login'
 import { AcceptInvitation } from './AcceptInvitation'
+import { ForgotPassword } from './ForgotPassword'
+import { ResetPassword } from './ResetPassword'
 import { Shell } from './Shell'
 import { SessionContext, loadSession, saveSession, type Session } from './session'
 import { closeStaffSocket, onAccessLost } from './staff_socket'
@@ -13,21 +15,26 @@ const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, ref
 
 function App() {
   const [session, setSession] = useState<Session | null>(loadSession)
-  const [accepting, setAccepting] = useState(() => location.pathname.startsWith('/admin/accept-invitation'))
+  const [path, setPath] = useState(location.pathname)
   const signOut = () => {
     saveSession(null)
     closeStaffSocket()
     queryClient.clear()
     setSession(null)
   }
+  const signIn = (next: Session) => (saveSession(next), setSession(next))
+  const goTo = (next: string) => (history.replaceState(null, '', next), setPath(next))
   // Removed from the team (or signed out elsewhere): the open board stops at once.
   useEffect(() => onAccessLost(signOut))
-  if (accepting) {
-    return <AcceptInvitation onSignedIn={(s) => (saveSession(s), setSession(s), setAccepting(false))} />
+  // A reset link works signed in or not; a reset signs every device out, this one included.
+  if (path.startsWith('/admin/reset-password')) {
+    return <ResetPassword onDone={() => (signOut(), goTo('/admin'))} />
   }
-  if (!session) {
-    return <Login onSignedIn={(s) => (saveSession(s), setSession(s))} />
+  if (path.startsWith('/admin/accept-invitation')) {
+    return <AcceptInvitation onSignedIn={(s) => (signIn(s), goTo('/admin'))} />
   }
+  if (!session && path.startsWith('/admin/forgot-password')) return <ForgotPassword />
+  if (!session) return <Login onSignedIn={signIn} />
   return (
     <SessionContext.Provider value={{ session, signOut }}>
       <Shell />

@@ -1,0 +1,67 @@
+import { createHash, randomBytes } from 'node:crypto'
+import db from '@adonisjs/lucid/services/db'
+import string from '@adonisjs/core/helpers/string'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+
+export const ACCOUNT_TOKEN_KINDS = ['verify_email', 'password_reset'] as const
+export type AccountTokenKind = (typeof ACCOUNT_TOKEN_KINDS)[number]
+
+/** Longest token accepted by consume(): ours are 43 characters; anything far longer is not ours. */
+const MAX_TOKEN_LENGTH = 200
+
+export const hashAccountToken = (token: string) => createHash('sha256').update(token).digest('hex')
+
+/**
+ * Single-use, expiring tokens mailed to an account (email verification, password reset), in
+ * `account_tokens`. The token is 32 random bytes (base64url) and only its SHA-256 is stored, so a read of
+ * the table gives nobody a working link. A new token of a kind supersedes the account's unused ones of
+ * that kind (the latest mail is the one that works).
+ */
+class AccountTokens {
+  /**
+   * Issues a token in the caller's control transaction (the mail carrying it is written in the same one)
+   * and returns it; `ttl` in seconds or as a duration ('30 minutes').
+   */
+  async issue(
+    trx: TransactionClientContract,
+    kind: AccountTokenKind,
+    userId: string,
+    ttl: number | string
+  ): Promise<string> {
+    const seconds = typeof ttl === 'number' ? ttl : string.seconds.parse(ttl)
+    const token = randomBytes(32).toString('base64url')
+    await trx.rawQuery(
+      `UPDATE account_tokens SET used_at = now() WHERE kind = ? AND user_id = ? AND used_at IS NULL`,
+      [kind, userId]
+    )
+    await trx.rawQuery(
+      `INSERT INTO account_tokens (kind, user_id, token_hash, expires_at)
+       VALUES (?, ?, ?, now() + make_interval(secs => ?))`,
+      [kind, userId, hashAccountToken(token), seconds]
+    )
+    return token
+  }
+
+  /**
+   * Uses the token up, atomically: one UPDATE that only an unused, unexpired token of that kind matches.
+   * Returns its user id, or null (unknown, expired, already used: a concurrent second use gets null).
+   * With `trx`, the use is undone if that transaction rolls back.
+   */
+  async consume(
+    kind: AccountTokenKind,
+    token: string,
+    trx?: TransactionClientContract
+  ): Promise<string | null> {
+    if (typeof token !== 'string' || !token || token.length > MAX_TOKEN_LENGTH) return null
+    const client = trx ?? db.connection('control')
+    const result = await client.rawQuery(
+      `UPDATE account_tokens SET used_at = now()
+        WHERE token_hash = ? AND kind = ? AND used_at IS NULL AND expires_at > now()
+        RETURNING user_id`,
+      [hashAccountToken(token), kind]
+    )
+    return (result.rows[0]?.user_id as string | undefined) ?? null
+  }
+}
+
+export const accountTokens = new AccountTokens()
