@@ -11,6 +11,10 @@ const rateLimits = {
   auth: { requests: env.get('RATE_LIMIT_AUTH', 10), duration: '1 minute' },
   ai: { requests: env.get('RATE_LIMIT_AI', 20), duration: '1 minute' },
   ingest: { requests: env.get('RATE_LIMIT_INGEST', 600), duration: '1 minute' },
+  // Self sign-ups per client address alone (each one creates an account, a merchant and a mail).
+  sign_up: { requests: env.get('RATE_LIMIT_SIGN_UP', 5), duration: '1 hour' },
+  // Verification mails asked again, per signed-in account.
+  verification_mail: { requests: 3, duration: '1 hour' },
   // socket.io connection attempts (reconnections included), keyed by the client address alone.
   socket_handshake: { requests: 60, duration: '1 minute' },
 } as const

@@ -18,9 +18,21 @@ export type AccountLocked = {
   seconds: number
 }
 
+/** Someone signed up: a new account owning a new, not yet published merchant. */
+export type AccountSignedUp = { userId: string; merchantId: string; slug: string }
+
+/** A sign-up named an email that has an account (keyed digest of the email: the log names no address). */
+export type SignUpRefused = { accountKey: string; reason: 'email_taken' }
+
+/** An account's address was verified; the merchants it owns that went live with it. */
+export type EmailVerified = { userId: string; publishedMerchantIds: string[] }
+
 declare module '@adonisjs/core/types' {
   interface EventsList {
     'merchant.onboarded': MerchantOnboarded
     'auth.account_locked': AccountLocked
+    'account.signed_up': AccountSignedUp
+    'account.sign_up_refused': SignUpRefused
+    'account.email_verified': EmailVerified
   }
 }

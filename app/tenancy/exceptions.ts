@@ -71,3 +71,45 @@ export class LastOwnerException extends AppException {
   static code = 'E_LAST_OWNER'
   static message = 'The last owner of a merchant cannot be removed'
 }
+
+export class WeakPasswordException extends AppException {
+  static status = 422
+  static code = 'E_WEAK_PASSWORD'
+  static message = 'This password is too weak'
+  constructor(message?: string) {
+    super(message, { field: 'password' })
+  }
+}
+
+export class EmailTakenException extends AppException {
+  static status = 409
+  static code = 'E_EMAIL_TAKEN'
+  static message = 'An account with this email exists: sign in, or reset your password'
+  constructor() {
+    super(undefined, { field: 'email' })
+  }
+}
+
+export class AccountTokenInvalidException extends AppException {
+  static status = 400
+  static code = 'E_TOKEN_INVALID'
+  static message = 'This link is not valid'
+}
+
+export class AccountTokenUsedException extends AppException {
+  static status = 410
+  static code = 'E_TOKEN_USED'
+  static message = 'This link was used already'
+}
+
+export class AccountTokenExpiredException extends AppException {
+  static status = 410
+  static code = 'E_TOKEN_EXPIRED'
+  static message = 'This link has expired: ask for a new one'
+}
+
+export class EmailAlreadyVerifiedException extends AppException {
+  static status = 409
+  static code = 'E_EMAIL_ALREADY_VERIFIED'
+  static message = 'This email address is verified already'
+}

@@ -9,7 +9,11 @@ export {
 } from '#tenancy/context/tenant_context'
 export type { TenantContext } from '#tenancy/context/tenant_context'
 export { defineModule } from '#tenancy/modules/define_module'
-export type { ModuleDefinition, ModuleSchedule } from '#tenancy/modules/define_module'
+export type {
+  ModuleDefinition,
+  ModuleSchedule,
+  OnboardingStep,
+} from '#tenancy/modules/define_module'
 export { readRows, shardRouter, tenantDb } from '#tenancy/services/shards'
 export { TenantModel } from '#tenancy/models/tenant_model'
 export { merchantDirectory } from '#tenancy/services/merchant_directory'
@@ -22,6 +26,7 @@ export { authenticateStaffSocket, admitSocket } from '#tenancy/services/socket_a
 export { MerchantRequiredException, ModuleDisabledException } from '#tenancy/exceptions'
 export type { MerchantSnapshot, Tier, Vertical, StaffRole } from '#tenancy/types'
 export type { AccountLocked, MerchantOnboarded } from '#tenancy/events'
+export type { AccountSignedUp, EmailVerified, SignUpRefused } from '#tenancy/events'
 export { bootModuleRegistry } from '#tenancy/services/module_registry_service'
 export { moduleAccess } from '#tenancy/services/module_access_service'
 export { moduleGate } from '#tenancy/middleware/module_gate_middleware'

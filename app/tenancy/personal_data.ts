@@ -16,7 +16,12 @@ export default definePersonalData({
         { column: 'email', kind: 'email' },
         { column: 'id', kind: 'userId' },
       ],
-      personal: { email: 'erasedEmail', full_name: 'null', password: 'null' },
+      personal: {
+        email: 'erasedEmail',
+        full_name: 'null',
+        password: 'null',
+        email_verified_at: 'null',
+      },
       erase: 'anonymize-then-delete',
       exportExcludes: ['password'],
       information: {
@@ -65,6 +70,19 @@ export default definePersonalData({
         purpose:
           'Mails about your account (verification, invitations, password resets, sign-in alerts)',
         retention: 'while the account exists; the link a mail carries is removed once it is sent',
+      },
+    },
+    {
+      table: 'account_tokens',
+      location: 'control',
+      subject: [{ column: 'user_id', kind: 'userId' }],
+      personal: {},
+      erase: 'delete-now',
+      exportExcludes: ['token_hash'],
+      information: {
+        ...ACCOUNT,
+        purpose: 'Single-use links sent to you (email verification, password reset)',
+        retention: 'while the account exists; a link works once, until it expires',
       },
     },
   ],

@@ -2,6 +2,8 @@ import type { Router } from '@adonisjs/core/http'
 import { middleware } from '#start/kernel'
 
 const AuthController = () => import('#tenancy/controllers/auth_controller')
+const SignUpController = () => import('#tenancy/controllers/sign_up_controller')
+const OnboardingController = () => import('#tenancy/controllers/onboarding_controller')
 const LocationsController = () => import('#tenancy/controllers/locations_controller')
 const MerchantProfileController = () => import('#tenancy/controllers/merchant_profile_controller')
 const ModulesController = () => import('#tenancy/controllers/modules_controller')
@@ -17,6 +19,15 @@ export default function tenancyRoutes(router: Router) {
         .as('auth.logout')
         .use(middleware.throttle({ limit: 'api' }))
       router.get('/me', [AuthController, 'me']).use(middleware.throttle({ limit: 'api' }))
+      router
+        .post('/sign-up', [SignUpController, 'store'])
+        .use(middleware.throttle({ limit: 'sign_up' }))
+      router
+        .post('/verify-email', [SignUpController, 'verify'])
+        .use(middleware.throttle({ limit: 'auth' }))
+      router
+        .post('/verify-email/resend', [SignUpController, 'resend'])
+        .use(middleware.throttle({ limit: 'verification_mail' }))
     })
     .prefix('/api/v1/auth')
 
@@ -26,6 +37,7 @@ export default function tenancyRoutes(router: Router) {
       router
         .group(() => {
           router.get('/modules', [ModulesController, 'mine'])
+          router.get('/onboarding', [OnboardingController, 'show'])
           router.get('/locations', [LocationsController, 'index'])
           router.get('/locations/:id', [LocationsController, 'show'])
           router

@@ -21,8 +21,10 @@ function limiterFor(name: RateLimitName): LeasedLimiter {
  * would multiply the budget by the number of merchants. Other anonymous limits are per merchant too,
  * so guests of several shops behind one address do not share one budget.
  */
+const PER_ADDRESS_ONLY = new Set<RateLimitName>(['auth', 'sign_up'])
+
 function anonymousKey(ctx: HttpContext, limit: RateLimitName) {
-  return limit === 'auth'
+  return PER_ADDRESS_ONLY.has(limit)
     ? `ip:${ctx.request.ip()}`
     : `ip:${ctx.request.ip()}:${ctx.tenant?.merchantId ?? '-'}`
 }
