@@ -5,6 +5,8 @@ import '../shared/base.css'
 import './admin.css'
 import { Login } from './Login'
 import { Shell } from './Shell'
+import { SignUp } from './SignUp'
+import { Verify } from './Verify'
 import { SessionContext, loadSession, saveSession, type Session } from './session'
 import { closeStaffSocket } from './staff_socket'
 
@@ -12,8 +14,12 @@ const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, ref
 
 function App() {
   const [session, setSession] = useState<Session | null>(loadSession)
+  const onSignedIn = (s: Session) => (saveSession(s), setSession(s))
+  // Pages that need no session: the verification link, and sign-up.
+  if (location.pathname.startsWith('/admin/verify')) return <Verify />
   if (!session) {
-    return <Login onSignedIn={(s) => (saveSession(s), setSession(s))} />
+    if (location.pathname.startsWith('/admin/sign-up')) return <SignUp onSignedIn={onSignedIn} />
+    return <Login onSignedIn={onSignedIn} />
   }
   const signOut = () => {
     saveSession(null)
