@@ -4,7 +4,7 @@ import env from '#start/env'
  * Requests per minute: api 100, auth 10, ai 20. The env overrides exist for load tests.
  * ingest 600: public analytics ingestion, where a café's guests share one Wi-Fi IP (anonymous key).
  * Keys: the signed-in user when known, else the client IP (X-Forwarded-For only from TRUSTED_PROXIES)
- * with the merchant; auth by the client IP alone (see ThrottleMiddleware).
+ * with the merchant; auth and sign_up by the client IP alone (see ThrottleMiddleware).
  */
 const rateLimits = {
   api: { requests: env.get('RATE_LIMIT_API', 100), duration: '1 minute' },

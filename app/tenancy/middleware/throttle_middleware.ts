@@ -17,7 +17,7 @@ function limiterFor(name: RateLimitName): LeasedLimiter {
 }
 
 /**
- * Sign-in attempts are keyed on the client address alone: a merchant named by the client (X-Merchant)
+ * Sign-in attempts and sign-ups are keyed on the client address alone: a merchant named by the client (X-Merchant)
  * would multiply the budget by the number of merchants. Other anonymous limits are per merchant too,
  * so guests of several shops behind one address do not share one budget.
  */
