@@ -75,25 +75,20 @@ export class LastOwnerException extends AppException {
 export class WeakPasswordException extends AppException {
   static status = 422
   static code = 'E_WEAK_PASSWORD'
-  static message = 'This password is too weak'
-  constructor(message?: string) {
-    super(message, { field: 'password' })
-  }
+  static message = 'This password is too easy to guess'
 }
 
+export class InvalidAccountTokenException extends AppException {
+  static status = 410
+  static code = 'E_TOKEN_INVALID'
+  static message = 'This link is invalid, expired or already used: ask for a new one'
+}
+
+/** A sign-up with an email that has an account (docs/decisions/accounts-signup.md says why a 409). */
 export class EmailTakenException extends AppException {
   static status = 409
   static code = 'E_EMAIL_TAKEN'
   static message = 'An account with this email exists: sign in, or reset your password'
-  constructor() {
-    super(undefined, { field: 'email' })
-  }
-}
-
-export class AccountTokenInvalidException extends AppException {
-  static status = 400
-  static code = 'E_TOKEN_INVALID'
-  static message = 'This link is not valid'
 }
 
 export class AccountTokenUsedException extends AppException {

@@ -1,78 +1,89 @@
 import { createHash, randomBytes } from 'node:crypto'
+import db from '@adonisjs/lucid/services/db'
+import string from '@adonisjs/core/helpers/string'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
-import {
-  AccountTokenExpiredException,
-  AccountTokenInvalidException,
-  AccountTokenUsedException,
-} from '#tenancy/exceptions'
 
 export const ACCOUNT_TOKEN_KINDS = ['verify_email', 'password_reset'] as const
 export type AccountTokenKind = (typeof ACCOUNT_TOKEN_KINDS)[number]
 
-/** How long a link stays valid, per kind. */
-export const ACCOUNT_TOKEN_TTL_SECONDS: Record<AccountTokenKind, number> = {
-  verify_email: 24 * 60 * 60,
-  password_reset: 30 * 60,
-}
+/** Longest token accepted by consume(): ours are 43 characters; anything far longer is not ours. */
+const MAX_TOKEN_LENGTH = 200
 
-/** 32 random bytes as base64url (43 characters): what goes into the link, and nowhere else. */
-const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/
+export const hashAccountToken = (token: string) => createHash('sha256').update(token).digest('hex')
 
-export function digestAccountToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex')
-}
-
-type Client = TransactionClientContract
+/** Why a token did not spend (see `diagnose`). */
+export type UnspentReason = 'unknown' | 'used' | 'expired'
 
 /**
- * Single-use, expiring account tokens (email verification, password reset). Only the SHA-256 digest
- * is stored: a copy of the table opens no account. Issuing a token retires the user's earlier unused
- * ones of that kind, so only the latest link works.
+ * Single-use, expiring tokens mailed to an account (email verification, password reset), in
+ * `account_tokens`. The token is 32 random bytes (base64url) and only its SHA-256 is stored, so a read of
+ * the table gives nobody a working link. A new token of a kind supersedes the account's unused ones of
+ * that kind (the latest mail is the one that works).
  */
-export const accountTokens = {
+class AccountTokens {
+  /**
+   * Issues a token in the caller's control transaction (the mail carrying it is written in the same one)
+   * and returns it; `ttl` in seconds or as a duration ('30 minutes').
+   */
   async issue(
-    trx: Client,
-    input: { kind: AccountTokenKind; userId: string; ttlSeconds?: number }
+    trx: TransactionClientContract,
+    kind: AccountTokenKind,
+    userId: string,
+    ttl: number | string
   ): Promise<string> {
+    const seconds = typeof ttl === 'number' ? ttl : string.seconds.parse(ttl)
     const token = randomBytes(32).toString('base64url')
-    const ttl = input.ttlSeconds ?? ACCOUNT_TOKEN_TTL_SECONDS[input.kind]
-    await trx
-      .from('account_tokens')
-      .where({ user_id: input.userId, kind: input.kind })
-      .whereNull('used_at')
-      .update({ used_at: trx.knexRawQuery('now()') })
-    await trx.table('account_tokens').insert({
-      kind: input.kind,
-      user_id: input.userId,
-      token_hash: digestAccountToken(token),
-      expires_at: trx.knexRawQuery('now() + make_interval(secs => ?)', [ttl]),
-    })
+    await trx.rawQuery(
+      `UPDATE account_tokens SET used_at = now() WHERE kind = ? AND user_id = ? AND used_at IS NULL`,
+      [kind, userId]
+    )
+    await trx.rawQuery(
+      `INSERT INTO account_tokens (kind, user_id, token_hash, expires_at)
+       VALUES (?, ?, ?, now() + make_interval(secs => ?))`,
+      [kind, userId, hashAccountToken(token), seconds]
+    )
     return token
-  },
+  }
 
   /**
-   * Spends a token in one statement (two requests racing with one link: one wins), and returns its
-   * user. A token that does not spend says why: unknown (E_TOKEN_INVALID), used (E_TOKEN_USED),
-   * expired (E_TOKEN_EXPIRED); only the holder of the link can ask, so this tells nobody else anything.
+   * Uses the token up, atomically: one UPDATE that only an unused, unexpired token of that kind matches.
+   * Returns its user id, or null (unknown, expired, already used: a concurrent second use gets null).
+   * With `trx`, the use is undone if that transaction rolls back.
    */
-  async consume(trx: Client, kind: AccountTokenKind, token: string): Promise<{ userId: string }> {
-    if (!TOKEN_SHAPE.test(token)) throw new AccountTokenInvalidException()
-    const digest = digestAccountToken(token)
-    const spent = await trx.rawQuery(
+  async consume(
+    kind: AccountTokenKind,
+    token: string,
+    trx?: TransactionClientContract
+  ): Promise<string | null> {
+    if (typeof token !== 'string' || !token || token.length > MAX_TOKEN_LENGTH) return null
+    const client = trx ?? db.connection('control')
+    const result = await client.rawQuery(
       `UPDATE account_tokens SET used_at = now()
         WHERE token_hash = ? AND kind = ? AND used_at IS NULL AND expires_at > now()
         RETURNING user_id`,
-      [digest, kind]
+      [hashAccountToken(token), kind]
     )
-    const row = spent.rows[0]
-    if (row) return { userId: row.user_id }
-    const known = await trx
+    return (result.rows[0]?.user_id as string | undefined) ?? null
+  }
+
+  /**
+   * After consume() returned null: why. Only the holder of the link can ask, so saying "used" or
+   * "expired" tells nobody else anything, and tells the holder whether to ask for a new link.
+   */
+  async diagnose(
+    kind: AccountTokenKind,
+    token: string,
+    trx?: TransactionClientContract
+  ): Promise<UnspentReason> {
+    if (typeof token !== 'string' || !token || token.length > MAX_TOKEN_LENGTH) return 'unknown'
+    const client = trx ?? db.connection('control')
+    const row = await client
       .from('account_tokens')
-      .where({ token_hash: digest, kind })
+      .where({ token_hash: hashAccountToken(token), kind })
       .select('used_at')
       .first()
-    if (!known) throw new AccountTokenInvalidException()
-    if (known.used_at) throw new AccountTokenUsedException()
-    throw new AccountTokenExpiredException()
-  },
+    return !row ? 'unknown' : row.used_at ? 'used' : 'expired'
+  }
 }
+
+export const accountTokens = new AccountTokens()

@@ -76,7 +76,7 @@ export class OnboardingService {
         let owner = await User.query({ client: trx })
           .whereRaw('lower(email) = lower(?)', [input.owner.email])
           .first()
-        if (owner && input.owner.mustBeNew) throw new EmailTakenException()
+        if (owner && input.owner.mustBeNew) throw new EmailTakenException({ field: 'email' })
         if (!owner) {
           owner = await User.create(
             {

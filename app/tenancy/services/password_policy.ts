@@ -9,5 +9,7 @@ export const MIN_PASSWORD_LENGTH = 10
  */
 export function assertAcceptablePassword(password: string, _userInputs: string[] = []): void {
   if ([...password].length < MIN_PASSWORD_LENGTH)
-    throw new WeakPasswordException(`Use at least ${MIN_PASSWORD_LENGTH} characters`)
+    throw new WeakPasswordException(`Use at least ${MIN_PASSWORD_LENGTH} characters`, {
+      field: 'password',
+    })
 }

@@ -9,7 +9,13 @@ import { assertAcceptablePassword } from '#tenancy/services/password_policy'
 import { authService } from '#tenancy/services/auth_service'
 import { merchantDirectory } from '#tenancy/services/merchant_directory'
 import { loginAccountKey } from '#tenancy/services/login_lockout'
-import { EmailAlreadyVerifiedException, EmailTakenException } from '#tenancy/exceptions'
+import {
+  AccountTokenExpiredException,
+  AccountTokenUsedException,
+  EmailAlreadyVerifiedException,
+  EmailTakenException,
+  InvalidAccountTokenException,
+} from '#tenancy/exceptions'
 import { UnauthorizedException } from '#core/exceptions/http_errors'
 import type { Vertical } from '#tenancy/types'
 import '#tenancy/events'
@@ -23,6 +29,9 @@ export type SignUpInput = {
 
 /** The verification link is where the backoffice's Verify page reads it (/admin/verify#token=...). */
 const VERIFY_PATH = '/admin/verify'
+
+/** A verification link works for a day. */
+const VERIFY_EMAIL_TTL = '24 hours'
 
 /** At most one "someone tried to sign up with your address" notice per address in this window. */
 const ATTEMPT_NOTICE_WINDOW = '1 hour'
@@ -93,7 +102,14 @@ export class SignUpService {
   /** Verifies the address a link was sent to; the merchants it owns go live. */
   async verifyEmail(token: string) {
     const { userId, published } = await db.connection('control').transaction(async (trx) => {
-      const spent = await accountTokens.consume(trx, 'verify_email', token)
+      const spentBy = await accountTokens.consume('verify_email', token, trx)
+      if (!spentBy) {
+        const reason = await accountTokens.diagnose('verify_email', token, trx)
+        if (reason === 'used') throw new AccountTokenUsedException()
+        if (reason === 'expired') throw new AccountTokenExpiredException()
+        throw new InvalidAccountTokenException()
+      }
+      const spent = { userId: spentBy }
       await trx
         .from('users')
         .where('id', spent.userId)
@@ -148,7 +164,7 @@ export class SignUpService {
     trx: TransactionClientContract,
     to: { userId: string; email: string; merchantName: string | null }
   ) {
-    const token = await accountTokens.issue(trx, { kind: 'verify_email', userId: to.userId })
+    const token = await accountTokens.issue(trx, 'verify_email', to.userId, VERIFY_EMAIL_TTL)
     const link = accountMail.link(VERIFY_PATH, token)
     await accountMail.queue(trx, {
       kind: 'verify_email',

@@ -205,9 +205,7 @@ test.group('Sign-up: account, merchant, verification', (group) => {
     const issue = () =>
       db
         .connection('control')
-        .transaction((trx) =>
-          accountTokens.issue(trx, { kind: 'verify_email', userId: session.user.id })
-        )
+        .transaction((trx) => accountTokens.issue(trx, 'verify_email', session.user.id, '24 hours'))
 
     const expired = await issue()
     await db.connection('control').rawQuery(
@@ -228,7 +226,7 @@ test.group('Sign-up: account, merchant, verification', (group) => {
 
     for (const token of ['x'.repeat(43), 'short', fresh.slice(0, 42) + '!']) {
       const bad = await verify(client, token)
-      bad.assertStatus(400)
+      bad.assertStatus(410)
       assert.equal(bad.body().errors[0].code, 'E_TOKEN_INVALID')
     }
     const missing = await client

@@ -82,14 +82,16 @@ test.group('Sign-up in development: the local mail catcher', (group) => {
     const link = linkIn(eml)
     assert.match(link.url, /^http:\/\/127\.0\.0\.1:\d+\/admin\/verify#token=/)
     await expectStatus(client.get(`/api/v1/menus/${slug}`), 404)
-    await expectStatus(
+    const verified = await expectStatus(
       client
         .post('/api/v1/auth/verify-email')
         .header('X-Forwarded-For', randomClientIp())
         .json({ token: link.token }),
       200
     )
-    await expectStatus(client.get(`/api/v1/menus/${slug}`), 200)
+    assert.deepEqual(verified.body().published_merchants, [slug])
+    const menu = await client.get(`/api/v1/menus/${slug}`)
+    assert.equal(menu.status(), 200, JSON.stringify(menu.body()))
   })
 
   test('subjects folded over several header lines are read whole', ({ assert }) => {
