@@ -4,7 +4,7 @@ import env from '#start/env'
  * Requests per minute: api 100, auth 10, ai 20. The env overrides exist for load tests.
  * ingest 600: public analytics ingestion, where a café's guests share one Wi-Fi IP (anonymous key).
  * Keys: the signed-in user when known, else the client IP (X-Forwarded-For only from TRUSTED_PROXIES)
- * with the merchant; auth by the client IP alone (see ThrottleMiddleware).
+ * with the merchant; auth and sign_up by the client IP alone (see ThrottleMiddleware).
  */
 const rateLimits = {
   api: { requests: env.get('RATE_LIMIT_API', 100), duration: '1 minute' },
@@ -13,6 +13,10 @@ const rateLimits = {
   ingest: { requests: env.get('RATE_LIMIT_INGEST', 600), duration: '1 minute' },
   // Forgot-password requests per client address (whatever addresses it names), keyed like auth.
   password_forgot: { requests: 10, duration: '1 hour' },
+  // Self sign-ups per client address alone (each one creates an account, a merchant and a mail).
+  sign_up: { requests: env.get('RATE_LIMIT_SIGN_UP', 5), duration: '1 hour' },
+  // Verification mails asked again, per signed-in account.
+  verification_mail: { requests: 3, duration: '1 hour' },
   // socket.io connection attempts (reconnections included), keyed by the client address alone.
   socket_handshake: { requests: 60, duration: '1 minute' },
 } as const

@@ -11,6 +11,7 @@ import pg from 'pg'
 import { provision, databaseUrl, freePort } from './provision.js'
 import { buildWebUi, ensureChromium } from './web_ui.js'
 import { Supervisor } from './supervisor.js'
+import { startDevMailCatcher, type DevMailCatcher } from './dev_mail.js'
 import { documentedKeys, readEnvValue, writeEnvFile } from './env_file.js'
 import {
   DEMO_MERCHANTS,
@@ -73,6 +74,16 @@ async function start() {
     APP_KEY:
       process.env.APP_KEY ?? readEnvValue('APP_KEY') ?? randomBytes(32).toString('base64url'),
   }
+  const development = env.NODE_ENV === 'development'
+  // Links in mails must be usable in development: without an SMTP server of their own, mails go to
+  // a local stand-in that keeps each one under tmp/mail/ and prints who it was for.
+  let mailCatcher: DevMailCatcher | undefined
+  if (development && !process.env.SMTP_HOST) {
+    mailCatcher = await startDevMailCatcher({ dir: `${ROOT}tmp/mail`, root: ROOT })
+    env.SMTP_HOST = '127.0.0.1'
+    env.SMTP_PORT = String(mailCatcher.port)
+    env.SMTP_SECURE = 'false'
+  }
   // What operator commands in another terminal need: every documented variable this run uses.
   const settings = Object.fromEntries(
     documentedKeys()
@@ -84,7 +95,6 @@ async function start() {
     'Written by `npm start` (git-ignored): the settings it provisioned. See .env.example.'
   )
 
-  const development = env.NODE_ENV === 'development'
   await buildWebUi()
   await must(['ace.js', 'migrate:all', '--create'], env, 'migrations')
   // Demo accounts only in development (the demo seeder refuses production too).
@@ -108,7 +118,7 @@ async function start() {
 GUDBRO Verticals is starting on ${url}
   backoffice: ${url}/admin   digital menu: ${url}/m/demo-coffee
   health:  ${url}/health   ready: ${url}/ready   metrics: ${url}/metrics
-${demo}  settings for \`node ace ...\` in another terminal: ${envFile}
+${mailCatcher ? `  mail: no SMTP_HOST, so every mail is kept in tmp/mail/ (local SMTP on 127.0.0.1:${mailCatcher.port})\n` : ''}${demo}  settings for \`node ace ...\` in another terminal: ${envFile}
   Ctrl-C stops everything.
 `)
   let stopping = false
@@ -116,6 +126,7 @@ ${demo}  settings for \`node ace ...\` in another terminal: ${envFile}
     if (stopping) return
     stopping = true
     await supervisor.stop()
+    await mailCatcher?.close()
     await services.stop()
     process.exit(0)
   }

@@ -25,6 +25,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   RATE_LIMIT_AUTH: Env.schema.number.optional(),
   RATE_LIMIT_AI: Env.schema.number.optional(),
   RATE_LIMIT_INGEST: Env.schema.number.optional(),
+  RATE_LIMIT_SIGN_UP: Env.schema.number.optional(),
 
   SENTRY_DSN: Env.schema.string.optional(),
   // Bearer token for GET /metrics. Without it /metrics answers only loopback clients, and never in production.

@@ -6,6 +6,7 @@ export default defineModule({
   routes: () => import('#menu/routes'),
   personalData: () => import('#menu/personal_data'),
   listeners: () => import('#menu/start/events'),
+  onboarding: () => import('#menu/onboarding'),
   jobs: [() => import('#menu/jobs/menu_import_job'), () => import('#menu/jobs/menu_export_job')],
   budget: 'menu',
 })

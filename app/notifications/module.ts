@@ -9,6 +9,7 @@ export default defineModule({
   routes: () => import('#notifications/routes'),
   personalData: () => import('#notifications/personal_data'),
   listeners: () => import('#notifications/start/boot'),
+  onboarding: () => import('#notifications/onboarding'),
   jobs: [
     () => import('#notifications/jobs/deliver_notification_job'),
     () => import('#notifications/jobs/relay_sweep_job'),

@@ -12,6 +12,7 @@ export default defineModule({
   personalData: () => import('#orders/personal_data'),
   archives: () => import('#orders/archives'),
   listeners: () => import('#orders/start/realtime'),
+  onboarding: () => import('#orders/onboarding'),
   jobs: [
     () => import('#orders/jobs/purge_idempotency_keys_job'),
     () => import('#orders/jobs/reject_unaccepted_orders_job'),

@@ -64,6 +64,15 @@ export type PasswordChanged = { userId: string; via: 'reset' | 'change'; revoked
 /** Sessions (access tokens) the account's holder revoked themselves. */
 export type SessionsRevoked = { userId: string; tokenIds: string[]; scope: 'one' | 'others' }
 
+/** Someone signed up: a new account owning a new, not yet published merchant. */
+export type AccountSignedUp = { userId: string; merchantId: string; slug: string }
+
+/** A sign-up named an email that has an account (keyed digest of the email: the log names no address). */
+export type SignUpRefused = { accountKey: string; reason: 'email_taken' }
+
+/** An account's address was verified; the merchants it owns that went live with it. */
+export type EmailVerified = { userId: string; publishedMerchantIds: string[] }
+
 declare module '@adonisjs/core/types' {
   interface EventsList {
     'team.invitation_created': TeamEvent
@@ -78,5 +87,8 @@ declare module '@adonisjs/core/types' {
     'auth.password_reset_requested': PasswordResetRequested
     'auth.password_changed': PasswordChanged
     'auth.sessions_revoked': SessionsRevoked
+    'account.signed_up': AccountSignedUp
+    'account.sign_up_refused': SignUpRefused
+    'account.email_verified': EmailVerified
   }
 }

@@ -96,3 +96,28 @@ export class SessionNotFoundException extends AppException {
   static code = 'E_SESSION_NOT_FOUND'
   static message = 'Session not found'
 }
+
+/** A sign-up with an email that has an account (docs/decisions/accounts-signup.md says why a 409). */
+export class EmailTakenException extends AppException {
+  static status = 409
+  static code = 'E_EMAIL_TAKEN'
+  static message = 'An account with this email exists: sign in, or reset your password'
+}
+
+export class AccountTokenUsedException extends AppException {
+  static status = 410
+  static code = 'E_TOKEN_USED'
+  static message = 'This link was used already'
+}
+
+export class AccountTokenExpiredException extends AppException {
+  static status = 410
+  static code = 'E_TOKEN_EXPIRED'
+  static message = 'This link has expired: ask for a new one'
+}
+
+export class EmailAlreadyVerifiedException extends AppException {
+  static status = 409
+  static code = 'E_EMAIL_ALREADY_VERIFIED'
+  static message = 'This email address is verified already'
+}

@@ -9,7 +9,11 @@ export {
 } from '#tenancy/context/tenant_context'
 export type { TenantContext } from '#tenancy/context/tenant_context'
 export { defineModule } from '#tenancy/modules/define_module'
-export type { ModuleDefinition, ModuleSchedule } from '#tenancy/modules/define_module'
+export type {
+  ModuleDefinition,
+  ModuleSchedule,
+  OnboardingStep,
+} from '#tenancy/modules/define_module'
 export { readRows, shardRouter, tenantDb } from '#tenancy/services/shards'
 export { TenantModel } from '#tenancy/models/tenant_model'
 export { merchantDirectory } from '#tenancy/services/merchant_directory'
@@ -23,10 +27,13 @@ export { MerchantRequiredException, ModuleDisabledException } from '#tenancy/exc
 export type { MerchantSnapshot, Tier, Vertical, StaffRole } from '#tenancy/types'
 export type {
   AccountLocked,
+  AccountSignedUp,
+  EmailVerified,
   MerchantOnboarded,
   PasswordChanged,
   PasswordResetRequested,
   SessionsRevoked,
+  SignUpRefused,
   TeamEvent,
   TeamEventName,
 } from '#tenancy/events'

@@ -16,7 +16,12 @@ export default definePersonalData({
         { column: 'email', kind: 'email' },
         { column: 'id', kind: 'userId' },
       ],
-      personal: { email: 'erasedEmail', full_name: 'null', password: 'null' },
+      personal: {
+        email: 'erasedEmail',
+        full_name: 'null',
+        password: 'null',
+        email_verified_at: 'null',
+      },
       erase: 'anonymize-then-delete',
       exportExcludes: ['password'],
       information: {

@@ -6,6 +6,8 @@ const AuthController = () => import('#tenancy/controllers/auth_controller')
 const SecondFactorController = () => import('#tenancy/controllers/second_factor_controller')
 const PasswordsController = () => import('#tenancy/controllers/passwords_controller')
 const SessionsController = () => import('#tenancy/controllers/sessions_controller')
+const SignUpController = () => import('#tenancy/controllers/sign_up_controller')
+const OnboardingController = () => import('#tenancy/controllers/onboarding_controller')
 const LocationsController = () => import('#tenancy/controllers/locations_controller')
 const MerchantProfileController = () => import('#tenancy/controllers/merchant_profile_controller')
 const ModulesController = () => import('#tenancy/controllers/modules_controller')
@@ -54,6 +56,15 @@ export default function tenancyRoutes(router: Router) {
           router.delete('/sessions/:id', [SessionsController, 'destroy'])
         })
         .use(middleware.throttle({ limit: 'api' }))
+      router
+        .post('/sign-up', [SignUpController, 'store'])
+        .use(middleware.throttle({ limit: 'sign_up' }))
+      router
+        .post('/verify-email', [SignUpController, 'verify'])
+        .use(middleware.throttle({ limit: 'auth' }))
+      router
+        .post('/verify-email/resend', [SignUpController, 'resend'])
+        .use(middleware.throttle({ limit: 'verification_mail' }))
     })
     .prefix('/api/v1/auth')
 
@@ -63,6 +74,7 @@ export default function tenancyRoutes(router: Router) {
       router
         .group(() => {
           router.get('/modules', [ModulesController, 'mine'])
+          router.get('/onboarding', [OnboardingController, 'show'])
           router.get('/locations', [LocationsController, 'index'])
           router.get('/locations/:id', [LocationsController, 'show'])
           router

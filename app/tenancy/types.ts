@@ -26,6 +26,8 @@ export type MerchantSnapshot = {
   shardId: number
   timezone: string
   settings: Record<string, unknown>
+  /** Public pages (menu, digital menu) are live; false until a signed-up owner verifies the address. */
+  published: boolean
   /** Enabled modules after tier defaults and per-merchant overrides. */
   modules: string[]
 }

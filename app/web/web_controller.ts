@@ -38,8 +38,24 @@ export default class WebController {
     return this.#html(response, 'admin.html')
   }
 
-  async menu({ response }: HttpContext) {
+  /**
+   * A merchant that does not exist, or is not published yet (its owner has not verified the
+   * address), gets the same 404 as the API gives it. The service worker's shell copy (/m/_shell)
+   * names no merchant.
+   */
+  async menu({ params, response }: HttpContext) {
+    const slug = String(params.slug)
+    if (slug !== '_shell' && !(await this.#live(slug)))
+      return response
+        .status(404)
+        .send({ errors: [{ code: 'E_MERCHANT_NOT_FOUND', message: 'Merchant not found' }] })
     return this.#html(response, 'menu.html')
+  }
+
+  async #live(reference: string) {
+    const slug = reference.toLowerCase()
+    const merchant = SLUG.test(slug) ? await merchantDirectory.bySlug(slug) : null
+    return merchant !== null && merchant.published !== false
   }
 
   /** The worker's cache version is the hash of the shell file list: a new build replaces the old cache. */
@@ -57,7 +73,7 @@ export default class WebController {
   async manifest({ params, response }: HttpContext) {
     const slug = String(params.slug)
     const merchant = SLUG.test(slug) ? await merchantDirectory.bySlug(slug) : null
-    if (!merchant)
+    if (!merchant || merchant.published === false)
       return response
         .status(404)
         .send({ errors: [{ code: 'E_NOT_FOUND', message: 'Merchant not found' }] })

@@ -105,6 +105,7 @@ function hitHeaders(rendered: RenderedMenu): string[] {
 function servesMenu(merchant: MerchantSnapshot): boolean {
   return (
     merchant.status === 'active' &&
+    merchant.published !== false &&
     moduleAvailability('menu', merchant, cachedKillSwitch) === 'available'
   )
 }

@@ -81,6 +81,14 @@ export async function resolveTenant(ctx: HttpContext, next: NextFn) {
   }
   if (!merchant) return next()
   if (merchant.status === 'suspended') throw new MerchantSuspendedException()
+  // Not live before its owner verified the address: unknown to anyone but its staff and support.
+  // (`=== false`: a snapshot cached before the flag existed is a published merchant.)
+  if (
+    merchant.published === false &&
+    actor?.merchantId !== merchant.id &&
+    actor?.platformRole !== 'support'
+  )
+    throw new MerchantNotFoundException()
 
   const tenant = contextFromMerchant(merchant)
   ctx.tenant = tenant

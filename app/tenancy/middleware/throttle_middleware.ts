@@ -17,12 +17,14 @@ function limiterFor(name: RateLimitName): LeasedLimiter {
 }
 
 /**
- * Sign-in and forgot-password attempts are keyed on the client address alone: a merchant named by the client (X-Merchant)
+ * Sign-in, sign-up and forgot-password attempts are keyed on the client address alone: a merchant named by the client (X-Merchant)
  * would multiply the budget by the number of merchants. Other anonymous limits are per merchant too,
  * so guests of several shops behind one address do not share one budget.
  */
+const PER_ADDRESS_ONLY = new Set<RateLimitName>(['auth', 'sign_up', 'password_forgot'])
+
 function anonymousKey(ctx: HttpContext, limit: RateLimitName) {
-  return limit === 'auth' || limit === 'password_forgot'
+  return PER_ADDRESS_ONLY.has(limit)
     ? `ip:${ctx.request.ip()}`
     : `ip:${ctx.request.ip()}:${ctx.tenant?.merchantId ?? '-'}`
 }

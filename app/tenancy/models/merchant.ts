@@ -41,6 +41,10 @@ export default class Merchant extends BaseModel {
   @column()
   declare shardId: number
 
+  /** Its public pages are live from then on; null until a self-signed-up owner verifies the address. */
+  @column.dateTime()
+  declare publishedAt: DateTime | null
+
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 

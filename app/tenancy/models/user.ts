@@ -39,6 +39,10 @@ export default class User extends compose(BaseModel, AuthFinder) {
   @column()
   declare platformRole: PlatformRole | null
 
+  /** Set once the owner of the address followed a verification link (account_tokens.ts). */
+  @column.dateTime()
+  declare emailVerifiedAt: DateTime | null
+
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 

@@ -4,6 +4,21 @@ import type { JobConstructor } from '#core/queue/tenant_job'
 import type { PersonalDataDeclaration } from '#core/privacy/personal_data'
 import type { Archivable } from '#core/archiving/archivable'
 
+/**
+ * One step of a new merchant's onboarding checklist that a module answers (GET
+ * /api/v1/tenancy/onboarding): `done` runs inside the merchant's tenant context and reads the
+ * module's own tables (tenantDb), so the core never knows them. Shown only to merchants that have
+ * the module.
+ */
+export type OnboardingStep = {
+  /** Stable snake_case id, e.g. 'menu_item'. */
+  id: string
+  title: string
+  /** Where in the backoffice the step is done (a path under /admin). */
+  path?: string
+  done: () => Promise<boolean>
+}
+
 type Loader<T> = () => Promise<{ default: T }>
 
 export type ModuleSchedule = {
@@ -34,6 +49,8 @@ export type ModuleDefinition = {
   personalData?: Loader<PersonalDataDeclaration>
   /** Cold data moved out of hot tables by `archive:run`: see #core/archiving/archivable. */
   archives?: Loader<Archivable[]>
+  /** Steps this module adds to a new merchant's onboarding checklist. */
+  onboarding?: Loader<OnboardingStep[]>
 }
 
 const KEYS = new Set([
@@ -47,6 +64,7 @@ const KEYS = new Set([
   'budget',
   'personalData',
   'archives',
+  'onboarding',
 ])
 const NAME = /^[a-z][a-z0-9_]*$/
 
@@ -74,7 +92,7 @@ export function defineModule(definition: ModuleDefinition): Readonly<ModuleDefin
     if (definition.dependsOn.includes(definition.name))
       throw new Error(`${where}: "dependsOn" names the module itself`)
   }
-  for (const key of ['routes', 'listeners', 'personalData', 'archives'] as const) {
+  for (const key of ['routes', 'listeners', 'personalData', 'archives', 'onboarding'] as const) {
     if (definition[key] !== undefined && typeof definition[key] !== 'function') {
       throw new Error(`${where}: "${key}" must be a lazy import () => import(...)`)
     }

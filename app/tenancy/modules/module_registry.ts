@@ -1,5 +1,5 @@
 import type { Router } from '@adonisjs/core/http'
-import type { ModuleDefinition } from '#tenancy/modules/define_module'
+import type { ModuleDefinition, OnboardingStep } from '#tenancy/modules/define_module'
 import type { Tier } from '#tenancy/types'
 import type { JobConstructor } from '#core/queue/tenant_job'
 import type { PersonalDataDeclaration } from '#core/privacy/personal_data'
@@ -179,6 +179,17 @@ export class ModuleRegistry {
       declarations.push({ module: module.name, declaration })
     }
     return declarations
+  }
+
+  /** Every module's onboarding steps, in dependency order. */
+  async loadOnboardingSteps(): Promise<Array<{ module: string; step: OnboardingStep }>> {
+    const steps = []
+    for (const module of this.#order) {
+      if (!module.onboarding) continue
+      const { default: moduleSteps } = await module.onboarding()
+      steps.push(...moduleSteps.map((step) => ({ module: module.name, step })))
+    }
+    return steps
   }
 
   /** Every module's archivables, in dependency order. */

@@ -12,6 +12,7 @@ export const ACCOUNT_MAIL_KINDS = [
   'password_changed',
   'sign_in_alert',
   'second_factor_changed',
+  'sign_up_attempt',
 ] as const
 export type AccountMailKind = (typeof ACCOUNT_MAIL_KINDS)[number]
 

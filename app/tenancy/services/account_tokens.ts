@@ -2,6 +2,11 @@ import { createHash, randomBytes } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
 import string from '@adonisjs/core/helpers/string'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import {
+  AccountTokenExpiredException,
+  AccountTokenUsedException,
+  InvalidAccountTokenException,
+} from '#tenancy/exceptions'
 
 export const ACCOUNT_TOKEN_KINDS = ['verify_email', 'password_reset'] as const
 export type AccountTokenKind = (typeof ACCOUNT_TOKEN_KINDS)[number]
@@ -10,6 +15,9 @@ export type AccountTokenKind = (typeof ACCOUNT_TOKEN_KINDS)[number]
 const MAX_TOKEN_LENGTH = 200
 
 export const hashAccountToken = (token: string) => createHash('sha256').update(token).digest('hex')
+
+/** Why a token did not spend (see `diagnose`). */
+export type UnspentReason = 'unknown' | 'used' | 'expired'
 
 /**
  * Single-use, expiring tokens mailed to an account (email verification, password reset), in
@@ -61,6 +69,42 @@ class AccountTokens {
       [hashAccountToken(token), kind]
     )
     return (result.rows[0]?.user_id as string | undefined) ?? null
+  }
+
+  /**
+   * consume(), or the 410 that tells the link's holder why not: E_TOKEN_USED (spent or superseded by a
+   * newer link), E_TOKEN_EXPIRED, E_TOKEN_INVALID (not ours). Every mailed link is refused the same way.
+   */
+  async spend(
+    kind: AccountTokenKind,
+    token: string,
+    trx?: TransactionClientContract
+  ): Promise<string> {
+    const userId = await this.consume(kind, token, trx)
+    if (userId) return userId
+    const reason = await this.diagnose(kind, token, trx)
+    if (reason === 'used') throw new AccountTokenUsedException({ field: 'token' })
+    if (reason === 'expired') throw new AccountTokenExpiredException({ field: 'token' })
+    throw new InvalidAccountTokenException({ field: 'token' })
+  }
+
+  /**
+   * After consume() returned null: why. Only the holder of the link can ask, so saying "used" or
+   * "expired" tells nobody else anything, and tells the holder whether to ask for a new link.
+   */
+  async diagnose(
+    kind: AccountTokenKind,
+    token: string,
+    trx?: TransactionClientContract
+  ): Promise<UnspentReason> {
+    if (typeof token !== 'string' || !token || token.length > MAX_TOKEN_LENGTH) return 'unknown'
+    const client = trx ?? db.connection('control')
+    const row = await client
+      .from('account_tokens')
+      .where({ token_hash: hashAccountToken(token), kind })
+      .select('used_at')
+      .first()
+    return !row ? 'unknown' : row.used_at ? 'used' : 'expired'
   }
 }
 

@@ -101,6 +101,7 @@ export class MerchantDirectory {
       shardId: merchant.shardId,
       timezone: merchant.timezone,
       settings: merchant.settings ?? {},
+      published: merchant.publishedAt !== null,
       modules: moduleRegistry().enabledModules(merchant.tier, overrides),
     }
   }

@@ -14,7 +14,7 @@ import { accountMail } from '#tenancy/services/account_mail'
 import { accountTokens } from '#tenancy/services/account_tokens'
 import { loginLockoutService } from '#tenancy/services/login_lockout'
 import { assertAcceptablePassword } from '#tenancy/services/password_policy'
-import { InvalidAccountTokenException, WrongCurrentPasswordException } from '#tenancy/exceptions'
+import { WrongCurrentPasswordException } from '#tenancy/exceptions'
 import '#tenancy/events'
 
 /** Page of the backoffice that reads the token from the link's fragment (never sent to a server log). */
@@ -81,8 +81,7 @@ class PasswordService {
    */
   async reset(token: string, password: string): Promise<void> {
     const { user, revoked } = await db.connection('control').transaction(async (trx) => {
-      const userId = await accountTokens.consume('password_reset', token, trx)
-      if (!userId) throw new InvalidAccountTokenException({ field: 'token' })
+      const userId = await accountTokens.spend('password_reset', token, trx)
       const found = await User.query({ client: trx }).where('id', userId).forUpdate().firstOrFail()
       assertAcceptablePassword(password, await this.#personalWords(found, trx))
       await this.#setPassword(trx, found, password)

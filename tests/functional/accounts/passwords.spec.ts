@@ -140,7 +140,7 @@ test.group('Passwords: forgot and reset', (group) => {
     assert.deepEqual(statuses, [...Array(rateLimits.password_forgot.requests).fill(202), 429])
   })
 
-  test('a token works once; a used, expired, superseded or made-up token is 410 E_TOKEN_INVALID', async ({
+  test('a token works once; a used or superseded token is 410 E_TOKEN_USED, an expired one E_TOKEN_EXPIRED, a made-up one E_TOKEN_INVALID', async ({
     client,
     assert,
   }) => {
@@ -148,16 +148,16 @@ test.group('Passwords: forgot and reset', (group) => {
     const { token: superseded } = await issueResetToken(email)
     const { token } = await issueResetToken(email)
 
-    const expectInvalid = async (value: string) => {
+    const expectRefused = async (value: string, code: string) => {
       const response = await reset(client, value, STRONG_PASSWORD, randomClientIp())
       response.assertStatus(410)
-      assert.equal(response.body().errors[0].code, 'E_TOKEN_INVALID')
+      assert.equal(response.body().errors[0].code, code)
     }
-    await expectInvalid(superseded)
-    await expectInvalid('made-up-token')
+    await expectRefused(superseded, 'E_TOKEN_USED')
+    await expectRefused('made-up-token', 'E_TOKEN_INVALID')
 
     await expectStatus(reset(client, token, STRONG_PASSWORD, randomClientIp()), 204)
-    await expectInvalid(token)
+    await expectRefused(token, 'E_TOKEN_USED')
 
     const { token: late } = await issueResetToken(email)
     await db
@@ -166,7 +166,7 @@ test.group('Passwords: forgot and reset', (group) => {
         `UPDATE account_tokens SET expires_at = now() - interval '1 second' WHERE token_hash = ?`,
         [hashAccountToken(late)]
       )
-    await expectInvalid(late)
+    await expectRefused(late, 'E_TOKEN_EXPIRED')
     await login(client, email, STRONG_PASSWORD)
   })
 

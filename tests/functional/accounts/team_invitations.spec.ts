@@ -72,6 +72,9 @@ test.group('Team invitations', (group) => {
 
     const noPassword = await accept(client, { token, full_name: 'Bea Barista' })
     noPassword.assertStatus(422)
+    const weak = await accept(client, { token, password: 'password12', full_name: 'Bea Barista' })
+    weak.assertStatus(422)
+    assert.equal(weak.body().errors[0].code, 'E_WEAK_PASSWORD')
     const accepted = await accept(client, {
       token,
       password: NEW_PASSWORD,
@@ -82,6 +85,7 @@ test.group('Team invitations', (group) => {
     assert.isTrue(accepted.body().data.account_created)
     const user = await User.findByEmail(email)
     assert.equal(user!.fullName, 'Bea Barista')
+    assert.isNotNull(user!.emailVerifiedAt, 'accepting from the mailed link verifies the address')
 
     const memberToken = await login(client, email, NEW_PASSWORD)
     const locations = await client.get('/api/v1/tenancy/locations').bearerToken(memberToken)

@@ -61,6 +61,8 @@ test.group('Web UI: serving the built apps', () => {
   })
 
   test('the HTML of both apps is revalidated on every load', async ({ client, assert }) => {
+    // /m/<slug> is served for a published merchant only.
+    await new DemoSeeder(db.connection()).run()
     for (const path of ['/admin', '/admin/kitchen', '/m/demo-coffee', '/m/demo-coffee/orders/x']) {
       const response = await client.get(path)
       response.assertStatus(200)

@@ -48,6 +48,9 @@ export function Login({ onSignedIn }: { onSignedIn: (session: Session) => void }
         <p>
           <button type="submit" disabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</button>
         </p>
+        <p className="muted">
+          New shop? <a href="/admin/sign-up">Sign up</a>
+        </p>
       </form>
       <p><a href="/admin/forgot-password">Forgot your password?</a></p>
     </main>

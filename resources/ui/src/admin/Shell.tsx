@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query'
 import { setShopTimeZone } from '../shared/api'
 import { useSession, useStaffApi } from './session'
 import { KitchenBoard } from './KitchenBoard'
+import { OnboardingCard } from './OnboardingCard'
 
 // The kitchen board is the first screen; the rest loads when opened (the chart library only with analytics).
 const MenuEditor = lazy(() => import('./MenuEditor').then((m) => ({ default: m.MenuEditor })))
@@ -78,6 +79,7 @@ export function Shell() {
           <p aria-busy="true">Loading…</p>
         ) : (
           <Suspense fallback={<p aria-busy="true">Loading…</p>}>
+            {current === visible[0]?.path && <OnboardingCard />}
             {current === 'kitchen' && <KitchenBoard />}
             {current === 'menu' && <MenuEditor />}
             {current === 'analytics' && <Analytics briefings={enabled.has('ai_briefings')} />}

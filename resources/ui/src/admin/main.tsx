@@ -8,6 +8,8 @@ import { AcceptInvitation } from './AcceptInvitation'
 import { ForgotPassword } from './ForgotPassword'
 import { ResetPassword } from './ResetPassword'
 import { Shell } from './Shell'
+import { SignUp } from './SignUp'
+import { Verify } from './Verify'
 import { SessionContext, loadSession, saveSession, type Session } from './session'
 import { closeStaffSocket, onAccessLost } from './staff_socket'
 
@@ -33,7 +35,10 @@ function App() {
   if (path.startsWith('/admin/accept-invitation')) {
     return <AcceptInvitation onSignedIn={(s) => (signIn(s), goTo('/admin'))} />
   }
+  // The verification link works signed in or not.
+  if (path.startsWith('/admin/verify')) return <Verify />
   if (!session && path.startsWith('/admin/forgot-password')) return <ForgotPassword />
+  if (!session && path.startsWith('/admin/sign-up')) return <SignUp onSignedIn={signIn} />
   if (!session) return <Login onSignedIn={signIn} />
   return (
     <SessionContext.Provider value={{ session, signOut }}>
