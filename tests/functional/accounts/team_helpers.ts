@@ -1,7 +1,7 @@
 import type { ApiClient } from '@japa/api-client'
 import db from '@adonisjs/lucid/services/db'
 import env from '#start/env'
-import { accountMail } from '#tenancy/services/account_mail'
+import { accountMail, type AccountMailKind } from '#tenancy/services/account_mail'
 import { startSmtpServer } from '#tests/support/stand_ins'
 import { randomClientIp } from '#tests/support/app_process'
 import { eventually } from '#tests/support/eventually'
@@ -24,25 +24,31 @@ function readable(data: string) {
 }
 
 /**
- * Sends the latest invitation mail to `to` through the outbox (as the accounts worker would) and
- * returns the token of the link the SMTP stand-in received.
+ * Sends the latest account mail of `kind` to `to` through the outbox (as the accounts worker would) and
+ * returns the link the SMTP stand-in received, as a mail reader shows it, and its token.
  */
-export async function invitationTokenFromMail(smtp: Smtp, to: string) {
-  const row = await eventually('invitation mail written', () =>
+export async function mailedLink(smtp: Smtp, to: string, kind: AccountMailKind) {
+  const row = await eventually(`${kind} mail written`, () =>
     db
       .connection('control')
       .from('account_mails')
-      .where({ recipient: to.toLowerCase(), kind: 'invitation' })
+      .where({ recipient: to.toLowerCase(), kind })
       .orderBy('created_at', 'desc')
       .first()
   )
   if (row.status !== 'sent') await accountMail.deliver(row.id)
   const mail = smtp.received.find((m) => m.data.includes(`<${row.id}@accounts.gudbro>`))
-  if (!mail) throw new Error(`no mail received for ${to}`)
+  if (!mail) throw new Error(`no ${kind} mail received for ${to}`)
   const text = readable(mail.data)
-  const link = /(https?:\/\/\S+\/admin\/accept-invitation#token=([A-Za-z0-9_%-]+))/.exec(text)
-  if (!link) throw new Error(`no invitation link in: ${text}`)
-  return decodeURIComponent(link[2])
+  const link = /(https?:\/\/\S+\/admin\/[a-z-]+#token=([A-Za-z0-9_%-]+))/.exec(text)
+  if (!link) throw new Error(`no link in: ${text}`)
+  return { url: link[1], token: decodeURIComponent(link[2]) }
+}
+
+/** The token of the latest invitation mailed to `to`. */
+export async function invitationTokenFromMail(smtp: Smtp, to: string) {
+  const { token } = await mailedLink(smtp, to, 'invitation')
+  return token
 }
 
 export function invite(client: ApiClient, token: string, body: object) {
