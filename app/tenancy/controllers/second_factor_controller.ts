@@ -2,6 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import User from '#tenancy/models/user'
 import { authService } from '#tenancy/services/auth_service'
 import { secondFactors } from '#tenancy/services/second_factors'
+import { sessionsService } from '#tenancy/services/sessions_service'
 import { SECOND_FACTOR_ABILITY, secondFactorLogin } from '#tenancy/services/second_factor_login'
 import {
   secondFactorCodeValidator,
@@ -38,7 +39,10 @@ export default class SecondFactorController {
     const user = await signedInUser(ctx)
     const { code } = await ctx.request.validateUsing(secondFactorCodeValidator)
     ctx.response.header('Cache-Control', 'private, no-store')
-    return secondFactors.confirm(user, code)
+    const confirmed = await secondFactors.confirm(user, code)
+    // Sessions opened with the password alone end: whoever held one must now pass the second factor.
+    const signedOut = await sessionsService.revokeOthers(user.id, ctx.actor!.tokenId)
+    return { ...confirmed, signed_out_sessions: signedOut }
   }
 
   async destroy(ctx: HttpContext) {

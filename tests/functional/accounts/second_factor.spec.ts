@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import { eventually } from '#tests/support/eventually'
 import { randomUUID } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
 import type { ApiClient } from '@japa/api-client'
@@ -108,6 +109,13 @@ test.group('second factor: enrolment and login', () => {
     confirmed.assertStatus(200)
     const codes: string[] = confirmed.body().recovery_codes
     assert.lengthOf(codes, 10)
+    assert.equal(confirmed.body().signed_out_sessions, 1, 'the password-only session ends')
+    await eventually('the password-only session is refused', async () => {
+      const me = await client.get('/api/v1/auth/me').bearerToken(beforeConfirm.body().token)
+      return me.status() === 401
+    })
+    const stillIn = await client.get('/api/v1/auth/me').bearerToken(token)
+    stillIn.assertStatus(200)
     assert.lengthOf(new Set(codes), 10)
     const hashes = await control().from('user_recovery_codes').where('user_id', user.id)
     assert.lengthOf(hashes, 10)
