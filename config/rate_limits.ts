@@ -1,7 +1,8 @@
 import env from '#start/env'
 
 /**
- * Requests per minute: api 100, auth 10, ai 20. The env overrides exist for load tests.
+ * Requests per minute: api 100, auth 10, ai 20; sign_up, password_forgot, verification_mail and
+ * invitations per hour. The env overrides exist for load tests.
  * ingest 600: public analytics ingestion, where a café's guests share one Wi-Fi IP (anonymous key).
  * Keys: the signed-in user when known, else the client IP (X-Forwarded-For only from TRUSTED_PROXIES)
  * with the merchant; auth and sign_up by the client IP alone (see ThrottleMiddleware).
@@ -9,6 +10,8 @@ import env from '#start/env'
 const rateLimits = {
   api: { requests: env.get('RATE_LIMIT_API', 100), duration: '1 minute' },
   auth: { requests: env.get('RATE_LIMIT_AUTH', 10), duration: '1 minute' },
+  // A signed-in account checking its own password or codes (change password, second-factor set-up).
+  account: { requests: env.get('RATE_LIMIT_AUTH', 10), duration: '1 minute' },
   ai: { requests: env.get('RATE_LIMIT_AI', 20), duration: '1 minute' },
   ingest: { requests: env.get('RATE_LIMIT_INGEST', 600), duration: '1 minute' },
   // Forgot-password requests per client address (whatever addresses it names), keyed like auth.
@@ -17,6 +20,8 @@ const rateLimits = {
   sign_up: { requests: env.get('RATE_LIMIT_SIGN_UP', 5), duration: '1 hour' },
   // Verification mails asked again, per signed-in account.
   verification_mail: { requests: 3, duration: '1 hour' },
+  // Invitations sent per signed-in owner or manager (each one mails an address they chose).
+  invitations: { requests: 30, duration: '1 hour' },
   // socket.io connection attempts (reconnections included), keyed by the client address alone.
   socket_handshake: { requests: 60, duration: '1 minute' },
 } as const

@@ -16,6 +16,17 @@ export function subjectOf(raw: string): string {
   return /^subject:[ \t]*(.*)$/im.exec(head)?.[1]?.trim() ?? '(no subject)'
 }
 
+/**
+ * The web links in a raw message, with quoted-printable soft breaks and escapes undone (the .eml keeps the
+ * encoded form, where a long link is cut over several lines), so the console can show them whole.
+ */
+export function linksIn(raw: string): string[] {
+  const decoded = raw
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)))
+  return [...new Set(decoded.match(/https?:\/\/[^\s<>"]+/g) ?? [])]
+}
+
 export async function startDevMailCatcher(options: {
   dir: string
   port?: number
@@ -47,7 +58,9 @@ export async function startDevMailCatcher(options: {
           writeFileSync(file, raw)
           const to = session.envelope.rcptTo.map((rcpt) => rcpt.address).join(', ')
           const shown = options.root ? relative(options.root, file) : file
-          log(`mail to ${to}: ${subjectOf(raw.toString('utf8'))} (${shown})`)
+          const text = raw.toString('utf8')
+          log(`mail to ${to}: ${subjectOf(text)} (${shown})`)
+          for (const link of linksIn(text)) log(`  link: ${link}`)
           callback()
         } catch (error) {
           callback(error as Error)

@@ -78,16 +78,19 @@ async function start() {
   // Links in mails must be usable in development: without an SMTP server of their own, mails go to
   // a local stand-in that keeps each one under tmp/mail/ and prints who it was for.
   let mailCatcher: DevMailCatcher | undefined
-  if (development && !process.env.SMTP_HOST) {
+  // An SMTP_HOST set in the environment or in .env is a real server: use it, never overwrite it.
+  if (development && !process.env.SMTP_HOST && !readEnvValue('SMTP_HOST')) {
     mailCatcher = await startDevMailCatcher({ dir: `${ROOT}tmp/mail`, root: ROOT })
     env.SMTP_HOST = '127.0.0.1'
     env.SMTP_PORT = String(mailCatcher.port)
     env.SMTP_SECURE = 'false'
   }
   // What operator commands in another terminal need: every documented variable this run uses.
+  // The mail catcher lives only as long as this run: its address stays out of .env, which keeps SMTP
+  // settings only when someone wrote them there.
   const settings = Object.fromEntries(
     documentedKeys()
-      .filter((key) => env[key])
+      .filter((key) => env[key] && !(mailCatcher && key.startsWith('SMTP_')))
       .map((key) => [key, env[key]!])
   )
   const envFile = writeEnvFile(

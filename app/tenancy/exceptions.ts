@@ -81,7 +81,7 @@ export class WeakPasswordException extends AppException {
 export class InvalidAccountTokenException extends AppException {
   static status = 410
   static code = 'E_TOKEN_INVALID'
-  static message = 'This link is invalid, expired or already used: ask for a new one'
+  static message = 'This link is not valid: ask for a new one'
 }
 
 /** A wrong current password when changing it; counts towards the sign-in lockout like a failed login. */

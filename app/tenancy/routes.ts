@@ -24,7 +24,8 @@ export default function tenancyRoutes(router: Router) {
         .use(middleware.throttle({ limit: 'api' }))
       router.get('/me', [AuthController, 'me']).use(middleware.throttle({ limit: 'api' }))
       invitationAuthRoutes(router)
-      // Second factor: every route that checks a code is under the per-client sign-in limit.
+      // Code and password checks: anonymous ones under the per-address sign-in limit, the signed-in
+      // account's own under the per-account one (and the account's lockouts either way).
       router
         .post('/login/second-factor', [SecondFactorController, 'login'])
         .use(middleware.throttle({ limit: 'auth' }))
@@ -39,7 +40,7 @@ export default function tenancyRoutes(router: Router) {
             'regenerateRecoveryCodes',
           ])
         })
-        .use(middleware.throttle({ limit: 'auth' }))
+        .use(middleware.throttle({ limit: 'account' }))
       router
         .post('/password/forgot', [PasswordsController, 'forgot'])
         .use(middleware.throttle({ limit: 'password_forgot' }))
@@ -48,7 +49,7 @@ export default function tenancyRoutes(router: Router) {
         .use(middleware.throttle({ limit: 'auth' }))
       router
         .post('/password/change', [PasswordsController, 'change'])
-        .use(middleware.throttle({ limit: 'auth' }))
+        .use(middleware.throttle({ limit: 'account' }))
       router
         .group(() => {
           router.get('/sessions', [SessionsController, 'index'])

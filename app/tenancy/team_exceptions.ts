@@ -65,3 +65,10 @@ export class OnlyOwnerException extends AppException {
   static message =
     'This account is the only owner of a merchant: transfer its ownership to another member (or close the merchant) first'
 }
+
+/** A self-signed-up shop mails invitations only once its owner has proved their address. */
+export class VerifyEmailFirstException extends AppException {
+  static status = 409
+  static code = 'E_VERIFY_EMAIL_FIRST'
+  static message = 'Verify your email address before inviting your team'
+}

@@ -19,7 +19,9 @@ export function teamRoutes(router: Router) {
       router.delete('/members/:user', [TeamMembersController, 'destroy'])
       router.post('/transfer-ownership', [TeamMembersController, 'transferOwnership']).use(owners)
       router.get('/invitations', [TeamInvitationsController, 'index']).use(leaders)
-      router.post('/invitations', [TeamInvitationsController, 'store']).use(leaders)
+      router
+        .post('/invitations', [TeamInvitationsController, 'store'])
+        .use([leaders, middleware.throttle({ limit: 'invitations' })])
       router.delete('/invitations/:id', [TeamInvitationsController, 'destroy']).use(leaders)
     })
     .prefix('/team')

@@ -6,6 +6,7 @@ import {
   inviteValidator,
 } from '#tenancy/validators/team_validators'
 import { MerchantNotFoundException } from '#tenancy/exceptions'
+import { VerifyEmailFirstException } from '#tenancy/team_exceptions'
 
 /** Invitations: owners and managers send and revoke them; the invitee previews and accepts. */
 export default class TeamInvitationsController {
@@ -16,6 +17,8 @@ export default class TeamInvitationsController {
 
   async store({ merchant, actor, request, response }: HttpContext) {
     if (!merchant) throw new MerchantNotFoundException()
+    // Until then the shop is anyone's: its invitations would be mail from us that nobody vouched for.
+    if (!merchant.published) throw new VerifyEmailFirstException()
     const input = await request.validateUsing(inviteValidator)
     const invitation = await teamInvitations.invite(
       merchant,

@@ -38,7 +38,9 @@ export function throttle(options: { limit: RateLimitName } = { limit: 'api' }) {
   const limit = options.limit
   return function throttleMiddleware(ctx: HttpContext, next: NextFn) {
     const limiter = limiterFor(limit)
-    const key = `${limit}:${ctx.actor ? `user:${ctx.actor.userId}` : anonymousKey(ctx, limit)}`
+    // Per-address limits ignore the caller's token: a token (a sign-up returns one) must not buy a
+    // fresh budget.
+    const key = `${limit}:${ctx.actor && !PER_ADDRESS_ONLY.has(limit) ? `user:${ctx.actor.userId}` : anonymousKey(ctx, limit)}`
     const proceed = (result: LimiterResponse) => {
       ctx.response.header('X-RateLimit-Limit', result.limit)
       ctx.response.header('X-RateLimit-Remaining', result.remaining)

@@ -1,5 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
+import encryption from '@adonisjs/core/services/encryption'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import env from '#start/env'
 import { dispatch } from '#core/queue/dispatcher'
@@ -28,6 +29,10 @@ export type AccountMailInput = {
 const MAX_ATTEMPTS = 8
 const LEASE_SECONDS = 60
 
+class UnreadableMailError extends Error {
+  message = 'the mail body cannot be decrypted with this APP_KEY'
+}
+
 type ClaimedMail = {
   id: string
   recipient: string
@@ -43,7 +48,7 @@ type ClaimedMail = {
  * does; after COMMIT it is handed to the `accounts` queue, and a minute's sweep re-queues what a lost
  * hand-off or a dead worker left. Sent with the app's one SMTP transport (app/core/mail/smtp.ts); the
  * Message-ID is the row id, so a repeated send is recognisable as the same mail. The body (it holds a
- * single-use link) is cleared once the mail is sent or has failed for good.
+ * single-use link) is stored encrypted and cleared once the mail is sent or has failed for good.
  */
 class AccountMail {
   /** The address links in mails point at: APP_URL, else this server's own address. */
@@ -66,7 +71,8 @@ class AccountMail {
         recipient: input.to,
         kind: input.kind,
         subject: input.subject,
-        body: input.text,
+        // Encrypted with APP_KEY: until it is sent, the row holds a working single-use link.
+        body: encryption.encrypt(input.text),
       })
       .returning('id')
     const id: string = row.id
@@ -99,17 +105,23 @@ class AccountMail {
     )
     const mail: ClaimedMail | undefined = claimed.rows[0]
     if (!mail) return 'gone'
+    const text = encryption.decrypt<string>(mail.body)
     try {
+      // Written under another APP_KEY: it can never be read, so it fails for good.
+      if (typeof text !== 'string') throw new UnreadableMailError()
       await smtpTransport().sendMail({
         from: smtpSettings().from,
         to: mail.recipient,
         subject: mail.subject,
-        text: mail.body,
+        text,
         messageId: `<${mail.id}@accounts.gudbro>`,
         headers: { 'X-Gudbro-Account-Mail': mail.kind },
       })
     } catch (error: any) {
-      const final = isPermanentSmtpError(error) || mail.attempts >= MAX_ATTEMPTS
+      const final =
+        error instanceof UnreadableMailError ||
+        isPermanentSmtpError(error) ||
+        mail.attempts >= MAX_ATTEMPTS
       await db
         .connection('control')
         .from('account_mails')

@@ -28,8 +28,16 @@ export class AuthService {
     return this.signIn(user, input.merchant)
   }
 
-  /** Issues the token of a verified sign-in; `abilities` mark how it was verified. */
-  async signIn(user: User, merchant?: string, abilities: string[] = []) {
+  /**
+   * Issues the token of a verified sign-in; `abilities` mark how it was verified. The token is stamped
+   * with the request's device and address; `alert: false` (a sign-up's first token) mails no alert.
+   */
+  async signIn(
+    user: User,
+    merchant?: string,
+    abilities: string[] = [],
+    options: { alert?: boolean } = {}
+  ) {
     const memberships = await Membership.query().where('user_id', user.id).preload('merchant')
     let chosen: Membership | undefined
     if (merchant) {
@@ -47,7 +55,7 @@ export class AuthService {
         name: chosen ? `staff:${chosen.merchant.slug}` : 'user',
       }
     )
-    await recordSignIn(user, String(token.identifier))
+    await recordSignIn(user, String(token.identifier), options)
     return {
       token: token.value!.release(),
       expires_at: token.expiresAt?.toISOString() ?? null,
@@ -94,6 +102,7 @@ export class AuthService {
       email: user.email,
       full_name: user.fullName,
       platform_role: user.platformRole,
+      email_verified: user.emailVerifiedAt !== null,
     }
   }
 

@@ -32,6 +32,9 @@ export type RoleChange = { userId: string; from: StaffRole; to: StaffRole }
  * the caller's own role and the owner count as committed. A database trigger on memberships checks the
  * owner count again under the same lock, so no path can leave a merchant without an owner.
  */
+/** Who outranks whom: a change to a lower rank is a demotion. */
+const RANK: Record<StaffRole, number> = { staff: 0, manager: 1, owner: 2 }
+
 export class MerchantAccessService {
   /** Suspended: every request and socket of the merchant is refused; its open sockets are closed. */
   suspend(reference: string, reason: string) {
@@ -61,6 +64,7 @@ export class MerchantAccessService {
       const membership = await this.#locked(trx, merchantId, userId)
       if (membership.role === 'owner') await this.#assertAnotherOwner(trx, merchantId, userId)
       await membership.delete()
+      await this.#revokeInvitationsBy(trx, merchantId, userId)
       await trx
         .from('auth_access_tokens')
         .where('tokenable_id', userId)
@@ -90,11 +94,25 @@ export class MerchantAccessService {
       if (from === 'owner') await this.#assertAnotherOwner(trx, merchantId, userId, 'demoted')
       membership.role = role
       await membership.save()
+      if (RANK[role] < RANK[from]) await this.#revokeInvitationsBy(trx, merchantId, userId)
       return { userId, from, to: role }
     })
     if (change.from !== change.to)
       await this.#revoke([{ reason: 'role_changed', userId, merchantId }])
     return change
+  }
+
+  /**
+   * Open invitations someone sent stop working when they leave or are demoted: otherwise a removed
+   * manager could invite an address of their own and come back through it.
+   */
+  async #revokeInvitationsBy(trx: TransactionClientContract, merchantId: string, userId: string) {
+    await trx
+      .from('team_invitations')
+      .where({ merchant_id: merchantId, invited_by: userId })
+      .whereNull('accepted_at')
+      .whereNull('revoked_at')
+      .update({ revoked_at: new Date() })
   }
 
   /** The target member becomes an owner and the current owner a manager, in one transaction. */

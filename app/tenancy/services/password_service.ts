@@ -143,6 +143,8 @@ class PasswordService {
     // The model's auth mixin hashes it on save.
     user.password = password
     await user.save()
+    // A sign-in half done with the old password (waiting for its second-factor code) ends with it.
+    await trx.from('second_factor_challenges').where('user_id', user.id).delete()
   }
 
   /** What a password must not be made of: the account's email, name and its merchants' names. */

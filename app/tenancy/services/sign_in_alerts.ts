@@ -19,9 +19,14 @@ export function requestDevice(): { device: string | null; address: string | null
 /**
  * Stamps a newly issued access token with the device and address of the request that signed in, and
  * when that pair is not among the account's other unexpired tokens, queues a `sign_in_alert` mail in the
- * same transaction (so the alert exists exactly when the stamp does).
+ * same transaction (so the alert exists exactly when the stamp does). A sign-up's first token is
+ * stamped without an alert: nobody else could have signed in to an account made a moment ago.
  */
-export async function recordSignIn(user: { id: string; email: string }, tokenId: string) {
+export async function recordSignIn(
+  user: { id: string; email: string },
+  tokenId: string,
+  { alert = true }: { alert?: boolean } = {}
+) {
   const { device, address } = requestDevice()
   await db.connection('control').transaction(async (trx) => {
     await trx
@@ -39,7 +44,7 @@ export async function recordSignIn(user: { id: string; email: string }, tokenId:
       ])
       .select('id')
       .first()
-    if (seen) return
+    if (seen || !alert) return
     await accountMail.queue(trx, {
       kind: 'sign_in_alert',
       to: user.email,

@@ -79,16 +79,9 @@ export class SignUpService {
       merchantId: merchant.id,
       slug: merchant.slug,
     })
-    const token = await User.accessTokens.create(user, [`merchant:${merchant.id}`], {
-      name: `staff:${merchant.slug}`,
-    })
-    const member = { id: merchant.id, slug: merchant.slug, name: merchant.name, role: 'owner' }
+    const session = await authService.signIn(user, merchant.slug, [], { alert: false })
     return {
-      token: token.value!.release(),
-      expires_at: token.expiresAt?.toISOString() ?? null,
-      user: { ...authService.describeUser(user), email_verified: false },
-      merchant: member,
-      memberships: [{ merchant_id: merchant.id, slug: merchant.slug, role: 'owner' }],
+      ...session,
       verification: { sent_to: user.email, published: false },
     }
   }

@@ -1,3 +1,4 @@
+import encryption from '@adonisjs/core/services/encryption'
 import app from '@adonisjs/core/services/app'
 import logger from '@adonisjs/core/services/logger'
 import db from '@adonisjs/lucid/services/db'
@@ -71,14 +72,15 @@ export function linkToken(text: string) {
   return decodeURIComponent(match[1])
 }
 
-/** Account mails written to the outbox for an address, of a kind. */
+/** Account mails written to the outbox for an address, of a kind, with their bodies decrypted. */
 export async function outbox(recipient: string, kind: string) {
-  return db
+  const rows = await db
     .connection('control')
     .from('account_mails')
     .whereRaw('lower(recipient) = lower(?)', [recipient])
     .where('kind', kind)
     .orderBy('created_at')
+  return rows.map((row) => ({ ...row, body: row.body && encryption.decrypt<string>(row.body) }))
 }
 
 /** Audit entries of an action about a user. */

@@ -289,6 +289,63 @@ test.group('Team invitations', (group) => {
     assert.include([400, 401], anonymous.status())
   })
 
+  test("an unverified shop cannot invite; a removed or demoted manager's open invitations stop working", async ({
+    client,
+    assert,
+  }) => {
+    const slug = `u-${randomUUID().slice(0, 8)}`
+    const signedUp = await client
+      .post('/api/v1/auth/sign-up')
+      .header('X-Forwarded-For', randomClientIp())
+      .json({
+        email: `owner@${slug}.test`,
+        password: NEW_PASSWORD,
+        full_name: 'Una Owner',
+        merchant: { name: `Una ${slug}`, slug, vertical: 'coffeeshop', timezone: 'Europe/Rome' },
+      })
+    signedUp.assertStatus(201)
+    const early = await invite(client, signedUp.body().token, {
+      email: newAddress(),
+      role: 'staff',
+    })
+    early.assertStatus(409)
+    assert.equal(errorCode(early), 'E_VERIFY_EMAIL_FIRST')
+
+    const shop = await createMerchantWithToken()
+    const removed = await addMember(client, shop.merchant.id, 'manager')
+    const demoted = await addMember(client, shop.merchant.id, 'manager')
+    const kept = await addMember(client, shop.merchant.id, 'manager')
+    const [toRemoved, toDemoted, toKept] = [newAddress('a'), newAddress('b'), newAddress('c')]
+    await expectStatus(invite(client, removed.token, { email: toRemoved, role: 'staff' }), 201)
+    await expectStatus(invite(client, demoted.token, { email: toDemoted, role: 'staff' }), 201)
+    await expectStatus(invite(client, kept.token, { email: toKept, role: 'staff' }), 201)
+    const tokens = await Promise.all(
+      [toRemoved, toDemoted, toKept].map((to) => invitationTokenFromMail(smtp, to))
+    )
+    await expectStatus(
+      client.delete(`/api/v1/tenancy/team/members/${removed.user.id}`).bearerToken(shop.token),
+      204
+    )
+    await expectStatus(
+      client
+        .patch(`/api/v1/tenancy/team/members/${demoted.user.id}`)
+        .bearerToken(shop.token)
+        .json({ role: 'staff' }),
+      200
+    )
+    for (const token of tokens.slice(0, 2)) {
+      const refused = await accept(client, { token, password: NEW_PASSWORD, full_name: 'Eve' })
+      refused.assertStatus(410)
+      assert.equal(errorCode(refused), 'E_INVITATION_REVOKED')
+    }
+    const stillOpen = await accept(client, {
+      token: tokens[2],
+      password: NEW_PASSWORD,
+      full_name: 'Cleo',
+    })
+    stillOpen.assertStatus(200)
+  })
+
   test("another merchant's invitations are invisible and 404", async ({ client, assert }) => {
     const ours = await createMerchantWithToken()
     const theirs = await createMerchantWithToken()
