@@ -3,11 +3,13 @@ import User from '#tenancy/models/user'
 import { authService } from '#tenancy/services/auth_service'
 import { secondFactors } from '#tenancy/services/second_factors'
 import { sessionsService } from '#tenancy/services/sessions_service'
+import { passwordService } from '#tenancy/services/password_service'
 import { SECOND_FACTOR_ABILITY, secondFactorLogin } from '#tenancy/services/second_factor_login'
 import {
   secondFactorCodeValidator,
   secondFactorLoginValidator,
   secondFactorProofValidator,
+  secondFactorStartValidator,
 } from '#tenancy/validators/second_factor_validators'
 import { UnauthorizedException } from '#core/exceptions/http_errors'
 
@@ -31,6 +33,8 @@ export default class SecondFactorController {
 
   async start(ctx: HttpContext) {
     const user = await signedInUser(ctx)
+    const { password } = await ctx.request.validateUsing(secondFactorStartValidator)
+    await passwordService.assertCurrentPassword(user, password, 'password')
     ctx.response.header('Cache-Control', 'private, no-store')
     return secondFactors.start(user)
   }

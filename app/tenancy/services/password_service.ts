@@ -85,6 +85,12 @@ class PasswordService {
       const found = await User.query({ client: trx }).where('id', userId).forUpdate().firstOrFail()
       assertAcceptablePassword(password, await this.#personalWords(found, trx))
       await this.#setPassword(trx, found, password)
+      // A reset proves the mailbox; an account that never proved it may have been made by someone else
+      // with this address, who must not keep the owner out with a second factor of their own.
+      if (!found.emailVerifiedAt) {
+        await trx.from('user_recovery_codes').where('user_id', found.id).delete()
+        await trx.from('user_second_factors').where('user_id', found.id).delete()
+      }
       const deleted = await trx.rawQuery(
         'DELETE FROM auth_access_tokens WHERE tokenable_id = ? RETURNING id',
         [userId]
@@ -108,6 +114,17 @@ class PasswordService {
   }
 
   /**
+   * A signed-in account proves it is its holder (changing the password, setting up a second factor):
+   * a wrong password counts towards the sign-in lockout like a failed login.
+   */
+  async assertCurrentPassword(user: User, current: string, field = 'current_password') {
+    await loginLockoutService.guard(user.email, async () => {
+      if (!user.password || !(await hash.verify(user.password, current)))
+        throw new WrongCurrentPasswordException({ field })
+    })
+  }
+
+  /**
    * Changes the password of a signed-in account, given the current one. A wrong current password
    * counts towards the account's sign-in lockout. Every other access token of the account is deleted and
    * revoked in every process; the one that made the change stays.
@@ -115,10 +132,7 @@ class PasswordService {
   async change(userId: string, currentTokenId: string, current: string, password: string) {
     const user = await User.find(userId)
     if (!user) throw new WrongCurrentPasswordException({ field: 'current_password' })
-    await loginLockoutService.guard(user.email, async () => {
-      if (!user.password || !(await hash.verify(user.password, current)))
-        throw new WrongCurrentPasswordException({ field: 'current_password' })
-    })
+    await this.assertCurrentPassword(user, current)
     const revoked = await db.connection('control').transaction(async (trx) => {
       assertAcceptablePassword(password, await this.#personalWords(user, trx))
       await this.#setPassword(trx, user, password)

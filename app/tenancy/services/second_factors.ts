@@ -143,7 +143,9 @@ class SecondFactors {
     await this.verify(user, { code }, { pending: true })
     const codes = await control().transaction(async (trx) => {
       const locked = await this.#row(user.id, trx)
-      if (!locked || locked.confirmed_at) throw new SecondFactorNotStartedException()
+      // A new start() since the code was checked replaced the secret: that one was never proven.
+      if (!locked || locked.confirmed_at || locked.secret !== row.secret)
+        throw new SecondFactorNotStartedException()
       await trx
         .from('user_second_factors')
         .where('user_id', user.id)

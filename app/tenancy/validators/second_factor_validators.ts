@@ -17,6 +17,11 @@ const recoveryCode = () =>
 
 export const secondFactorCodeValidator = vine.compile(vine.object({ code: code() }))
 
+/** Setting up a factor asks for the account's password: a stolen session alone cannot bind one. */
+export const secondFactorStartValidator = vine.compile(
+  vine.object({ password: vine.string().minLength(1).maxLength(1024) })
+)
+
 /** A code or a recovery code: exactly one of them. */
 export const secondFactorProofValidator = vine.compile(
   vine.object({

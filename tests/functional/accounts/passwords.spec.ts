@@ -8,6 +8,7 @@ import { randomClientIp } from '#tests/support/app_process'
 import { expectStatus } from '#tests/support/http'
 import { eventually } from '#tests/support/eventually'
 import { createMerchant, login, TEST_PASSWORD } from '#tests/support/merchants'
+import { enrolSecondFactor } from '#tests/support/second_factor'
 import {
   auditEntries,
   forgot,
@@ -168,6 +169,26 @@ test.group('Passwords: forgot and reset', (group) => {
       )
     await expectRefused(late, 'E_TOKEN_EXPIRED')
     await login(client, email, STRONG_PASSWORD)
+  })
+
+  test('a reset removes the second factor of an account that never proved its address, not of one that did', async ({
+    client,
+    assert,
+  }) => {
+    const factorsOf = (userId: string) =>
+      db.connection('control').from('user_second_factors').where('user_id', userId)
+    for (const verified of [false, true]) {
+      const { email } = await createMerchant()
+      await db
+        .connection('control')
+        .from('users')
+        .whereRaw('lower(email) = lower(?)', [email])
+        .update({ email_verified_at: verified ? new Date() : null })
+      await enrolSecondFactor(email)
+      const { user, token } = await issueResetToken(email)
+      await expectStatus(reset(client, token, STRONG_PASSWORD, randomClientIp()), 204)
+      assert.lengthOf(await factorsOf(user.id), verified ? 1 : 0, `verified: ${verified}`)
+    }
   })
 
   test('two uses of one token at once: exactly one sets the password', async ({

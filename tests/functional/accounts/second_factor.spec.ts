@@ -51,7 +51,7 @@ const errorCode = (response: { body(): any }) => response.body().errors?.[0]?.co
 async function ownerWithFactor(client: ApiClient) {
   const created = await createMerchant()
   const token = await login(client, created.email)
-  const started = await call(client, 'post', '/second-factor', token)
+  const started = await call(client, 'post', '/second-factor', token, { password: TEST_PASSWORD })
   started.assertStatus(200)
   const secret: string = started.body().secret
   const confirmed = await call(client, 'post', '/second-factor/confirm', token, {
@@ -79,7 +79,7 @@ test.group('second factor: enrolment and login', () => {
     const token = await login(client, email)
     const user = await User.findByOrFail('email', email)
 
-    const started = await call(client, 'post', '/second-factor', token)
+    const started = await call(client, 'post', '/second-factor', token, { password: TEST_PASSWORD })
     started.assertStatus(200)
     const { secret, otpauth_uri: uri } = started.body()
     assert.match(secret, /^[A-Z2-7]{32}$/)
@@ -401,7 +401,9 @@ test.group('second factor: other accounts and bad input', () => {
     })
 
     // Bob's factor's codes do not open Alice's challenge.
-    const bobStarted = await call(client, 'post', '/second-factor', bobToken)
+    const bobStarted = await call(client, 'post', '/second-factor', bobToken, {
+      password: TEST_PASSWORD,
+    })
     const bobSecret = bobStarted.body().secret
     await call(client, 'post', '/second-factor/confirm', bobToken, { code: codeAt(bobSecret) })
     const aliceChallenge = await newChallenge(client, alice.email)
@@ -426,6 +428,13 @@ test.group('second factor: other accounts and bad input', () => {
     const fresh = await login(client, other.email)
     const cases: Array<[ReturnType<typeof call>, number, string]> = [
       [call(client, 'post', '/second-factor'), 401, 'E_UNAUTHORIZED'],
+      // Setting one up asks for the password: a stolen session alone cannot bind a factor.
+      [call(client, 'post', '/second-factor', fresh, {}), 422, 'E_VALIDATION'],
+      [
+        call(client, 'post', '/second-factor', fresh, { password: 'not-the-password' }),
+        403,
+        'E_WRONG_PASSWORD',
+      ],
       [
         call(client, 'post', '/second-factor/confirm', fresh, { code: 'abcdef' }),
         422,
@@ -442,7 +451,11 @@ test.group('second factor: other accounts and bad input', () => {
         409,
         'E_SECOND_FACTOR_NOT_STARTED',
       ],
-      [call(client, 'post', '/second-factor', owner.token), 409, 'E_SECOND_FACTOR_ALREADY_ENABLED'],
+      [
+        call(client, 'post', '/second-factor', owner.token, { password: TEST_PASSWORD }),
+        409,
+        'E_SECOND_FACTOR_ALREADY_ENABLED',
+      ],
       [call(client, 'delete', '/second-factor', owner.token, {}), 422, 'E_VALIDATION'],
       [
         call(client, 'delete', '/second-factor', owner.token, { recovery_code: 'x'.repeat(100) }),

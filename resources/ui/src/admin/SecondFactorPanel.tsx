@@ -20,6 +20,7 @@ export function SecondFactorPanel() {
   const [enrolment, setEnrolment] = useState<Enrolment | null>(null)
   const [codes, setCodes] = useState<string[] | null>(null)
   const [code, setCode] = useState('')
+  const [password, setPassword] = useState('')
   const [useRecovery, setUseRecovery] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
@@ -54,10 +55,15 @@ export function SecondFactorPanel() {
     }
   }
 
-  const start = () => act(async () => {
-    setCodes(null)
-    setEnrolment(await call<Enrolment>(BASE, { method: 'POST' }))
-  })
+  // Setting a factor up asks for the password again: a session left open elsewhere cannot bind one.
+  const start = (event: React.FormEvent) => {
+    event.preventDefault()
+    return act(async () => {
+      setCodes(null)
+      setEnrolment(await call<Enrolment>(BASE, { method: 'POST', body: { password } }))
+      setPassword('')
+    })
+  }
 
   const confirm = (event: React.FormEvent) => {
     event.preventDefault()
@@ -146,7 +152,11 @@ export function SecondFactorPanel() {
       ) : (
         <>
           <p>Off. Signing in needs your password only.</p>
-          <p><button type="button" disabled={busy} onClick={start}>Turn on two-step sign in</button></p>
+          <form onSubmit={start}>
+            <label htmlFor="second-factor-password">Your password</label>
+            <input id="second-factor-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+            <p><button type="submit" disabled={busy || !password}>Turn on two-step sign in</button></p>
+          </form>
         </>
       )}
     </div>
