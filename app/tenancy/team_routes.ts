@@ -30,6 +30,7 @@ export function teamRoutes(router: Router) {
 /** The invitee's side, under /api/v1/auth: public, or signed in with the invited account. */
 export function invitationAuthRoutes(router: Router) {
   const limit = middleware.throttle({ limit: 'auth' })
-  router.get('/invitations/preview', [TeamInvitationsController, 'preview']).use(limit)
+  // POST, the token in the body: a query string ends up in access logs, a fragment's secret must not.
+  router.post('/invitations/preview', [TeamInvitationsController, 'preview']).use(limit)
   router.post('/invitations/accept', [TeamInvitationsController, 'accept']).use(limit)
 }

@@ -38,7 +38,7 @@ export default class TeamInvitationsController {
 
   /** Public: the link's holder sees which merchant invites them, with which role. */
   async preview({ request, response }: HttpContext) {
-    const { token } = await invitationPreviewValidator.validate(request.qs())
+    const { token } = await request.validateUsing(invitationPreviewValidator)
     response.header('Cache-Control', 'private, no-store')
     return { data: await teamInvitations.preview(token) }
   }

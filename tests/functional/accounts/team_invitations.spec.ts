@@ -62,9 +62,9 @@ test.group('Team invitations', (group) => {
     )
 
     const preview = await client
-      .get('/api/v1/auth/invitations/preview')
+      .post('/api/v1/auth/invitations/preview')
       .header('X-Forwarded-For', randomClientIp())
-      .qs({ token })
+      .json({ token })
     preview.assertStatus(200)
     assert.equal(preview.body().data.merchant.name, `Merchant ${shop.slug}`)
     assert.equal(preview.body().data.role, 'staff')
@@ -134,9 +134,9 @@ test.group('Team invitations', (group) => {
     const token = await invitationTokenFromMail(smtp, existing.email)
 
     const preview = await client
-      .get('/api/v1/auth/invitations/preview')
+      .post('/api/v1/auth/invitations/preview')
       .header('X-Forwarded-For', randomClientIp())
-      .qs({ token })
+      .json({ token })
     assert.isTrue(preview.body().data.account_exists)
 
     const anonymous = await accept(client, { token, password: NEW_PASSWORD, full_name: 'X' })
@@ -218,9 +218,9 @@ test.group('Team invitations', (group) => {
     expired.assertStatus(410)
     assert.equal(errorCode(expired), 'E_INVITATION_EXPIRED')
     const expiredPreview = await client
-      .get('/api/v1/auth/invitations/preview')
+      .post('/api/v1/auth/invitations/preview')
       .header('X-Forwarded-For', randomClientIp())
-      .qs({ token: lateToken })
+      .json({ token: lateToken })
     assert.equal(errorCode(expiredPreview), 'E_INVITATION_EXPIRED')
     assert.isNull(await User.findByEmail(late), 'no account from an expired invitation')
 
@@ -237,7 +237,7 @@ test.group('Team invitations', (group) => {
       assert.equal(errorCode(bad), 'E_VALIDATION')
     }
     const badPreview = await client
-      .get('/api/v1/auth/invitations/preview')
+      .post('/api/v1/auth/invitations/preview')
       .header('X-Forwarded-For', randomClientIp())
     badPreview.assertStatus(422)
   })

@@ -25,7 +25,7 @@ export function AcceptInvitation({ onSignedIn }: { onSignedIn: (session: Session
 
   useEffect(() => {
     if (!token) return setError('This link has no invitation in it. Open the link from the mail again.')
-    api<{ data: Preview }>(`/api/v1/auth/invitations/preview?token=${encodeURIComponent(token)}`)
+    api<{ data: Preview }>('/api/v1/auth/invitations/preview', { method: 'POST', body: { token } })
       .then((result) => setPreview(result.data))
       .catch((failure) => setError(failure instanceof ApiError ? failure.message : 'Could not reach the server'))
   }, [token])
