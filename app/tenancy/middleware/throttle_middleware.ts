@@ -17,16 +17,17 @@ function limiterFor(name: RateLimitName): LeasedLimiter {
 }
 
 /**
- * Sign-in, sign-up and forgot-password attempts are keyed on the client address alone: a merchant named by the client (X-Merchant)
- * would multiply the budget by the number of merchants. Other anonymous limits are per merchant too,
- * so guests of several shops behind one address do not share one budget.
+ * Sign-in, sign-up and forgot-password attempts are keyed on the client address alone: a merchant named
+ * by the client (X-Merchant) would multiply the budget by the number of merchants, and a bearer token (a
+ * sign-up hands one out) would buy a fresh one. Other limits key a signed-in caller by user, anyone else
+ * by address and merchant, so guests of several shops behind one address do not share one budget.
  */
 const PER_ADDRESS_ONLY = new Set<RateLimitName>(['auth', 'sign_up', 'password_forgot'])
 
-function anonymousKey(ctx: HttpContext, limit: RateLimitName) {
-  return PER_ADDRESS_ONLY.has(limit)
-    ? `ip:${ctx.request.ip()}`
-    : `ip:${ctx.request.ip()}:${ctx.tenant?.merchantId ?? '-'}`
+function callerKey(ctx: HttpContext, perAddress: boolean) {
+  if (perAddress) return `ip:${ctx.request.ip()}`
+  if (ctx.actor) return `user:${ctx.actor.userId}`
+  return `ip:${ctx.request.ip()}:${ctx.tenant?.merchantId ?? '-'}`
 }
 
 /**
@@ -36,11 +37,10 @@ function anonymousKey(ctx: HttpContext, limit: RateLimitName) {
  */
 export function throttle(options: { limit: RateLimitName } = { limit: 'api' }) {
   const limit = options.limit
+  const perAddress = PER_ADDRESS_ONLY.has(limit)
   return function throttleMiddleware(ctx: HttpContext, next: NextFn) {
     const limiter = limiterFor(limit)
-    // Per-address limits ignore the caller's token: a token (a sign-up returns one) must not buy a
-    // fresh budget.
-    const key = `${limit}:${ctx.actor && !PER_ADDRESS_ONLY.has(limit) ? `user:${ctx.actor.userId}` : anonymousKey(ctx, limit)}`
+    const key = `${limit}:${callerKey(ctx, perAddress)}`
     const proceed = (result: LimiterResponse) => {
       ctx.response.header('X-RateLimit-Limit', result.limit)
       ctx.response.header('X-RateLimit-Remaining', result.remaining)

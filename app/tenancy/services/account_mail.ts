@@ -94,7 +94,7 @@ class AccountMail {
   }
 
   /** Claims a due mail (pending, or sending with an expired lease), sends it, records the outcome. */
-  async deliver(id: string): Promise<'sent' | 'retry' | 'failed' | 'gone'> {
+  async deliver(id: string): Promise<'sent' | 'failed' | 'gone'> {
     const claimed = await db.connection('control').rawQuery(
       `UPDATE account_mails SET status = 'sending', attempts = attempts + 1,
               locked_until = now() + make_interval(secs => ?)

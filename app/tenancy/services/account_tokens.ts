@@ -14,7 +14,11 @@ export type AccountTokenKind = (typeof ACCOUNT_TOKEN_KINDS)[number]
 /** Longest token accepted by consume(): ours are 43 characters; anything far longer is not ours. */
 const MAX_TOKEN_LENGTH = 200
 
+/** How every single-use secret of an account is kept (links, challenges, recovery codes): its SHA-256. */
 export const hashAccountToken = (token: string) => createHash('sha256').update(token).digest('hex')
+
+/** A new single-use secret: 32 random bytes, base64url (43 characters). */
+export const newAccountToken = () => randomBytes(32).toString('base64url')
 
 /** Why a token did not spend (see `diagnose`). */
 export type UnspentReason = 'unknown' | 'used' | 'expired'
@@ -37,7 +41,7 @@ class AccountTokens {
     ttl: number | string
   ): Promise<string> {
     const seconds = typeof ttl === 'number' ? ttl : string.seconds.parse(ttl)
-    const token = randomBytes(32).toString('base64url')
+    const token = newAccountToken()
     await trx.rawQuery(
       `UPDATE account_tokens SET used_at = now() WHERE kind = ? AND user_id = ? AND used_at IS NULL`,
       [kind, userId]

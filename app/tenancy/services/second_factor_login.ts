@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
 import User from '#tenancy/models/user'
 import { secondFactors, type SecondFactorProof } from '#tenancy/services/second_factors'
@@ -6,6 +5,7 @@ import {
   SecondFactorChallengeInvalidException,
   SecondFactorEnrolmentRequiredException,
 } from '#tenancy/second_factor_exceptions'
+import { hashAccountToken, newAccountToken } from '#tenancy/services/account_tokens'
 
 /** The ability that marks an access token issued after a second factor (the admin API needs it). */
 export const SECOND_FACTOR_ABILITY = 'second_factor'
@@ -13,7 +13,6 @@ export const CHALLENGE_TTL_SECONDS = 5 * 60
 const CHALLENGE_PREFIX = 'sfc_'
 
 const control = () => db.connection('control')
-const digest = (value: string) => createHash('sha256').update(value).digest('hex')
 
 /**
  * The step between a right password and an access token for accounts with a second factor: the
@@ -30,14 +29,14 @@ class SecondFactorLogin {
       if (user.platformRole === 'support') throw new SecondFactorEnrolmentRequiredException()
       return null
     }
-    const challenge = CHALLENGE_PREFIX + randomBytes(32).toString('base64url')
+    const challenge = CHALLENGE_PREFIX + newAccountToken()
     const expiresAt = new Date(Date.now() + CHALLENGE_TTL_SECONDS * 1000)
     // Expired challenges are swept here: the table stays as small as the sign-ins in progress.
     await control().from('second_factor_challenges').where('expires_at', '<', new Date()).delete()
     await control()
       .table('second_factor_challenges')
       .insert({
-        token_hash: digest(challenge),
+        token_hash: hashAccountToken(challenge),
         user_id: user.id,
         merchant: merchant ?? null,
         expires_at: expiresAt,
@@ -54,7 +53,7 @@ class SecondFactorLogin {
    * cost the password again; guesses count against the account's lockout). Returns whom to sign in.
    */
   async complete(challenge: string, proof: SecondFactorProof) {
-    const tokenHash = digest(challenge)
+    const tokenHash = hashAccountToken(challenge)
     const row = await control()
       .from('second_factor_challenges')
       .where('token_hash', tokenHash)

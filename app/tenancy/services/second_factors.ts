@@ -1,4 +1,4 @@
-import { createHash, randomInt } from 'node:crypto'
+import { randomInt } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
 import emitter from '@adonisjs/core/services/emitter'
 import encryption from '@adonisjs/core/services/encryption'
@@ -19,6 +19,7 @@ import {
   SecondFactorNotStartedException,
 } from '#tenancy/second_factor_exceptions'
 import '#tenancy/events'
+import { hashAccountToken } from '#tenancy/services/account_tokens'
 
 /** RFC 6238 as every authenticator app reads it: SHA-1, 6 digits, 30-second steps. */
 const TOTP_SETTINGS = { algorithm: 'SHA1', digits: 6, period: 30 } as const
@@ -48,7 +49,6 @@ type FactorRow = {
 }
 
 const control = () => db.connection('control')
-const sha256 = (value: string) => createHash('sha256').update(value).digest('hex')
 
 /** The TOTP of a base32 secret, labelled with the account's email for the authenticator app. */
 export function totpFor(secretBase32: string, email: string) {
@@ -217,7 +217,10 @@ class SecondFactors {
       if (pending) throw new InvalidSecondFactorCodeException()
       const used = await control()
         .from('user_recovery_codes')
-        .where({ user_id: user.id, code_hash: sha256(normaliseRecoveryCode(proof.recoveryCode)) })
+        .where({
+          user_id: user.id,
+          code_hash: hashAccountToken(normaliseRecoveryCode(proof.recoveryCode)),
+        })
         .whereNull('used_at')
         .update({ used_at: new Date() })
         .returning('id')
@@ -257,11 +260,12 @@ class SecondFactors {
   async #replaceRecoveryCodes(trx: TransactionClientContract, userId: string) {
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode)
     await trx.from('user_recovery_codes').where('user_id', userId).delete()
-    await trx
-      .table('user_recovery_codes')
-      .multiInsert(
-        codes.map((code) => ({ user_id: userId, code_hash: sha256(normaliseRecoveryCode(code)) }))
-      )
+    await trx.table('user_recovery_codes').multiInsert(
+      codes.map((code) => ({
+        user_id: userId,
+        code_hash: hashAccountToken(normaliseRecoveryCode(code)),
+      }))
+    )
     return codes
   }
 

@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import emitter from '@adonisjs/core/services/emitter'
@@ -24,6 +23,7 @@ import {
 } from '#tenancy/team_exceptions'
 import type { TeamEvent, TeamEventName } from '#tenancy/events'
 import type { StaffRole } from '#tenancy/types'
+import { hashAccountToken, newAccountToken } from '#tenancy/services/account_tokens'
 
 export const INVITATION_TTL_DAYS = 7
 /** Open invitations a merchant may have at once (each one mails an address the merchant chose). */
@@ -48,7 +48,6 @@ export type Inviter = { userId: string; role: StaffRole }
 /** The caller of the accept route when signed in: their account, as their token says. */
 export type SignedIn = { userId: string; email: string }
 
-const sha256 = (value: string) => createHash('sha256').update(value).digest('hex')
 const PUBLIC_COLUMNS = ['id', 'email', 'role', 'invited_by', 'expires_at', 'created_at']
 
 function present(
@@ -88,7 +87,7 @@ export class TeamInvitations {
     if (inviter.role !== 'owner' && (inviter.role !== 'manager' || input.role !== 'staff'))
       throw new RoleRequiredException('Managers can invite staff only; owners invite managers too')
     const email = input.email.trim().toLowerCase()
-    const token = randomBytes(32).toString('base64url')
+    const token = newAccountToken()
     const row = await db
       .connection('control')
       .transaction(async (trx) => {
@@ -124,7 +123,7 @@ export class TeamInvitations {
             merchant_id: merchant.id,
             email,
             role: input.role,
-            token_hash: sha256(token),
+            token_hash: hashAccountToken(token),
             invited_by: inviter.userId,
             expires_at: new Date(Date.now() + INVITATION_TTL_DAYS * 86_400_000),
           })
@@ -314,7 +313,7 @@ export class TeamInvitations {
     token: string,
     lock: boolean
   ): Promise<InvitationRow> {
-    const query = client.from('team_invitations').where('token_hash', sha256(token))
+    const query = client.from('team_invitations').where('token_hash', hashAccountToken(token))
     if (lock) query.forUpdate()
     const row: InvitationRow | null = await query.first()
     if (!row) throw new InvitationInvalidException()

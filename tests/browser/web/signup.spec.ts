@@ -1,16 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { test } from '@japa/runner'
-import app from '@adonisjs/core/services/app'
-import logger from '@adonisjs/core/services/logger'
 import env from '#start/env'
-import { runJobInTenant } from '#tenancy/index'
-import DeliverAccountMailJob from '#tenancy/jobs/deliver_account_mail_job'
-import AccountMailSweepJob from '#tenancy/jobs/account_mail_sweep_job'
 import { WorkerPool } from '#core/queue/worker_pool'
 import { eventually } from '#tests/support/eventually'
 import { startSmtpServer } from '#tests/support/stand_ins'
-import { queueConnection } from '#tests/support/workers'
 import { DESK, baseUrl, launch, openPage, recordProblems, shot } from './browser_helpers.js'
+import { accountMailWorkers } from '#tests/support/workers'
 
 /** The link in a caught mail, as the mail client shows it (quoted-printable undone). */
 function linkIn(data: string) {
@@ -29,14 +24,7 @@ test.group('Web UI: a new shop signs up', (group) => {
     smtp = await startSmtpServer()
     env.set('SMTP_HOST', '127.0.0.1')
     env.set('SMTP_PORT', smtp.port)
-    workers = new WorkerPool(
-      app,
-      logger,
-      queueConnection(),
-      [DeliverAccountMailJob, AccountMailSweepJob],
-      runJobInTenant,
-      { concurrency: 1, baseBackoffMs: 40 }
-    ).start()
+    workers = accountMailWorkers()
     return async () => {
       await workers.stop()
       await smtp.close()

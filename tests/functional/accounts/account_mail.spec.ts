@@ -1,29 +1,13 @@
 import { test } from '@japa/runner'
-import app from '@adonisjs/core/services/app'
-import logger from '@adonisjs/core/services/logger'
 import db from '@adonisjs/lucid/services/db'
 import redis from '@adonisjs/redis/services/main'
 import queue from '@rlanz/bull-queue/services/main'
 import env from '#start/env'
-import { runJobInTenant } from '#tenancy/index'
 import { accountMail } from '#tenancy/services/account_mail'
-import DeliverAccountMailJob from '#tenancy/jobs/deliver_account_mail_job'
-import AccountMailSweepJob from '#tenancy/jobs/account_mail_sweep_job'
 import { WorkerPool } from '#core/queue/worker_pool'
 import { eventually } from '#tests/support/eventually'
 import { startSmtpServer } from '#tests/support/stand_ins'
-import { queueConnection } from '#tests/support/workers'
-
-function accountWorkers() {
-  return new WorkerPool(
-    app,
-    logger,
-    queueConnection(),
-    [DeliverAccountMailJob, AccountMailSweepJob],
-    runJobInTenant,
-    { concurrency: 2, baseBackoffMs: 40 }
-  ).start()
-}
+import { accountMailWorkers } from '#tests/support/workers'
 
 async function mailRow(id: string) {
   return db.connection('control').from('account_mails').where('id', id).first()
@@ -72,7 +56,7 @@ test.group('Account mail outbox', (group) => {
         .first()
     )
 
-    workers = accountWorkers()
+    workers = accountMailWorkers()
     const id = await queueCommitted('reset@mail.test', 'Open https://x.test/reset#token=secret-1')
     const sent = await eventually('mail sent', async () => {
       const row = await mailRow(id)
@@ -95,7 +79,7 @@ test.group('Account mail outbox', (group) => {
     await eventually('hand-off reached the queue', () => queue.getOrSet('accounts').getJob(id))
     await redis.flushdb()
 
-    workers = accountWorkers()
+    workers = accountMailWorkers()
     assert.isAtLeast(await accountMail.sweep({ graceSeconds: 0 }), 1)
     await eventually('mail sent', async () => {
       const row = await mailRow(id)

@@ -1,18 +1,12 @@
 import encryption from '@adonisjs/core/services/encryption'
-import app from '@adonisjs/core/services/app'
-import logger from '@adonisjs/core/services/logger'
 import db from '@adonisjs/lucid/services/db'
 import { AccessToken } from '@adonisjs/auth/access_tokens'
 import type { ApiClient } from '@japa/api-client'
 import env from '#start/env'
-import { runJobInTenant } from '#tenancy/index'
 import { ACCESS_TOKENS } from '#tenancy/models/user'
-import DeliverAccountMailJob from '#tenancy/jobs/deliver_account_mail_job'
-import AccountMailSweepJob from '#tenancy/jobs/account_mail_sweep_job'
-import { WorkerPool } from '#core/queue/worker_pool'
 import { eventually } from '#tests/support/eventually'
 import { startSmtpServer, type ReceivedMail } from '#tests/support/stand_ins'
-import { queueConnection } from '#tests/support/workers'
+import { accountMailWorkers } from '#tests/support/workers'
 
 /** A password the policy accepts. */
 export const STRONG_PASSWORD = 'violet-harbour-lantern-93'
@@ -26,14 +20,7 @@ export async function startMailDelivery() {
   const smtp = await startSmtpServer()
   env.set('SMTP_HOST', '127.0.0.1')
   env.set('SMTP_PORT', smtp.port)
-  const workers = new WorkerPool(
-    app,
-    logger,
-    queueConnection(),
-    [DeliverAccountMailJob, AccountMailSweepJob],
-    runJobInTenant,
-    { concurrency: 2, baseBackoffMs: 40 }
-  ).start()
+  const workers = accountMailWorkers()
   return {
     smtp,
     async stop() {

@@ -1,23 +1,18 @@
 import { randomUUID } from 'node:crypto'
 import { test } from '@japa/runner'
 import type { ApiClient } from '@japa/api-client'
-import app from '@adonisjs/core/services/app'
-import logger from '@adonisjs/core/services/logger'
 import db from '@adonisjs/lucid/services/db'
 import env from '#start/env'
-import { runJobInTenant } from '#tenancy/index'
-import DeliverAccountMailJob from '#tenancy/jobs/deliver_account_mail_job'
-import AccountMailSweepJob from '#tenancy/jobs/account_mail_sweep_job'
 import { accountTokens } from '#tenancy/services/account_tokens'
 import { loginAccountKey } from '#tenancy/services/login_lockout'
 import { WorkerPool } from '#core/queue/worker_pool'
 import { eventually } from '#tests/support/eventually'
 import { startSmtpServer } from '#tests/support/stand_ins'
-import { queueConnection } from '#tests/support/workers'
 import { randomClientIp } from '#tests/support/app_process'
 import { createMerchantWithToken } from '#tests/support/merchants'
 import { buildCoffeeMenu } from '#tests/functional/menu/menu_helpers'
 import { expectStatus } from '#tests/support/http'
+import { accountMailWorkers } from '#tests/support/workers'
 
 async function statusOf(request: PromiseLike<{ status(): number }>) {
   const response = await request
@@ -112,14 +107,7 @@ test.group('Sign-up: account, merchant, verification', (group) => {
     client,
     assert,
   }) => {
-    workers = new WorkerPool(
-      app,
-      logger,
-      queueConnection(),
-      [DeliverAccountMailJob, AccountMailSweepJob],
-      runJobInTenant,
-      { concurrency: 2, baseBackoffMs: 40 }
-    ).start()
+    workers = accountMailWorkers()
     const body = signUpBody()
     const response = await signUp(client, body)
     response.assertStatus(201)
@@ -335,14 +323,7 @@ test.group('Sign-up: account, merchant, verification', (group) => {
     client,
     assert,
   }) => {
-    workers = new WorkerPool(
-      app,
-      logger,
-      queueConnection(),
-      [DeliverAccountMailJob, AccountMailSweepJob],
-      runJobInTenant,
-      { concurrency: 2, baseBackoffMs: 40 }
-    ).start()
+    workers = accountMailWorkers()
     const body = signUpBody()
     const session = await signedUp(client, body)
     const first = linkToken(await mailTo(body.email))

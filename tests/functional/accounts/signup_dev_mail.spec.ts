@@ -3,18 +3,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import { test } from '@japa/runner'
-import app from '@adonisjs/core/services/app'
-import logger from '@adonisjs/core/services/logger'
 import env from '#start/env'
-import { runJobInTenant } from '#tenancy/index'
-import DeliverAccountMailJob from '#tenancy/jobs/deliver_account_mail_job'
-import AccountMailSweepJob from '#tenancy/jobs/account_mail_sweep_job'
 import { WorkerPool } from '#core/queue/worker_pool'
 import { eventually } from '#tests/support/eventually'
-import { queueConnection } from '#tests/support/workers'
 import { randomClientIp } from '#tests/support/app_process'
 import { expectStatus } from '#tests/support/http'
 import { startDevMailCatcher, subjectOf, type DevMailCatcher } from '../../../scripts/dev_mail.js'
+import { accountMailWorkers } from '#tests/support/workers'
 
 /** What a developer does with a caught mail: find the link in the .eml file and open it. */
 test.group('Sign-up in development: the local mail catcher', (group) => {
@@ -39,14 +34,7 @@ test.group('Sign-up in development: the local mail catcher', (group) => {
     client,
     assert,
   }) => {
-    workers = new WorkerPool(
-      app,
-      logger,
-      queueConnection(),
-      [DeliverAccountMailJob, AccountMailSweepJob],
-      runJobInTenant,
-      { concurrency: 1, baseBackoffMs: 40 }
-    ).start()
+    workers = accountMailWorkers()
     const slug = `dev-${randomUUID().slice(0, 8)}`
     const email = `owner@${slug}.test`
     await expectStatus(
