@@ -4,10 +4,12 @@
  *
  *   bare      bullmq Worker, no-op handler
  *   pool      our WorkerPool (job registry, tenant context from the merchant directory), no-op TenantJob
- *   delivery  notifications.deliver on real outbox rows, one job per row as the after-commit hand-off
- *             queues them: rows claimed in batches (UPDATE .. FOR UPDATE SKIP LOCKED), sent through
- *             the SMS log driver (a no-op at LOG_LEVEL=warn), outcomes recorded per batch. The round
- *             counts only when every row is completed in the database (rows/s, not jobs/s).
+ *   delivery  notifications.deliver on real outbox rows, queued by the after-commit hand-off as the
+ *             product queues them (one job per event's rows, at most a batch of 50 each): rows claimed
+ *             in batches (UPDATE .. FOR UPDATE SKIP LOCKED), sent through the SMS log driver (a no-op
+ *             at LOG_LEVEL=warn), outcomes recorded per batch. The round counts only when every row is
+ *             completed in the database (rows/s, not jobs/s). Two shapes: events with 3 recipients
+ *             (an order's notifications: a job of 3 rows) and with 100 (a broadcast: jobs of 50).
  *
  * Same concurrency (10), jobs queued before the workers start, runs alternated, medians printed.
  *   npm run bench:notifications_throughput
@@ -55,7 +57,7 @@ for (const method of ['query', 'sync']) {
     return original.apply(this, args)
   }
 }
-const roundTripsPerRow: number[] = []
+const roundTripsPerRow: Record<number, number[]> = {}
 
 class NoopJob extends TenantJob<{ merchantId: string }> {
   static jobName = 'bench.noop'
@@ -66,7 +68,8 @@ class NoopJob extends TenantJob<{ merchantId: string }> {
 async function drain(
   queueName: string,
   expected: number,
-  start: () => Promise<() => Promise<void>>
+  start: () => Promise<() => Promise<void>>,
+  label = queueName
 ) {
   const queue = new Queue(queueName, { connection })
   const began = performance.now()
@@ -80,7 +83,7 @@ async function drain(
   }
   const seconds = (performance.now() - began) / 1000
   const cpu = process.cpuUsage(cpuBefore)
-  cpuPerJob[queueName] = (cpuPerJob[queueName] ?? []).concat((cpu.user + cpu.system) / expected)
+  cpuPerJob[label] = (cpuPerJob[label] ?? []).concat((cpu.user + cpu.system) / expected)
   await stop()
   await queue.obliterate({ force: true })
   await queue.close()
@@ -124,10 +127,10 @@ async function pool(merchantId: string) {
   })
 }
 
-async function delivery(merchantId: string) {
-  // Rows in batches of 100 (one transaction each); the after-commit hand-off queues them.
+async function delivery(merchantId: string, rowsPerEvent: number) {
+  // One transaction per event; the after-commit hand-off queues its rows.
   await runJobInTenant({ merchantId }, async () => {
-    for (let batch = 0; batch < JOBS / 100; batch++) {
+    for (let batch = 0; batch < JOBS / rowsPerEvent; batch++) {
       await shardRouter.transaction((trx) =>
         enqueueNotifications(trx, { event: 'bench.event', payload: { batch } })
       )
@@ -146,69 +149,95 @@ async function delivery(merchantId: string) {
     return result.rows[0].n as number
   }
   const before = await completed()
+  // Every row is in a queued job before the workers start.
   while (true) {
-    const counts = await queue.getJobCounts('waiting', 'prioritized')
-    if (counts.waiting + counts.prioritized >= JOBS) break
+    const jobs = await queue.getJobs(['waiting', 'prioritized'])
+    const rows = jobs.reduce((sum, job) => sum + (job?.data.notificationIds?.length ?? 0), 0)
+    if (rows >= JOBS) break
     await new Promise((r) => setTimeout(r, 20))
   }
   await queue.close()
   const tripsBefore = roundTrips
-  const rate = await drain(DeliverNotificationJob.queueName, JOBS, async () => {
-    const workers = new WorkerPool(
-      app,
-      logger,
-      connection,
-      [DeliverNotificationJob],
-      runJobInTenant,
-      { concurrency: CONCURRENCY }
-    ).start()
-    return () => workers.stop()
-  })
+  const rate = await drain(
+    DeliverNotificationJob.queueName,
+    JOBS,
+    async () => {
+      const workers = new WorkerPool(
+        app,
+        logger,
+        connection,
+        [DeliverNotificationJob],
+        runJobInTenant,
+        { concurrency: CONCURRENCY }
+      ).start()
+      return () => workers.stop()
+    },
+    `delivery-${rowsPerEvent}`
+  )
   // Every job ends only after its row's outcome is recorded; check it rather than trust it.
   const delivered = (await completed()) - before
   if (delivered !== JOBS) throw new Error(`delivery round: ${delivered} of ${JOBS} rows completed`)
   // The drain's own polling adds one trip per 20 ms at most; it is counted too (an upper bound).
-  roundTripsPerRow.push((roundTrips - tripsBefore) / JOBS)
+  roundTripsPerRow[rowsPerEvent] = (roundTripsPerRow[rowsPerEvent] ?? []).concat(
+    (roundTrips - tripsBefore) / JOBS
+  )
   return rate
 }
 
 await redis.flushdb()
-const merchant = await onboarding.onboard({
-  slug: `bench-${randomUUID().slice(0, 8)}`,
-  name: 'Bench',
-  vertical: 'coffeeshop',
-  tier: 'pre_ordering',
-})
-await runJobInTenant({ merchantId: merchant.id }, () =>
-  settingsService.update({
-    routes: { 'bench.event': ['sms'] },
-    smsRecipients: Array.from({ length: 100 }, (_, n) => `+39${String(3_000_000_000 + n)}`),
+/** A merchant whose bench event goes by SMS to `recipients` numbers: one outbox row each. */
+async function merchantSending(recipients: number) {
+  const merchant = await onboarding.onboard({
+    slug: `bench-${randomUUID().slice(0, 8)}`,
+    name: 'Bench',
+    vertical: 'coffeeshop',
+    tier: 'pre_ordering',
   })
-)
-const results = { bare: [] as number[], pool: [] as number[], delivery: [] as number[] }
+  await runJobInTenant({ merchantId: merchant.id }, () =>
+    settingsService.update({
+      routes: { 'bench.event': ['sms'] },
+      smsRecipients: Array.from(
+        { length: recipients },
+        (_, n) => `+39${String(3_000_000_000 + n)}`
+      ),
+    })
+  )
+  return merchant.id
+}
+const SHAPES = [3, 100]
+const merchants = { 3: await merchantSending(3), 100: await merchantSending(100) }
+const results = {
+  bare: [] as number[],
+  pool: [] as number[],
+  3: [] as number[],
+  100: [] as number[],
+}
 // Warm-up (not counted).
 await bare()
-await pool(merchant.id)
+await pool(merchants[3])
 for (let round = 0; round < ROUNDS; round++) {
   results.bare.push(await bare())
-  results.pool.push(await pool(merchant.id))
-  results.delivery.push(await delivery(merchant.id))
+  results.pool.push(await pool(merchants[3]))
+  for (const shape of SHAPES)
+    results[shape as 3 | 100].push(await delivery(merchants[shape as 3 | 100], shape))
   console.log(
-    `round ${round + 1}: bare ${results.bare[round].toFixed(0)}/s  pool ${results.pool[round].toFixed(0)}/s  delivery ${results.delivery[round].toFixed(0)}/s`
+    `round ${round + 1}: bare ${results.bare[round].toFixed(0)}/s  pool ${results.pool[round].toFixed(0)}/s  ` +
+      `delivery ${results[3][round].toFixed(0)} rows/s (3 per event), ${results[100][round].toFixed(0)} rows/s (100 per event)`
   )
 }
 const bareMedian = median(results.bare)
 console.log(`\n${JOBS} jobs x ${ROUNDS} rounds, concurrency ${CONCURRENCY}, medians:`)
-const cpu = (queueName: string) =>
-  `${median(cpuPerJob[queueName]).toFixed(0)} µs CPU/job in this process`
+const cpu = (label: string, unit = 'job') =>
+  `${median(cpuPerJob[label]).toFixed(0)} µs CPU/${unit} in this process`
 console.log(`  bare bullmq no-op        ${bareMedian.toFixed(0)} jobs/s   ${cpu('bench-bare')}`)
 console.log(
   `  WorkerPool no-op         ${median(results.pool).toFixed(0)} jobs/s   ratio ${(median(results.pool) / bareMedian).toFixed(2)}x (goal >= 0.8x)   ${cpu('bench-pool')}`
 )
-console.log(
-  `  notification delivery    ${median(results.delivery).toFixed(0)} rows/s   ratio ${(median(results.delivery) / bareMedian).toFixed(2)}x (goal >= 0.4x)   ${cpu(DeliverNotificationJob.queueName)}`
-)
-console.log(
-  `  PostgreSQL round trips per delivered row (this process): ${median(roundTripsPerRow).toFixed(2)}`
-)
+for (const shape of SHAPES) {
+  const rate = median(results[shape as 3 | 100])
+  console.log(
+    `  delivery, ${String(shape).padStart(3)} per event  ${rate.toFixed(0)} rows/s   ratio ${(rate / bareMedian).toFixed(2)}x (goal >= 0.4x)   ${cpu(`delivery-${shape}`, 'row')}   ` +
+      `PostgreSQL round trips per row: ${median(roundTripsPerRow[shape]).toFixed(2)}`
+  )
+}
 await app.terminate()

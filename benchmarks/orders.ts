@@ -11,9 +11,9 @@
  * and the queue worker on core 1. Two modes, each alternating off/on: paced (a fixed rate below
  * capacity: what a customer sees) and saturated (capacity). Medians of p50/p95/p99, the ratios, and
  * the CPU time per order of the server, the queue worker and PostgreSQL (the server processes of the
- * bench's databases) as a second opinion. The worker's outbox listener hands the rows to
- * the queue (off the API process); after each `on` run a sample of its rows gives the hand-off
- * latency (goal: p99 within 1 s).
+ * bench's databases) as a second opinion. The API process hands an order's rows to the queue after
+ * COMMIT, as one job; after each `on` run a sample of its rows gives the hand-off latency (goal: p99
+ * within 1 s).
  *
  *   npm run bench:orders [-- --no-build --runs 3 --seconds 10 --rate 150]
  * Env: BENCH_DATABASE_URL (control db; nodes get _node0/_node1), BENCH_REDIS_URL. Give it its own database
@@ -210,16 +210,20 @@ for (const node of shardRouter.nodes())
  * an upper bound of "from COMMIT") to the job's arrival in the queue (BullMQ's add timestamp; the
  * worker runs on this machine, same clock), and to the job's pickup by a worker where it already
  * happened (that one also waits behind the backlog the slow targets build, so it measures the worker,
- * not the hand-off). A sample of SAMPLE rows per run; rows without a job after 10 s are counted as missing.
+ * not the hand-off). A row's job is named after the first row of its order (same transaction, same
+ * created_at). A sample of SAMPLE rows per run; rows without a job after 10 s are counted as missing.
  */
 const SAMPLE = 400
 const { default: queue } = await import('@rlanz/bull-queue/services/main')
 async function handOffLatency(since: Date) {
-  const rows: Array<{ id: string; created_ms: number }> = []
+  const rows: Array<{ id: string; created_ms: number; siblings: string[] }> = []
   for (const node of shardRouter.nodes()) {
     const result = await db.connection(node, { mode: 'write' }).rawQuery(
-      `SELECT id, (extract(epoch FROM created_at) * 1000)::float8 AS created_ms FROM notification_queue
-          WHERE created_at >= ? ORDER BY random() LIMIT ?`,
+      `SELECT n.id, (extract(epoch FROM n.created_at) * 1000)::float8 AS created_ms,
+              (SELECT array_agg(s.id) FROM notification_queue s
+                WHERE s.merchant_id = n.merchant_id AND s.created_at = n.created_at) AS siblings
+         FROM notification_queue n
+        WHERE n.created_at >= ? ORDER BY random() LIMIT ?`,
       [since, SAMPLE / 2]
     )
     rows.push(...result.rows)
@@ -232,7 +236,8 @@ async function handOffLatency(since: Date) {
   while (waiting.length > 0 && Date.now() < deadline) {
     const left = []
     for (const row of waiting) {
-      const job = await bull.getJob(row.id)
+      let job
+      for (const id of row.siblings) job ??= await bull.getJob(id)
       if (!job) {
         left.push(row)
         continue

@@ -63,8 +63,8 @@ function rowError({ result }: Settled): string | null {
 /**
  * Sends outbox rows in batches, at most once per claim.
  *
- * A job asks for its own row (job id = row id). Requests of one merchant that arrive while a claim of
- * that merchant is running wait and go together in the next claim, and the claim fills the batch with
+ * A job asks for its rows (services/relay.ts). Requests of one merchant that arrive while a claim of
+ * that merchant is running wait and go together in the next claim (a batch at most), and the claim fills the batch with
  * other due rows of the same merchant (never another's: the statement is bound to the tenant's
  * merchant id). One statement claims the batch (pending, or processing with an expired lease, becomes
  * processing with a lease and one more attempt; FOR UPDATE SKIP LOCKED, so whoever does not win a row
@@ -118,8 +118,9 @@ export class Delivery {
     let more = false
     try {
       while (line.waiting.size > 0 || (more && this.#hasRoom())) {
-        const requests = [...line.waiting.values()]
-        line.waiting.clear()
+        // At most a batch per claim, so a claim's sends fit its lease (jobs carry up to a batch each).
+        const requests = [...line.waiting.values()].slice(0, notificationsConfig.batchSize())
+        for (const request of requests) line.waiting.delete(request.id)
         // Rows claimed meanwhile (as another batch's fill) are in flight here: their jobs just wait.
         const fresh: Request[] = []
         for (const request of requests) {

@@ -5,6 +5,7 @@ import { dispatch } from '#core/queue/dispatcher'
 import { shardRouter } from '#tenancy/index'
 import DeliverNotificationJob from '#notifications/jobs/deliver_notification_job'
 import { notificationsRelayed } from '#notifications/metrics'
+import { notificationsConfig } from '#notifications/notifications_config'
 import type { Priority } from '#notifications/types'
 
 export type RelayRow = {
@@ -23,46 +24,67 @@ export type RelayRow = {
 export const QUEUE_PRIORITY: Record<Priority, number> = { high: 1, normal: 5, low: 10 }
 
 const SWEEP_BATCH = 500
-/** Rows whose queue adds are sent together. */
+/** Jobs whose queue adds are sent together. */
 const HAND_OFF_CHUNK = 100
 
+/** Rows that can share a job: one merchant, one priority, one due time, one attempt. */
+function jobGroups(rows: RelayRow[]): RelayRow[][] {
+  const groups = new Map<string, RelayRow[]>()
+  for (const row of rows) {
+    const key = `${row.merchant_id}|${row.priority}|${new Date(row.scheduled_for).getTime()}|${row.attempt ?? 0}`
+    const group = groups.get(key)
+    if (group) group.push(row)
+    else groups.set(key, [row])
+  }
+  // A job's rows fit one claim (services/delivery.ts claims at most a batch per statement).
+  const batch = notificationsConfig.batchSize()
+  const jobs: RelayRow[][] = []
+  for (const group of groups.values())
+    for (let start = 0; start < group.length; start += batch)
+      jobs.push(group.slice(start, start + batch))
+  return jobs
+}
+
 /**
- * Moves outbox rows into BullMQ. The job id is the row id, so handing the same row over twice (commit
- * hook and sweep, or two sweeps) queues it once. Rows are the source of truth: the sweep re-enqueues
- * whatever is still pending, which covers a lost hand-off, a Redis that lost its data, and a worker
- * that died while holding a row (its lease runs out).
+ * Moves outbox rows into BullMQ. Rows that can go together (one merchant, priority, due time and
+ * attempt: an order's notifications) share one job, named after its first row, so handing the same
+ * rows over twice (commit hook and sweep, or two sweeps) queues them once. Rows are the source of
+ * truth: the sweep re-enqueues whatever is still pending, which covers a lost hand-off, a Redis that
+ * lost its data, and a worker that died while holding a row (its lease runs out). A row that ends up
+ * in two jobs is still sent once: delivery claims it (services/delivery.ts).
  */
 export class Relay {
   /**
-   * Queues a job per row. The adds of a chunk go out together, so they share Redis round trips (the
-   * connection writes them back to back) instead of waiting on one another; an order's rows are one
-   * chunk. A row Redis refuses is logged and left to the sweep (it stays pending); the others still go.
+   * Queues a job per group of rows. The adds of a chunk go out together, so they share Redis round
+   * trips (the connection writes them back to back) instead of waiting on one another. A job Redis
+   * refuses is logged and its rows are left to the sweep (they stay pending); the others still go.
    */
   async handOff(rows: RelayRow[], path: 'commit' | 'sweep' | 'retry', jobIdSuffix = '') {
-    for (let start = 0; start < rows.length; start += HAND_OFF_CHUNK) {
-      const chunk = rows.slice(start, start + HAND_OFF_CHUNK)
+    const jobs = jobGroups(rows)
+    for (let start = 0; start < jobs.length; start += HAND_OFF_CHUNK) {
+      const chunk = jobs.slice(start, start + HAND_OFF_CHUNK)
       const outcomes = await Promise.allSettled(
-        chunk.map((row) =>
+        chunk.map(([first, ...others]) =>
           dispatch(
             DeliverNotificationJob,
             {
-              merchantId: row.merchant_id,
-              notificationId: row.id,
-              ...(row.attempt ? { attempt: row.attempt } : {}),
+              merchantId: first.merchant_id,
+              notificationIds: [first.id, ...others.map((row) => row.id)],
+              ...(first.attempt ? { attempt: first.attempt } : {}),
             },
             {
-              jobId: `${row.id}${jobIdSuffix}`,
-              priority: QUEUE_PRIORITY[row.priority] ?? QUEUE_PRIORITY.normal,
-              delay: Math.max(0, new Date(row.scheduled_for).getTime() - Date.now()),
-              attempts: row.max_attempts,
+              jobId: `${first.id}${jobIdSuffix}`,
+              priority: QUEUE_PRIORITY[first.priority] ?? QUEUE_PRIORITY.normal,
+              delay: Math.max(0, new Date(first.scheduled_for).getTime() - Date.now()),
+              attempts: first.max_attempts,
               backoff: { type: 'jitter', delay: 1000 },
             }
           )
         )
       )
-      const failed = chunk.filter((_, index) => outcomes[index].status === 'rejected')
-      if (failed.length < chunk.length)
-        notificationsRelayed.inc({ path }, chunk.length - failed.length)
+      const failed = chunk.filter((_, index) => outcomes[index].status === 'rejected').flat()
+      const queued = chunk.flat().length - failed.length
+      if (queued > 0) notificationsRelayed.inc({ path }, queued)
       if (failed.length > 0) {
         // Not fatal: the rows stay pending and the next sweep hands them over again.
         const first = outcomes.find((outcome) => outcome.status === 'rejected')
@@ -101,27 +123,36 @@ export class Relay {
           LIMIT ?`,
         [grace, SWEEP_BATCH]
       )
-      for (const row of pending.rows as RelayRow[]) requeued += await this.#requeue(row)
+      const again: RelayRow[] = []
+      for (const row of pending.rows as RelayRow[]) {
+        const state = await this.#jobState(row)
+        if (state === 'queued') continue
+        // The job names the attempt it is for: a worker that recorded this row final before (a staff
+        // retry reopened it since) must still claim it.
+        const attempt = (row.attempts ?? 0) + 1
+        // An "active" job whose row is pending belongs to a worker that died: a fresh job goes beside it.
+        if (state === 'active')
+          await this.handOff([{ ...row, attempt }], 'sweep', `-r${row.attempts ?? 0}`)
+        else again.push({ ...row, attempt })
+        requeued++
+      }
+      await this.handOff(again, 'sweep')
     }
     return { requeued }
   }
 
-  async #requeue(row: RelayRow): Promise<number> {
-    const bull = queue.getOrSet(DeliverNotificationJob.queueName)
-    const existing = await bull.getJob(row.id)
+  /**
+   * The state of the job named after the row (the first row of a job). A row further down a job has no
+   * job of its own name: it is queued again after the grace period, and the claim sends it once.
+   */
+  async #jobState(row: RelayRow): Promise<'queued' | 'active' | 'gone'> {
+    const existing = await queue.getOrSet(DeliverNotificationJob.queueName).getJob(row.id)
     const state = existing ? await existing.getState() : 'missing'
-    if (['waiting', 'delayed', 'prioritized', 'waiting-children'].includes(state)) return 0
+    if (['waiting', 'delayed', 'prioritized', 'waiting-children'].includes(state)) return 'queued'
+    if (state === 'active') return 'active'
+    // A finished job keeps its name: remove it so the new one is not taken for a duplicate.
     if (state === 'completed' || state === 'failed') await existing!.remove()
-    // An "active" job whose row is pending belongs to a worker that died: queue a fresh job beside it.
-    // The job names the attempt it is for: a worker that recorded this row final before (a staff retry
-    // reopened it since) must still claim it.
-    const attempt = (row.attempts ?? 0) + 1
-    await this.handOff(
-      [{ ...row, attempt }],
-      'sweep',
-      state === 'active' ? `-r${row.attempts ?? 0}` : ''
-    )
-    return 1
+    return 'gone'
   }
 }
 

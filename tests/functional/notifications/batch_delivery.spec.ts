@@ -43,6 +43,14 @@ class RecordingSms implements NotificationChannel {
   }
 }
 
+/** A RecordingSms bound in place of the SMS channel for the rest of the test. */
+function recordSms(cleanup: (fn: () => void) => void) {
+  const sms = new RecordingSms()
+  app.container.swap(SmsChannel, () => sms)
+  cleanup(() => app.container.restore(SmsChannel))
+  return sms
+}
+
 const phones = (count: number, prefix: number) =>
   Array.from({ length: count }, (_, n) => `+39${prefix}${String(1_000_000 + n)}`)
 
@@ -66,10 +74,8 @@ test.group('Notifications: batched delivery', (group) => {
       routes: { 'order.created': ['sms'] },
       sms_recipients: recipients,
     })
-    const sms = new RecordingSms()
+    const sms = recordSms(cleanup)
     sms.failOnce.add(recipients[2])
-    app.container.swap(SmsChannel, () => sms)
-    cleanup(() => app.container.restore(SmsChannel))
 
     const ids = await enqueueCommitted(merchantId, { event: 'order.created', payload: {} })
     assert.lengthOf(ids, 6)
@@ -126,9 +132,7 @@ test.group('Notifications: batched delivery', (group) => {
       routes: { 'order.created': ['sms'] },
       sms_recipients: phones(4, 3203),
     })
-    const sms = new RecordingSms()
-    app.container.swap(SmsChannel, () => sms)
-    cleanup(() => app.container.restore(SmsChannel))
+    const sms = recordSms(cleanup)
     const idsA = await enqueueCommitted(shopA.merchantId, { event: 'order.created', payload: {} })
     const idsB = await enqueueCommitted(shopB.merchantId, { event: 'order.created', payload: {} })
 
@@ -166,6 +170,47 @@ test.group('Notifications: batched delivery', (group) => {
     assert.lengthOf(sends, ours.size, 'each row sent once')
     for (const send of sends) assert.equal(send.contextMerchant, send.rowMerchant)
     for (const id of everyRow) assert.lengthOf(sms.sendsOf(id), 1)
+  })
+
+  test("an event's rows share one job named after the first; rows whose job is lost are swept into jobs again, and each is sent once", async ({
+    client,
+    assert,
+    cleanup,
+  }) => {
+    const { merchantId } = await merchantWithSettings(client, {
+      routes: { 'order.created': ['sms'] },
+      sms_recipients: phones(3, 3204),
+    })
+    const sms = recordSms(cleanup)
+    const bull = queue.getOrSet('notifications')
+
+    const ids = await enqueueCommitted(merchantId, { event: 'order.created', payload: {} })
+    const job = await eventually('the hand-off reached the queue', () => bull.getJob(ids[0]))
+    assert.deepEqual(job.data.notificationIds, ids, 'one job carries the three rows')
+    for (const id of ids.slice(1)) assert.notExists(await bull.getJob(id))
+
+    await job.remove() // Redis lost it
+    const first = await relay.sweep({ graceSeconds: 0 })
+    assert.equal(first.requeued, 3)
+    const swept = await bull.getJob(ids[0])
+    assert.deepEqual(swept?.data.notificationIds, ids, 'swept together into one job')
+    // A second sweep knows the first row's job; the rows further down have no job of their own name
+    // and are queued once more: two jobs now ask for them.
+    const second = await relay.sweep({ graceSeconds: 0 })
+    assert.equal(second.requeued, 2)
+    const again = await bull.getJob(ids[1])
+    assert.deepEqual(again?.data.notificationIds, ids.slice(1))
+
+    workers = startNotificationWorkers()
+    await eventually('both jobs finished', async () => {
+      const states = await Promise.all([swept, again].map((queued) => queued?.getState()))
+      return states.every((state) => state === 'completed')
+    })
+    for (const id of ids) {
+      assert.lengthOf(sms.sendsOf(id), 1, 'sent once though asked for twice')
+      const row = await outboxRow(merchantId, id)
+      assert.equal(row.status, 'completed')
+    }
   })
 
   test('a worker killed mid-batch: after recovery every row reaches a de-duplicating receiver exactly once', async ({
