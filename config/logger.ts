@@ -2,6 +2,7 @@ import env from '#start/env'
 import app from '@adonisjs/core/services/app'
 import { defineConfig, targets } from '@adonisjs/core/logger'
 import { destination } from 'pino'
+import { requestLogFields } from '#core/observability/request_log_fields'
 
 /**
  * Keys never written to logs, wherever they appear (top level or one level down,
@@ -33,6 +34,7 @@ const loggerConfig = defineConfig({
       name: 'gudbro',
       level: env.get('LOG_LEVEL', app.inTest ? 'info' : 'info'),
       redact: { paths: redactPaths, censor: '[REDACTED]' },
+      mixin: requestLogFields,
       // A file destination (sync) when LOG_FILE is set: tests read it back.
       desination: logFile ? destination({ dest: logFile, sync: true, mkdir: true }) : undefined,
       transport:

@@ -18,6 +18,8 @@ export default await Env.create(new URL('../', import.meta.url), {
   SHARD_REPLICA_URLS: Env.schema.string.optional(),
   DB_POOL_MIN: Env.schema.number.optional(),
   DB_POOL_MAX: Env.schema.number.optional(),
+  /** false behind a transaction-mode pooler that cannot keep prepared statements (PgBouncer < 1.21). */
+  DB_PREPARED_STATEMENTS: Env.schema.boolean.optional(),
 
   REDIS_URL: Env.schema.string(),
   TRUSTED_PROXIES: Env.schema.string.optional(),

@@ -1,8 +1,7 @@
 /*
- * HTTP middleware. Server middleware runs for every request (matched or not); router middleware for
- * every matched route; route middleware (the functions below) where a route asks for it.
+ * HTTP middleware. Server middleware runs for every request (matched or not); route middleware (the
+ * functions below, and each module's body reader and gate) where a route asks for it.
  */
-import router from '@adonisjs/core/services/router'
 import server from '@adonisjs/core/services/server'
 import { requireTenant } from '#tenancy/middleware/require_tenant_middleware'
 import { requireStaff } from '#tenancy/middleware/require_staff_middleware'
@@ -13,10 +12,9 @@ server.errorHandler(() => import('#core/exceptions/handler'))
 
 server.use([() => import('#core/http/request_context_middleware')])
 
-// The body parser runs only for a matched route: a request to no route never has its body read
-// (config/bodyparser.ts: multipart files are never written to disk by the parser).
-// request_context_middleware also writes the wire format; staff tokens are checked by the resolver.
-router.use([() => import('@adonisjs/core/bodyparser_middleware')])
+// No router middleware: a module route's body is read by readBody (app/core/http/body_middleware.ts),
+// mounted with each module's gate, so a request to no route never has its body read. The request
+// context middleware also writes the wire format; staff tokens are checked by the resolver.
 
 /**
  * Route middleware are plain functions: AdonisJS calls them directly, where a named middleware class

@@ -7,46 +7,47 @@ import { snakeKeys } from '#core/http/json_keys'
 
 /**
  * First middleware of every request: a request id (an incoming X-Request-Id when it looks sane,
- * else a random UUID, cheaper than the framework's), a logger bound to it, the latency histogram
+ * else a random UUID, cheaper than the framework's), the request's log fields (every line logged
+ * while it is served carries them: core/observability/request_log_fields.ts), the latency histogram
  * plus performance-budget counter once the response is written, and the one wire format on the way
  * out. Staff tokens are checked by the tenant resolver (app/tenancy/services/verified_tokens.ts), so
- * nothing creates `ctx.auth`. One middleware for all of it: every middleware costs a
- * container resolution and a few promises per request (benchmarks/kernel.ts).
+ * nothing creates `ctx.auth`. One middleware for all of it: every middleware costs a container
+ * resolution and a few promises per request (benchmarks/kernel.ts). Nothing is defined on `ctx`
+ * beyond plain assignments: a property defined with a getter turned it into a slow dictionary object
+ * for the rest of the request.
  */
 export default class RequestContextMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
     const started = process.hrtime.bigint()
     const requestId = requestIdFor(ctx.request.header('x-request-id'))
     ctx.requestId = requestId
+    ctx.logFields = { request_id: requestId }
     ctx.response.header('X-Request-Id', requestId)
-    const base = ctx.logger
-    lazyRequestLogger(ctx, { request_id: requestId })
-
-    ctx.response.response.once('finish', () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9
-      const route = ctx.route?.pattern ?? 'unmatched'
-      httpRequestDuration.observe(
-        { method: ctx.request.method(), route, status: ctx.response.getStatus() },
-        seconds
-      )
-      const budget = (ctx.route?.meta?.budget ?? 'default') as ApiBudgetCategory
-      if (exceedsBudget(budget, seconds * 1000))
-        budgetExceededTotal.inc({ category: budget, route })
-      // ctx.logger is read now: by then it carries the merchant id too.
-      if (base.isLevelEnabled('info'))
-        ctx.logger.info(
-          {
-            method: ctx.request.method(),
-            route,
-            status: ctx.response.getStatus(),
-            ms: Math.round(seconds * 1000),
-          },
-          'request completed'
-        )
-    })
+    ctx.response.response.on('finish', () => requestFinished(ctx, started))
     await next()
     toWireFormat(ctx)
   }
+}
+
+function requestFinished(ctx: HttpContext, started: bigint) {
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9
+  const route = ctx.route?.pattern ?? 'unmatched'
+  const status = ctx.response.getStatus()
+  httpRequestDuration.observe({ method: ctx.request.method(), route, status }, seconds)
+  const budget = (ctx.route?.meta?.budget ?? 'default') as ApiBudgetCategory
+  if (exceedsBudget(budget, seconds * 1000)) budgetExceededTotal.inc({ category: budget, route })
+  // The fields are named: a response's 'finish' need not run where the request did.
+  if (ctx.logger.isLevelEnabled('info'))
+    ctx.logger.info(
+      {
+        ...ctx.logFields,
+        method: ctx.request.method(),
+        route,
+        status,
+        ms: Math.round(seconds * 1000),
+      },
+      'request completed'
+    )
 }
 
 /**
@@ -64,29 +65,8 @@ function toWireFormat({ response }: HttpContext) {
   response.send(JSON.stringify(snakeKeys(body)), generateEtag)
 }
 
-/**
- * ctx.logger becomes a child logger with the request's bindings, created on first use only (a pino child
- * serialises its bindings at once, a real cost per request when nothing is logged). ctx.bindLog() adds
- * bindings (the tenant resolver adds merchant_id).
- */
-function lazyRequestLogger(ctx: HttpContext, bindings: Record<string, string>) {
-  const root = ctx.logger
-  let child: typeof root | undefined
-  Object.defineProperty(ctx, 'logger', {
-    configurable: true,
-    enumerable: true,
-    get: () => (child ??= root.child(bindings)),
-    set: (value) => (child = value),
-  })
-  ctx.bindLog = (extra) => {
-    Object.assign(bindings, extra)
-    child = undefined
-  }
-}
-
 declare module '@adonisjs/core/http' {
   interface HttpContext {
     requestId: string
-    bindLog(bindings: Record<string, string>): void
   }
 }

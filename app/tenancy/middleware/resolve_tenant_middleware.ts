@@ -93,7 +93,7 @@ export async function resolveTenant(ctx: HttpContext, next: NextFn) {
   const tenant = contextFromMerchant(merchant)
   ctx.tenant = tenant
   ctx.merchant = merchant
-  ctx.bindLog({ merchant_id: merchant.id })
+  ctx.logFields.merchant_id = merchant.id
   return runWithTenant(tenant, next)
 }
 

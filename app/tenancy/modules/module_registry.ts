@@ -2,6 +2,7 @@ import type { Router } from '@adonisjs/core/http'
 import type { ModuleDefinition, OnboardingStep } from '#tenancy/modules/define_module'
 import type { Tier } from '#tenancy/types'
 import type { JobConstructor } from '#core/queue/tenant_job'
+import { readBody } from '#core/http/body_middleware'
 import type { PersonalDataDeclaration } from '#core/privacy/personal_data'
 import type { Archivable } from '#core/archiving/archivable'
 
@@ -138,8 +139,9 @@ export class ModuleRegistry {
   async mountModuleRoutes(router: Router, module: ModuleDefinition, gate: GateMiddleware) {
     if (!module.routes) return
     const { default: register } = await module.routes()
-    // The gate also tags the matched route with its module (metrics, budgets, Sentry).
-    router.group(() => register(router)).use(gate(module))
+    // The body first, as before any route middleware; the gate also tags the matched route with its
+    // module (metrics, budgets, Sentry).
+    router.group(() => register(router)).use([readBody, gate(module)])
   }
 
   async loadListeners() {

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
+import env from '#start/env'
 import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { confirmedTransaction } from '#core/database/confirmed_transaction'
 import { dbQueryDuration } from '#core/observability/metrics'
@@ -9,7 +11,26 @@ export type Intent = 'read' | 'write'
 
 /** The driver's connection, as the pool hands it out. */
 type PgConnection = {
-  query(config: { text: string; values: unknown[] }): Promise<{ rows: unknown[] }>
+  query(config: { text: string; values: unknown[]; name?: string }): Promise<{ rows: unknown[] }>
+}
+
+/** Statement texts given prepared-statement names, at most this many (callers pass constants). */
+const MAX_PREPARED = 500
+const preparedNames = new Map<string, string>()
+
+/**
+ * The name `text` is prepared under on each pooled connection, or none (an unnamed statement) when
+ * DB_PREPARED_STATEMENTS is false, for a transaction-mode pooler that cannot keep them, or once the
+ * bound is reached. A prepared statement is parsed and planned once per connection instead of on
+ * every run: less CPU in PostgreSQL and in the driver (docs/decisions/conventions.md).
+ */
+function preparedName(text: string): string | undefined {
+  const known = preparedNames.get(text)
+  if (known || preparedNames.size >= MAX_PREPARED || !env.get('DB_PREPARED_STATEMENTS', true))
+    return known
+  const name = `read_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`
+  preparedNames.set(text, name)
+  return name
 }
 
 /**
@@ -100,7 +121,7 @@ export class ShardRouter {
    * builder, no model, no per-query events. Same routing as `client()` (the tenant's node, its
    * replica unless this unit of work wrote there), same pool, same query-time metric. For read paths
    * every screen hits (benchmarks/kernel.ts measures one). `text` uses PostgreSQL's own placeholders
-   * ($1, $2, ...). Unnamed statements, so it also works through a transaction-mode pooler.
+   * ($1, $2, ...). Prepared once per connection (`preparedName`).
    */
   async readRows<Row>(text: string, values: unknown[]): Promise<Row[]> {
     const client = this.client()
@@ -108,7 +129,7 @@ export class ShardRouter {
     const started = process.hrtime.bigint()
     const connection: PgConnection = await knex.acquireConnection()
     try {
-      const result = await connection.query({ text, values })
+      const result = await connection.query({ text, values, name: preparedName(text) })
       return result.rows as Row[]
     } finally {
       knex.releaseConnection(connection)

@@ -1,6 +1,7 @@
 import { test } from '@japa/runner'
 import { randomUUID } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
+import pg from 'pg'
 import env from '#start/env'
 import { shardNodes } from '#config/database'
 import { ShardRouter } from '#tenancy/sharding/shard_router'
@@ -104,6 +105,45 @@ test.group('read replicas and read-your-writes', (group) => {
     await runWithTenant({ ...context, wroteTo: new Set() }, async () => {
       assert.deepEqual(await read(), [])
     })
+  })
+
+  test('readRows prepares a statement once per connection; DB_PREPARED_STATEMENTS=false parses every run', async ({
+    assert,
+    cleanup,
+  }) => {
+    // Parse messages the driver sends: one per run for an unnamed statement, one per connection for a
+    // prepared one.
+    const connection = (pg as any).Connection.prototype
+    const parse = connection.parse
+    let parsed = 0
+    connection.parse = function (this: unknown, ...args: unknown[]) {
+      parsed++
+      return parse.apply(this, args)
+    }
+    cleanup(() => {
+      connection.parse = parse
+      env.set('DB_PREPARED_STATEMENTS', true)
+    })
+    const context = tenant()
+    const runs = 30
+    const readTimes = async (marker: string) => {
+      parsed = 0
+      await runWithTenant(context, async () => {
+        for (let run = 0; run < runs; run++) {
+          const rows = await router.readRows<{ n: number }>(
+            `SELECT count(*)::int AS n FROM locations WHERE merchant_id = $1 /* ${marker} */`,
+            [context.merchantId]
+          )
+          assert.deepEqual(rows, [{ n: 0 }])
+        }
+      })
+      return parsed
+    }
+    const prepared = await readTimes(randomUUID())
+    assert.isAtLeast(prepared, 1)
+    assert.isAtMost(prepared, 10, 'at most once per pooled connection (the pool holds at most 10)')
+    env.set('DB_PREPARED_STATEMENTS', false)
+    assert.equal(await readTimes(randomUUID()), runs, 'unnamed: parsed on every run')
   })
 
   test('a transaction also marks the node, so later reads see its rows', async ({ assert }) => {
