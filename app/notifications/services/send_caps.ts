@@ -10,6 +10,20 @@ export type SendCap = 'recipient_hour' | 'merchant_day'
 const normalise = (type: 'email' | 'sms', address: string) =>
   type === 'email' ? normaliseEmail(address) : normalisePhone(address)
 
+/** The merchant's own addresses, normalised once per settings read (a batch), not once per row. */
+const staffSets = new WeakMap<NotificationSettings, Record<'email' | 'sms', Set<string>>>()
+function staffAddresses(settings: NotificationSettings, type: 'email' | 'sms'): Set<string> {
+  let sets = staffSets.get(settings)
+  if (!sets) {
+    sets = {
+      email: new Set(settings.emailRecipients.map((address) => normalise('email', address))),
+      sms: new Set(settings.smsRecipients.map((address) => normalise('sms', address))),
+    }
+    staffSets.set(settings, sets)
+  }
+  return sets[type]
+}
+
 /**
  * Caps on what anyone who can place an order can make the platform send: email and SMS to a given
  * address per hour (across merchants: the key is the address alone, as a keyed digest), and per
@@ -27,8 +41,7 @@ export async function sendCapReached(
     return null
   const address = normalise(type, notification.recipient)
   const settings = await loadSettings()
-  const staff = (type === 'email' ? settings?.emailRecipients : settings?.smsRecipients) ?? []
-  if (staff.some((configured) => normalise(type, configured) === address)) return null
+  if (settings && staffAddresses(settings, type).has(address)) return null
 
   const caps = notificationsConfig.sendCaps()
   const perRecipient = limiter.use({ requests: caps.perRecipientPerHour, duration: '1 hour' })
