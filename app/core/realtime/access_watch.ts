@@ -6,6 +6,7 @@ import type { SocketIdentity } from '#core/realtime/types'
  */
 const REVALIDATE_EVERY_MS = 5 * 60_000
 const MAX_TIMER_MS = 2 ** 31 - 1
+const EXPIRY_SLACK_MS = 1000
 
 type Watched = {
   connected: boolean
@@ -32,8 +33,15 @@ export function watchAccess(
   }
   const check = async () => {
     if (!socket.connected) return
-    if (identity.expiresAt && identity.expiresAt.getTime() <= Date.now())
-      return close('token_expired')
+    const untilExpiry = (identity.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY) - Date.now()
+    if (untilExpiry <= 0) return close('token_expired')
+    // A timer can fire a little before its time by the wall clock: wait out the rest, or the access
+    // check would run at the expiry and close the socket as 'access_lost'.
+    if (untilExpiry < EXPIRY_SLACK_MS) {
+      timer = setTimeout(check, untilExpiry + 1)
+      timer.unref()
+      return
+    }
     if (!(await stillAllowed())) return close('access_lost')
     if (socket.connected) arm()
   }
