@@ -206,6 +206,16 @@ for (const node of shardRouter.nodes())
   await db.connection(node, { mode: 'write' }).rawQuery('DELETE FROM notification_queue')
 
 /**
+ * Every run starts from vacuumed, analysed tables, as autovacuum would keep them: a server may run
+ * without autovacuum (CI machines do), and then the dead rows of earlier runs (orders, outbox, analytics)
+ * slowed each run down more than the last.
+ */
+async function vacuumNodes() {
+  for (const node of shardRouter.nodes())
+    await db.connection(node, { mode: 'write' }).rawQuery('VACUUM ANALYZE')
+}
+
+/**
  * Hand-off latency of the orders an `on` run wrote: from the order transaction's start (created_at, so
  * an upper bound of "from COMMIT") to the job's arrival in the queue (BullMQ's add timestamp; the
  * worker runs on this machine, same clock), and to the job's pickup by a worker where it already
@@ -381,6 +391,7 @@ const subjects = {
 
 /** One wrk run against a side, on fresh slots; the server's CPU time is read around it. */
 const runOf = async (name: 'off' | 'on', mode: Mode, seconds: number): Promise<Run> => {
+  await vacuumNodes()
   const targets = await Promise.all(
     subjects[name].map(async (merchant) => ({ path: merchant.path, body: await merchant.body() }))
   )
