@@ -64,9 +64,9 @@ function rowError({ result }: Settled): string | null {
  * Sends outbox rows in batches, at most once per claim.
  *
  * A job asks for its rows (services/relay.ts). Requests of one merchant that arrive while a claim of
- * that merchant is running wait and go together in the next claim (a batch at most), and the claim fills the batch with
- * other due rows of the same merchant (never another's: the statement is bound to the tenant's
- * merchant id). One statement claims the batch (pending, or processing with an expired lease, becomes
+ * that merchant is running wait and go together in the next claim (a batch at most), and the claim
+ * fills the batch with other due rows of the same merchant (never another's: the statement is bound
+ * to the tenant's merchant id). One statement claims the batch (pending, or processing with an expired lease, becomes
  * processing with a lease and one more attempt; FOR UPDATE SKIP LOCKED, so whoever does not win a row
  * does nothing with it), the rows are sent concurrently, and one statement records every outcome, each
  * only where the claim still owns the row (same attempt number), so a late worker cannot overwrite.

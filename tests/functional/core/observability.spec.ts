@@ -249,4 +249,25 @@ test.group('observability', () => {
     assert.equal(entry.merchant_id, merchant.id)
     assert.equal(entry.status, 200)
   })
+
+  test('a line the request logs itself (the error handler on a 500) carries the request and merchant ids', async ({
+    client,
+    assert,
+  }) => {
+    const { merchant } = await createMerchant({ tier: 'pre_ordering' })
+    const requestId = `req-${Date.now()}-boom`
+    const response = await client
+      .post('/api/v1/loyalty/boom')
+      .header('X-Merchant', merchant.slug)
+      .header('X-Request-Id', requestId)
+      .json({})
+    response.assertStatus(500)
+    const failed = readFileSync(env.get('LOG_FILE')!, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes(requestId) && line.includes('request failed'))
+    assert.lengthOf(failed, 1)
+    const entry = JSON.parse(failed[0])
+    assert.equal(entry.request_id, requestId)
+    assert.equal(entry.merchant_id, merchant.id)
+  })
 })
