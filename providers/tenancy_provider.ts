@@ -26,6 +26,10 @@ export function serveTenants(): Promise<void> {
 
     await bootModuleRegistry()
     await shardRouter.load()
+    const { listenForShardMapChanges } = await import('#tenancy/sharding/shard_map_signal')
+    await listenForShardMapChanges(async (version) => {
+      if (version > shardRouter.version) await shardRouter.load()
+    })
     await featureFlags.init()
     await merchantDirectory.listen()
     watchWritesOnReplicatedNodes(db, shardRouter, getTenant)

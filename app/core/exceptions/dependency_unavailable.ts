@@ -16,9 +16,10 @@ const NETWORK_CODES = new Set([
 
 /**
  * PostgreSQL SQLSTATEs: class 08 (connection exception), 57P01-57P03 (admin shutdown, crash shutdown,
- * cannot connect now: a restart), 53300 (too many connections).
+ * cannot connect now: a restart), 53300 (too many connections), and our own GB503: the shard is fenced
+ * on that node because it is moving or has just moved (database/migrations/tenancy/shard/0003_shard_fences.ts).
  */
-const SQLSTATE = /^(08[0-9A-Z]{3}|57P0[1-3]|53300)$/
+const SQLSTATE = /^(08[0-9A-Z]{3}|57P0[1-3]|53300|GB503)$/
 
 /** Client-side errors without a code: node-postgres, knex's pool, ioredis. */
 const NAMES = new Set(['KnexTimeoutError', 'MaxRetriesPerRequestError'])

@@ -9,6 +9,15 @@ import { getTenant, requireTenant } from '#tenancy/context/tenant_context'
 
 export type Intent = 'read' | 'write'
 
+/** SQLSTATE of a write refused by a shard move's fence (database/migrations/tenancy/shard/0003_shard_fences.ts). */
+export const SHARD_FENCED = 'GB503'
+/** How long a transaction on a fenced shard keeps retrying: a move's fence lasts well under this. */
+const FENCE_RETRY_MS = 10_000
+
+export function isShardFenced(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === SHARD_FENCED
+}
+
 /** The driver's connection, as the pool hands it out. */
 type PgConnection = {
   query(config: { text: string; values: unknown[]; name?: string }): Promise<{ rows: unknown[] }>
@@ -40,6 +49,7 @@ function preparedName(text: string): string | undefined {
  */
 export class ShardRouter {
   #map = new Map<number, string>()
+  #version = 0
 
   constructor(
     readonly shardCount: number,
@@ -60,12 +70,20 @@ export class ShardRouter {
     const rows = await db
       .connection('control')
       .from('shard_map')
-      .select('shard_id', 'connection_name')
+      .select('shard_id', 'connection_name', 'version')
     this.apply(rows)
   }
 
+  /**
+   * The map's version: the sum of the shards' versions, each raised by one when its shard is flipped
+   * (a move or its rollback), so it only ever grows.
+   */
+  get version(): number {
+    return this.#version
+  }
+
   /** Takes a complete shard map (from shard_map, or a rebalancing plan). */
-  apply(rows: Array<{ shard_id: number; connection_name: string }>) {
+  apply(rows: Array<{ shard_id: number; connection_name: string; version?: number | string }>) {
     const map = new Map<number, string>()
     for (const row of rows) {
       if (!this.nodeNames.includes(row.connection_name)) {
@@ -80,6 +98,12 @@ export class ShardRouter {
         throw new Error(`shard_map has no row for shard ${shard}: run "node ace migrate:all"`)
     }
     this.#map = map
+    this.#version = rows.reduce((sum, row) => sum + Number(row.version ?? 1), 0)
+  }
+
+  /** The shards a node serves: what node-wide jobs may touch there (a moved shard's old copy is not theirs). */
+  shardsOn(node: string): number[] {
+    return [...this.#map.entries()].filter(([, name]) => name === node).map(([shard]) => shard)
   }
 
   /** Writes the default placement for shards that have none yet (never moves an existing shard). */
@@ -140,14 +164,29 @@ export class ShardRouter {
     }
   }
 
-  /** A transaction on the current tenant's shard node (always the primary). */
+  /**
+   * A transaction on the current tenant's shard node (always the primary). A shard move's fence refuses
+   * it (GB503) while the shard is being switched, and on the old node afterwards: the map is read again
+   * and the whole transaction runs again, on the new node once the map says so. After FENCE_RETRY_MS the
+   * fence's error goes to the caller (a 503 for a request).
+   */
   async transaction<T>(
     fn: (trx: TransactionClientContract) => Promise<T>,
     shardId = requireTenant().shardId
   ): Promise<T> {
-    const name = this.connectionForShard(shardId)
-    getTenant()?.wroteTo.add(name)
-    return confirmedTransaction(db.connection(name), fn)
+    const started = Date.now()
+    for (let attempt = 0; ; attempt++) {
+      const name = this.connectionForShard(shardId)
+      getTenant()?.wroteTo.add(name)
+      try {
+        return await confirmedTransaction(db.connection(name), fn)
+      } catch (error) {
+        if (!isShardFenced(error) || Date.now() - started > FENCE_RETRY_MS) throw error
+        await this.load()
+        if (this.connectionForShard(shardId) === name)
+          await new Promise((resolve) => setTimeout(resolve, Math.min(25 * 2 ** attempt, 250)))
+      }
+    }
   }
 
   /** Every physical node, for work that spans shards (migrations, GDPR, health). */

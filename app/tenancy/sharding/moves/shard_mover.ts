@@ -1,0 +1,626 @@
+import db from '@adonisjs/lucid/services/db'
+import { NodeLink, ident } from '#tenancy/sharding/moves/node_link'
+import {
+  deleteShardRows,
+  dropFenceTriggerSql,
+  fenceTriggerSql,
+  identityTargets,
+  shardDigest,
+  shardFilter,
+  shardRowCount,
+  tenantTables,
+  type ShardTable,
+} from '#tenancy/sharding/moves/shard_tables'
+import { publishShardMapChange } from '#tenancy/sharding/shard_map_signal'
+import type { ShardRouter } from '#tenancy/sharding/shard_router'
+
+/**
+ * Moves one logical shard between shard nodes online with PostgreSQL's logical replication
+ * (docs/decisions/shard_moves.md):
+ *   prepare   replica identity FULL, the target's partitions, fence triggers, the target cleared
+ *   copy      publication with a row filter on the source, slot, subscription on the target
+ *   catch_up  until every table is synchronised and the lag is small
+ *   fence     writes to the shard refused on the source; a marker proves the target has them all
+ *   verify    per table: rows and checksum of the shard on both nodes
+ *   switch    reverse replication target -> source, shard_map flipped (version + 1), every process told
+ * and stops at `switched`: the source's copy stays current (and fenced) until `complete` removes it or
+ * `rollback` moves the shard back. Every step is recorded in shard_moves and can run again, so the
+ * command run again after a crash resumes where it stopped.
+ */
+export const MOVE_STEPS = ['prepare', 'copy', 'catch_up', 'fence', 'verify', 'switch'] as const
+export type MoveStep =
+  | (typeof MOVE_STEPS)[number]
+  | 'switched'
+  | 'completing'
+  | 'rolling_back'
+  | 'completed'
+  | 'rolled_back'
+
+export type MoveRecord = {
+  id: string
+  shard_id: number
+  source: string
+  target: string
+  step: MoveStep
+  state: 'active' | 'completed' | 'rolled_back'
+  rows_copied: number
+  lag_bytes: number | null
+  fence_ms: number | null
+  fenced_at: Date | null
+  error: string | null
+}
+
+export type MoveProgress = {
+  step: MoveStep
+  message: string
+  rowsCopied?: number
+  rowsTotal?: number
+  lagBytes?: number
+}
+
+export class ShardMoveError extends Error {
+  constructor(
+    message: string,
+    readonly code: string
+  ) {
+    super(message)
+  }
+}
+
+type Options = {
+  nodeUrls: Record<string, string>
+  controlUrl: string
+  report?: (progress: MoveProgress) => void
+  /** Replication lag (bytes of WAL) under which the fence may go up. */
+  maxLagBytes?: number
+  pollMs?: number
+}
+
+const LOCK_KEY = 7_240_514
+const LOCK_NOT_AVAILABLE = '55P03'
+
+function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+function literal(text: string) {
+  return `'${text.replaceAll("'", "''")}'`
+}
+
+export class ShardMover {
+  readonly #router: ShardRouter
+  readonly #options: Required<Omit<Options, 'report'>> & Pick<Options, 'report'>
+  #links = new Map<string, NodeLink>()
+
+  constructor(router: ShardRouter, options: Options) {
+    this.#router = router
+    this.#options = { maxLagBytes: 16 * 1024 * 1024, pollMs: 250, ...options }
+  }
+
+  #report(step: MoveStep, message: string, figures: Omit<MoveProgress, 'step' | 'message'> = {}) {
+    this.#options.report?.({ step, message, ...figures })
+  }
+
+  #link(name: string): NodeLink {
+    const url = this.#options.nodeUrls[name]
+    if (!url) throw new ShardMoveError(`"${name}" is not a shard node`, 'unknown_node')
+    let link = this.#links.get(name)
+    if (!link) {
+      link = new NodeLink(name, url)
+      this.#links.set(name, link)
+    }
+    return link
+  }
+
+  /** One move command at a time, platform-wide: a session advisory lock on the control database. */
+  async #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const control = new NodeLink('control', this.#options.controlUrl)
+    try {
+      const { locked } = await control.one<{ locked: boolean }>(
+        'SELECT pg_try_advisory_lock($1) AS locked',
+        [LOCK_KEY]
+      )
+      if (!locked) throw new ShardMoveError('another shard move command is running', 'busy')
+      await this.#router.load()
+      return await fn()
+    } finally {
+      await control.close()
+      for (const link of this.#links.values()) await link.close()
+      this.#links.clear()
+    }
+  }
+
+  async active(): Promise<MoveRecord | null> {
+    const row = await db.connection('control').from('shard_moves').where('state', 'active').first()
+    return (row as MoveRecord | null) ?? null
+  }
+
+  async #record(move: MoveRecord, changes: Partial<MoveRecord>) {
+    Object.assign(move, changes)
+    await db
+      .connection('control')
+      .from('shard_moves')
+      .where('id', move.id)
+      .update({ ...changes, updated_at: new Date() })
+  }
+
+  /** Starts a move of `shard` to `target`, or resumes the one recorded; returns once switched. */
+  async move(shard: number, target: string, reason?: string): Promise<MoveRecord> {
+    return this.#exclusive(async () => {
+      let move = await this.active()
+      if (move && (move.shard_id !== shard || move.target !== target)) {
+        throw new ShardMoveError(
+          `shard ${move.shard_id} is moving from ${move.source} to ${move.target} (step ${move.step}): ` +
+            `finish it with --complete or --rollback first`,
+          'move_in_progress'
+        )
+      }
+      if (move?.step === 'rolling_back' || move?.step === 'completing') {
+        throw new ShardMoveError(
+          `the move of shard ${shard} is ${move.step.replace('_', ' ')}: run that again to finish it`,
+          'move_in_progress'
+        )
+      }
+      if (!move) move = await this.#begin(shard, target, reason)
+      let index = MOVE_STEPS.indexOf(move.step as (typeof MOVE_STEPS)[number])
+      if (move.step === 'switched') index = MOVE_STEPS.length
+      for (; index < MOVE_STEPS.length; index++) {
+        const step = MOVE_STEPS[index]
+        await this.#record(move, { step })
+        await this.#run(step, move)
+      }
+      return move
+    })
+  }
+
+  async #begin(shard: number, target: string, reason?: string): Promise<MoveRecord> {
+    if (!Number.isInteger(shard) || shard < 0 || shard >= this.#router.shardCount)
+      throw new ShardMoveError(
+        `shard must be 0 to ${this.#router.shardCount - 1}, not ${shard}`,
+        'unknown_shard'
+      )
+    this.#link(target)
+    const source = this.#router.connectionForShard(shard)
+    if (source === target)
+      throw new ShardMoveError(`shard ${shard} is already on ${target}`, 'already_there')
+    const [row] = await db
+      .connection('control')
+      .table('shard_moves')
+      .insert({ shard_id: shard, source, target, step: 'prepare', reason: reason ?? null })
+      .returning('*')
+    return row as MoveRecord
+  }
+
+  async #run(step: (typeof MOVE_STEPS)[number], move: MoveRecord) {
+    const source = this.#link(move.source)
+    const target = this.#link(move.target)
+    switch (step) {
+      case 'prepare':
+        return this.#prepare(move, source, target)
+      case 'copy':
+        return this.#copy(move, source, target)
+      case 'catch_up':
+        return this.#catchUp(move, source, target)
+      case 'fence':
+        return this.#fence(move, source, target)
+      case 'verify':
+        return this.#verify(move, source, target)
+      case 'switch':
+        return this.#switch(move, source, target)
+    }
+  }
+
+  #names(shard: number) {
+    return { forward: `gudbro_move_s${shard}`, back: `gudbro_back_s${shard}` }
+  }
+
+  async #tables(source: NodeLink, target: NodeLink): Promise<ShardTable[]> {
+    const [mine, theirs] = await Promise.all([tenantTables(source), tenantTables(target)])
+    const names = (tables: ShardTable[]) => tables.map((table) => table.name).join(',')
+    if (names(mine) !== names(theirs))
+      throw new ShardMoveError(
+        `${source.name} and ${target.name} hold different tenant tables: run "node ace migrate:all" first`,
+        'schema_differs'
+      )
+    return mine
+  }
+
+  async #prepare(move: MoveRecord, source: NodeLink, target: NodeLink) {
+    for (const node of [source, target]) {
+      const { wal_level: level } = await node.one<{ wal_level: string }>('SHOW wal_level')
+      if (level !== 'logical')
+        throw new ShardMoveError(
+          `${node.name} runs with wal_level=${level}: a shard move needs wal_level=logical (set it, restart that server)`,
+          'wal_level'
+        )
+    }
+    await this.#alignPartitions(source, target)
+    const tables = await this.#tables(source, target)
+    this.#report('prepare', `replica identity and fence triggers on ${tables.length} tables`)
+    for (const node of [source, target]) {
+      for (const table of tables) {
+        for (const relation of identityTargets(table))
+          await withLockRetry(() =>
+            node.transaction(
+              () => node.query(`ALTER TABLE ${ident(relation)} REPLICA IDENTITY FULL`),
+              { lockTimeout: '2s' }
+            )
+          )
+        await withLockRetry(() =>
+          node.transaction(() => node.query(fenceTriggerSql(table, move.shard_id)), {
+            lockTimeout: '2s',
+          })
+        )
+      }
+    }
+    // Rows of this shard on the target are left from an earlier move away from it: the map says the shard
+    // lives on the source, so they are nobody's.
+    await this.#clearShard(move, target, tables, 'prepare')
+    await target.query('DELETE FROM shard_fences WHERE shard_id = $1', [move.shard_id])
+  }
+
+  /** Partitions the source has and the target lacks, created with the same bounds. */
+  async #alignPartitions(source: NodeLink, target: NodeLink) {
+    const sql = `SELECT parent.relname AS parent, child.relname AS child,
+        pg_get_expr(child.relpartbound, child.oid) AS bound
+      FROM pg_inherits i
+      JOIN pg_class parent ON parent.oid = i.inhparent
+      JOIN pg_class child ON child.oid = i.inhrelid
+      JOIN pg_namespace n ON n.oid = parent.relnamespace
+      WHERE n.nspname = 'public' AND parent.relkind = 'p'`
+    const [mine, theirs] = await Promise.all([
+      source.query<{ parent: string; child: string; bound: string }>(sql),
+      target.query<{ parent: string; child: string; bound: string }>(sql),
+    ])
+    const present = new Set(theirs.map((row) => row.child))
+    for (const partition of mine) {
+      if (present.has(partition.child)) continue
+      this.#report('prepare', `creating partition ${partition.child} on ${target.name}`)
+      await withLockRetry(() =>
+        target.transaction(
+          () =>
+            target.query(
+              `CREATE TABLE ${ident(partition.child)} PARTITION OF ${ident(partition.parent)} ${partition.bound}`
+            ),
+          { lockTimeout: '2s' }
+        )
+      )
+    }
+  }
+
+  async #copy(move: MoveRecord, source: NodeLink, target: NodeLink) {
+    const { forward } = this.#names(move.shard_id)
+    const tables = await this.#tables(source, target)
+    await this.#publish(source, forward, tables, move.shard_id)
+    await this.#slot(source, forward)
+    await this.#subscribe(target, forward, source, true)
+    this.#report('copy', `copying shard ${move.shard_id} from ${source.name} to ${target.name}`)
+  }
+
+  async #publish(node: NodeLink, name: string, tables: ShardTable[], shard: number) {
+    const exists = await node.query('SELECT 1 FROM pg_publication WHERE pubname = $1', [name])
+    if (exists.length) return
+    const list = tables
+      .map(
+        (table) =>
+          `${ident(table.name)} WHERE (${shardFilter(table, shard, this.#router.shardCount)})`
+      )
+      .join(', ')
+    await node.query(
+      `CREATE PUBLICATION ${ident(name)} FOR TABLE ${list} WITH (publish_via_partition_root = true)`
+    )
+  }
+
+  /** The slot is made apart from the subscription: PostgreSQL requires it when both live on one server. */
+  async #slot(node: NodeLink, name: string) {
+    const exists = await node.query('SELECT 1 FROM pg_replication_slots WHERE slot_name = $1', [
+      name,
+    ])
+    if (!exists.length)
+      await node.query(`SELECT pg_create_logical_replication_slot($1, 'pgoutput')`, [name])
+  }
+
+  async #subscribe(node: NodeLink, name: string, publisher: NodeLink, copyData: boolean) {
+    const exists = await node.query('SELECT 1 FROM pg_subscription WHERE subname = $1', [name])
+    if (exists.length) return
+    await node.query(
+      `CREATE SUBSCRIPTION ${ident(name)} CONNECTION ${literal(publisher.url)} PUBLICATION ${ident(name)}
+       WITH (create_slot = false, slot_name = ${literal(name)}, copy_data = ${copyData})`
+    )
+  }
+
+  /** Drops a subscription, its slot (on the publisher) and the publication; each only if it exists. */
+  async #unsubscribe(subscriber: NodeLink, publisher: NodeLink, name: string) {
+    const subscription = await subscriber.query<{ oid: string }>(
+      'SELECT oid::text FROM pg_subscription WHERE subname = $1',
+      [name]
+    )
+    if (subscription.length) {
+      await subscriber.query(`ALTER SUBSCRIPTION ${ident(name)} DISABLE`)
+      await subscriber.query(`ALTER SUBSCRIPTION ${ident(name)} SET (slot_name = NONE)`)
+      await subscriber.query(`DROP SUBSCRIPTION ${ident(name)}`)
+    }
+    const syncPrefix = subscription.length ? `pg_${subscription[0].oid}_sync_%` : null
+    for (let attempt = 0; ; attempt++) {
+      const slots = await publisher.query<{ slot_name: string; active: boolean }>(
+        `SELECT slot_name, active FROM pg_replication_slots
+         WHERE slot_name = $1 OR ($2::text IS NOT NULL AND slot_name LIKE $2)`,
+        [name, syncPrefix]
+      )
+      if (!slots.length) break
+      // A disabled subscription's walsender goes away within moments.
+      if (slots.some((slot) => slot.active) && attempt < 100) {
+        await sleep(100)
+        continue
+      }
+      for (const slot of slots)
+        await publisher.query('SELECT pg_drop_replication_slot($1)', [slot.slot_name])
+    }
+    await publisher.query(`DROP PUBLICATION IF EXISTS ${ident(name)}`)
+  }
+
+  async #catchUp(move: MoveRecord, source: NodeLink, target: NodeLink) {
+    const { forward } = this.#names(move.shard_id)
+    const tables = await this.#tables(source, target)
+    const rowsTotal = await this.#countRows(source, tables, move.shard_id)
+    for (;;) {
+      const states = await target.query<{ state: string }>(
+        `SELECT r.srsubstate AS state FROM pg_subscription_rel r
+         JOIN pg_subscription s ON s.oid = r.srsubid WHERE s.subname = $1`,
+        [forward]
+      )
+      const errors = await target.one<{ errors: string } | undefined>(
+        `SELECT (apply_error_count + sync_error_count)::text AS errors
+         FROM pg_stat_subscription_stats WHERE subname = $1`,
+        [forward]
+      )
+      if (Number(errors?.errors ?? 0) > 5)
+        throw new ShardMoveError(
+          `the subscription on ${target.name} failed ${errors?.errors} times (its server log says why): ` +
+            `run "node ace shards:move ${move.shard_id} ${target.name} --rollback"`,
+          'replication_failed'
+        )
+      const lag = await source.one<{ lag: string | null } | undefined>(
+        `SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::text AS lag
+         FROM pg_replication_slots WHERE slot_name = $1`,
+        [forward]
+      )
+      if (!lag) throw new ShardMoveError(`slot ${forward} is gone from ${source.name}`, 'slot_lost')
+      const lagBytes = Math.max(0, Number(lag.lag ?? 0))
+      const rowsCopied = await this.#countRows(target, tables, move.shard_id)
+      await this.#record(move, { rows_copied: rowsCopied, lag_bytes: lagBytes })
+      const synced = states.length === tables.length && states.every((row) => row.state === 'r')
+      this.#report(
+        'catch_up',
+        synced ? 'copied, catching up' : `copying (${states.filter((r) => r.state === 'r').length}/${tables.length} tables ready)`,
+        { rowsCopied, rowsTotal, lagBytes }
+      )
+      if (synced && lagBytes <= this.#options.maxLagBytes) return
+      await sleep(this.#options.pollMs)
+    }
+  }
+
+  async #countRows(node: NodeLink, tables: ShardTable[], shard: number) {
+    let total = 0
+    for (const table of tables)
+      total += await shardRowCount(node, table, shard, this.#router.shardCount)
+    return total
+  }
+
+  /**
+   * Writes to the shard stop on `from`; returns once every change committed there before the fence is
+   * applied on `to` (a marker row written after it has arrived: replication applies in commit order).
+   */
+  async #raiseFence(move: MoveRecord, from: NodeLink, to: NodeLink) {
+    await from.query(
+      `INSERT INTO shard_fences (shard_id, move_id) VALUES ($1, $2) ON CONFLICT (shard_id) DO NOTHING`,
+      [move.shard_id, move.id]
+    )
+    // Transactions that began before the fence may still commit rows of the shard: wait them out.
+    const { xip } = await from.one<{ xip: string[] }>(
+      'SELECT ARRAY(SELECT pg_snapshot_xip(pg_current_snapshot())::text) AS xip'
+    )
+    for (;;) {
+      const { running } = await from.one<{ running: number }>(
+        `SELECT count(*)::int AS running FROM unnest($1::xid8[]) x WHERE pg_xact_status(x) = 'in progress'`,
+        [xip]
+      )
+      if (running === 0) break
+      await sleep(5)
+    }
+    const { id } = await from.transaction(
+      () =>
+        from.one<{ id: string }>(
+          'INSERT INTO shard_move_markers (shard_id) VALUES ($1) RETURNING id',
+          [move.shard_id]
+        ),
+      { bypassFence: true }
+    )
+    const deadline = Date.now() + 120_000
+    while (!(await to.query('SELECT 1 FROM shard_move_markers WHERE id = $1', [id])).length) {
+      if (Date.now() > deadline)
+        throw new ShardMoveError(
+          `${to.name} did not apply ${from.name}'s changes within 2 minutes`,
+          'catch_up_timeout'
+        )
+      await sleep(2)
+    }
+  }
+
+  async #fence(move: MoveRecord, source: NodeLink, target: NodeLink) {
+    if (!move.fenced_at) await this.#record(move, { fenced_at: new Date() })
+    this.#report('fence', `writes to shard ${move.shard_id} paused for the final catch-up`)
+    await this.#raiseFence(move, source, target)
+  }
+
+  async #verify(move: MoveRecord, source: NodeLink, target: NodeLink) {
+    const tables = await this.#tables(source, target)
+    for (const table of tables) {
+      const [mine, theirs] = await Promise.all([
+        shardDigest(source, table, move.shard_id, this.#router.shardCount),
+        shardDigest(target, table, move.shard_id, this.#router.shardCount),
+      ])
+      if (mine.rows !== theirs.rows || mine.checksum !== theirs.checksum) {
+        // Writes resume on the source; the move can be tried again from the catch-up, or rolled back.
+        await source.query('DELETE FROM shard_fences WHERE shard_id = $1', [move.shard_id])
+        const error = `${table.name}: ${mine.rows} rows on ${source.name}, ${theirs.rows} on ${target.name}, checksums ${mine.checksum === theirs.checksum ? 'equal' : 'differ'}`
+        await this.#record(move, { step: 'catch_up', fenced_at: null, error })
+        throw new ShardMoveError(`verification failed, the shard stays on ${source.name}: ${error}`, 'verify_failed')
+      }
+    }
+    this.#report('verify', `${tables.length} tables match on both nodes`)
+  }
+
+  async #switch(move: MoveRecord, source: NodeLink, target: NodeLink) {
+    const { forward, back } = this.#names(move.shard_id)
+    const tables = await this.#tables(source, target)
+    // Reverse replication starts from the moment before the target takes any write of the shard.
+    await this.#publish(target, back, tables, move.shard_id)
+    await this.#slot(target, back)
+    await this.#unsubscribe(target, source, forward)
+    await this.#subscribe(source, back, target, false)
+    const fenceMs = move.fenced_at ? Date.now() - new Date(move.fenced_at).getTime() : null
+    await db.connection('control').transaction(async (trx) => {
+      await trx
+        .from('shard_map')
+        .where({ shard_id: move.shard_id, connection_name: move.source })
+        .update({ connection_name: move.target, version: trx.raw('version + 1') })
+      await trx
+        .from('shard_moves')
+        .where('id', move.id)
+        .update({ step: 'switched', fence_ms: fenceMs, error: null, updated_at: new Date() })
+    })
+    Object.assign(move, { step: 'switched', fence_ms: fenceMs, error: null })
+    await this.#router.load()
+    await publishShardMapChange(this.#router.version)
+    this.#report('switch', `shard ${move.shard_id} now lives on ${target.name}; writes resumed`)
+    await refreshSummaries(target)
+  }
+
+  /** Removes the old copy: stops reverse replication and deletes the shard's rows from the source. */
+  async complete(shard: number): Promise<MoveRecord> {
+    return this.#exclusive(async () => {
+      const move = await this.#activeFor(shard)
+      if (move.step !== 'switched' && move.step !== 'completing')
+        throw new ShardMoveError(
+          `shard ${shard} has not switched yet (step ${move.step}): run the move first`,
+          'not_switched'
+        )
+      await this.#record(move, { step: 'completing' })
+      const source = this.#link(move.source)
+      const target = this.#link(move.target)
+      const tables = await this.#tables(source, target)
+      await this.#unsubscribe(source, target, this.#names(shard).back)
+      await this.#clearShard(move, source, tables, 'completing')
+      await target.transaction(
+        () => target.query('DELETE FROM shard_move_markers WHERE shard_id = $1', [shard]),
+        { bypassFence: true }
+      )
+      await this.#dismantle(move, source, target, tables)
+      await refreshSummaries(source)
+      await this.#record(move, { step: 'completed', state: 'completed' })
+      this.#report('completed', `shard ${shard} lives on ${move.target} alone`)
+      return move
+    })
+  }
+
+  /** Undoes a move at any step before `complete`: the shard ends where it started, nothing left behind. */
+  async rollback(shard: number): Promise<MoveRecord> {
+    return this.#exclusive(async () => {
+      const move = await this.#activeFor(shard)
+      if (move.step === 'completing')
+        throw new ShardMoveError(
+          `the old copy of shard ${shard} is being removed: finish with --complete`,
+          'completing'
+        )
+      await this.#record(move, { step: 'rolling_back' })
+      const source = this.#link(move.source)
+      const target = this.#link(move.target)
+      const tables = await this.#tables(source, target)
+      const { forward, back } = this.#names(shard)
+      await this.#unsubscribe(target, source, forward)
+      if (this.#router.connectionForShard(shard) === move.target) {
+        this.#report('rolling_back', `writes to shard ${shard} paused to move it back`)
+        const fencedAt = Date.now()
+        await this.#raiseFence(move, target, source)
+        await db
+          .connection('control')
+          .from('shard_map')
+          .where({ shard_id: shard, connection_name: move.target })
+          .update({ connection_name: move.source, version: db.raw('version + 1') })
+        await this.#router.load()
+        await source.query('DELETE FROM shard_fences WHERE shard_id = $1', [shard])
+        await publishShardMapChange(this.#router.version)
+        await this.#record(move, { fence_ms: Date.now() - fencedAt })
+      }
+      await this.#unsubscribe(source, target, back)
+      await source.query('DELETE FROM shard_fences WHERE shard_id = $1', [shard])
+      await this.#clearShard(move, target, tables, 'rolling_back')
+      await this.#dismantle(move, source, target, tables)
+      await this.#record(move, { step: 'rolled_back', state: 'rolled_back' })
+      this.#report('rolled_back', `shard ${shard} stays on ${move.source}`)
+      return move
+    })
+  }
+
+  async #activeFor(shard: number): Promise<MoveRecord> {
+    const move = await this.active()
+    if (!move || move.shard_id !== shard)
+      throw new ShardMoveError(`no move of shard ${shard} is under way`, 'no_move')
+    return move
+  }
+
+  async #clearShard(move: MoveRecord, node: NodeLink, tables: ShardTable[], step: MoveStep) {
+    const rowsTotal = await this.#countRows(node, tables, move.shard_id)
+    if (rowsTotal === 0) return
+    let done = 0
+    for (const table of tables) {
+      const before = done
+      done += await deleteShardRows(node, table, move.shard_id, this.#router.shardCount, (n) =>
+        this.#report(step, `removing shard ${move.shard_id}'s rows from ${node.name}`, {
+          rowsCopied: before + n,
+          rowsTotal,
+        })
+      )
+    }
+  }
+
+  /** Fence rows and triggers off, replica identity back to the primary key, on both nodes. */
+  async #dismantle(move: MoveRecord, source: NodeLink, target: NodeLink, tables: ShardTable[]) {
+    for (const node of [source, target]) {
+      await node.query('DELETE FROM shard_fences WHERE shard_id = $1', [move.shard_id])
+      for (const table of tables) {
+        await withLockRetry(() =>
+          node.transaction(() => node.query(dropFenceTriggerSql(table)), { lockTimeout: '2s' })
+        )
+        for (const relation of identityTargets(table))
+          await withLockRetry(() =>
+            node.transaction(
+              () => node.query(`ALTER TABLE ${ident(relation)} REPLICA IDENTITY DEFAULT`),
+              { lockTimeout: '2s' }
+            )
+          )
+      }
+    }
+  }
+}
+
+/** DDL waits at most its lock_timeout for busy tables, then tries again (other writes go on meanwhile). */
+async function withLockRetry<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn()
+    } catch (error) {
+      if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE || attempt >= 30) throw error
+      await sleep(100)
+    }
+  }
+}
+
+/** The node's daily summaries (mv_merchant_daily_summary) read the shard's analytics events again. */
+async function refreshSummaries(node: NodeLink) {
+  const [present] = await node.query<{ present: boolean }>(
+    `SELECT to_regprocedure('refresh_merchant_summary()') IS NOT NULL AS present`
+  )
+  if (present?.present) await node.query('SELECT refresh_merchant_summary()')
+}

@@ -1,0 +1,157 @@
+import { ident, type NodeLink } from '#tenancy/sharding/moves/node_link'
+
+/**
+ * A table that holds tenant rows on a shard node, as a move sees it: found in the catalog (every table
+ * with a shard_id column, partitioned tables through their root, archive tables too), so a module's new
+ * table moves with its shard without being listed anywhere.
+ */
+export type ShardTable = {
+  name: string
+  /** Leaf partitions of a partitioned table (replica identity is set on each). */
+  leaves: string[]
+  /** Primary key columns: batched deletes. */
+  key: string[]
+  /** How a row names its shard: the shard_id column, or (audit_log) the merchant's hash. */
+  shardColumn: 'shard_id' | 'merchant_id'
+}
+
+/** The node's tenant tables, roots only, by name. */
+export async function tenantTables(node: NodeLink): Promise<ShardTable[]> {
+  const rows = await node.query<{
+    name: string
+    leaves: string[]
+    key: string[]
+    has_shard: boolean
+    has_merchant: boolean
+  }>(
+    `SELECT c.relname AS name,
+       ARRAY(SELECT p.relid::regclass::text FROM pg_partition_tree(c.oid) p
+             WHERE p.isleaf AND p.relid <> c.oid ORDER BY 1) AS leaves,
+       ARRAY(SELECT a.attname::text FROM pg_index i
+             CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY k(attnum, ord)
+             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+             WHERE i.indrelid = c.oid AND i.indisprimary ORDER BY k.ord) AS key,
+       EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'shard_id'
+               AND NOT a.attisdropped) AS has_shard,
+       EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'merchant_id'
+               AND NOT a.attisdropped) AS has_merchant
+     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+     ORDER BY c.relname`
+  )
+  return rows
+    .filter((row) => row.has_shard || (row.name === 'audit_log' && row.has_merchant))
+    .map((row) => {
+      if (row.key.length === 0) throw new Error(`tenant table ${row.name} has no primary key`)
+      return {
+        name: row.name,
+        leaves: row.leaves,
+        key: row.key,
+        shardColumn: row.has_shard ? 'shard_id' : 'merchant_id',
+      }
+    })
+}
+
+/**
+ * The rows of one shard, as a publication's row filter and in queries. A row filter may use only
+ * built-in functions, so the merchant hash is assign_shard()'s body
+ * (database/migrations/tenancy/shard_functions.ts), not a call to it.
+ */
+export function shardFilter(table: ShardTable, shard: number, shardCount: number): string {
+  const n = Math.trunc(shard)
+  return table.shardColumn === 'shard_id'
+    ? `shard_id = ${n}`
+    : `merchant_id IS NOT NULL AND (abs(hashtext(merchant_id::text)::bigint) % ${shardCount}) = ${n}`
+}
+
+/** Trigger conditions for the fence (a trigger's WHEN may call our own function). */
+function fenceConditions(table: ShardTable, shard: number) {
+  const n = Math.trunc(shard)
+  return table.shardColumn === 'shard_id'
+    ? { fresh: `NEW.shard_id = ${n}`, old: `OLD.shard_id = ${n}` }
+    : { fresh: `assign_shard(NEW.merchant_id) = ${n}`, old: `assign_shard(OLD.merchant_id) = ${n}` }
+}
+
+export function fenceTriggerSql(table: ShardTable, shard: number): string {
+  const t = ident(table.name)
+  const when = fenceConditions(table, shard)
+  return `DROP TRIGGER IF EXISTS shard_fence_new ON ${t};
+DROP TRIGGER IF EXISTS shard_fence_old ON ${t};
+CREATE TRIGGER shard_fence_new BEFORE INSERT OR UPDATE ON ${t}
+  FOR EACH ROW WHEN (${when.fresh}) EXECUTE FUNCTION shard_fence('${Math.trunc(shard)}');
+CREATE TRIGGER shard_fence_old BEFORE DELETE ON ${t}
+  FOR EACH ROW WHEN (${when.old}) EXECUTE FUNCTION shard_fence('${Math.trunc(shard)}');`
+}
+
+export function dropFenceTriggerSql(table: ShardTable): string {
+  const t = ident(table.name)
+  return `DROP TRIGGER IF EXISTS shard_fence_new ON ${t}; DROP TRIGGER IF EXISTS shard_fence_old ON ${t};`
+}
+
+/** Every relation whose replica identity a move sets: the root and each leaf partition. */
+export function identityTargets(table: ShardTable): string[] {
+  return [table.name, ...table.leaves]
+}
+
+/**
+ * Row count and an order-independent checksum of one shard's rows in a table: the sum of the first 64
+ * bits of each row text's MD5. Both nodes run the same migrations, so a row reads the same on both.
+ */
+export async function shardDigest(
+  node: NodeLink,
+  table: ShardTable,
+  shard: number,
+  shardCount: number
+): Promise<{ rows: number; checksum: string }> {
+  const row = await node.one<{ rows: string; checksum: string }>(
+    `SELECT count(*) AS rows,
+       coalesce(sum(('x' || left(md5(t::text), 16))::bit(64)::bigint::numeric), 0)::text AS checksum
+     FROM ${ident(table.name)} t WHERE ${shardFilter(table, shard, shardCount)}`
+  )
+  return { rows: Number(row.rows), checksum: row.checksum }
+}
+
+export async function shardRowCount(
+  node: NodeLink,
+  table: ShardTable,
+  shard: number,
+  shardCount: number
+): Promise<number> {
+  const row = await node.one<{ rows: string }>(
+    `SELECT count(*) AS rows FROM ${ident(table.name)} WHERE ${shardFilter(table, shard, shardCount)}`
+  )
+  return Number(row.rows)
+}
+
+/**
+ * Deletes one shard's rows from a table in batches of `batch`, as a replica (no foreign keys, audit
+ * or fence triggers: the whole shard goes, every table). Calls `progress` with the rows deleted so far.
+ */
+export async function deleteShardRows(
+  node: NodeLink,
+  table: ShardTable,
+  shard: number,
+  shardCount: number,
+  progress: (deleted: number) => void,
+  batch = 5000
+): Promise<number> {
+  const t = ident(table.name)
+  const key = table.key.map(ident).join(', ')
+  let total = 0
+  for (;;) {
+    const deleted = await node.transaction(
+      async () =>
+        (
+          await node.query(
+            `DELETE FROM ${t} WHERE (${key}) IN
+               (SELECT ${key} FROM ${t} WHERE ${shardFilter(table, shard, shardCount)} LIMIT ${batch})
+             RETURNING 1`
+          )
+        ).length,
+      { asReplica: true, bypassFence: true }
+    )
+    total += deleted
+    progress(total)
+    if (deleted < batch) return total
+  }
+}
