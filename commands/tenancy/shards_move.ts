@@ -71,7 +71,9 @@ function progressPrinter() {
   let lastPrinted = 0
   return (progress: MoveProgress) => {
     const figures = [
-      progress.rowsTotal !== undefined ? `${progress.rowsCopied ?? 0}/${progress.rowsTotal} rows` : '',
+      progress.rowsTotal !== undefined
+        ? `${progress.rowsCopied ?? 0}/${progress.rowsTotal} rows`
+        : '',
       progress.lagBytes !== undefined ? `lag ${megabytes(progress.lagBytes)}` : '',
     ].filter(Boolean)
     const line = `[${progress.step}] ${progress.message}${figures.length ? `  ${figures.join('  ')}` : ''}`

@@ -1,4 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
+import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { NodeLink, ident } from '#tenancy/sharding/moves/node_link'
 import {
   deleteShardRows,
@@ -301,10 +302,7 @@ export class ShardMover {
     const exists = await node.query('SELECT 1 FROM pg_publication WHERE pubname = $1', [name])
     if (exists.length) return
     const list = tables
-      .map(
-        (table) =>
-          `${ident(table.name)} WHERE (${shardFilter(table, shard, this.#router.shardCount)})`
-      )
+      .map((table) => `${ident(table.name)} WHERE (${shardFilter(shard)})`)
       .join(', ')
     await node.query(
       `CREATE PUBLICATION ${ident(name)} FOR TABLE ${list} WITH (publish_via_partition_root = true)`
@@ -392,7 +390,9 @@ export class ShardMover {
       const synced = states.length === tables.length && states.every((row) => row.state === 'r')
       this.#report(
         'catch_up',
-        synced ? 'copied, catching up' : `copying (${states.filter((r) => r.state === 'r').length}/${tables.length} tables ready)`,
+        synced
+          ? 'copied, catching up'
+          : `copying (${states.filter((r) => r.state === 'r').length}/${tables.length} tables ready)`,
         { rowsCopied, rowsTotal, lagBytes }
       )
       if (synced && lagBytes <= this.#options.maxLagBytes) return
@@ -402,8 +402,7 @@ export class ShardMover {
 
   async #countRows(node: NodeLink, tables: ShardTable[], shard: number) {
     let total = 0
-    for (const table of tables)
-      total += await shardRowCount(node, table, shard, this.#router.shardCount)
+    for (const table of tables) total += await shardRowCount(node, table, shard)
     return total
   }
 
@@ -457,15 +456,18 @@ export class ShardMover {
     const tables = await this.#tables(source, target)
     for (const table of tables) {
       const [mine, theirs] = await Promise.all([
-        shardDigest(source, table, move.shard_id, this.#router.shardCount),
-        shardDigest(target, table, move.shard_id, this.#router.shardCount),
+        shardDigest(source, table, move.shard_id),
+        shardDigest(target, table, move.shard_id),
       ])
       if (mine.rows !== theirs.rows || mine.checksum !== theirs.checksum) {
         // Writes resume on the source; the move can be tried again from the catch-up, or rolled back.
         await source.query('DELETE FROM shard_fences WHERE shard_id = $1', [move.shard_id])
         const error = `${table.name}: ${mine.rows} rows on ${source.name}, ${theirs.rows} on ${target.name}, checksums ${mine.checksum === theirs.checksum ? 'equal' : 'differ'}`
         await this.#record(move, { step: 'catch_up', fenced_at: null, error })
-        throw new ShardMoveError(`verification failed, the shard stays on ${source.name}: ${error}`, 'verify_failed')
+        throw new ShardMoveError(
+          `verification failed, the shard stays on ${source.name}: ${error}`,
+          'verify_failed'
+        )
       }
     }
     this.#report('verify', `${tables.length} tables match on both nodes`)
@@ -481,10 +483,7 @@ export class ShardMover {
     await this.#subscribe(source, back, target, false)
     const fenceMs = move.fenced_at ? Date.now() - new Date(move.fenced_at).getTime() : null
     await db.connection('control').transaction(async (trx) => {
-      await trx
-        .from('shard_map')
-        .where({ shard_id: move.shard_id, connection_name: move.source })
-        .update({ connection_name: move.target, version: trx.raw('version + 1') })
+      await flipShard(trx, move.shard_id, move.source, move.target)
       await trx
         .from('shard_moves')
         .where('id', move.id)
@@ -512,10 +511,7 @@ export class ShardMover {
       const tables = await this.#tables(source, target)
       await this.#unsubscribe(source, target, this.#names(shard).back)
       await this.#clearShard(move, source, tables, 'completing')
-      await target.transaction(
-        () => target.query('DELETE FROM shard_move_markers WHERE shard_id = $1', [shard]),
-        { bypassFence: true }
-      )
+      await clearMarkers(target, shard)
       await this.#dismantle(move, source, target, tables)
       await refreshSummaries(source)
       await this.#record(move, { step: 'completed', state: 'completed' })
@@ -543,11 +539,7 @@ export class ShardMover {
         this.#report('rolling_back', `writes to shard ${shard} paused to move it back`)
         const fencedAt = Date.now()
         await this.#raiseFence(move, target, source)
-        await db
-          .connection('control')
-          .from('shard_map')
-          .where({ shard_id: shard, connection_name: move.target })
-          .update({ connection_name: move.source, version: db.raw('version + 1') })
+        await flipShard(db.connection('control'), shard, move.target, move.source)
         await this.#router.load()
         await source.query('DELETE FROM shard_fences WHERE shard_id = $1', [shard])
         await publishShardMapChange(this.#router.version)
@@ -556,6 +548,7 @@ export class ShardMover {
       await this.#unsubscribe(source, target, back)
       await source.query('DELETE FROM shard_fences WHERE shard_id = $1', [shard])
       await this.#clearShard(move, target, tables, 'rolling_back')
+      await clearMarkers(source, shard)
       await this.#dismantle(move, source, target, tables)
       await this.#record(move, { step: 'rolled_back', state: 'rolled_back' })
       this.#report('rolled_back', `shard ${shard} stays on ${move.source}`)
@@ -576,7 +569,7 @@ export class ShardMover {
     let done = 0
     for (const table of tables) {
       const before = done
-      done += await deleteShardRows(node, table, move.shard_id, this.#router.shardCount, (n) =>
+      done += await deleteShardRows(node, table, move.shard_id, (n) =>
         this.#report(step, `removing shard ${move.shard_id}'s rows from ${node.name}`, {
           rowsCopied: before + n,
           rowsTotal,
@@ -603,6 +596,23 @@ export class ShardMover {
       }
     }
   }
+}
+
+/** The markers of the move's fences, on the node that keeps the shard. */
+async function clearMarkers(node: NodeLink, shard: number) {
+  await node.transaction(
+    () => node.query('DELETE FROM shard_move_markers WHERE shard_id = $1', [shard]),
+    { bypassFence: true }
+  )
+}
+
+/** Points the shard at `to` if it is still on `from`, one version up. */
+async function flipShard(client: QueryClientContract, shard: number, from: string, to: string) {
+  await client.rawQuery(
+    `UPDATE shard_map SET connection_name = ?, version = version + 1
+     WHERE shard_id = ? AND connection_name = ?`,
+    [to, shard, from]
+  )
 }
 
 /** DDL waits at most its lock_timeout for busy tables, then tries again (other writes go on meanwhile). */

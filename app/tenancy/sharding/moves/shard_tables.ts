@@ -11,8 +11,6 @@ export type ShardTable = {
   leaves: string[]
   /** Primary key columns: batched deletes. */
   key: string[]
-  /** How a row names its shard: the shard_id column, or (audit_log) the merchant's hash. */
-  shardColumn: 'shard_id' | 'merchant_id'
 }
 
 /** The node's tenant tables, roots only, by name. */
@@ -22,7 +20,6 @@ export async function tenantTables(node: NodeLink): Promise<ShardTable[]> {
     leaves: string[]
     key: string[]
     has_shard: boolean
-    has_merchant: boolean
   }>(
     `SELECT c.relname AS name,
        ARRAY(SELECT p.relid::regclass::text FROM pg_partition_tree(c.oid) p
@@ -32,49 +29,29 @@ export async function tenantTables(node: NodeLink): Promise<ShardTable[]> {
              JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
              WHERE i.indrelid = c.oid AND i.indisprimary ORDER BY k.ord) AS key,
        EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'shard_id'
-               AND NOT a.attisdropped) AS has_shard,
-       EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'merchant_id'
-               AND NOT a.attisdropped) AS has_merchant
+               AND NOT a.attisdropped) AS has_shard
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
      ORDER BY c.relname`
   )
   return rows
-    .filter((row) => row.has_shard || (row.name === 'audit_log' && row.has_merchant))
+    // The fence is each node's own, never copied.
+    .filter((row) => row.has_shard && row.name !== 'shard_fences')
     .map((row) => {
       if (row.key.length === 0) throw new Error(`tenant table ${row.name} has no primary key`)
-      return {
-        name: row.name,
-        leaves: row.leaves,
-        key: row.key,
-        shardColumn: row.has_shard ? 'shard_id' : 'merchant_id',
-      }
+      return { name: row.name, leaves: row.leaves, key: row.key }
     })
 }
 
-/**
- * The rows of one shard, as a publication's row filter and in queries. A row filter may use only
- * built-in functions, so the merchant hash is assign_shard()'s body
- * (database/migrations/tenancy/shard_functions.ts), not a call to it.
- */
-export function shardFilter(table: ShardTable, shard: number, shardCount: number): string {
-  const n = Math.trunc(shard)
-  return table.shardColumn === 'shard_id'
-    ? `shard_id = ${n}`
-    : `merchant_id IS NOT NULL AND (abs(hashtext(merchant_id::text)::bigint) % ${shardCount}) = ${n}`
-}
-
-/** Trigger conditions for the fence (a trigger's WHEN may call our own function). */
-function fenceConditions(table: ShardTable, shard: number) {
-  const n = Math.trunc(shard)
-  return table.shardColumn === 'shard_id'
-    ? { fresh: `NEW.shard_id = ${n}`, old: `OLD.shard_id = ${n}` }
-    : { fresh: `assign_shard(NEW.merchant_id) = ${n}`, old: `assign_shard(OLD.merchant_id) = ${n}` }
+/** The rows of one shard, as a publication's row filter and in queries. */
+export function shardFilter(shard: number): string {
+  return `shard_id = ${Math.trunc(shard)}`
 }
 
 export function fenceTriggerSql(table: ShardTable, shard: number): string {
   const t = ident(table.name)
-  const when = fenceConditions(table, shard)
+  const n = Math.trunc(shard)
+  const when = { fresh: `NEW.shard_id = ${n}`, old: `OLD.shard_id = ${n}` }
   return `DROP TRIGGER IF EXISTS shard_fence_new ON ${t};
 DROP TRIGGER IF EXISTS shard_fence_old ON ${t};
 CREATE TRIGGER shard_fence_new BEFORE INSERT OR UPDATE ON ${t}
@@ -100,13 +77,12 @@ export function identityTargets(table: ShardTable): string[] {
 export async function shardDigest(
   node: NodeLink,
   table: ShardTable,
-  shard: number,
-  shardCount: number
+  shard: number
 ): Promise<{ rows: number; checksum: string }> {
   const row = await node.one<{ rows: string; checksum: string }>(
     `SELECT count(*) AS rows,
        coalesce(sum(('x' || left(md5(t::text), 16))::bit(64)::bigint::numeric), 0)::text AS checksum
-     FROM ${ident(table.name)} t WHERE ${shardFilter(table, shard, shardCount)}`
+     FROM ${ident(table.name)} t WHERE ${shardFilter(shard)}`
   )
   return { rows: Number(row.rows), checksum: row.checksum }
 }
@@ -114,11 +90,10 @@ export async function shardDigest(
 export async function shardRowCount(
   node: NodeLink,
   table: ShardTable,
-  shard: number,
-  shardCount: number
+  shard: number
 ): Promise<number> {
   const row = await node.one<{ rows: string }>(
-    `SELECT count(*) AS rows FROM ${ident(table.name)} WHERE ${shardFilter(table, shard, shardCount)}`
+    `SELECT count(*) AS rows FROM ${ident(table.name)} WHERE ${shardFilter(shard)}`
   )
   return Number(row.rows)
 }
@@ -131,7 +106,6 @@ export async function deleteShardRows(
   node: NodeLink,
   table: ShardTable,
   shard: number,
-  shardCount: number,
   progress: (deleted: number) => void,
   batch = 5000
 ): Promise<number> {
@@ -144,7 +118,7 @@ export async function deleteShardRows(
         (
           await node.query(
             `DELETE FROM ${t} WHERE (${key}) IN
-               (SELECT ${key} FROM ${t} WHERE ${shardFilter(table, shard, shardCount)} LIMIT ${batch})
+               (SELECT ${key} FROM ${t} WHERE ${shardFilter(shard)} LIMIT ${batch})
              RETURNING 1`
           )
         ).length,
