@@ -35,6 +35,9 @@ export default defineConfig({
       { files: ['tests/architecture/**/*.spec(.ts|.js)'], name: 'architecture', timeout: 10000 },
       // Real browser journeys (Debian's Chromium driven by playwright-core) against the test HTTP server.
       { files: ['tests/browser/**/*.spec(.ts|.js)'], name: 'browser', timeout: 120000 },
+      // Shard moves between two PostgreSQL servers of their own, started by the test command
+      // (scripts/platform.ts) after the other suites.
+      { files: ['tests/shard_moves/**/*.spec(.ts|.js)'], name: 'shard_moves', timeout: 300000 },
     ],
     forceExit: false,
   },

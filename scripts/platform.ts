@@ -168,14 +168,45 @@ async function test(args: string[]) {
     `${control}_node1`,
     `${control}_replica`,
   ])
+  // The shard-move suite runs on servers of its own: alone when asked for, after the rest otherwise.
+  const movesOnly = args.some((arg) => arg.includes('shard_moves'))
   let code = 1
   try {
-    await must(['ace.js', 'migrate:all', '--create'], env, 'test migrations')
-    code = await run(['ace.js', 'test', ...args], env)
+    if (!movesOnly) {
+      await must(['ace.js', 'migrate:all', '--create'], env, 'test migrations')
+      code = await run(['ace.js', 'test', ...(args.length ? args : MAIN_SUITES)], env)
+    }
+    if (movesOnly || (args.length === 0 && code === 0))
+      code = await shardMoveSuite(services.databaseUrl, `${control}_moves`, env, args)
   } finally {
     await services.stop()
   }
   process.exit(code)
+}
+
+const MAIN_SUITES = ['unit', 'functional', 'architecture', 'browser']
+
+/** Two PostgreSQL servers of their own (wal_level=logical) as the shard nodes; control beside the rest. */
+async function shardMoveSuite(
+  serverUrl: string,
+  control: string,
+  baseEnv: NodeJS.ProcessEnv,
+  args: string[]
+): Promise<number> {
+  const { startShardServers } = await import('./shard_servers.js')
+  await dropDatabases(serverUrl, [control])
+  const { servers, stop } = await startShardServers(['node0', 'node1'])
+  try {
+    const env = {
+      ...baseEnv,
+      DATABASE_URL: databaseUrl(serverUrl, control),
+      SHARD_NODE_URLS: servers.map((server) => `${server.name}=${server.url(control)}`).join(','),
+    }
+    await must(['ace.js', 'migrate:all', '--create'], env, 'shard-move test migrations')
+    return await run(['ace.js', 'test', ...(args.length ? args : ['shard_moves'])], env)
+  } finally {
+    await stop()
+  }
 }
 
 const [command, ...rest] = process.argv.slice(2)

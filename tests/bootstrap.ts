@@ -26,7 +26,7 @@ export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
 }
 
 export const configureSuite: Config['configureSuite'] = (suite) => {
-  if (['browser', 'functional', 'e2e'].includes(suite.name)) {
+  if (['browser', 'functional', 'e2e', 'shard_moves'].includes(suite.name)) {
     return suite.setup(async () => {
       const close = await testUtils.httpServer().start()
       // app.ready ran before this server existed: attach socket.io to it now.

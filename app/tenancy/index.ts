@@ -15,6 +15,7 @@ export type {
   OnboardingStep,
 } from '#tenancy/modules/define_module'
 export { readRows, shardRouter, tenantDb } from '#tenancy/services/shards'
+export { assertNoShardMove } from '#tenancy/sharding/moves/active_move'
 export { TenantModel } from '#tenancy/models/tenant_model'
 export { merchantDirectory } from '#tenancy/services/merchant_directory'
 export { featureFlags } from '#tenancy/services/feature_flags'

@@ -1,6 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import type { Archivable } from '#core/archiving/archivable'
-import { moduleRegistry, shardRouter } from '#tenancy/index'
+import { assertNoShardMove, moduleRegistry, shardRouter } from '#tenancy/index'
 
 export type ArchiveProgress = {
   archivable: string
@@ -43,6 +43,7 @@ export class ArchiveRunner {
       onProgress?: (progress: ArchiveProgress) => void
     } = {}
   ): Promise<ArchiveReport> {
+    if (!options.dryRun) await assertNoShardMove('Archiving')
     const now = options.now ?? new Date()
     const batchSize = options.batchSize ?? 1000
     const report: ArchiveReport = []

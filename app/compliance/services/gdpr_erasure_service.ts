@@ -15,7 +15,7 @@ import {
 } from '#compliance/services/subject'
 import { gdprRequests, presentRequest, type RequestVia } from '#compliance/services/gdpr_requests'
 import { recordAudit } from '#compliance/services/audit_recorder'
-import { teamMembers } from '#tenancy/index'
+import { assertNoShardMove, teamMembers } from '#tenancy/index'
 import type { Progress, SubjectInput } from '#compliance/services/gdpr_export_service'
 
 /** Days between the anonymization and the hard delete of what is not kept (docs/decisions/compliance.md). */
@@ -55,6 +55,7 @@ function anonymized(
 export class GdprErasureService {
   async erase(input: SubjectInput & { reason: string; via: RequestVia; onProgress?: Progress }) {
     return runWithReason(input.reason, async () => {
+      await assertNoShardMove('A GDPR erasure')
       const subject = await resolveSubject(input)
       // A merchant must keep an owner: its only owner transfers ownership before being erased.
       await teamMembers.assertNotOnlyOwner(subject.userIds)

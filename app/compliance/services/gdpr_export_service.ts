@@ -1,3 +1,4 @@
+import { assertNoShardMove } from '#tenancy/index'
 import db from '@adonisjs/lucid/services/db'
 import { runWithReason } from '#core/database/actor_context'
 import {
@@ -26,6 +27,7 @@ export type Progress = (event: { node: string; table: string; rows: number }) =>
 export class GdprExportService {
   async export(input: SubjectInput & { reason: string; via: RequestVia; onProgress?: Progress }) {
     return runWithReason(input.reason, async () => {
+      await assertNoShardMove('A GDPR export')
       const subject = await resolveSubject(input)
       const request = await gdprRequests.open({
         kind: 'export',

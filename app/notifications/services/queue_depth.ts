@@ -20,7 +20,9 @@ export function registerQueueDepthMetrics() {
         const result = await db
           .connection(node)
           .rawQuery(
-            `SELECT status, count(*)::int AS n FROM notification_queue WHERE status IN ('pending', 'processing') GROUP BY status`
+            `SELECT status, count(*)::int AS n FROM notification_queue
+              WHERE status IN ('pending', 'processing') AND shard_id = ANY(?::int[]) GROUP BY status`,
+            [shardRouter.shardsOn(node)]
           )
         for (const row of result.rows) totals[row.status] += row.n
       }

@@ -106,22 +106,25 @@ export class Relay {
     let requeued = 0
     for (const node of shardRouter.nodes()) {
       const client = db.connection(node, { mode: 'write' })
+      // A moved shard's old copy stays (fenced) on its node until the move completes: not its rows.
+      const shards = shardRouter.shardsOn(node)
       await client.rawQuery(
         `UPDATE notification_queue
             SET status = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'pending' END,
                 processed_at = CASE WHEN attempts >= max_attempts THEN now() END,
                 last_error = coalesce(last_error || ' / ', '') || 'worker stopped before finishing (lease expired)',
                 locked_until = NULL, updated_at = now()
-          WHERE status = 'processing' AND locked_until < now()`
+          WHERE status = 'processing' AND locked_until < now() AND shard_id = ANY(?::int[])`,
+        [shards]
       )
       const pending = await client.rawQuery(
         `SELECT id, merchant_id, type, priority, scheduled_for, max_attempts, attempts
            FROM notification_queue
           WHERE status = 'pending' AND updated_at <= now() - make_interval(secs => ?)
-            AND (locked_until IS NULL OR locked_until <= now())
+            AND (locked_until IS NULL OR locked_until <= now()) AND shard_id = ANY(?::int[])
           ORDER BY CASE priority WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END, scheduled_for
           LIMIT ?`,
-        [grace, SWEEP_BATCH]
+        [grace, shards, SWEEP_BATCH]
       )
       const again: RelayRow[] = []
       for (const row of pending.rows as RelayRow[]) {

@@ -94,9 +94,12 @@ export class Idempotency {
     let purged = 0
     for (const node of shardRouter.nodes()) {
       while (true) {
+        // Only the shards the node serves (a moved shard's old copy is fenced until the move completes).
         const result = await db.connection(node, { mode: 'write' }).rawQuery(
           `DELETE FROM order_idempotency_keys WHERE ctid IN (
-             SELECT ctid FROM order_idempotency_keys WHERE created_at < now() - interval '${KEY_LIFETIME}' LIMIT ${PURGE_BATCH})`
+             SELECT ctid FROM order_idempotency_keys WHERE created_at < now() - interval '${KEY_LIFETIME}'
+              AND shard_id = ANY(?::int[]) LIMIT ${PURGE_BATCH})`,
+          [shardRouter.shardsOn(node)]
         )
         purged += result.rowCount ?? 0
         if ((result.rowCount ?? 0) < PURGE_BATCH) break

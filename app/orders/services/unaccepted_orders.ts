@@ -36,12 +36,15 @@ export async function rejectUnacceptedOrders(
           WHERE o.status = 'pending'
             AND o.created_at < now() - make_interval(mins => coalesce(s.pending_timeout_minutes, ?))
             AND (?::uuid IS NULL OR o.merchant_id = ?::uuid)
+            AND o.shard_id = ANY(?::int[])
           ORDER BY o.created_at
           LIMIT ?`,
         [
           PENDING_TIMEOUT_MINUTES.default,
           options.merchant?.id ?? null,
           options.merchant?.id ?? null,
+          // A moved shard's old copy stays on its node until the move completes: not this node's work.
+          shardRouter.shardsOn(node),
           BATCH,
         ] as any[]
       )

@@ -34,13 +34,15 @@ export async function tenantTables(node: NodeLink): Promise<ShardTable[]> {
      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
      ORDER BY c.relname`
   )
-  return rows
-    // The fence is each node's own, never copied.
-    .filter((row) => row.has_shard && row.name !== 'shard_fences')
-    .map((row) => {
-      if (row.key.length === 0) throw new Error(`tenant table ${row.name} has no primary key`)
-      return { name: row.name, leaves: row.leaves, key: row.key }
-    })
+  return (
+    rows
+      // The fence is each node's own, never copied.
+      .filter((row) => row.has_shard && row.name !== 'shard_fences')
+      .map((row) => {
+        if (row.key.length === 0) throw new Error(`tenant table ${row.name} has no primary key`)
+        return { name: row.name, leaves: row.leaves, key: row.key }
+      })
+  )
 }
 
 /** The rows of one shard, as a publication's row filter and in queries. */

@@ -1,0 +1,201 @@
+import { test } from '@japa/runner'
+import db from '@adonisjs/lucid/services/db'
+import env from '#start/env'
+import { shardNodes } from '#config/database'
+import { shardRouter } from '#tenancy/index'
+import { ShardMover } from '#tenancy/sharding/moves/shard_mover'
+import { NodeLink } from '#tenancy/sharding/moves/node_link'
+import { shardDigest, tenantTables } from '#tenancy/sharding/moves/shard_tables'
+import {
+  prepareShardMerchant,
+  startShardLoad,
+  type LoadReport,
+  type ShardMerchant,
+} from '#tests/shard_moves/shard_load'
+import type { ApiClient } from '@japa/api-client'
+
+const nodeUrls = Object.fromEntries(shardNodes.map((node) => [node.name, node.url]))
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+function mover() {
+  return new ShardMover(shardRouter, { nodeUrls, controlUrl: env.get('DATABASE_URL') })
+}
+
+function link(name: string) {
+  return new NodeLink(name, nodeUrls[name])
+}
+
+async function withLink<T>(name: string, fn: (node: NodeLink) => Promise<T>): Promise<T> {
+  const node = link(name)
+  try {
+    return await fn(node)
+  } finally {
+    await node.close()
+  }
+}
+
+/** A merchant whose shard shares its node with another merchant's shard: writes to both go on. */
+async function twoShardsOnOneNode(client: ApiClient) {
+  const moving = await prepareShardMerchant(client)
+  const source = shardRouter.connectionForShard(moving.merchant.shardId)
+  for (let attempt = 0; attempt < 30; attempt++) {
+    const other = await prepareShardMerchant(client)
+    const shard = other.merchant.shardId
+    if (shard !== moving.merchant.shardId && shardRouter.connectionForShard(shard) === source)
+      return { moving, other, source, target: shardNodes.find((n) => n.name !== source)!.name }
+  }
+  throw new Error('no second shard on the same node')
+}
+
+/** Per table: rows and checksum of the shard on a node. */
+async function digests(node: string, shard: number) {
+  return withLink(node, async (link) => {
+    const result: Record<string, { rows: number; checksum: string }> = {}
+    for (const table of await tenantTables(link))
+      result[table.name] = await shardDigest(link, table, shard)
+    return result
+  })
+}
+
+/** What a move may leave behind on a node: none of it once the move is over. */
+async function leftovers(node: string) {
+  return withLink(node, (link) =>
+    link.one(`SELECT
+      (SELECT count(*)::int FROM pg_publication) AS publications,
+      (SELECT count(*)::int FROM pg_subscription) AS subscriptions,
+      (SELECT count(*)::int FROM pg_replication_slots) AS slots,
+      (SELECT count(*)::int FROM shard_fences) AS fences,
+      (SELECT count(*)::int FROM pg_trigger WHERE tgname LIKE 'shard_fence%') AS fence_triggers,
+      (SELECT count(*)::int FROM pg_class WHERE relreplident = 'f') AS identity_full`)
+  )
+}
+
+const NOTHING_LEFT = {
+  publications: 0,
+  subscriptions: 0,
+  slots: 0,
+  fences: 0,
+  fence_triggers: 0,
+  identity_full: 0,
+}
+
+/** Every write the load saw acknowledged is on `node`, in its last acknowledged state. */
+async function assertAcknowledgedOn(assert: any, node: string, report: LoadReport) {
+  const ack = report.acknowledged
+  const client = db.connection(node, { mode: 'write' })
+  const orders = await client.from('orders').whereIn('id', ack.orders).select('id', 'status')
+  assert.lengthOf(orders, ack.orders.length, 'acknowledged orders')
+  const expected = new Map(ack.orders.map((id) => [id, 'pending']))
+  for (const { id, status } of ack.order_transitions) expected.set(id, status)
+  for (const order of orders)
+    assert.equal(order.status, expected.get(order.id), `order ${order.id}`)
+  const messages = await client.from('messages').whereIn('id', ack.messages).count('* as n')
+  assert.equal(Number(messages[0].n), ack.messages.length, 'acknowledged messages')
+  for (const item of ack.menu_items) {
+    const row = await client.from('menu_items').where('id', item.id).first()
+    assert.include(row, { name: item.name, price_minor: item.price_minor }, `menu item ${item.id}`)
+  }
+  for (const batch of ack.analytics_events) {
+    const [row] = await client
+      .from('analytics_events')
+      .where('session_id', batch.session_id)
+      .count('* as n')
+    assert.isAtLeast(Number(row.n), batch.count, `analytics session ${batch.session_id}`)
+  }
+}
+
+/** Runs `during` while both merchants are written to; returns both loads' reports. */
+async function underLoad(
+  client: ApiClient,
+  shops: { moving: ShardMerchant; other: ShardMerchant },
+  during: () => Promise<unknown>
+) {
+  const moving = await startShardLoad({ client, merchant: shops.moving })
+  const other = await startShardLoad({ client, merchant: shops.other })
+  await sleep(1500)
+  await during()
+  await sleep(1500)
+  return { moving: await moving.stop(), other: await other.stop() }
+}
+
+async function eventuallyEqualDigests(source: string, target: string, shard: number) {
+  let last: unknown
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const [mine, theirs] = await Promise.all([digests(source, shard), digests(target, shard)])
+    if (JSON.stringify(mine) === JSON.stringify(theirs)) return theirs
+    last = { mine, theirs }
+    await sleep(100)
+  }
+  throw new Error(`the old copy never caught up: ${JSON.stringify(last)}`)
+}
+
+test.group('Shard moves between two PostgreSQL servers', () => {
+  test('a shard moves while orders, events, chat and menu edits go on; complete leaves it on the target alone', async ({
+    client,
+    assert,
+  }) => {
+    const { moving, other, source, target } = await twoShardsOnOneNode(client)
+    const shard = moving.merchant.shardId
+    let fenceMs: number | null = null
+    const reports = await underLoad(client, { moving, other }, async () => {
+      const move = await mover().move(shard, target, 'test')
+      fenceMs = move.fence_ms
+    })
+
+    assert.equal(shardRouter.connectionForShard(shard), target)
+    assert.deepEqual(reports.other.errors, [], 'writes to another shard')
+    assert.equal(reports.other.retried, 0, 'writes to another shard never paused')
+    assert.deepEqual(reports.moving.errors, [], 'writes to the moving shard')
+    assert.isAbove(reports.moving.writes, 50)
+    assert.isNotNull(fenceMs)
+    assert.isBelow(fenceMs!, 10_000)
+    await assertAcknowledgedOn(assert, target, reports.moving)
+
+    // Until --complete, reverse replication keeps the old copy identical.
+    const onTarget = await eventuallyEqualDigests(source, target, shard)
+    assert.isAbove(onTarget.orders.rows, 0)
+
+    await mover().complete(shard)
+    const afterSource = await digests(source, shard)
+    for (const [table, digest] of Object.entries(afterSource))
+      assert.equal(digest.rows, 0, `${table} still holds rows of shard ${shard} on ${source}`)
+    const afterTarget = await digests(target, shard)
+    for (const [table, digest] of Object.entries(onTarget)) {
+      // No row lost or duplicated by the clean-up (markers of the fence are the move's own).
+      if (table !== 'shard_move_markers')
+        assert.deepEqual(afterTarget[table], digest, `${table} on ${target}`)
+    }
+    assert.deepEqual(await leftovers(source), NOTHING_LEFT)
+    assert.deepEqual(await leftovers(target), NOTHING_LEFT)
+    const record = await db
+      .connection('control')
+      .from('shard_moves')
+      .orderBy('created_at', 'desc')
+      .first()
+    assert.include(record, { shard_id: shard, state: 'completed', step: 'completed' })
+  }).timeout(240_000)
+
+  test('a switched move rolls back under writes: the shard ends where it began, nothing left', async ({
+    client,
+    assert,
+  }) => {
+    const { moving, other, source, target } = await twoShardsOnOneNode(client)
+    const shard = moving.merchant.shardId
+    const reports = await underLoad(client, { moving, other }, async () => {
+      await mover().move(shard, target, 'test')
+      await sleep(1000)
+      await mover().rollback(shard)
+    })
+
+    assert.equal(shardRouter.connectionForShard(shard), source)
+    assert.deepEqual(reports.other.errors, [])
+    assert.equal(reports.other.retried, 0)
+    assert.deepEqual(reports.moving.errors, [])
+    await assertAcknowledgedOn(assert, source, reports.moving)
+    const onTarget = await digests(target, shard)
+    for (const [table, digest] of Object.entries(onTarget))
+      assert.equal(digest.rows, 0, `${table} still holds rows of shard ${shard} on ${target}`)
+    assert.deepEqual(await leftovers(source), NOTHING_LEFT)
+    assert.deepEqual(await leftovers(target), NOTHING_LEFT)
+  }).timeout(240_000)
+})
