@@ -65,11 +65,17 @@ function megabytes(bytes: number) {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`
 }
 
-/** One line per step, redrawn in place on a terminal; a line every few seconds otherwise. */
+/**
+ * One line per step, redrawn in place on a terminal; a line every few seconds otherwise.
+ * SHARD_MOVE_CRASH_AT=<step> kills the command (SIGKILL) the first time that step reports: the
+ * crash-and-resume tests use it to stop the move at each step in turn.
+ */
 function progressPrinter() {
   let lastStep = ''
   let lastPrinted = 0
+  const crashAt = process.env.SHARD_MOVE_CRASH_AT
   return (progress: MoveProgress) => {
+    if (crashAt && progress.step === crashAt) process.kill(process.pid, 'SIGKILL')
     const figures = [
       progress.rowsTotal !== undefined
         ? `${progress.rowsCopied ?? 0}/${progress.rowsTotal} rows`
