@@ -71,6 +71,8 @@ async function provisionPostgres(): Promise<{ url: string; stop: () => Promise<v
     port: EMBEDDED_PG_PORT,
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
+    // Shard moves between its node databases use logical replication (docs/decisions/shard_moves.md).
+    postgresFlags: ['-c', 'wal_level=logical'],
     onLog: () => {},
     onError: () => {},
   })

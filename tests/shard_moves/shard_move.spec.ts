@@ -21,12 +21,12 @@ function mover() {
   return new ShardMover(shardRouter, { nodeUrls, controlUrl: env.get('DATABASE_URL') })
 }
 
-function link(name: string) {
+function openLink(name: string) {
   return new NodeLink(name, nodeUrls[name])
 }
 
 async function withLink<T>(name: string, fn: (node: NodeLink) => Promise<T>): Promise<T> {
-  const node = link(name)
+  const node = openLink(name)
   try {
     return await fn(node)
   } finally {
@@ -49,18 +49,18 @@ async function twoShardsOnOneNode(client: ApiClient) {
 
 /** Per table: rows and checksum of the shard on a node. */
 async function digests(node: string, shard: number) {
-  return withLink(node, async (link) => {
+  return withLink(node, async (session) => {
     const result: Record<string, { rows: number; checksum: string }> = {}
-    for (const table of await tenantTables(link))
-      result[table.name] = await shardDigest(link, table, shard)
+    for (const table of await tenantTables(session))
+      result[table.name] = await shardDigest(session, table, shard)
     return result
   })
 }
 
 /** What a move may leave behind on a node: none of it once the move is over. */
 async function leftovers(node: string) {
-  return withLink(node, (link) =>
-    link.one(`SELECT
+  return withLink(node, (session) =>
+    session.one(`SELECT
       (SELECT count(*)::int FROM pg_publication) AS publications,
       (SELECT count(*)::int FROM pg_subscription) AS subscriptions,
       (SELECT count(*)::int FROM pg_replication_slots) AS slots,

@@ -17,13 +17,11 @@ export function registerQueueDepthMetrics() {
     async sample(gauge) {
       const totals: Record<string, number> = { pending: 0, processing: 0 }
       for (const node of shardRouter.nodes()) {
-        const result = await db
-          .connection(node)
-          .rawQuery(
-            `SELECT status, count(*)::int AS n FROM notification_queue
+        const result = await db.connection(node).rawQuery(
+          `SELECT status, count(*)::int AS n FROM notification_queue
               WHERE status IN ('pending', 'processing') AND shard_id = ANY(?::int[]) GROUP BY status`,
-            [shardRouter.shardsOn(node)]
-          )
+          [shardRouter.shardsOn(node)]
+        )
         for (const row of result.rows) totals[row.status] += row.n
       }
       for (const [status, n] of Object.entries(totals)) gauge.set({ status }, n)

@@ -22,7 +22,9 @@ export async function publishShardMapChange(version: number) {
 let listening: Promise<void> | undefined
 
 /** Calls `reload` whenever another process (or this one) changes the map; resolves once subscribed. */
-export function listenForShardMapChanges(reload: (version: number) => Promise<void>): Promise<void> {
+export function listenForShardMapChanges(
+  reload: (version: number) => Promise<void>
+): Promise<void> {
   listening ??= new Promise<void>((resolve, reject) => {
     redis.connection('main').subscribe(
       channel(),

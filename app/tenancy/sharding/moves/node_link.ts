@@ -28,11 +28,13 @@ export class NodeLink {
 
   async query<Row = Record<string, unknown>>(text: string, values: unknown[] = []): Promise<Row[]> {
     const client = await this.#session()
-    return (await client.query(text, values)).rows as Row[]
+    const result = await client.query(text, values)
+    return result.rows as Row[]
   }
 
   async one<Row = Record<string, unknown>>(text: string, values: unknown[] = []): Promise<Row> {
-    return (await this.query<Row>(text, values))[0]
+    const [row] = await this.query<Row>(text, values)
+    return row
   }
 
   /**

@@ -436,7 +436,7 @@ export class ShardMover {
       { bypassFence: true }
     )
     const deadline = Date.now() + 120_000
-    while (!(await to.query('SELECT 1 FROM shard_move_markers WHERE id = $1', [id])).length) {
+    while (!(await to.one('SELECT 1 FROM shard_move_markers WHERE id = $1', [id]))) {
       if (Date.now() > deadline)
         throw new ShardMoveError(
           `${to.name} did not apply ${from.name}'s changes within 2 minutes`,

@@ -116,14 +116,14 @@ export async function deleteShardRows(
   let total = 0
   for (;;) {
     const deleted = await node.transaction(
-      async () =>
-        (
-          await node.query(
-            `DELETE FROM ${t} WHERE (${key}) IN
-               (SELECT ${key} FROM ${t} WHERE ${shardFilter(shard)} LIMIT ${batch})
-             RETURNING 1`
-          )
-        ).length,
+      async () => {
+        const rows = await node.query(
+          `DELETE FROM ${t} WHERE (${key}) IN
+             (SELECT ${key} FROM ${t} WHERE ${shardFilter(shard)} LIMIT ${batch})
+           RETURNING 1`
+        )
+        return rows.length
+      },
       { asReplica: true, bypassFence: true }
     )
     total += deleted
