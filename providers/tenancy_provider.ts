@@ -19,14 +19,19 @@ let started: Promise<void> | undefined
 export function serveTenants(): Promise<void> {
   started ??= (async () => {
     const { default: db } = await import('@adonisjs/lucid/services/db')
-    const { bootModuleRegistry, shardRouter, featureFlags, merchantDirectory, getTenant } =
-      await import('#tenancy/index')
+    const {
+      bootModuleRegistry,
+      shardRouter,
+      featureFlags,
+      merchantDirectory,
+      getTenant,
+      listenForShardMapChanges,
+    } = await import('#tenancy/index')
     const { instrumentDatabase } = await import('#core/observability/db_metrics')
     const { metrics } = await import('#core/observability/metrics')
 
     await bootModuleRegistry()
     await shardRouter.load()
-    const { listenForShardMapChanges } = await import('#tenancy/sharding/shard_map_signal')
     await listenForShardMapChanges(async (version) => {
       if (version > shardRouter.version) await shardRouter.load()
     })

@@ -16,6 +16,8 @@ export type {
 } from '#tenancy/modules/define_module'
 export { readRows, shardRouter, tenantDb } from '#tenancy/services/shards'
 export { assertNoShardMove } from '#tenancy/sharding/moves/active_move'
+export { ShardMover, type MoveProgress } from '#tenancy/sharding/moves/shard_mover'
+export { listenForShardMapChanges } from '#tenancy/sharding/shard_map_signal'
 export { TenantModel } from '#tenancy/models/tenant_model'
 export { merchantDirectory } from '#tenancy/services/merchant_directory'
 export { featureFlags } from '#tenancy/services/feature_flags'

@@ -1,7 +1,7 @@
 import { BaseCommand, args, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import env from '#start/env'
-import type { MoveProgress } from '#tenancy/sharding/moves/shard_mover'
+import type { MoveProgress } from '#tenancy/index'
 
 /**
  * Moves a logical shard to another node online (app/tenancy/sharding/moves/shard_mover.ts). The move
@@ -30,9 +30,8 @@ export default class ShardsMove extends BaseCommand {
 
   async run() {
     try {
-      const { shardRouter } = await import('#tenancy/index')
+      const { shardRouter, ShardMover } = await import('#tenancy/index')
       const { shardNodes } = await import('#config/database')
-      const { ShardMover } = await import('#tenancy/sharding/moves/shard_mover')
       const shard = Number(this.shard)
       if (this.complete && this.rollback) throw new Error('--complete or --rollback, not both')
       const mover = new ShardMover(shardRouter, {

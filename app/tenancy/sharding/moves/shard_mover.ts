@@ -59,14 +59,8 @@ export type MoveProgress = {
   lagBytes?: number
 }
 
-export class ShardMoveError extends Error {
-  constructor(
-    message: string,
-    readonly code: string
-  ) {
-    super(message)
-  }
-}
+/** A move that cannot go on, with what to do about it: the command prints the message. */
+export class ShardMoveError extends Error {}
 
 type Options = {
   nodeUrls: Record<string, string>
@@ -104,7 +98,7 @@ export class ShardMover {
 
   #link(name: string): NodeLink {
     const url = this.#options.nodeUrls[name]
-    if (!url) throw new ShardMoveError(`"${name}" is not a shard node`, 'unknown_node')
+    if (!url) throw new ShardMoveError(`"${name}" is not a shard node`)
     let link = this.#links.get(name)
     if (!link) {
       link = new NodeLink(name, url)
@@ -121,7 +115,7 @@ export class ShardMover {
         'SELECT pg_try_advisory_lock($1) AS locked',
         [LOCK_KEY]
       )
-      if (!locked) throw new ShardMoveError('another shard move command is running', 'busy')
+      if (!locked) throw new ShardMoveError('another shard move command is running')
       await this.#router.load()
       return await fn()
     } finally {
@@ -152,14 +146,12 @@ export class ShardMover {
       if (move && (move.shard_id !== shard || move.target !== target)) {
         throw new ShardMoveError(
           `shard ${move.shard_id} is moving from ${move.source} to ${move.target} (step ${move.step}): ` +
-            `finish it with --complete or --rollback first`,
-          'move_in_progress'
+            `finish it with --complete or --rollback first`
         )
       }
       if (move?.step === 'rolling_back' || move?.step === 'completing') {
         throw new ShardMoveError(
-          `the move of shard ${shard} is ${move.step.replace('_', ' ')}: run that again to finish it`,
-          'move_in_progress'
+          `the move of shard ${shard} is ${move.step.replace('_', ' ')}: run that again to finish it`
         )
       }
       if (!move) move = await this.#begin(shard, target, reason)
@@ -176,14 +168,10 @@ export class ShardMover {
 
   async #begin(shard: number, target: string, reason?: string): Promise<MoveRecord> {
     if (!Number.isInteger(shard) || shard < 0 || shard >= this.#router.shardCount)
-      throw new ShardMoveError(
-        `shard must be 0 to ${this.#router.shardCount - 1}, not ${shard}`,
-        'unknown_shard'
-      )
+      throw new ShardMoveError(`shard must be 0 to ${this.#router.shardCount - 1}, not ${shard}`)
     this.#link(target)
     const source = this.#router.connectionForShard(shard)
-    if (source === target)
-      throw new ShardMoveError(`shard ${shard} is already on ${target}`, 'already_there')
+    if (source === target) throw new ShardMoveError(`shard ${shard} is already on ${target}`)
     const [row] = await db
       .connection('control')
       .table('shard_moves')
@@ -220,8 +208,7 @@ export class ShardMover {
     const names = (tables: ShardTable[]) => tables.map((table) => table.name).join(',')
     if (names(mine) !== names(theirs))
       throw new ShardMoveError(
-        `${source.name} and ${target.name} hold different tenant tables: run "node ace migrate:all" first`,
-        'schema_differs'
+        `${source.name} and ${target.name} hold different tenant tables: run "node ace migrate:all" first`
       )
     return mine
   }
@@ -231,8 +218,7 @@ export class ShardMover {
       const { wal_level: level } = await node.one<{ wal_level: string }>('SHOW wal_level')
       if (level !== 'logical')
         throw new ShardMoveError(
-          `${node.name} runs with wal_level=${level}: a shard move needs wal_level=logical (set it, restart that server)`,
-          'wal_level'
+          `${node.name} runs with wal_level=${level}: a shard move needs wal_level=logical (set it, restart that server)`
         )
     }
     await this.#alignPartitions(source, target)
@@ -375,15 +361,14 @@ export class ShardMover {
       if (Number(errors?.errors ?? 0) > 5)
         throw new ShardMoveError(
           `the subscription on ${target.name} failed ${errors?.errors} times (its server log says why): ` +
-            `run "node ace shards:move ${move.shard_id} ${target.name} --rollback"`,
-          'replication_failed'
+            `run "node ace shards:move ${move.shard_id} ${target.name} --rollback"`
         )
       const lag = await source.one<{ lag: string | null } | undefined>(
         `SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::text AS lag
          FROM pg_replication_slots WHERE slot_name = $1`,
         [forward]
       )
-      if (!lag) throw new ShardMoveError(`slot ${forward} is gone from ${source.name}`, 'slot_lost')
+      if (!lag) throw new ShardMoveError(`slot ${forward} is gone from ${source.name}`)
       const lagBytes = Math.max(0, Number(lag.lag ?? 0))
       const rowsCopied = await this.#countRows(target, tables, move.shard_id)
       await this.#record(move, { rows_copied: rowsCopied, lag_bytes: lagBytes })
@@ -438,10 +423,7 @@ export class ShardMover {
     const deadline = Date.now() + 120_000
     while (!(await to.one('SELECT 1 FROM shard_move_markers WHERE id = $1', [id]))) {
       if (Date.now() > deadline)
-        throw new ShardMoveError(
-          `${to.name} did not apply ${from.name}'s changes within 2 minutes`,
-          'catch_up_timeout'
-        )
+        throw new ShardMoveError(`${to.name} did not apply ${from.name}'s changes within 2 minutes`)
       await sleep(2)
     }
   }
@@ -464,10 +446,7 @@ export class ShardMover {
         await source.query('DELETE FROM shard_fences WHERE shard_id = $1', [move.shard_id])
         const error = `${table.name}: ${mine.rows} rows on ${source.name}, ${theirs.rows} on ${target.name}, checksums ${mine.checksum === theirs.checksum ? 'equal' : 'differ'}`
         await this.#record(move, { step: 'catch_up', fenced_at: null, error })
-        throw new ShardMoveError(
-          `verification failed, the shard stays on ${source.name}: ${error}`,
-          'verify_failed'
-        )
+        throw new ShardMoveError(`verification failed, the shard stays on ${source.name}: ${error}`)
       }
     }
     this.#report('verify', `${tables.length} tables match on both nodes`)
@@ -502,8 +481,7 @@ export class ShardMover {
       const move = await this.#activeFor(shard)
       if (move.step !== 'switched' && move.step !== 'completing')
         throw new ShardMoveError(
-          `shard ${shard} has not switched yet (step ${move.step}): run the move first`,
-          'not_switched'
+          `shard ${shard} has not switched yet (step ${move.step}): run the move first`
         )
       await this.#record(move, { step: 'completing' })
       const source = this.#link(move.source)
@@ -526,8 +504,7 @@ export class ShardMover {
       const move = await this.#activeFor(shard)
       if (move.step === 'completing')
         throw new ShardMoveError(
-          `the old copy of shard ${shard} is being removed: finish with --complete`,
-          'completing'
+          `the old copy of shard ${shard} is being removed: finish with --complete`
         )
       await this.#record(move, { step: 'rolling_back' })
       const source = this.#link(move.source)
@@ -559,7 +536,7 @@ export class ShardMover {
   async #activeFor(shard: number): Promise<MoveRecord> {
     const move = await this.active()
     if (!move || move.shard_id !== shard)
-      throw new ShardMoveError(`no move of shard ${shard} is under way`, 'no_move')
+      throw new ShardMoveError(`no move of shard ${shard} is under way`)
     return move
   }
 
