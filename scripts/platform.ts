@@ -186,7 +186,7 @@ async function test(args: string[]) {
 
 const MAIN_SUITES = ['unit', 'functional', 'architecture', 'browser']
 
-/** Two PostgreSQL servers of their own (wal_level=logical) as the shard nodes; control beside the rest. */
+/** Three PostgreSQL servers of their own (wal_level=logical) as the shard nodes; control beside the rest. */
 async function shardMoveSuite(
   serverUrl: string,
   control: string,
@@ -195,7 +195,7 @@ async function shardMoveSuite(
 ): Promise<number> {
   const { startShardServers } = await import('./shard_servers.js')
   await dropDatabases(serverUrl, [control])
-  const { servers, stop } = await startShardServers(['node0', 'node1'])
+  const { servers, stop } = await startShardServers(['node0', 'node1', 'node2'])
   try {
     const env = {
       ...baseEnv,

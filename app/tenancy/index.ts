@@ -17,6 +17,12 @@ export type {
 export { readRows, shardRouter, tenantDb } from '#tenancy/services/shards'
 export { assertNoShardMove } from '#tenancy/sharding/moves/active_move'
 export { ShardMover, type MoveProgress } from '#tenancy/sharding/moves/shard_mover'
+export { ShardRebalancer } from '#tenancy/sharding/moves/rebalancer'
+export {
+  REBALANCE_STRATEGIES,
+  type PlannedMove,
+  type RebalanceStrategy,
+} from '#tenancy/sharding/moves/rebalance_plan'
 export { listenForShardMapChanges } from '#tenancy/sharding/shard_map_signal'
 export { TenantModel } from '#tenancy/models/tenant_model'
 export { merchantDirectory } from '#tenancy/services/merchant_directory'

@@ -1,7 +1,6 @@
 import { BaseCommand, args, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
-import env from '#start/env'
-import type { MoveProgress } from '#tenancy/index'
+import { shardTools } from './_shard_tools.js'
 
 /**
  * Moves a logical shard to another node online (app/tenancy/sharding/moves/shard_mover.ts). The move
@@ -30,15 +29,9 @@ export default class ShardsMove extends BaseCommand {
 
   async run() {
     try {
-      const { shardRouter, ShardMover } = await import('#tenancy/index')
-      const { shardNodes } = await import('#config/database')
       const shard = Number(this.shard)
       if (this.complete && this.rollback) throw new Error('--complete or --rollback, not both')
-      const mover = new ShardMover(shardRouter, {
-        nodeUrls: Object.fromEntries(shardNodes.map((node) => [node.name, node.url])),
-        controlUrl: env.get('DATABASE_URL'),
-        report: progressPrinter(),
-      })
+      const { mover } = await shardTools()
       if (this.complete) await mover.complete(shard)
       else if (this.rollback) await mover.rollback(shard)
       else {
@@ -57,38 +50,5 @@ export default class ShardsMove extends BaseCommand {
       this.logger.error((error as Error).message)
       this.exitCode = 1
     }
-  }
-}
-
-function megabytes(bytes: number) {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`
-}
-
-/**
- * One line per step, redrawn in place on a terminal; a line every few seconds otherwise.
- * SHARD_MOVE_CRASH_AT=<step> kills the command (SIGKILL) the first time that step reports: the
- * crash-and-resume tests use it to stop the move at each step in turn.
- */
-function progressPrinter() {
-  let lastStep = ''
-  let lastPrinted = 0
-  const crashAt = process.env.SHARD_MOVE_CRASH_AT
-  return (progress: MoveProgress) => {
-    if (crashAt && progress.step === crashAt) process.kill(process.pid, 'SIGKILL')
-    const figures = [
-      progress.rowsTotal !== undefined
-        ? `${progress.rowsCopied ?? 0}/${progress.rowsTotal} rows`
-        : '',
-      progress.lagBytes !== undefined ? `lag ${megabytes(progress.lagBytes)}` : '',
-    ].filter(Boolean)
-    const line = `[${progress.step}] ${progress.message}${figures.length ? `  ${figures.join('  ')}` : ''}`
-    const changed = progress.step !== lastStep
-    if (process.stdout.isTTY) {
-      process.stdout.write(`${changed && lastStep ? '\n' : '\r'}${line}\x1b[K`)
-    } else if (changed || Date.now() - lastPrinted > 2000) {
-      process.stdout.write(`${line}\n`)
-      lastPrinted = Date.now()
-    }
-    lastStep = progress.step
   }
 }

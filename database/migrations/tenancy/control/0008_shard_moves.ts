@@ -4,6 +4,7 @@ import { BaseSchema } from '@adonisjs/lucid/schema'
  * Online shard moves (docs/decisions/shard_moves.md). shard_map.version goes up on every flip, so a
  * process can tell its map is stale. shard_moves records each move and the step it reached, so that
  * running the command again after a crash resumes or rolls back from there; at most one move is active.
+ * shard_nodes keeps what an operator decided about a node (drained).
  */
 export default class extends BaseSchema {
   async up() {
@@ -27,12 +28,20 @@ CREATE TABLE shard_moves (
   updated_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE UNIQUE INDEX shard_moves_one_active ON shard_moves ((true)) WHERE state = 'active';
+
+-- Nodes are declared in SHARD_NODE_URLS; a drained node takes no shards from shards:rebalance until
+-- shards:drain --undo. A node without a row takes shards.
+CREATE TABLE shard_nodes (
+  name text PRIMARY KEY,
+  accepts_shards boolean NOT NULL DEFAULT true,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
 `)
   }
 
   async down() {
     this.schema.raw(`
-DROP TABLE IF EXISTS shard_moves;
+DROP TABLE IF EXISTS shard_nodes, shard_moves;
 ALTER TABLE shard_map DROP COLUMN IF EXISTS version;
 `)
   }

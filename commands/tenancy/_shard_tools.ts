@@ -1,0 +1,52 @@
+import env from '#start/env'
+import type { MoveProgress } from '#tenancy/index'
+
+/** The mover and rebalancer over the declared nodes, for the shards:* commands. */
+export async function shardTools() {
+  const { shardRouter, ShardMover, ShardRebalancer } = await import('#tenancy/index')
+  const { shardNodes } = await import('#config/database')
+  const nodeUrls = Object.fromEntries(shardNodes.map((node) => [node.name, node.url]))
+  const mover = new ShardMover(shardRouter, {
+    nodeUrls,
+    controlUrl: env.get('DATABASE_URL'),
+    report: progressPrinter(),
+  })
+  return {
+    router: shardRouter,
+    mover,
+    rebalancer: new ShardRebalancer(shardRouter, mover, nodeUrls),
+  }
+}
+
+function megabytes(bytes: number) {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`
+}
+
+/**
+ * One line per step, redrawn in place on a terminal; a line every few seconds otherwise.
+ * SHARD_MOVE_CRASH_AT=<step> kills the command (SIGKILL) the first time that step reports: the
+ * crash-and-resume tests use it to stop a move at each step in turn.
+ */
+export function progressPrinter() {
+  let lastStep = ''
+  let lastPrinted = 0
+  const crashAt = process.env.SHARD_MOVE_CRASH_AT
+  return (progress: MoveProgress) => {
+    if (crashAt && progress.step === crashAt) process.kill(process.pid, 'SIGKILL')
+    const figures = [
+      progress.rowsTotal !== undefined
+        ? `${progress.rowsCopied ?? 0}/${progress.rowsTotal} rows`
+        : '',
+      progress.lagBytes !== undefined ? `lag ${megabytes(progress.lagBytes)}` : '',
+    ].filter(Boolean)
+    const line = `[${progress.step}] ${progress.message}${figures.length ? `  ${figures.join('  ')}` : ''}`
+    const changed = progress.step !== lastStep
+    if (process.stdout.isTTY) {
+      process.stdout.write(`${changed && lastStep ? '\n' : '\r'}${line}\x1b[K`)
+    } else if (changed || Date.now() - lastPrinted > 2000) {
+      process.stdout.write(`${line}\n`)
+      lastPrinted = Date.now()
+    }
+    lastStep = progress.step
+  }
+}
