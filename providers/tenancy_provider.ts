@@ -26,6 +26,7 @@ export function serveTenants(): Promise<void> {
       merchantDirectory,
       getTenant,
       listenForShardMapChanges,
+      registerShardMoveMetrics,
     } = await import('#tenancy/index')
     const { instrumentDatabase } = await import('#core/observability/db_metrics')
     const { metrics } = await import('#core/observability/metrics')
@@ -39,6 +40,7 @@ export function serveTenants(): Promise<void> {
     await merchantDirectory.listen()
     watchWritesOnReplicatedNodes(db, shardRouter, getTenant)
     instrumentDatabase()
+    registerShardMoveMetrics(shardRouter)
     metrics.sampled({
       name: 'active_merchants',
       help: 'Merchants with status active (sampled on a timer)',

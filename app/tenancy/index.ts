@@ -17,6 +17,7 @@ export type {
 export { readRows, shardRouter, tenantDb } from '#tenancy/services/shards'
 export { assertNoShardMove } from '#tenancy/sharding/moves/active_move'
 export { ShardMover, type MoveProgress } from '#tenancy/sharding/moves/shard_mover'
+export { registerShardMoveMetrics } from '#tenancy/sharding/moves/move_metrics'
 export { ShardRebalancer } from '#tenancy/sharding/moves/rebalancer'
 export {
   REBALANCE_STRATEGIES,

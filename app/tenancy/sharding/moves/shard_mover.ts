@@ -546,12 +546,14 @@ export class ShardMover {
     let done = 0
     for (const table of tables) {
       const before = done
-      done += await deleteShardRows(node, table, move.shard_id, (n) =>
+      done += await deleteShardRows(node, table, move.shard_id, async (n) => {
         this.#report(step, `removing shard ${move.shard_id}'s rows from ${node.name}`, {
           rowsCopied: before + n,
           rowsTotal,
         })
-      )
+        // Progress for the stall alert (ops/prometheus/alerts.yml).
+        await this.#record(move, {})
+      })
     }
   }
 

@@ -108,7 +108,7 @@ export async function deleteShardRows(
   node: NodeLink,
   table: ShardTable,
   shard: number,
-  progress: (deleted: number) => void,
+  progress: (deleted: number) => Promise<void>,
   batch = 5000
 ): Promise<number> {
   const t = ident(table.name)
@@ -127,7 +127,7 @@ export async function deleteShardRows(
       { asReplica: true, bypassFence: true }
     )
     total += deleted
-    progress(total)
+    await progress(total)
     if (deleted < batch) return total
   }
 }
