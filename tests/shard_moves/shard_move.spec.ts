@@ -13,6 +13,8 @@ import {
   type ShardMerchant,
 } from '#tests/shard_moves/shard_load'
 import type { ApiClient } from '@japa/api-client'
+import { sampleNow } from '#core/observability/metrics'
+import { scrapeMetrics } from '#tests/support/http'
 
 const nodeUrls = Object.fromEntries(shardNodes.map((node) => [node.name, node.url]))
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -112,10 +114,18 @@ async function underLoad(
 ) {
   const moving = await startShardLoad({ client, merchant: shops.moving })
   const other = await startShardLoad({ client, merchant: shops.other })
-  await sleep(1500)
-  await during()
-  await sleep(1500)
-  return { moving: await moving.stop(), other: await other.stop() }
+  let failure: unknown
+  try {
+    await sleep(1500)
+    await during()
+    await sleep(1500)
+  } catch (error) {
+    failure = error
+  }
+  // Stopped whatever happens: loads left running would keep the test process alive.
+  const reports = { moving: await moving.stop(), other: await other.stop() }
+  if (failure) throw failure
+  return reports
 }
 
 async function eventuallyEqualDigests(source: string, target: string, shard: number) {
@@ -150,6 +160,13 @@ test.group('Shard moves between two PostgreSQL servers', () => {
     assert.isNotNull(fenceMs)
     assert.isBelow(fenceMs!, 10_000)
     await assertAcknowledgedOn(assert, target, reports.moving)
+
+    // The servers report the move that the command (here, this process) runs.
+    await sampleNow()
+    const exposed = await scrapeMetrics(client)
+    assert.match(exposed, /^shard_move_step\{step="switched"[^}]*\} 1$/m)
+    assert.match(exposed, /^shard_move_last_fence_seconds\{[^}]*\} (?!0$)[\d.e-]+$/m)
+    assert.match(exposed, new RegExp(`^shard_map_version\\{[^}]*\\} ${shardRouter.version}$`, 'm'))
 
     // Until --complete, reverse replication keeps the old copy identical.
     const onTarget = await eventuallyEqualDigests(source, target, shard)

@@ -82,7 +82,7 @@ let cached: { at: number; row: Promise<ActiveMove | undefined> } | undefined
 type ActiveMove = { step: string; rows_copied: string; lag_bytes: string | null; updated_at: Date }
 
 function activeMove(): Promise<ActiveMove | undefined> {
-  if (!cached || Date.now() - cached.at > 1000)
+  if (!cached || Date.now() - cached.at > 200)
     cached = {
       at: Date.now(),
       row: db
