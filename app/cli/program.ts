@@ -5,6 +5,7 @@ import { CliError, EXIT } from './cli_error.js'
 import { configPath, loadConfig, removeConfig, saveConfig } from './config_store.js'
 import { printJson, printTable } from './output.js'
 import { ask } from './prompt.js'
+import { addShardCommands } from './shards.js'
 
 type Global = { json?: boolean }
 
@@ -282,6 +283,8 @@ export function buildProgram() {
         ])
       )
     })
+
+  addShardCommands(program, { call, json: () => Boolean(globals().json), log, requireReason })
 
   return program
 }

@@ -18,6 +18,13 @@ export { readRows, shardRouter, tenantDb } from '#tenancy/services/shards'
 export { assertNoShardMove } from '#tenancy/sharding/moves/active_move'
 export { ShardMover, type MoveProgress } from '#tenancy/sharding/moves/shard_mover'
 export { registerShardMoveMetrics } from '#tenancy/sharding/moves/move_metrics'
+export {
+  shardTools,
+  shardStatus,
+  queueOperation,
+  planOperation,
+  type ShardOperation,
+} from '#tenancy/services/shard_operations'
 export { ShardRebalancer } from '#tenancy/sharding/moves/rebalancer'
 export {
   REBALANCE_STRATEGIES,

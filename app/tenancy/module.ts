@@ -9,6 +9,7 @@ export default defineModule({
   jobs: [
     () => import('#tenancy/jobs/deliver_account_mail_job'),
     () => import('#tenancy/jobs/account_mail_sweep_job'),
+    () => import('#tenancy/jobs/shard_operation_job'),
   ],
   schedules: [
     {

@@ -13,6 +13,7 @@ const MerchantProfileController = () => import('#tenancy/controllers/merchant_pr
 const ModulesController = () => import('#tenancy/controllers/modules_controller')
 const AdminMerchantsController = () => import('#tenancy/controllers/admin_merchants_controller')
 const AdminMembershipsController = () => import('#tenancy/controllers/admin_memberships_controller')
+const AdminShardsController = () => import('#tenancy/controllers/admin_shards_controller')
 
 export default function tenancyRoutes(router: Router) {
   router
@@ -98,6 +99,13 @@ export default function tenancyRoutes(router: Router) {
       router.get('/merchants/:merchant/modules', [ModulesController, 'index'])
       router.post('/merchants/:merchant/modules/:module/enable', [ModulesController, 'enable'])
       router.post('/merchants/:merchant/modules/:module/disable', [ModulesController, 'disable'])
+      router.get('/shards', [AdminShardsController, 'show'])
+      router.post('/shards/moves', [AdminShardsController, 'move'])
+      router
+        .post('/shards/moves/:shard/:end', [AdminShardsController, 'end'])
+        .where('end', /^(complete|rollback)$/)
+      router.post('/shards/rebalance', [AdminShardsController, 'rebalance'])
+      router.post('/shards/nodes/:node/drain', [AdminShardsController, 'drain'])
     })
     .prefix('/api/v1/admin')
     .use([middleware.support(), middleware.throttle({ limit: 'api' })])

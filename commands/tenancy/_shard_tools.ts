@@ -1,21 +1,9 @@
-import env from '#start/env'
 import type { MoveProgress } from '#tenancy/index'
 
-/** The mover and rebalancer over the declared nodes, for the shards:* commands. */
+/** The mover and rebalancer (app/tenancy/services/shard_operations.ts), printing progress. */
 export async function shardTools() {
-  const { shardRouter, ShardMover, ShardRebalancer } = await import('#tenancy/index')
-  const { shardNodes } = await import('#config/database')
-  const nodeUrls = Object.fromEntries(shardNodes.map((node) => [node.name, node.url]))
-  const mover = new ShardMover(shardRouter, {
-    nodeUrls,
-    controlUrl: env.get('DATABASE_URL'),
-    report: progressPrinter(),
-  })
-  return {
-    router: shardRouter,
-    mover,
-    rebalancer: new ShardRebalancer(shardRouter, mover, nodeUrls),
-  }
+  const { shardTools: tools } = await import('#tenancy/index')
+  return tools(progressPrinter())
 }
 
 function megabytes(bytes: number) {

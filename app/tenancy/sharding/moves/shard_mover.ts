@@ -12,6 +12,10 @@ import {
   tenantTables,
   type ShardTable,
 } from '#tenancy/sharding/moves/shard_tables'
+import {
+  ShardMoveInvalidException,
+  ShardMoveRefusedException,
+} from '#tenancy/sharding/moves/shard_move_exceptions'
 import { publishShardMapChange } from '#tenancy/sharding/shard_map_signal'
 import type { ShardRouter } from '#tenancy/sharding/shard_router'
 
@@ -59,9 +63,6 @@ export type MoveProgress = {
   lagBytes?: number
 }
 
-/** A move that cannot go on, with what to do about it: the command prints the message. */
-export class ShardMoveError extends Error {}
-
 type Options = {
   nodeUrls: Record<string, string>
   controlUrl: string
@@ -98,7 +99,7 @@ export class ShardMover {
 
   #link(name: string): NodeLink {
     const url = this.#options.nodeUrls[name]
-    if (!url) throw new ShardMoveError(`"${name}" is not a shard node`)
+    if (!url) throw new ShardMoveInvalidException(`"${name}" is not a shard node`)
     let link = this.#links.get(name)
     if (!link) {
       link = new NodeLink(name, url)
@@ -115,9 +116,18 @@ export class ShardMover {
         'SELECT pg_try_advisory_lock($1) AS locked',
         [LOCK_KEY]
       )
-      if (!locked) throw new ShardMoveError('another shard move command is running')
+      if (!locked) throw new ShardMoveRefusedException('another shard move command is running')
       await this.#router.load()
-      return await fn()
+      return await fn().catch(async (error: Error) => {
+        // Kept with the move, for the admin API and shards:status (a job's caller sees no exception).
+        await db
+          .connection('control')
+          .from('shard_moves')
+          .where('state', 'active')
+          .update({ error: error.message, updated_at: new Date() })
+          .catch(() => {})
+        throw error
+      })
     } finally {
       await control.close()
       for (const link of this.#links.values()) await link.close()
@@ -139,22 +149,56 @@ export class ShardMover {
       .update({ ...changes, updated_at: new Date() })
   }
 
+  /**
+   * Whether a move of `shard` to `target` may start (or resume) now, without doing anything: the move
+   * it would resume, or null. The admin API asks before it queues one.
+   */
+  async check(shard: number, target: string): Promise<MoveRecord | null> {
+    await this.#router.load()
+    if (!Number.isInteger(shard) || shard < 0 || shard >= this.#router.shardCount)
+      throw new ShardMoveInvalidException(
+        `shard must be 0 to ${this.#router.shardCount - 1}, not ${shard}`,
+        { field: 'shard' }
+      )
+    if (!this.#options.nodeUrls[target])
+      throw new ShardMoveInvalidException(`"${target}" is not a shard node`, { field: 'node' })
+    const move = await this.active()
+    if (move && (move.shard_id !== shard || move.target !== target))
+      throw new ShardMoveRefusedException(
+        `shard ${move.shard_id} is moving from ${move.source} to ${move.target} (step ${move.step}): ` +
+          `finish it with --complete or --rollback first`
+      )
+    if (move?.step === 'rolling_back' || move?.step === 'completing')
+      throw new ShardMoveRefusedException(
+        `the move of shard ${shard} is ${move.step.replace('_', ' ')}: run that again to finish it`
+      )
+    if (!move && this.#router.connectionForShard(shard) === target)
+      throw new ShardMoveRefusedException(`shard ${shard} is already on ${target}`)
+    return move
+  }
+
+  /** Whether the active move of `shard` may be completed or rolled back now. */
+  async checkEnd(shard: number, end: 'complete' | 'rollback'): Promise<MoveRecord> {
+    const move = await this.active()
+    if (!move || move.shard_id !== shard)
+      throw new ShardMoveRefusedException(`no move of shard ${shard} is under way`)
+    if (end === 'complete' && move.step !== 'switched' && move.step !== 'completing')
+      throw new ShardMoveRefusedException(
+        `shard ${shard} has not switched yet (step ${move.step}): run the move first`
+      )
+    if (end === 'rollback' && move.step === 'completing')
+      throw new ShardMoveRefusedException(
+        `the old copy of shard ${shard} is being removed: finish with --complete`
+      )
+    return move
+  }
+
   /** Starts a move of `shard` to `target`, or resumes the one recorded; returns once switched. */
   async move(shard: number, target: string, reason?: string): Promise<MoveRecord> {
     return this.#exclusive(async () => {
-      let move = await this.active()
-      if (move && (move.shard_id !== shard || move.target !== target)) {
-        throw new ShardMoveError(
-          `shard ${move.shard_id} is moving from ${move.source} to ${move.target} (step ${move.step}): ` +
-            `finish it with --complete or --rollback first`
-        )
-      }
-      if (move?.step === 'rolling_back' || move?.step === 'completing') {
-        throw new ShardMoveError(
-          `the move of shard ${shard} is ${move.step.replace('_', ' ')}: run that again to finish it`
-        )
-      }
-      if (!move) move = await this.#begin(shard, target, reason)
+      const move = (await this.check(shard, target)) ?? (await this.#begin(shard, target, reason))
+      // A failure recorded by an earlier run is history once the move runs again.
+      if (move.error) await this.#record(move, { error: null })
       let index = MOVE_STEPS.indexOf(move.step as (typeof MOVE_STEPS)[number])
       if (move.step === 'switched') index = MOVE_STEPS.length
       for (; index < MOVE_STEPS.length; index++) {
@@ -167,11 +211,7 @@ export class ShardMover {
   }
 
   async #begin(shard: number, target: string, reason?: string): Promise<MoveRecord> {
-    if (!Number.isInteger(shard) || shard < 0 || shard >= this.#router.shardCount)
-      throw new ShardMoveError(`shard must be 0 to ${this.#router.shardCount - 1}, not ${shard}`)
-    this.#link(target)
     const source = this.#router.connectionForShard(shard)
-    if (source === target) throw new ShardMoveError(`shard ${shard} is already on ${target}`)
     const [row] = await db
       .connection('control')
       .table('shard_moves')
@@ -207,7 +247,7 @@ export class ShardMover {
     const [mine, theirs] = await Promise.all([tenantTables(source), tenantTables(target)])
     const names = (tables: ShardTable[]) => tables.map((table) => table.name).join(',')
     if (names(mine) !== names(theirs))
-      throw new ShardMoveError(
+      throw new ShardMoveRefusedException(
         `${source.name} and ${target.name} hold different tenant tables: run "node ace migrate:all" first`
       )
     return mine
@@ -217,7 +257,7 @@ export class ShardMover {
     for (const node of [source, target]) {
       const { wal_level: level } = await node.one<{ wal_level: string }>('SHOW wal_level')
       if (level !== 'logical')
-        throw new ShardMoveError(
+        throw new ShardMoveRefusedException(
           `${node.name} runs with wal_level=${level}: a shard move needs wal_level=logical (set it, restart that server)`
         )
     }
@@ -359,7 +399,7 @@ export class ShardMover {
         [forward]
       )
       if (Number(errors?.errors ?? 0) > 5)
-        throw new ShardMoveError(
+        throw new ShardMoveRefusedException(
           `the subscription on ${target.name} failed ${errors?.errors} times (its server log says why): ` +
             `run "node ace shards:move ${move.shard_id} ${target.name} --rollback"`
         )
@@ -368,7 +408,7 @@ export class ShardMover {
          FROM pg_replication_slots WHERE slot_name = $1`,
         [forward]
       )
-      if (!lag) throw new ShardMoveError(`slot ${forward} is gone from ${source.name}`)
+      if (!lag) throw new ShardMoveRefusedException(`slot ${forward} is gone from ${source.name}`)
       const lagBytes = Math.max(0, Number(lag.lag ?? 0))
       const rowsCopied = await this.#countRows(target, tables, move.shard_id)
       await this.#record(move, { rows_copied: rowsCopied, lag_bytes: lagBytes })
@@ -423,7 +463,9 @@ export class ShardMover {
     const deadline = Date.now() + 120_000
     while (!(await to.one('SELECT 1 FROM shard_move_markers WHERE id = $1', [id]))) {
       if (Date.now() > deadline)
-        throw new ShardMoveError(`${to.name} did not apply ${from.name}'s changes within 2 minutes`)
+        throw new ShardMoveRefusedException(
+          `${to.name} did not apply ${from.name}'s changes within 2 minutes`
+        )
       await sleep(2)
     }
   }
@@ -446,7 +488,9 @@ export class ShardMover {
         await source.query('DELETE FROM shard_fences WHERE shard_id = $1', [move.shard_id])
         const error = `${table.name}: ${mine.rows} rows on ${source.name}, ${theirs.rows} on ${target.name}, checksums ${mine.checksum === theirs.checksum ? 'equal' : 'differ'}`
         await this.#record(move, { step: 'catch_up', fenced_at: null, error })
-        throw new ShardMoveError(`verification failed, the shard stays on ${source.name}: ${error}`)
+        throw new ShardMoveRefusedException(
+          `verification failed, the shard stays on ${source.name}: ${error}`
+        )
       }
     }
     this.#report('verify', `${tables.length} tables match on both nodes`)
@@ -478,11 +522,8 @@ export class ShardMover {
   /** Removes the old copy: stops reverse replication and deletes the shard's rows from the source. */
   async complete(shard: number): Promise<MoveRecord> {
     return this.#exclusive(async () => {
-      const move = await this.#activeFor(shard)
-      if (move.step !== 'switched' && move.step !== 'completing')
-        throw new ShardMoveError(
-          `shard ${shard} has not switched yet (step ${move.step}): run the move first`
-        )
+      const move = await this.checkEnd(shard, 'complete')
+      if (move.error) await this.#record(move, { error: null })
       await this.#record(move, { step: 'completing' })
       const source = this.#link(move.source)
       const target = this.#link(move.target)
@@ -501,11 +542,8 @@ export class ShardMover {
   /** Undoes a move at any step before `complete`: the shard ends where it started, nothing left behind. */
   async rollback(shard: number): Promise<MoveRecord> {
     return this.#exclusive(async () => {
-      const move = await this.#activeFor(shard)
-      if (move.step === 'completing')
-        throw new ShardMoveError(
-          `the old copy of shard ${shard} is being removed: finish with --complete`
-        )
+      const move = await this.checkEnd(shard, 'rollback')
+      if (move.error) await this.#record(move, { error: null })
       await this.#record(move, { step: 'rolling_back' })
       const source = this.#link(move.source)
       const target = this.#link(move.target)
@@ -531,13 +569,6 @@ export class ShardMover {
       this.#report('rolled_back', `shard ${shard} stays on ${move.source}`)
       return move
     })
-  }
-
-  async #activeFor(shard: number): Promise<MoveRecord> {
-    const move = await this.active()
-    if (!move || move.shard_id !== shard)
-      throw new ShardMoveError(`no move of shard ${shard} is under way`)
-    return move
   }
 
   async #clearShard(move: MoveRecord, node: NodeLink, tables: ShardTable[], step: MoveStep) {
