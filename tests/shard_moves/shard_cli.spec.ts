@@ -1,9 +1,7 @@
 import { test } from '@japa/runner'
-import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import { shardNodes } from '#config/database'
 import { shardRouter } from '#tenancy/index'
@@ -12,22 +10,7 @@ import { moduleWorkers } from '#tests/support/workers'
 import { codeAt, resetLoopbackSignInLimit } from '#tests/support/second_factor'
 import { supportToken } from '#tests/functional/compliance/helpers'
 import { prepareShardMerchant } from '#tests/shard_moves/shard_load'
-
-/** The `gudbro` bin as support staff run it (a child process with its own config file). */
-function gudbro(config: string, args: string[]) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [join(app.appRoot.pathname, 'bin/gudbro.js'), ...args], {
-      cwd: tmpdir(),
-      env: { PATH: process.env.PATH, HOME: tmpdir(), GUDBRO_CONFIG: config },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk) => (stdout += chunk))
-    child.stderr.on('data', (chunk) => (stderr += chunk))
-    child.once('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }))
-  })
-}
+import { gudbro } from '#tests/support/child_process'
 
 test.group('gudbro shards', () => {
   test('support moves a shard and completes it from the CLI; the flip is audited under their name', async ({

@@ -1,24 +1,14 @@
 import { test } from '@japa/runner'
-import { spawn } from 'node:child_process'
-import app from '@adonisjs/core/services/app'
 import { shardNodes } from '#config/database'
 import { shardRouter } from '#tenancy/index'
 import { NodeLink } from '#tenancy/sharding/moves/node_link'
 import { shardDigest, tenantTables } from '#tenancy/sharding/moves/shard_tables'
 import { prepareShardMerchant } from '#tests/shard_moves/shard_load'
+import { ace } from '#tests/support/child_process'
 
-/** Runs `node ace shards:move ...`; SHARD_MOVE_CRASH_AT makes it SIGKILL itself at that step. */
+/** `node ace shards:move ...`; SHARD_MOVE_CRASH_AT makes it SIGKILL itself at that step. */
 function shardsMove(args: string[], crashAt?: string) {
-  return new Promise<{ code: number | null; signal: string | null; output: string }>((resolve) => {
-    const child = spawn(process.execPath, ['ace.js', 'shards:move', ...args], {
-      cwd: app.appRoot.pathname,
-      env: { ...process.env, SHARD_MOVE_CRASH_AT: crashAt ?? '' },
-    })
-    let output = ''
-    child.stdout.on('data', (chunk) => (output += chunk))
-    child.stderr.on('data', (chunk) => (output += chunk))
-    child.once('exit', (code, signal) => resolve({ code, signal, output }))
-  })
+  return ace(['shards:move', ...args], { SHARD_MOVE_CRASH_AT: crashAt ?? '' })
 }
 
 async function digests(node: string, shard: number) {
@@ -74,16 +64,16 @@ test.group('Shard moves killed at each step', () => {
       const moveArgs = [String(shard), target]
       if (killed !== 'move') {
         const switched = await shardsMove(moveArgs)
-        assert.equal(switched.code, 0, switched.output)
+        assert.equal(switched.code, 0, switched.stdout + switched.stderr)
       }
       const args = killed === 'move' ? moveArgs : [String(shard), `--${killed}`]
       const crashed = await shardsMove(args, step)
-      assert.equal(crashed.signal, 'SIGKILL', crashed.output)
+      assert.equal(crashed.signal, 'SIGKILL', crashed.stdout + crashed.stderr)
       const again = await shardsMove(args)
-      assert.equal(again.code, 0, again.output)
+      assert.equal(again.code, 0, again.stdout + again.stderr)
       if (killed === 'move') {
         const ended = await shardsMove([String(shard), `--${ending}`])
-        assert.equal(ended.code, 0, ended.output)
+        assert.equal(ended.code, 0, ended.stdout + ended.stderr)
       }
 
       await shardRouter.load()

@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { spawn } from 'node:child_process'
+import { gudbro } from '#tests/support/child_process'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,28 +8,7 @@ import User from '#tenancy/models/user'
 import { TEST_PASSWORD } from '#tests/support/merchants'
 import { codeAt, enrolSecondFactor, resetLoopbackSignInLimit } from '#tests/support/second_factor'
 
-const ROOT = new URL('../../../', import.meta.url).pathname
 const serverUrl = () => `http://${process.env.HOST}:${process.env.PORT}`
-
-/** Runs the `gudbro` bin as a person would (a child process without a terminal). */
-function gudbro(
-  configFile: string,
-  args: string[],
-  extraEnv: Record<string, string> = {}
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/gudbro.js'), ...args], {
-      cwd: tmpdir(),
-      env: { PATH: process.env.PATH, HOME: tmpdir(), GUDBRO_CONFIG: configFile, ...extraEnv },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk) => (stdout += chunk))
-    child.stderr.on('data', (chunk) => (stderr += chunk))
-    child.once('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }))
-  })
-}
 
 const exists = (path: string) =>
   stat(path).then(

@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { spawn } from 'node:child_process'
+import { gudbro } from '#tests/support/child_process'
 import { mkdtemp, readFile, stat, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,27 +11,7 @@ import Membership from '#tenancy/models/membership'
 import { seedCustomerData, supportToken } from './helpers.js'
 import { codeAt, resetLoopbackSignInLimit } from '#tests/support/second_factor'
 
-const ROOT = new URL('../../../', import.meta.url).pathname
 const serverUrl = () => `http://${process.env.HOST}:${process.env.PORT}`
-
-/** Runs the `gudbro` bin as a person would (a child process), with its own config file. */
-function gudbro(
-  configFile: string,
-  args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/gudbro.js'), ...args], {
-      cwd: tmpdir(),
-      env: { PATH: process.env.PATH, HOME: tmpdir(), GUDBRO_CONFIG: configFile },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk) => (stdout += chunk))
-    child.stderr.on('data', (chunk) => (stderr += chunk))
-    child.once('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }))
-  })
-}
 
 test.group('gudbro support CLI', (group) => {
   let dir: string

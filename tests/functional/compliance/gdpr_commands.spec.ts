@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { spawn } from 'node:child_process'
+import { ace as runAce } from '#tests/support/child_process'
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,22 +8,9 @@ import db from '@adonisjs/lucid/services/db'
 import { seedCustomerData } from './helpers.js'
 import { merchantsOnTwoNodes } from '#tests/support/merchants'
 
-const ROOT = new URL('../../../', import.meta.url).pathname
-
 /** `node ace <args>` on the test databases, as an operator would run it on a server. */
-function ace(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['ace.js', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', LOG_FILE: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk) => (stdout += chunk))
-    child.stderr.on('data', (chunk) => (stderr += chunk))
-    child.once('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }))
-  })
+function ace(args: string[]) {
+  return runAce(args, { NODE_ENV: 'test', LOG_LEVEL: 'warn', LOG_FILE: '' })
 }
 
 test.group('gdpr:* ace commands', () => {
