@@ -156,6 +156,7 @@ export default definePersonalData({
       location: 'control',
       columns: { connection_name: 'a database connection name' },
     },
+    { table: 'shard_nodes', location: 'control', columns: { name: 'a database connection name' } },
     {
       table: 'auth_access_tokens',
       location: 'control',
