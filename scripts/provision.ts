@@ -72,7 +72,11 @@ async function provisionPostgres(): Promise<{ url: string; stop: () => Promise<v
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     // Shard moves between its node databases use logical replication (docs/decisions/shard_moves.md).
-    postgresFlags: ['-c', 'wal_level=logical'],
+    postgresFlags: [
+      ...['-c', 'wal_level=logical', '-c', 'wal_retrieve_retry_interval=200ms'],
+      ...['-c', 'max_sync_workers_per_subscription=8', '-c', 'max_logical_replication_workers=12'],
+      ...['-c', 'max_worker_processes=20'],
+    ],
     onLog: () => {},
     onError: () => {},
   })

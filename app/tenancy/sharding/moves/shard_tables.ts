@@ -73,8 +73,9 @@ export function identityTargets(table: ShardTable): string[] {
 }
 
 /**
- * Row count and an order-independent checksum of one shard's rows in a table: the sum of the first 64
- * bits of each row text's MD5. Both nodes run the same migrations, so a row reads the same on both.
+ * Row count and an order-independent checksum of one shard's rows in a table: the sum of each row
+ * text's 64-bit hash (hashtextextended, several times cheaper than MD5: this runs behind the fence).
+ * Both nodes run the same migrations, so a row reads the same on both.
  */
 export async function shardDigest(
   node: NodeLink,
@@ -83,7 +84,7 @@ export async function shardDigest(
 ): Promise<{ rows: number; checksum: string }> {
   const row = await node.one<{ rows: string; checksum: string }>(
     `SELECT count(*) AS rows,
-       coalesce(sum(('x' || left(md5(t::text), 16))::bit(64)::bigint::numeric), 0)::text AS checksum
+       coalesce(sum(hashtextextended(t::text, 0)), 0)::text AS checksum
      FROM ${ident(table.name)} t WHERE ${shardFilter(shard)}`
   )
   return { rows: Number(row.rows), checksum: row.checksum }
