@@ -1,40 +1,13 @@
 import { test } from '@japa/runner'
 import { shardNodes } from '#config/database'
 import { shardRouter } from '#tenancy/index'
-import { NodeLink } from '#tenancy/sharding/moves/node_link'
-import { shardDigest, tenantTables } from '#tenancy/sharding/moves/shard_tables'
+import { leftovers, NOTHING_LEFT, shardDigests as digests } from '#tests/shard_moves/shard_checks'
 import { prepareShardMerchant } from '#tests/shard_moves/shard_load'
 import { ace } from '#tests/support/child_process'
 
 /** `node ace shards:move ...`; SHARD_MOVE_CRASH_AT makes it SIGKILL itself at that step. */
 function shardsMove(args: string[], crashAt?: string) {
   return ace(['shards:move', ...args], { SHARD_MOVE_CRASH_AT: crashAt ?? '' })
-}
-
-async function digests(node: string, shard: number) {
-  const link = new NodeLink(node, shardNodes.find((n) => n.name === node)!.url)
-  try {
-    const result: Record<string, unknown> = {}
-    for (const table of await tenantTables(link))
-      if (table.name !== 'shard_move_markers')
-        result[table.name] = await shardDigest(link, table, shard)
-    return result
-  } finally {
-    await link.close()
-  }
-}
-
-async function leftovers(node: string) {
-  const link = new NodeLink(node, shardNodes.find((n) => n.name === node)!.url)
-  try {
-    return await link.one(`SELECT
-      (SELECT count(*)::int FROM pg_publication) + (SELECT count(*)::int FROM pg_subscription)
-      + (SELECT count(*)::int FROM pg_replication_slots) + (SELECT count(*)::int FROM shard_fences)
-      + (SELECT count(*)::int FROM pg_trigger WHERE tgname LIKE 'shard_fence%')
-      + (SELECT count(*)::int FROM pg_class WHERE relreplident = 'f') AS objects`)
-  } finally {
-    await link.close()
-  }
 }
 
 /**
@@ -82,9 +55,9 @@ test.group('Shard moves killed at each step', () => {
       assert.equal(shardRouter.connectionForShard(shard), owner)
       assert.deepEqual(await digests(owner, shard), before)
       for (const [table, digest] of Object.entries(await digests(other, shard)))
-        assert.equal((digest as { rows: number }).rows, 0, `${table} on ${other}`)
-      assert.deepEqual(await leftovers(source), { objects: 0 })
-      assert.deepEqual(await leftovers(target), { objects: 0 })
+        assert.equal(digest.rows, 0, `${table} on ${other}`)
+      assert.deepEqual(await leftovers(source), NOTHING_LEFT)
+      assert.deepEqual(await leftovers(target), NOTHING_LEFT)
     }).timeout(120_000)
   }
 })

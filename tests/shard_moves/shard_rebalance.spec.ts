@@ -2,34 +2,18 @@ import { test } from '@japa/runner'
 import env from '#start/env'
 import { shardNodes } from '#config/database'
 import { ShardMover, ShardRebalancer, shardRouter } from '#tenancy/index'
-import { NodeLink } from '#tenancy/sharding/moves/node_link'
-import { shardDigest, tenantTables } from '#tenancy/sharding/moves/shard_tables'
+import { tenantTables } from '#tenancy/sharding/moves/shard_tables'
+import {
+  leftovers,
+  NOTHING_LEFT,
+  nodeUrls,
+  shardDigests as digests,
+  withNode,
+} from '#tests/shard_moves/shard_checks'
 import { prepareShardMerchant } from '#tests/shard_moves/shard_load'
 
-const nodeUrls = Object.fromEntries(shardNodes.map((node) => [node.name, node.url]))
-
-async function withNode<T>(node: string, fn: (session: NodeLink) => Promise<T>): Promise<T> {
-  const session = new NodeLink(node, nodeUrls[node])
-  try {
-    return await fn(session)
-  } finally {
-    await session.close()
-  }
-}
-
-/** Rows and checksum of the shard's tables on the node (without the moves' own markers). */
-function digests(node: string, shard: number) {
-  return withNode(node, async (session) => {
-    const result: Record<string, unknown> = {}
-    for (const table of await tenantTables(session))
-      if (table.name !== 'shard_move_markers')
-        result[table.name] = await shardDigest(session, table, shard)
-    return result
-  })
-}
-
-/** Tenant rows of any shard on the node, and what a move could leave behind. */
-function nodeState(node: string) {
+/** Tenant rows of any shard on the node (the moves' own markers aside). */
+function tenantRows(node: string) {
   return withNode(node, async (session) => {
     let rows = 0
     for (const table of await tenantTables(session)) {
@@ -39,11 +23,7 @@ function nodeState(node: string) {
       )
       rows += counted.n
     }
-    const leftovers = await session.one<{ objects: number }>(`SELECT
-      (SELECT count(*)::int FROM pg_publication) + (SELECT count(*)::int FROM pg_subscription)
-      + (SELECT count(*)::int FROM pg_replication_slots) + (SELECT count(*)::int FROM shard_fences)
-      + (SELECT count(*)::int FROM pg_trigger WHERE tgname LIKE 'shard_fence%') AS objects`)
-    return { rows, leftovers: leftovers.objects }
+    return rows
   })
 }
 
@@ -79,7 +59,8 @@ test.group('Shard rebalancing over three PostgreSQL servers', () => {
       await rebalancer.setAccepting(node, false)
       await rebalancer.run(moves, 'test: drain')
       assert.lengthOf(shardRouter.shardsOn(node), 0)
-      assert.deepEqual(await nodeState(node), { rows: 0, leftovers: 0 })
+      assert.equal(await tenantRows(node), 0)
+      assert.deepEqual(await leftovers(node), NOTHING_LEFT)
     }
     assert.deepEqual(shardsPerNode(), { node0: 16, node1: 0, node2: 0 })
     // Drained nodes take nothing from a rebalance until they are let back in.
@@ -104,8 +85,7 @@ test.group('Shard rebalancing over three PostgreSQL servers', () => {
       menu.assertStatus(200)
     }
     for (const node of shardNodes) {
-      const state = await nodeState(node.name)
-      assert.equal(state.leftovers, 0, `${node.name} keeps move objects`)
+      assert.deepEqual(await leftovers(node.name), NOTHING_LEFT, `${node.name} keeps move objects`)
     }
   }).timeout(600_000)
 })

@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import queue from '@rlanz/bull-queue/services/main'
 import { createMerchantWithToken } from '#tests/support/merchants'
 import { supportToken } from '#tests/functional/compliance/helpers'
 import { shardRouter } from '#tenancy/index'
@@ -58,6 +59,12 @@ test.group('Admin shards API', () => {
     }
     const after = await client.get('/api/v1/admin/shards').bearerToken(token)
     assert.isNull(after.body().data.active_move)
+    const queued = await queue.getOrSet('shards').getJobCounts('waiting', 'delayed', 'active')
+    assert.equal(
+      Object.values(queued).reduce((sum, n) => sum + n, 0),
+      0,
+      JSON.stringify(queued)
+    )
   })
 
   test('dry runs plan without moving: even nodes need nothing, a drain empties its node', async ({

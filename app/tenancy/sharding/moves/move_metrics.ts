@@ -1,18 +1,10 @@
 import db from '@adonisjs/lucid/services/db'
 import { metrics } from '#core/observability/metrics'
 import type { ShardRouter } from '#tenancy/sharding/shard_router'
+import { activeShardMove } from '#tenancy/sharding/moves/active_move'
+import { MOVE_STEPS, type MoveRecord, type MoveStep } from '#tenancy/sharding/moves/shard_mover'
 
-const STEPS = [
-  'prepare',
-  'copy',
-  'catch_up',
-  'fence',
-  'verify',
-  'switch',
-  'switched',
-  'completing',
-  'rolling_back',
-] as const
+const STEPS: MoveStep[] = [...MOVE_STEPS, 'switched', 'completing', 'rolling_back']
 
 /**
  * Shard moves in /metrics, read from shard_moves (the command records its figures there, so the
@@ -29,22 +21,23 @@ export function registerShardMoveMetrics(router: ShardRouter) {
       for (const step of STEPS) gauge.set({ step }, active?.step === step ? 1 : 0)
     },
   })
-  metrics.sampled({
-    name: 'shard_move_rows_copied',
-    help: "Rows of the active move's shard on its target (0 without a move)",
-    async sample(gauge) {
-      const active = await activeMove()
-      gauge.set(Number(active?.rows_copied ?? 0))
-    },
-  })
-  metrics.sampled({
-    name: 'shard_move_lag_bytes',
-    help: "Replication lag of the active move's copy, in bytes of WAL (0 without a move)",
-    async sample(gauge) {
-      const active = await activeMove()
-      gauge.set(Number(active?.lag_bytes ?? 0))
-    },
-  })
+  const figures = [
+    ['shard_move_rows_copied', "Rows of the active move's shard on its target", 'rows_copied'],
+    [
+      'shard_move_lag_bytes',
+      "Replication lag of the active move's copy, in bytes of WAL",
+      'lag_bytes',
+    ],
+  ] as const
+  for (const [name, help, column] of figures)
+    metrics.sampled({
+      name,
+      help: `${help} (0 without a move)`,
+      async sample(gauge) {
+        const active = await activeMove()
+        gauge.set(Number(active?.[column] ?? 0))
+      },
+    })
   metrics.sampled({
     name: 'shard_move_seconds_since_progress',
     help: 'Seconds since the active move last recorded progress (0 without a move, or once switched)',
@@ -78,19 +71,9 @@ export function registerShardMoveMetrics(router: ShardRouter) {
 }
 
 // The gauges above sample within moments of each other: one read serves them all.
-let cached: { at: number; row: Promise<ActiveMove | undefined> } | undefined
-type ActiveMove = { step: string; rows_copied: string; lag_bytes: string | null; updated_at: Date }
+let cached: { at: number; move: Promise<MoveRecord | null> } | undefined
 
-function activeMove(): Promise<ActiveMove | undefined> {
-  if (!cached || Date.now() - cached.at > 200)
-    cached = {
-      at: Date.now(),
-      row: db
-        .connection('control')
-        .from('shard_moves')
-        .where('state', 'active')
-        .select('step', 'rows_copied', 'lag_bytes', 'updated_at')
-        .first() as Promise<ActiveMove | undefined>,
-    }
-  return cached.row
+function activeMove(): Promise<MoveRecord | null> {
+  if (!cached || Date.now() - cached.at > 200) cached = { at: Date.now(), move: activeShardMove() }
+  return cached.move
 }

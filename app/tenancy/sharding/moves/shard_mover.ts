@@ -1,14 +1,24 @@
 import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
-import { NodeLink, ident } from '#tenancy/sharding/moves/node_link'
+import { NodeLink } from '#tenancy/sharding/moves/node_link'
+import { activeShardMove } from '#tenancy/sharding/moves/active_move'
+import {
+  alignPartitions,
+  armNode,
+  clearMarkers,
+  countRows,
+  disarmNode,
+  createPublication,
+  raiseFence,
+  refreshSummaries,
+  sleep,
+  createSlot,
+  createSubscription,
+  dropSubscription,
+} from '#tenancy/sharding/moves/replication'
 import {
   deleteShardRows,
-  dropFenceTriggerSql,
-  fenceTriggerSql,
-  identityTargets,
   shardDigest,
-  shardFilter,
-  shardRowCount,
   tenantTables,
   type ShardTable,
 } from '#tenancy/sharding/moves/shard_tables'
@@ -53,6 +63,7 @@ export type MoveRecord = {
   fence_ms: number | null
   fenced_at: Date | null
   error: string | null
+  updated_at: Date
 }
 
 export type MoveProgress = {
@@ -73,15 +84,6 @@ type Options = {
 }
 
 const LOCK_KEY = 7_240_514
-const LOCK_NOT_AVAILABLE = '55P03'
-
-function sleep(ms: number) {
-  return new Promise((resolve) => setTimeout(resolve, ms))
-}
-
-function literal(text: string) {
-  return `'${text.replaceAll("'", "''")}'`
-}
 
 export class ShardMover {
   readonly #router: ShardRouter
@@ -135,9 +137,8 @@ export class ShardMover {
     }
   }
 
-  async active(): Promise<MoveRecord | null> {
-    const row = await db.connection('control').from('shard_moves').where('state', 'active').first()
-    return (row as MoveRecord | null) ?? null
+  active(): Promise<MoveRecord | null> {
+    return activeShardMove()
   }
 
   async #record(move: MoveRecord, changes: Partial<MoveRecord>) {
@@ -261,132 +262,30 @@ export class ShardMover {
           `${node.name} runs with wal_level=${level}: a shard move needs wal_level=logical (set it, restart that server)`
         )
     }
-    await this.#alignPartitions(source, target)
+    for (const partition of await alignPartitions(source, target))
+      this.#report('prepare', `created partition ${partition} on ${target.name}`)
     const tables = await this.#tables(source, target)
     this.#report('prepare', `replica identity and fence triggers on ${tables.length} tables`)
-    for (const node of [source, target]) {
-      for (const table of tables) {
-        for (const relation of identityTargets(table))
-          await withLockRetry(() =>
-            node.transaction(
-              () => node.query(`ALTER TABLE ${ident(relation)} REPLICA IDENTITY FULL`),
-              { lockTimeout: '2s' }
-            )
-          )
-        await withLockRetry(() =>
-          node.transaction(() => node.query(fenceTriggerSql(table, move.shard_id)), {
-            lockTimeout: '2s',
-          })
-        )
-      }
-    }
+    for (const node of [source, target]) await armNode(node, tables, move.shard_id)
     // Rows of this shard on the target are left from an earlier move away from it: the map says the shard
     // lives on the source, so they are nobody's.
     await this.#clearShard(move, target, tables, 'prepare')
     await target.query('DELETE FROM shard_fences WHERE shard_id = $1', [move.shard_id])
   }
 
-  /** Partitions the source has and the target lacks, created with the same bounds. */
-  async #alignPartitions(source: NodeLink, target: NodeLink) {
-    const sql = `SELECT parent.relname AS parent, child.relname AS child,
-        pg_get_expr(child.relpartbound, child.oid) AS bound
-      FROM pg_inherits i
-      JOIN pg_class parent ON parent.oid = i.inhparent
-      JOIN pg_class child ON child.oid = i.inhrelid
-      JOIN pg_namespace n ON n.oid = parent.relnamespace
-      WHERE n.nspname = 'public' AND parent.relkind = 'p'`
-    const [mine, theirs] = await Promise.all([
-      source.query<{ parent: string; child: string; bound: string }>(sql),
-      target.query<{ parent: string; child: string; bound: string }>(sql),
-    ])
-    const present = new Set(theirs.map((row) => row.child))
-    for (const partition of mine) {
-      if (present.has(partition.child)) continue
-      this.#report('prepare', `creating partition ${partition.child} on ${target.name}`)
-      await withLockRetry(() =>
-        target.transaction(
-          () =>
-            target.query(
-              `CREATE TABLE ${ident(partition.child)} PARTITION OF ${ident(partition.parent)} ${partition.bound}`
-            ),
-          { lockTimeout: '2s' }
-        )
-      )
-    }
-  }
-
   async #copy(move: MoveRecord, source: NodeLink, target: NodeLink) {
     const { forward } = this.#names(move.shard_id)
     const tables = await this.#tables(source, target)
-    await this.#publish(source, forward, tables, move.shard_id)
-    await this.#slot(source, forward)
-    await this.#subscribe(target, forward, source, true)
+    await createPublication(source, forward, tables, move.shard_id)
+    await createSlot(source, forward)
+    await createSubscription(target, forward, source, true)
     this.#report('copy', `copying shard ${move.shard_id} from ${source.name} to ${target.name}`)
-  }
-
-  async #publish(node: NodeLink, name: string, tables: ShardTable[], shard: number) {
-    const exists = await node.query('SELECT 1 FROM pg_publication WHERE pubname = $1', [name])
-    if (exists.length) return
-    const list = tables
-      .map((table) => `${ident(table.name)} WHERE (${shardFilter(shard)})`)
-      .join(', ')
-    await node.query(
-      `CREATE PUBLICATION ${ident(name)} FOR TABLE ${list} WITH (publish_via_partition_root = true)`
-    )
-  }
-
-  /** The slot is made apart from the subscription: PostgreSQL requires it when both live on one server. */
-  async #slot(node: NodeLink, name: string) {
-    const exists = await node.query('SELECT 1 FROM pg_replication_slots WHERE slot_name = $1', [
-      name,
-    ])
-    if (!exists.length)
-      await node.query(`SELECT pg_create_logical_replication_slot($1, 'pgoutput')`, [name])
-  }
-
-  async #subscribe(node: NodeLink, name: string, publisher: NodeLink, copyData: boolean) {
-    const exists = await node.query('SELECT 1 FROM pg_subscription WHERE subname = $1', [name])
-    if (exists.length) return
-    await node.query(
-      `CREATE SUBSCRIPTION ${ident(name)} CONNECTION ${literal(publisher.url)} PUBLICATION ${ident(name)}
-       WITH (create_slot = false, slot_name = ${literal(name)}, copy_data = ${copyData})`
-    )
-  }
-
-  /** Drops a subscription, its slot (on the publisher) and the publication; each only if it exists. */
-  async #unsubscribe(subscriber: NodeLink, publisher: NodeLink, name: string) {
-    const subscription = await subscriber.query<{ oid: string }>(
-      'SELECT oid::text FROM pg_subscription WHERE subname = $1',
-      [name]
-    )
-    if (subscription.length) {
-      await subscriber.query(`ALTER SUBSCRIPTION ${ident(name)} DISABLE`)
-      await subscriber.query(`ALTER SUBSCRIPTION ${ident(name)} SET (slot_name = NONE)`)
-      await subscriber.query(`DROP SUBSCRIPTION ${ident(name)}`)
-    }
-    const syncPrefix = subscription.length ? `pg_${subscription[0].oid}_sync_%` : null
-    for (let attempt = 0; ; attempt++) {
-      const slots = await publisher.query<{ slot_name: string; active: boolean }>(
-        `SELECT slot_name, active FROM pg_replication_slots
-         WHERE slot_name = $1 OR ($2::text IS NOT NULL AND slot_name LIKE $2)`,
-        [name, syncPrefix]
-      )
-      if (!slots.length) break
-      // A disabled subscription's walsender goes away within moments.
-      if (slots.some((slot) => slot.active) && attempt < 100) {
-        await sleep(100)
-        continue
-      }
-      for (const slot of slots)
-        await publisher.query('SELECT pg_drop_replication_slot($1)', [slot.slot_name])
-    }
-    await publisher.query(`DROP PUBLICATION IF EXISTS ${ident(name)}`)
   }
 
   async #catchUp(move: MoveRecord, source: NodeLink, target: NodeLink) {
     const { forward } = this.#names(move.shard_id)
     const tables = await this.#tables(source, target)
-    const rowsTotal = await this.#countRows(source, tables, move.shard_id)
+    const rowsTotal = await countRows(source, tables, move.shard_id)
     for (;;) {
       const states = await target.query<{ state: string }>(
         `SELECT r.srsubstate AS state FROM pg_subscription_rel r
@@ -410,7 +309,7 @@ export class ShardMover {
       )
       if (!lag) throw new ShardMoveRefusedException(`slot ${forward} is gone from ${source.name}`)
       const lagBytes = Math.max(0, Number(lag.lag ?? 0))
-      const rowsCopied = await this.#countRows(target, tables, move.shard_id)
+      const rowsCopied = await countRows(target, tables, move.shard_id)
       await this.#record(move, { rows_copied: rowsCopied, lag_bytes: lagBytes })
       const synced = states.length === tables.length && states.every((row) => row.state === 'r')
       this.#report(
@@ -425,55 +324,10 @@ export class ShardMover {
     }
   }
 
-  async #countRows(node: NodeLink, tables: ShardTable[], shard: number) {
-    let total = 0
-    for (const table of tables) total += await shardRowCount(node, table, shard)
-    return total
-  }
-
-  /**
-   * Writes to the shard stop on `from`; returns once every change committed there before the fence is
-   * applied on `to` (a marker row written after it has arrived: replication applies in commit order).
-   */
-  async #raiseFence(move: MoveRecord, from: NodeLink, to: NodeLink) {
-    await from.query(
-      `INSERT INTO shard_fences (shard_id, move_id) VALUES ($1, $2) ON CONFLICT (shard_id) DO NOTHING`,
-      [move.shard_id, move.id]
-    )
-    // Transactions that began before the fence may still commit rows of the shard: wait them out.
-    const { xip } = await from.one<{ xip: string[] }>(
-      'SELECT ARRAY(SELECT pg_snapshot_xip(pg_current_snapshot())::text) AS xip'
-    )
-    for (;;) {
-      const { running } = await from.one<{ running: number }>(
-        `SELECT count(*)::int AS running FROM unnest($1::xid8[]) x WHERE pg_xact_status(x) = 'in progress'`,
-        [xip]
-      )
-      if (running === 0) break
-      await sleep(5)
-    }
-    const { id } = await from.transaction(
-      () =>
-        from.one<{ id: string }>(
-          'INSERT INTO shard_move_markers (shard_id) VALUES ($1) RETURNING id',
-          [move.shard_id]
-        ),
-      { bypassFence: true }
-    )
-    const deadline = Date.now() + 120_000
-    while (!(await to.one('SELECT 1 FROM shard_move_markers WHERE id = $1', [id]))) {
-      if (Date.now() > deadline)
-        throw new ShardMoveRefusedException(
-          `${to.name} did not apply ${from.name}'s changes within 2 minutes`
-        )
-      await sleep(2)
-    }
-  }
-
   async #fence(move: MoveRecord, source: NodeLink, target: NodeLink) {
     if (!move.fenced_at) await this.#record(move, { fenced_at: new Date() })
     this.#report('fence', `writes to shard ${move.shard_id} paused for the final catch-up`)
-    await this.#raiseFence(move, source, target)
+    await raiseFence(source, target, move.shard_id, move.id)
   }
 
   async #verify(move: MoveRecord, source: NodeLink, target: NodeLink) {
@@ -500,10 +354,10 @@ export class ShardMover {
     const { forward, back } = this.#names(move.shard_id)
     const tables = await this.#tables(source, target)
     // Reverse replication starts from the moment before the target takes any write of the shard.
-    await this.#publish(target, back, tables, move.shard_id)
-    await this.#slot(target, back)
-    await this.#unsubscribe(target, source, forward)
-    await this.#subscribe(source, back, target, false)
+    await createPublication(target, back, tables, move.shard_id)
+    await createSlot(target, back)
+    await dropSubscription(target, source, forward)
+    await createSubscription(source, back, target, false)
     const fenceMs = move.fenced_at ? Date.now() - new Date(move.fenced_at).getTime() : null
     await db.connection('control').transaction(async (trx) => {
       await flipShard(trx, move.shard_id, move.source, move.target)
@@ -523,15 +377,14 @@ export class ShardMover {
   async complete(shard: number): Promise<MoveRecord> {
     return this.#exclusive(async () => {
       const move = await this.checkEnd(shard, 'complete')
-      if (move.error) await this.#record(move, { error: null })
-      await this.#record(move, { step: 'completing' })
+      await this.#record(move, { step: 'completing', error: null })
       const source = this.#link(move.source)
       const target = this.#link(move.target)
       const tables = await this.#tables(source, target)
-      await this.#unsubscribe(source, target, this.#names(shard).back)
+      await dropSubscription(source, target, this.#names(shard).back)
       await this.#clearShard(move, source, tables, 'completing')
       await clearMarkers(target, shard)
-      await this.#dismantle(move, source, target, tables)
+      for (const node of [source, target]) await disarmNode(node, tables, shard)
       await refreshSummaries(source)
       await this.#record(move, { step: 'completed', state: 'completed' })
       this.#report('completed', `shard ${shard} lives on ${move.target} alone`)
@@ -543,28 +396,27 @@ export class ShardMover {
   async rollback(shard: number): Promise<MoveRecord> {
     return this.#exclusive(async () => {
       const move = await this.checkEnd(shard, 'rollback')
-      if (move.error) await this.#record(move, { error: null })
-      await this.#record(move, { step: 'rolling_back' })
+      await this.#record(move, { step: 'rolling_back', error: null })
       const source = this.#link(move.source)
       const target = this.#link(move.target)
       const tables = await this.#tables(source, target)
       const { forward, back } = this.#names(shard)
-      await this.#unsubscribe(target, source, forward)
+      await dropSubscription(target, source, forward)
       if (this.#router.connectionForShard(shard) === move.target) {
         this.#report('rolling_back', `writes to shard ${shard} paused to move it back`)
         const fencedAt = Date.now()
-        await this.#raiseFence(move, target, source)
+        await raiseFence(target, source, shard, move.id)
         await flipShard(db.connection('control'), shard, move.target, move.source)
         await this.#router.load()
         await source.query('DELETE FROM shard_fences WHERE shard_id = $1', [shard])
         await publishShardMapChange(this.#router.version)
         await this.#record(move, { fence_ms: Date.now() - fencedAt })
       }
-      await this.#unsubscribe(source, target, back)
+      await dropSubscription(source, target, back)
       await source.query('DELETE FROM shard_fences WHERE shard_id = $1', [shard])
       await this.#clearShard(move, target, tables, 'rolling_back')
       await clearMarkers(source, shard)
-      await this.#dismantle(move, source, target, tables)
+      for (const node of [source, target]) await disarmNode(node, tables, shard)
       await this.#record(move, { step: 'rolled_back', state: 'rolled_back' })
       this.#report('rolled_back', `shard ${shard} stays on ${move.source}`)
       return move
@@ -572,7 +424,7 @@ export class ShardMover {
   }
 
   async #clearShard(move: MoveRecord, node: NodeLink, tables: ShardTable[], step: MoveStep) {
-    const rowsTotal = await this.#countRows(node, tables, move.shard_id)
+    const rowsTotal = await countRows(node, tables, move.shard_id)
     if (rowsTotal === 0) return
     let done = 0
     for (const table of tables) {
@@ -587,33 +439,6 @@ export class ShardMover {
       })
     }
   }
-
-  /** Fence rows and triggers off, replica identity back to the primary key, on both nodes. */
-  async #dismantle(move: MoveRecord, source: NodeLink, target: NodeLink, tables: ShardTable[]) {
-    for (const node of [source, target]) {
-      await node.query('DELETE FROM shard_fences WHERE shard_id = $1', [move.shard_id])
-      for (const table of tables) {
-        await withLockRetry(() =>
-          node.transaction(() => node.query(dropFenceTriggerSql(table)), { lockTimeout: '2s' })
-        )
-        for (const relation of identityTargets(table))
-          await withLockRetry(() =>
-            node.transaction(
-              () => node.query(`ALTER TABLE ${ident(relation)} REPLICA IDENTITY DEFAULT`),
-              { lockTimeout: '2s' }
-            )
-          )
-      }
-    }
-  }
-}
-
-/** The markers of the move's fences, on the node that keeps the shard. */
-async function clearMarkers(node: NodeLink, shard: number) {
-  await node.transaction(
-    () => node.query('DELETE FROM shard_move_markers WHERE shard_id = $1', [shard]),
-    { bypassFence: true }
-  )
 }
 
 /** Points the shard at `to` if it is still on `from`, one version up. */
@@ -623,24 +448,4 @@ async function flipShard(client: QueryClientContract, shard: number, from: strin
      WHERE shard_id = ? AND connection_name = ?`,
     [to, shard, from]
   )
-}
-
-/** DDL waits at most its lock_timeout for busy tables, then tries again (other writes go on meanwhile). */
-async function withLockRetry<T>(fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await fn()
-    } catch (error) {
-      if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE || attempt >= 30) throw error
-      await sleep(100)
-    }
-  }
-}
-
-/** The node's daily summaries (mv_merchant_daily_summary) read the shard's analytics events again. */
-async function refreshSummaries(node: NodeLink) {
-  const [present] = await node.query<{ present: boolean }>(
-    `SELECT to_regprocedure('refresh_merchant_summary()') IS NOT NULL AS present`
-  )
-  if (present?.present) await node.query('SELECT refresh_merchant_summary()')
 }
