@@ -11,10 +11,9 @@ import {
   shardDigests as digests,
 } from '#tests/shard_moves/shard_checks'
 import {
+  assertAcknowledgedOn,
   prepareShardMerchant,
-  startShardLoad,
-  type LoadReport,
-  type ShardMerchant,
+  underLoad,
 } from '#tests/shard_moves/shard_load'
 import type { ApiClient } from '@japa/api-client'
 import { sampleNow } from '#core/observability/metrics'
@@ -37,53 +36,6 @@ async function twoShardsOnOneNode(client: ApiClient) {
       return { moving, other, source, target: shardNodes.find((n) => n.name !== source)!.name }
   }
   throw new Error('no second shard on the same node')
-}
-
-/** Every write the load saw acknowledged is on `node`, in its last acknowledged state. */
-async function assertAcknowledgedOn(assert: any, node: string, report: LoadReport) {
-  const ack = report.acknowledged
-  const client = db.connection(node, { mode: 'write' })
-  const orders = await client.from('orders').whereIn('id', ack.orders).select('id', 'status')
-  assert.lengthOf(orders, ack.orders.length, 'acknowledged orders')
-  const expected = new Map(ack.orders.map((id) => [id, 'pending']))
-  for (const { id, status } of ack.order_transitions) expected.set(id, status)
-  for (const order of orders)
-    assert.equal(order.status, expected.get(order.id), `order ${order.id}`)
-  const messages = await client.from('messages').whereIn('id', ack.messages).count('* as n')
-  assert.equal(Number(messages[0].n), ack.messages.length, 'acknowledged messages')
-  for (const item of ack.menu_items) {
-    const row = await client.from('menu_items').where('id', item.id).first()
-    assert.include(row, { name: item.name, price_minor: item.price_minor }, `menu item ${item.id}`)
-  }
-  for (const batch of ack.analytics_events) {
-    const [row] = await client
-      .from('analytics_events')
-      .where('session_id', batch.session_id)
-      .count('* as n')
-    assert.isAtLeast(Number(row.n), batch.count, `analytics session ${batch.session_id}`)
-  }
-}
-
-/** Runs `during` while both merchants are written to; returns both loads' reports. */
-async function underLoad(
-  client: ApiClient,
-  shops: { moving: ShardMerchant; other: ShardMerchant },
-  during: () => Promise<unknown>
-) {
-  const moving = await startShardLoad({ client, merchant: shops.moving })
-  const other = await startShardLoad({ client, merchant: shops.other })
-  let failure: unknown
-  try {
-    await sleep(1500)
-    await during()
-    await sleep(1500)
-  } catch (error) {
-    failure = error
-  }
-  // Stopped whatever happens: loads left running would keep the test process alive.
-  const reports = { moving: await moving.stop(), other: await other.stop() }
-  if (failure) throw failure
-  return reports
 }
 
 async function eventuallyEqualDigests(source: string, target: string, shard: number) {

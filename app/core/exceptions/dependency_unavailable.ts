@@ -17,9 +17,10 @@ const NETWORK_CODES = new Set([
 /**
  * PostgreSQL SQLSTATEs: class 08 (connection exception), 57P01-57P03 (admin shutdown, crash shutdown,
  * cannot connect now: a restart), 53300 (too many connections), and our own GB503: the shard is fenced
- * on that node because it is moving or has just moved (database/migrations/tenancy/shard/0003_shard_fences.ts).
+ * on that node because it is moving or has just moved (database/migrations/tenancy/shard/0003_shard_fences.ts),
+ * and GB504: the merchant has just moved to a dedicated shard (tenancy/shard/0004_dedicated_shards.ts).
  */
-const SQLSTATE = /^(08[0-9A-Z]{3}|57P0[1-3]|53300|GB503)$/
+const SQLSTATE = /^(08[0-9A-Z]{3}|57P0[1-3]|53300|GB503|GB504)$/
 
 /** Client-side errors without a code: node-postgres, knex's pool, ioredis. */
 const NAMES = new Set(['KnexTimeoutError', 'MaxRetriesPerRequestError'])

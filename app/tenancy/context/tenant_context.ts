@@ -11,7 +11,8 @@ export type TenantContext = {
   readonly slug: string
   readonly tier: Tier
   readonly modules: ReadonlySet<string>
-  readonly shardId: number
+  /** Read again if the merchant moved to a dedicated shard meanwhile (ShardRouter.transaction). */
+  shardId: number
   readonly brandId: string | null
   readonly locationId: string | null
   readonly timezone: string

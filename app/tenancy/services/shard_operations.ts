@@ -6,6 +6,7 @@ import { dispatch } from '#core/queue/dispatcher'
 import { shardRouter } from '#tenancy/services/shards'
 import { ShardMover, type MoveProgress } from '#tenancy/sharding/moves/shard_mover'
 import { ShardRebalancer } from '#tenancy/sharding/moves/rebalancer'
+import { MerchantIsolator } from '#tenancy/sharding/moves/merchant_isolator'
 import {
   REBALANCE_STRATEGIES,
   type PlannedMove,
@@ -13,7 +14,7 @@ import {
 } from '#tenancy/sharding/moves/rebalance_plan'
 import { ShardMoveInvalidException } from '#tenancy/sharding/moves/shard_move_exceptions'
 
-/** The mover and rebalancer over the declared nodes: for the shards:* commands and the admin API's job. */
+/** The mover, rebalancer and isolator over the declared nodes: for the shards:* commands and the admin API's job. */
 export function shardTools(report?: (progress: MoveProgress) => void) {
   const nodeUrls = Object.fromEntries(shardNodes.map((node) => [node.name, node.url]))
   const mover = new ShardMover(shardRouter, {
@@ -25,6 +26,7 @@ export function shardTools(report?: (progress: MoveProgress) => void) {
     router: shardRouter,
     mover,
     rebalancer: new ShardRebalancer(shardRouter, mover, nodeUrls),
+    isolator: new MerchantIsolator(shardRouter, mover, nodeUrls, report),
   }
 }
 
@@ -56,6 +58,7 @@ export async function shardStatus() {
       shard_id: shardId,
       node: connection,
       merchants: perShard.get(shardId) ?? 0,
+      dedicated: shardId >= shardRouter.shardCount,
     })),
     active_move: moves.find((move) => move.state === 'active') ?? null,
     recent_moves: moves,

@@ -14,8 +14,15 @@ export const SHARD_FENCED = 'GB503'
 /** How long a transaction on a fenced shard keeps retrying: a move's fence lasts well under this. */
 const FENCE_RETRY_MS = 10_000
 
+/**
+ * SQLSTATE of a row written under a merchant's old shard after shards:isolate gave it a dedicated one
+ * (database/migrations/tenancy/shard/0004_dedicated_shards.ts): the merchant's entry is read again.
+ */
+export const MERCHANT_MOVED = 'GB504'
+
 export function isShardFenced(error: unknown): boolean {
-  return (error as { code?: unknown } | undefined)?.code === SHARD_FENCED
+  const code = (error as { code?: unknown } | undefined)?.code
+  return code === SHARD_FENCED || code === MERCHANT_MOVED
 }
 
 /** The driver's connection, as the pool hands it out. */
@@ -123,10 +130,31 @@ export class ShardRouter {
       .map(([shardId, connection]) => ({ shardId, connection }))
   }
 
+  /**
+   * The node of a shard. A shard this process has not heard of (a dedicated shard made after its map was
+   * read) is answered like a fence: the map is read again in the background, the caller retries.
+   */
   connectionForShard(shardId: number): string {
     const name = this.#map.get(shardId)
-    if (!name) throw new Error(`Shard ${shardId} is not mapped (shard map not loaded?)`)
+    if (!name) {
+      this.#reloadSoon()
+      throw Object.assign(new Error(`Shard ${shardId} is not in this process's shard map yet`), {
+        code: SHARD_FENCED,
+      })
+    }
     return name
+  }
+
+  #reloading: Promise<void> | undefined
+
+  #reloadSoon() {
+    this.#reloading ??= this.load()
+      .catch(() => {})
+      .finally(() => (this.#reloading = undefined))
+  }
+
+  isMapped(shardId: number): boolean {
+    return this.#map.has(shardId)
   }
 
   /** A query client for the current tenant's shard node. */
@@ -175,18 +203,44 @@ export class ShardRouter {
     shardId = requireTenant().shardId
   ): Promise<T> {
     const started = Date.now()
+    let shard = shardId
     for (let attempt = 0; ; attempt++) {
-      const name = this.connectionForShard(shardId)
-      getTenant()?.wroteTo.add(name)
+      let name: string | undefined
       try {
+        name = this.connectionForShard(shard)
+        getTenant()?.wroteTo.add(name)
         return await confirmedTransaction(db.connection(name), fn)
       } catch (error) {
         if (!isShardFenced(error) || Date.now() - started > FENCE_RETRY_MS) throw error
         await this.load()
-        if (this.connectionForShard(shardId) === name)
+        if ((error as { code?: string }).code === MERCHANT_MOVED) {
+          const moved = await this.#merchantShard()
+          if (moved !== undefined && moved !== shard) {
+            shard = moved
+            continue
+          }
+        }
+        if (this.#map.get(shard) === name)
           await new Promise((resolve) => setTimeout(resolve, Math.min(25 * 2 ** attempt, 250)))
       }
     }
+  }
+
+  /**
+   * The current tenant's shard as the directory says now, after the node refused a row under the old one
+   * (MERCHANT_MOVED): the rest of this unit of work goes there too.
+   */
+  async #merchantShard(): Promise<number | undefined> {
+    const tenant = getTenant()
+    if (!tenant) return undefined
+    const row = await db
+      .connection('control')
+      .from('merchants')
+      .where('id', tenant.merchantId)
+      .select('shard_id')
+      .first()
+    if (row) tenant.shardId = Number(row.shard_id)
+    return row ? Number(row.shard_id) : undefined
   }
 
   /** Every physical node, for work that spans shards (migrations, GDPR, health). */

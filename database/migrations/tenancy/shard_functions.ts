@@ -23,15 +23,26 @@ DROP FUNCTION IF EXISTS set_shard_id() CASCADE;
 DROP FUNCTION IF EXISTS assign_shard(uuid) CASCADE;
 `
 
+/** What a tenant row's shard_id may be: its merchant's hash shard, or a dedicated shard (16 and up). */
+export const HASH_SHARD_CHECK = 'shard_id = assign_shard(merchant_id) OR shard_id >= 16'
+/** The check before dedicated shards (tenancy/shard/0004_dedicated_shards.ts), for its down(). */
+export const STRICT_SHARD_CHECK = 'shard_id = assign_shard(merchant_id)'
+
 /**
  * Every tenant table: shard_id filled by trigger when the app leaves it out, and checked against
- * the merchant so a row can never carry another shard's id.
+ * the merchant so a row can never carry another hash shard's id. Once dedicated shards exist on the
+ * node (tenancy/shard/0004_dedicated_shards.ts), a new table gets their guards too.
  */
 export function tenantTableShardGuards(table: string) {
   return `
 CREATE TRIGGER ${table}_set_shard_id BEFORE INSERT ON ${table}
   FOR EACH ROW EXECUTE FUNCTION set_shard_id();
-ALTER TABLE ${table} ADD CONSTRAINT ${table}_shard_matches_merchant CHECK (shard_id = assign_shard(merchant_id));
+ALTER TABLE ${table} ADD CONSTRAINT ${table}_shard_matches_merchant CHECK (${HASH_SHARD_CHECK});
 CREATE INDEX ${table}_shard_idx ON ${table} (shard_id);
+DO $$ BEGIN
+  IF to_regprocedure('guard_dedicated_merchants(regclass)') IS NOT NULL THEN
+    PERFORM guard_dedicated_merchants('${table}'::regclass);
+  END IF;
+END $$;
 `
 }

@@ -53,21 +53,33 @@ export class ShardRebalancer {
     }))
   }
 
-  /** Nodes that take shards: declared, and not drained. */
-  async acceptingNodes(): Promise<string[]> {
-    const drained = await db
-      .connection('control')
-      .from('shard_nodes')
-      .where('accepts_shards', false)
-      .select('name')
-    const refused = new Set(drained.map((row) => row.name as string))
-    return this.router.nodes().filter((node) => !refused.has(node))
+  acceptingNodes(): Promise<string[]> {
+    return acceptingNodes(this.router)
+  }
+
+  /**
+   * A dedicated shard (shards:isolate) stays where it is and its node takes no other shard: rebalancing
+   * sees only the hash shards and the nodes without a dedicated one.
+   */
+  #dedicated(placements: ShardPlacement[]) {
+    const nodes = new Set(
+      placements
+        .filter((placement) => placement.shard >= this.router.shardCount)
+        .map((placement) => placement.node)
+    )
+    return {
+      nodes,
+      shared: placements.filter((placement) => placement.shard < this.router.shardCount),
+    }
   }
 
   async planRebalance(strategy: RebalanceStrategy): Promise<PlannedMove[]> {
     await this.finishActive()
-    const nodes = await this.acceptingNodes()
-    const placements = await this.placements(strategy)
+    const all = await this.placements(strategy)
+    const dedicated = this.#dedicated(all)
+    const accepting = await this.acceptingNodes()
+    const nodes = accepting.filter((node) => !dedicated.nodes.has(node))
+    const placements = dedicated.shared
     // Shards on a drained node go first (to accepting nodes), then the accepting nodes are evened out.
     const drains = placements
       .filter((placement) => !nodes.includes(placement.node))
@@ -86,9 +98,11 @@ export class ShardRebalancer {
   async planDrain(node: string, strategy: RebalanceStrategy): Promise<PlannedMove[]> {
     if (!this.router.nodes().includes(node)) throw new Error(`"${node}" is not a shard node`)
     await this.finishActive()
+    const placements = await this.placements(strategy)
+    const dedicated = this.#dedicated(placements).nodes
     const accepting = await this.acceptingNodes()
-    const nodes = accepting.filter((name) => name !== node)
-    return planDrain(await this.placements(strategy), [...nodes, node], node)
+    const nodes = accepting.filter((name) => name !== node && !dedicated.has(name))
+    return planDrain(placements, [...nodes, node], node)
   }
 
   async setAccepting(node: string, accepts: boolean) {
@@ -131,4 +145,15 @@ function applyMoves(placements: ShardPlacement[], moves: PlannedMove[]): ShardPl
     ...placement,
     node: to.get(placement.shard) ?? placement.node,
   }))
+}
+
+/** Nodes that take shards: known to the router, and not drained. */
+export async function acceptingNodes(router: ShardRouter): Promise<string[]> {
+  const drained = await db
+    .connection('control')
+    .from('shard_nodes')
+    .where('accepts_shards', false)
+    .select('name')
+  const refused = new Set(drained.map((row) => row.name as string))
+  return router.nodes().filter((node) => !refused.has(node))
 }

@@ -164,17 +164,7 @@ export async function raiseFence(from: NodeLink, to: NodeLink, shard: number, mo
     [shard, moveId]
   )
   // Transactions that began before the fence may still commit rows of the shard: wait them out.
-  const { xip } = await from.one<{ xip: string[] }>(
-    'SELECT ARRAY(SELECT pg_snapshot_xip(pg_current_snapshot())::text) AS xip'
-  )
-  for (;;) {
-    const { running } = await from.one<{ running: number }>(
-      `SELECT count(*)::int AS running FROM unnest($1::xid8[]) x WHERE pg_xact_status(x) = 'in progress'`,
-      [xip]
-    )
-    if (running === 0) break
-    await sleep(5)
-  }
+  await waitForOpenTransactions(from)
   const { id } = await from.transaction(
     () =>
       from.one<{ id: string }>(
@@ -190,6 +180,21 @@ export async function raiseFence(from: NodeLink, to: NodeLink, shard: number, mo
         `${to.name} did not apply ${from.name}'s changes within 2 minutes`
       )
     await sleep(2)
+  }
+}
+
+/** Returns once every transaction open on the node now has ended (those begun later are not waited for). */
+export async function waitForOpenTransactions(node: NodeLink) {
+  const { xip } = await node.one<{ xip: string[] }>(
+    'SELECT ARRAY(SELECT pg_snapshot_xip(pg_current_snapshot())::text) AS xip'
+  )
+  for (;;) {
+    const { running } = await node.one<{ running: number }>(
+      `SELECT count(*)::int AS running FROM unnest($1::xid8[]) x WHERE pg_xact_status(x) = 'in progress'`,
+      [xip]
+    )
+    if (running === 0) return
+    await sleep(5)
   }
 }
 

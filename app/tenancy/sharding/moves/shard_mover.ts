@@ -16,6 +16,7 @@ import {
   createSubscription,
   dropSubscription,
 } from '#tenancy/sharding/moves/replication'
+import { copyDedicatedMerchants } from '#tenancy/sharding/moves/dedicated_guards'
 import {
   deleteShardRows,
   shardDigest,
@@ -67,7 +68,8 @@ export type MoveRecord = {
 }
 
 export type MoveProgress = {
-  step: MoveStep
+  /** A move's step, or shards:isolate's own: `guard` (every node learns the new shard), `split` (relabel). */
+  step: MoveStep | 'guard' | 'split'
   message: string
   rowsCopied?: number
   rowsTotal?: number
@@ -110,8 +112,11 @@ export class ShardMover {
     return link
   }
 
-  /** One move command at a time, platform-wide: a session advisory lock on the control database. */
-  async #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * One move command at a time, platform-wide: a session advisory lock on the control database (shards:isolate
+   * relabels a merchant's rows under it too).
+   */
+  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const control = new NodeLink('control', this.#options.controlUrl)
     try {
       const { locked } = await control.one<{ locked: boolean }>(
@@ -156,9 +161,13 @@ export class ShardMover {
    */
   async check(shard: number, target: string): Promise<MoveRecord | null> {
     await this.#router.load()
-    if (!Number.isInteger(shard) || shard < 0 || shard >= this.#router.shardCount)
+    if (
+      !Number.isInteger(shard) ||
+      shard < 0 ||
+      (shard >= this.#router.shardCount && !this.#router.isMapped(shard))
+    )
       throw new ShardMoveInvalidException(
-        `shard must be 0 to ${this.#router.shardCount - 1}, not ${shard}`,
+        `shard must be 0 to ${this.#router.shardCount - 1} or a dedicated shard, not ${shard}`,
         { field: 'shard' }
       )
     if (!this.#options.nodeUrls[target])
@@ -196,7 +205,7 @@ export class ShardMover {
 
   /** Starts a move of `shard` to `target`, or resumes the one recorded; returns once switched. */
   async move(shard: number, target: string, reason?: string): Promise<MoveRecord> {
-    return this.#exclusive(async () => {
+    return this.exclusive(async () => {
       const move = (await this.check(shard, target)) ?? (await this.#begin(shard, target, reason))
       // A failure recorded by an earlier run is history once the move runs again.
       if (move.error) await this.#record(move, { error: null })
@@ -264,6 +273,7 @@ export class ShardMover {
     }
     for (const partition of await alignPartitions(source, target))
       this.#report('prepare', `created partition ${partition} on ${target.name}`)
+    await copyDedicatedMerchants(source, target)
     const tables = await this.#tables(source, target)
     this.#report('prepare', `replica identity and fence triggers on ${tables.length} tables`)
     for (const node of [source, target]) await armNode(node, tables, move.shard_id)
@@ -375,7 +385,7 @@ export class ShardMover {
 
   /** Removes the old copy: stops reverse replication and deletes the shard's rows from the source. */
   async complete(shard: number): Promise<MoveRecord> {
-    return this.#exclusive(async () => {
+    return this.exclusive(async () => {
       const move = await this.checkEnd(shard, 'complete')
       await this.#record(move, { step: 'completing', error: null })
       const source = this.#link(move.source)
@@ -394,7 +404,7 @@ export class ShardMover {
 
   /** Undoes a move at any step before `complete`: the shard ends where it started, nothing left behind. */
   async rollback(shard: number): Promise<MoveRecord> {
-    return this.#exclusive(async () => {
+    return this.exclusive(async () => {
       const move = await this.checkEnd(shard, 'rollback')
       await this.#record(move, { step: 'rolling_back', error: null })
       const source = this.#link(move.source)
