@@ -44,6 +44,14 @@ function connection(url: string, replicas: string[], kind: 'control' | 'shard'):
   }
 }
 
+/**
+ * A shard node's connection (pool, read replicas, the shard migrations): for the nodes declared here and
+ * for those registered at run time (app/tenancy/sharding/node_registry.ts).
+ */
+export function shardConnection(url: string, replicas: string[] = []): PostgreConfig {
+  return connection(url, replicas, 'shard')
+}
+
 export const shardNodes = parseShardNodes(
   env.get('DATABASE_URL'),
   env.get('SHARD_NODE_URLS'),
@@ -56,7 +64,7 @@ const dbConfig = defineConfig({
   connections: {
     control: connection(env.get('DATABASE_URL'), [], 'control'),
     ...Object.fromEntries(
-      shardNodes.map((node) => [node.name, connection(node.url, node.replicas, 'shard')])
+      shardNodes.map((node) => [node.name, shardConnection(node.url, node.replicas)])
     ),
   },
 })

@@ -27,14 +27,17 @@ export function serveTenants(): Promise<void> {
       getTenant,
       listenForShardMapChanges,
       registerShardMoveMetrics,
+      syncRegisteredNodes,
     } = await import('#tenancy/index')
     const { instrumentDatabase } = await import('#core/observability/db_metrics')
     const { metrics } = await import('#core/observability/metrics')
 
     await bootModuleRegistry()
     await shardRouter.load()
-    await listenForShardMapChanges(async (version) => {
+    // A registered node is connected by load(); without a new version, by the registry alone.
+    await listenForShardMapChanges(async (version, nodes) => {
       if (version > shardRouter.version) await shardRouter.load()
+      else if (nodes) await syncRegisteredNodes(shardRouter)
     })
     await featureFlags.init()
     await merchantDirectory.listen()

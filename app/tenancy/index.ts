@@ -32,6 +32,8 @@ export {
   type RebalanceStrategy,
 } from '#tenancy/sharding/moves/rebalance_plan'
 export { listenForShardMapChanges } from '#tenancy/sharding/shard_map_signal'
+export { nodeUrl, nodeUrls, syncRegisteredNodes } from '#tenancy/sharding/node_registry'
+export { addShardNode, type AddedNode } from '#tenancy/sharding/add_node'
 export { TenantModel } from '#tenancy/models/tenant_model'
 export { merchantDirectory } from '#tenancy/services/merchant_directory'
 export { featureFlags } from '#tenancy/services/feature_flags'

@@ -26,30 +26,38 @@ export default class MigrateAll extends BaseCommand {
       const urls = [env.get('DATABASE_URL'), ...shardNodes.map((node) => node.url)]
       for (const name of await ensureDatabases(urls)) this.logger.info(`created database ${name}`)
     }
-    const connections = ['control', ...shardNodes.map((node) => node.name)]
-    for (const connectionName of connections) {
-      const runner = new MigrationRunner(db, this.app, {
-        direction: this.reset ? 'down' : 'up',
-        connectionName,
-        ...(this.reset ? { batch: 0 } : {}),
-      })
-      await runner.run()
-      if (runner.error) {
-        this.logger.error(`${connectionName}: ${runner.error.message}`)
-        this.exitCode = 1
-        return
-      }
-      const files = Object.keys(runner.migratedFiles)
-      this.logger.info(
-        `${connectionName}: ${files.length ? `${files.length} migration(s) ${this.reset ? 'rolled back' : 'applied'}` : 'up to date'}`
-      )
-    }
+    const { shardRouter, syncRegisteredNodes } = await import('#tenancy/index')
+    // Nodes registered at run time (shards:add-node) are migrated too: read before the control
+    // database is rolled back, after it is migrated (a fresh one has none).
+    if (this.reset) await syncRegisteredNodes(shardRouter)
+    if (!(await this.#migrate('control'))) return
+    if (!this.reset) await syncRegisteredNodes(shardRouter)
+    for (const connectionName of shardRouter.nodes())
+      if (!(await this.#migrate(connectionName))) return
     if (!this.reset) {
-      const { shardRouter } = await import('#tenancy/index')
       await shardRouter.ensureMap()
       this.logger.info(
         `shard_map: ${shardRouter.shardCount} shards over ${shardRouter.nodes().join(', ')}`
       )
     }
+  }
+
+  async #migrate(connectionName: string): Promise<boolean> {
+    const runner = new MigrationRunner(db, this.app, {
+      direction: this.reset ? 'down' : 'up',
+      connectionName,
+      ...(this.reset ? { batch: 0 } : {}),
+    })
+    await runner.run()
+    if (runner.error) {
+      this.logger.error(`${connectionName}: ${runner.error.message}`)
+      this.exitCode = 1
+      return false
+    }
+    const files = Object.keys(runner.migratedFiles)
+    this.logger.info(
+      `${connectionName}: ${files.length ? `${files.length} migration(s) ${this.reset ? 'rolled back' : 'applied'}` : 'up to date'}`
+    )
+    return true
   }
 }

@@ -1,6 +1,5 @@
 import { BaseCommand } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
-import db from '@adonisjs/lucid/services/db'
 
 export default class ShardsStatus extends BaseCommand {
   static commandName = 'shards:status'
@@ -8,18 +7,16 @@ export default class ShardsStatus extends BaseCommand {
   static options: CommandOptions = { startApp: true }
 
   async run() {
-    const { shardRouter } = await import('#tenancy/index')
-    await shardRouter.load()
-    const counts = await db
-      .connection('control')
-      .from('merchants')
-      .select('shard_id')
-      .count('* as merchants')
-      .groupBy('shard_id')
-    const byShard = new Map(counts.map((row) => [Number(row.shard_id), Number(row.merchants)]))
+    const { shardStatus } = await import('#tenancy/index')
+    const status = await shardStatus()
     const table = this.ui.table().head(['Shard', 'Node', 'Merchants'])
-    for (const { shardId, connection } of shardRouter.snapshot())
-      table.row([String(shardId), connection, String(byShard.get(shardId) ?? 0)])
+    for (const shard of status.shards)
+      table.row([String(shard.shard_id), shard.node, String(shard.merchants)])
     table.render()
+    // Declared and registered nodes alike (a registered node's URL is never shown).
+    const nodes = this.ui.table().head(['Node', 'Shards', 'Accepts shards'])
+    for (const node of status.nodes)
+      nodes.row([node.name, String(node.shards), node.accepts_shards ? 'yes' : 'no (drained)'])
+    nodes.render()
   }
 }

@@ -1,12 +1,17 @@
-import { shardNodes } from '#config/database'
+import { nodeUrl, nodeUrls as knownNodeUrls } from '#tenancy/index'
 import { NodeLink } from '#tenancy/sharding/moves/node_link'
 import { shardDigest, tenantTables } from '#tenancy/sharding/moves/shard_tables'
 
-/** What the shard-move tests read on the nodes themselves, beside the app's pools. */
-export const nodeUrls = Object.fromEntries(shardNodes.map((node) => [node.name, node.url]))
+/**
+ * What the shard-move tests read on the nodes themselves, beside the app's pools: the declared nodes and
+ * those registered at run time (kept current as this process learns of them).
+ */
+export const nodeUrls = knownNodeUrls()
 
 export async function withNode<T>(node: string, fn: (session: NodeLink) => Promise<T>): Promise<T> {
-  const session = new NodeLink(node, nodeUrls[node])
+  const url = nodeUrl(node)
+  if (!url) throw new Error(`${node} is not a node this process knows`)
+  const session = new NodeLink(node, url)
   try {
     return await fn(session)
   } finally {

@@ -1,6 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
 import env from '#start/env'
-import { shardNodes } from '#config/database'
 import { runWithActor } from '#core/database/actor_context'
 import { dispatch } from '#core/queue/dispatcher'
 import { shardRouter } from '#tenancy/services/shards'
@@ -13,10 +12,14 @@ import {
   type RebalanceStrategy,
 } from '#tenancy/sharding/moves/rebalance_plan'
 import { ShardMoveInvalidException } from '#tenancy/sharding/moves/shard_move_exceptions'
+import { nodeUrls as knownNodeUrls } from '#tenancy/sharding/node_registry'
 
-/** The mover, rebalancer and isolator over the declared nodes: for the shards:* commands and the admin API's job. */
+/**
+ * The mover, rebalancer and isolator over the declared and registered nodes: for the shards:* commands
+ * and the admin API's job. The URLs are the registry's own record, which the router's load() keeps current.
+ */
 export function shardTools(report?: (progress: MoveProgress) => void) {
-  const nodeUrls = Object.fromEntries(shardNodes.map((node) => [node.name, node.url]))
+  const nodeUrls = knownNodeUrls()
   const mover = new ShardMover(shardRouter, {
     nodeUrls,
     controlUrl: env.get('DATABASE_URL'),

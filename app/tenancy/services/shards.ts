@@ -1,14 +1,19 @@
 import app from '@adonisjs/core/services/app'
 import { ShardRouter } from '#tenancy/sharding/shard_router'
 import { shardNodes } from '#config/database'
+import { syncRegisteredNodes } from '#tenancy/sharding/node_registry'
 import type { TenancyConfig } from '#tenancy/define_tenancy_config'
 
 const tenancyConfig = app.config.get<TenancyConfig>('tenancy')
 
-/** The process-wide shard router (shard_map is loaded by the tenancy provider). */
+/**
+ * The process-wide shard router (shard_map is loaded by the tenancy provider): the declared nodes, and
+ * the registered ones, connected on every load.
+ */
 export const shardRouter = new ShardRouter(
   tenancyConfig.shardCount,
-  shardNodes.map((node) => node.name)
+  shardNodes.map((node) => node.name),
+  { discoverNodes: syncRegisteredNodes }
 )
 
 /** The query client for the current tenant's data: `tenantDb()` reads, `tenantDb('write')` writes. */

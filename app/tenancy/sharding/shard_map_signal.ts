@@ -11,9 +11,14 @@ function channel() {
   return `shard_map:changed:db${redis.connection('main').ioConnection.options.db ?? 0}`
 }
 
-export async function publishShardMapChange(version: number) {
+/**
+ * `nodes`: a shard node was registered (or its registration changed): every process connects the
+ * registered nodes, whether or not the map's version moved.
+ */
+export async function publishShardMapChange(version: number, options: { nodes?: boolean } = {}) {
   try {
-    await redis.connection('main').publish(channel(), JSON.stringify({ version }))
+    const message = options.nodes ? { version, nodes: true } : { version }
+    await redis.connection('main').publish(channel(), JSON.stringify(message))
   } catch (error) {
     logger.warn({ err: error }, 'shard map change not published: processes find it at the fence')
   }
@@ -21,16 +26,21 @@ export async function publishShardMapChange(version: number) {
 
 let listening: Promise<void> | undefined
 
-/** Calls `reload` whenever another process (or this one) changes the map; resolves once subscribed. */
+/**
+ * Calls `reload` whenever another process (or this one) changes the map or registers a node (`nodes`
+ * true); resolves once subscribed.
+ */
 export function listenForShardMapChanges(
-  reload: (version: number) => Promise<void>
+  reload: (version: number, nodes: boolean) => Promise<void>
 ): Promise<void> {
   listening ??= new Promise<void>((resolve, reject) => {
     redis.connection('main').subscribe(
       channel(),
       (message: string) => {
-        const version = Number((JSON.parse(message) as { version?: unknown }).version)
-        reload(version).catch((error) => logger.error({ err: error }, 'shard map not reloaded'))
+        const parsed = JSON.parse(message) as { version?: unknown; nodes?: unknown }
+        reload(Number(parsed.version), parsed.nodes === true).catch((error) =>
+          logger.error({ err: error }, 'shard map not reloaded')
+        )
       },
       { onSubscription: () => resolve(), onError: (error) => reject(error) }
     )

@@ -57,23 +57,48 @@ function preparedName(text: string): string | undefined {
 export class ShardRouter {
   #map = new Map<number, string>()
   #version = 0
+  /** The declared nodes, then those registered at run time (addNode). */
+  #nodes: string[]
+  readonly #discoverNodes?: (router: ShardRouter) => Promise<void>
 
+  /**
+   * `nodeNames`: the nodes config/database.ts declares. `discoverNodes`, when given, runs before every
+   * load() and adds the nodes registered at run time (app/tenancy/sharding/node_registry.ts), so a map
+   * that names one is never refused.
+   */
   constructor(
     readonly shardCount: number,
-    readonly nodeNames: readonly string[]
-  ) {}
+    readonly nodeNames: readonly string[],
+    options: { discoverNodes?: (router: ShardRouter) => Promise<void> } = {}
+  ) {
+    this.#nodes = [...nodeNames]
+    this.#discoverNodes = options.discoverNodes
+  }
 
   /** Default placement: contiguous ranges of shards over the declared nodes. */
   defaultConnectionFor(shardId: number): string {
     return this.nodeNames[Math.floor((shardId * this.nodeNames.length) / this.shardCount)]
   }
 
+  /** Makes a node registered at run time known (its connection must exist first). */
+  addNode(name: string) {
+    if (!this.#nodes.includes(name)) this.#nodes.push(name)
+  }
+
+  /** Forgets a node no longer registered, unless it is declared or serves shards; whether it went. */
+  removeNode(name: string): boolean {
+    if (this.nodeNames.includes(name) || this.shardsOn(name).length > 0) return false
+    this.#nodes = this.#nodes.filter((node) => node !== name)
+    return true
+  }
+
   shardFor(merchantId: string): number {
     return assignShard(merchantId, this.shardCount)
   }
 
-  /** Loads shard_map from the control database; refuses a map that names an undeclared node. */
+  /** Loads shard_map from the control database; refuses a map that names an unknown node. */
   async load() {
+    await this.#discoverNodes?.(this)
     const rows = await db
       .connection('control')
       .from('shard_map')
@@ -93,9 +118,9 @@ export class ShardRouter {
   apply(rows: Array<{ shard_id: number; connection_name: string; version?: number | string }>) {
     const map = new Map<number, string>()
     for (const row of rows) {
-      if (!this.nodeNames.includes(row.connection_name)) {
+      if (!this.#nodes.includes(row.connection_name)) {
         throw new Error(
-          `shard_map sends shard ${row.shard_id} to "${row.connection_name}", which config/database.ts does not declare`
+          `shard_map sends shard ${row.shard_id} to "${row.connection_name}", which is neither declared nor registered`
         )
       }
       map.set(row.shard_id, row.connection_name)
@@ -245,6 +270,6 @@ export class ShardRouter {
 
   /** Every physical node, for work that spans shards (migrations, GDPR, health). */
   nodes(): readonly string[] {
-    return this.nodeNames
+    return this.#nodes
   }
 }
