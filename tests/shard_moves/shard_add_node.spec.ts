@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import { scrapeMetrics } from '#tests/support/http'
 import pg from 'pg'
 import db from '@adonisjs/lucid/services/db'
 import env from '#start/env'
@@ -192,6 +193,15 @@ test.group('shards:add-node', (group) => {
     const menu = await client.get(`/api/v1/menus/${shop.merchant.slug}`)
     menu.assertStatus(200)
     assert.include(menu.text(), shop.menu.espresso.name)
+    // Readiness checks the registered node like the declared ones.
+    const ready = await client.get('/ready')
+    assert.equal(ready.body().checks[`postgres:${NODE}`], 'ok')
+    // ... and its queries are timed in /metrics like theirs, without a restart.
+    const exposed = await scrapeMetrics(client)
+    assert.match(
+      exposed,
+      new RegExp(`^db_query_duration_seconds_count\\{[^}]*connection="${NODE}"[^}]*\\} [1-9]`, 'm')
+    )
 
     // Status, from the command and the admin API: node3 like the others, never its URL.
     const status = await ace(['shards:status'])

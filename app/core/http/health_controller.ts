@@ -32,7 +32,8 @@ function check(probe: () => Promise<unknown>): Promise<CheckResult> {
  * process out of the load balancer would not bring a worker back. Answers hold no error text.
  */
 async function readiness(): Promise<Readiness> {
-  const connections = Object.keys(app.config.get<Record<string, unknown>>('database.connections'))
+  // The manager's list: the configured connections and the shard nodes registered at run time.
+  const connections = [...db.manager.connections.keys()]
   const main = redis.connection('main')
   const [postgres, redisCheck, worker] = await Promise.all([
     Promise.all(connections.map((name) => check(() => db.connection(name).rawQuery('select 1')))),

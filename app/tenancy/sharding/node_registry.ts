@@ -2,6 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import encryption from '@adonisjs/core/services/encryption'
 import logger from '@adonisjs/core/services/logger'
 import { shardConnection, shardNodes } from '#config/database'
+import { instrumentConnection } from '#core/observability/db_metrics'
 import type { ShardRouter } from '#tenancy/sharding/shard_router'
 
 /**
@@ -74,6 +75,7 @@ export function connectNode(router: ShardRouter, name: string, url: string) {
     if (db.manager.has(name)) db.manager.patch(name, shardConnection(url))
     else db.manager.add(name, shardConnection(url))
     urls[name] = url
+    instrumentConnection(name)
   }
   connected.add(name)
   router.addNode(name)
