@@ -184,6 +184,17 @@ export class ShardMover {
       )
     if (!move && this.#router.connectionForShard(shard) === target)
       throw new ShardMoveRefusedException(`shard ${shard} is already on ${target}`)
+    // A merchant half relabelled out of this shard would leave its relabelled rows behind.
+    const splitting = await db
+      .connection('control')
+      .from('merchant_isolations')
+      .where({ hash_shard: shard, step: 'split' })
+      .first()
+    if (splitting)
+      throw new ShardMoveRefusedException(
+        `merchant ${splitting.merchant_id} is being isolated out of shard ${shard}: ` +
+          `run "node ace shards:isolate ${splitting.merchant_id}" again to finish that first`
+      )
     return move
   }
 
