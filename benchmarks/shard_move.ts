@@ -212,12 +212,12 @@ try {
     return { seconds, cpuSeconds }
   }
 
-  const progress = { stepAt: {} as Record<string, number>, rowsTotal: 0, cpuAtFence: 0 }
+  const progress = { stepAt: {} as Record<string, number>, rowsTotal: 0, cpuAtVerify: 0 }
   const mover = new ShardMover(shardRouter, {
     nodeUrls: urls,
     controlUrl: CONTROL_URL,
     report: (p) => {
-      if (p.step === 'fence' && !progress.stepAt.fence) progress.cpuAtFence = serverCpu()
+      if (p.step === 'verify' && !progress.stepAt.verify) progress.cpuAtVerify = serverCpu()
       progress.stepAt[p.step] ??= performance.now()
       if (p.rowsTotal !== undefined) progress.rowsTotal = p.rowsTotal
     },
@@ -230,7 +230,8 @@ try {
     const move = await mover.move(SHARD, target, 'benchmark')
     const switchedAt = performance.now()
     // The pause ends at the flip ('switch' reports it); move() returns after the summaries' refresh.
-    const { fence: fenceAt, switch: flippedAt } = progress.stepAt
+    // Catch-up ends where verification begins (it compares while writes go on); the pause is the fence.
+    const { verify: verifyAt, fence: fenceAt, switch: flippedAt } = progress.stepAt
     return {
       began,
       fenceAt,
@@ -239,9 +240,9 @@ try {
       fenceMs: move.fence_ms ?? Number.NaN,
       rows: progress.rowsTotal,
       prepareSeconds: (progress.stepAt.copy - began) / 1000,
-      copySeconds: (fenceAt - began) / 1000,
+      copySeconds: (verifyAt - began) / 1000,
       totalSeconds: (switchedAt - began) / 1000,
-      copyCpuSeconds: progress.cpuAtFence - cpu,
+      copyCpuSeconds: progress.cpuAtVerify - cpu,
       cpuSeconds: serverCpu() - cpu,
     }
   }

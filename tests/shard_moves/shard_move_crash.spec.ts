@@ -12,14 +12,14 @@ function shardsMove(args: string[], crashAt?: string) {
 
 /**
  * [the step the first run dies at, the command whose run dies there, how the move ends]. Steps report
- * as they finish their work (the fence's as it goes up; verify's with the fence up).
+ * as they finish their work (the fence's as it goes up; verify's as it starts comparing).
  */
 const CASES: Array<[string, 'move' | 'complete' | 'rollback', 'complete' | 'rollback']> = [
   ['prepare', 'move', 'rollback'],
   ['copy', 'move', 'complete'],
   ['catch_up', 'move', 'rollback'],
-  ['fence', 'move', 'complete'],
   ['verify', 'move', 'rollback'],
+  ['fence', 'move', 'complete'],
   ['completing', 'complete', 'complete'],
   ['rolling_back', 'rollback', 'rollback'],
 ]

@@ -3,6 +3,7 @@ import {
   dropFenceTriggerSql,
   fenceTriggerSql,
   identityTargets,
+  shardDigest,
   shardFilter,
   shardRowCount,
   type ShardTable,
@@ -196,6 +197,81 @@ export async function waitForOpenTransactions(node: NodeLink) {
     if (running === 0) return
     await sleep(5)
   }
+}
+
+export type ShardDigests = Array<{ table: string; rows: number; checksum: string }>
+
+/**
+ * The shard's digests (per table: rows and checksum) on both nodes at one point of the replication
+ * stream, while writes go on: the VDiff before the cutover. A marker is written on `from` under a fence
+ * of a few milliseconds (no write of the shard commits beside it) and `from`'s snapshot is taken right
+ * after it. On `to`, the marker table is held locked until the apply worker waits on that marker: every
+ * change before it is applied, none after, and `to`'s snapshot is taken then. The lock goes, the apply
+ * goes on, and both snapshots are read at leisure.
+ */
+export async function digestsAtOnePoint(
+  from: NodeLink,
+  to: NodeLink,
+  tables: ShardTable[],
+  shard: number,
+  moveId: string
+): Promise<{ from: ShardDigests; to: ShardDigests }> {
+  const hold = new NodeLink(to.name, to.url)
+  const views = [new NodeLink(from.name, from.url), new NodeLink(to.name, to.url)] as const
+  try {
+    await hold.query('BEGIN')
+    await hold.query('LOCK TABLE shard_move_markers IN SHARE MODE')
+    await from.query(
+      `INSERT INTO shard_fences (shard_id, move_id) VALUES ($1, $2) ON CONFLICT (shard_id) DO NOTHING`,
+      [shard, moveId]
+    )
+    try {
+      await waitForOpenTransactions(from)
+      await from.transaction(
+        () => from.query('INSERT INTO shard_move_markers (shard_id) VALUES ($1)', [shard]),
+        { bypassFence: true }
+      )
+      await views[0].query('BEGIN ISOLATION LEVEL REPEATABLE READ')
+      await views[0].query('SELECT 1')
+    } finally {
+      await from.query('DELETE FROM shard_fences WHERE shard_id = $1', [shard])
+    }
+    const deadline = Date.now() + 120_000
+    while (!(await applyWaitsOnMarkers(to))) {
+      if (Date.now() > deadline)
+        throw new ShardMoveRefusedException(
+          `${to.name} did not reach ${from.name}'s marker within 2 minutes`
+        )
+      await sleep(2)
+    }
+    await views[1].query('BEGIN ISOLATION LEVEL REPEATABLE READ')
+    await views[1].query('SELECT 1')
+    await hold.query('COMMIT')
+    const [mine, theirs] = await Promise.all(
+      views.map(async (view) => {
+        const digests: ShardDigests = []
+        // The markers are the moves' own rows, and this one is on `from` alone until the lock goes.
+        for (const table of tables.filter((t) => t.name !== 'shard_move_markers'))
+          digests.push({ table: table.name, ...(await shardDigest(view, table, shard)) })
+        await view.query('COMMIT')
+        return digests
+      })
+    )
+    return { from: mine, to: theirs }
+  } finally {
+    await hold.close()
+    for (const view of views) await view.close()
+  }
+}
+
+/** Whether the node's logical replication apply worker is waiting for the lock on shard_move_markers. */
+async function applyWaitsOnMarkers(node: NodeLink): Promise<boolean> {
+  const [row] = await node.query(
+    `SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+     WHERE l.relation = 'shard_move_markers'::regclass AND NOT l.granted
+       AND a.backend_type LIKE 'logical replication%'`
+  )
+  return row !== undefined
 }
 
 export function sleep(ms: number) {

@@ -14,12 +14,12 @@ import {
   sleep,
   createSlot,
   createSubscription,
+  digestsAtOnePoint,
   dropSubscription,
 } from '#tenancy/sharding/moves/replication'
 import { copyDedicatedMerchants } from '#tenancy/sharding/moves/dedicated_guards'
 import {
   deleteShardRows,
-  shardDigest,
   tenantTables,
   type ShardTable,
 } from '#tenancy/sharding/moves/shard_tables'
@@ -36,14 +36,15 @@ import type { ShardRouter } from '#tenancy/sharding/shard_router'
  *   prepare   replica identity FULL, the target's partitions, fence triggers, the target cleared
  *   copy      publication with a row filter on the source, slot, subscription on the target
  *   catch_up  until every table is synchronised and the lag is small
+ *   verify    per table: rows and checksum of the shard on both nodes, at one point of the replication
+ *             stream, while writes go on
  *   fence     writes to the shard refused on the source; a marker proves the target has them all
- *   verify    per table: rows and checksum of the shard on both nodes
  *   switch    reverse replication target -> source, shard_map flipped (version + 1), every process told
  * and stops at `switched`: the source's copy stays current (and fenced) until `complete` removes it or
  * `rollback` moves the shard back. Every step is recorded in shard_moves and can run again, so the
  * command run again after a crash resumes where it stopped.
  */
-export const MOVE_STEPS = ['prepare', 'copy', 'catch_up', 'fence', 'verify', 'switch'] as const
+export const MOVE_STEPS = ['prepare', 'copy', 'catch_up', 'verify', 'fence', 'switch'] as const
 export type MoveStep =
   | (typeof MOVE_STEPS)[number]
   | 'switched'
@@ -353,16 +354,14 @@ export class ShardMover {
 
   async #verify(move: MoveRecord, source: NodeLink, target: NodeLink) {
     const tables = await this.#tables(source, target)
-    for (const table of tables) {
-      const [mine, theirs] = await Promise.all([
-        shardDigest(source, table, move.shard_id),
-        shardDigest(target, table, move.shard_id),
-      ])
+    this.#report('verify', `comparing ${tables.length} tables on both nodes`)
+    const digests = await digestsAtOnePoint(source, target, tables, move.shard_id, move.id)
+    for (const [index, mine] of digests.from.entries()) {
+      const theirs = digests.to[index]
       if (mine.rows !== theirs.rows || mine.checksum !== theirs.checksum) {
-        // Writes resume on the source; the move can be tried again from the catch-up, or rolled back.
-        await source.query('DELETE FROM shard_fences WHERE shard_id = $1', [move.shard_id])
-        const error = `${table.name}: ${mine.rows} rows on ${source.name}, ${theirs.rows} on ${target.name}, checksums ${mine.checksum === theirs.checksum ? 'equal' : 'differ'}`
-        await this.#record(move, { step: 'catch_up', fenced_at: null, error })
+        // The move can be tried again from the catch-up, or rolled back; writes never stopped.
+        const error = `${mine.table}: ${mine.rows} rows on ${source.name}, ${theirs.rows} on ${target.name}, checksums ${mine.checksum === theirs.checksum ? 'equal' : 'differ'}`
+        await this.#record(move, { step: 'catch_up', error })
         throw new ShardMoveRefusedException(
           `verification failed, the shard stays on ${source.name}: ${error}`
         )
