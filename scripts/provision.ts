@@ -76,6 +76,8 @@ async function provisionPostgres(): Promise<{ url: string; stop: () => Promise<v
       ...['-c', 'wal_level=logical', '-c', 'wal_retrieve_retry_interval=200ms'],
       ...['-c', 'max_sync_workers_per_subscription=8', '-c', 'max_logical_replication_workers=12'],
       ...['-c', 'max_worker_processes=20'],
+      // Slots (publisher) and origin states (subscriber) for a move's apply and table-copy workers.
+      ...['-c', 'max_replication_slots=40', '-c', 'max_wal_senders=40'],
     ],
     onLog: () => {},
     onError: () => {},

@@ -100,8 +100,11 @@ export async function startShardServers(names: string[]): Promise<ShardServers> 
           `listen_addresses = '127.0.0.1'`,
           `unix_socket_directories = '${dir}'`,
           'wal_level = logical',
-          'max_wal_senders = 20',
-          'max_replication_slots = 20',
+          // Slots on the publisher and origin states on the subscriber: each move's apply and table-copy
+          // workers take one while they run, and a worker's is freed a moment after it ends (at 20, a
+          // move right after another ran out).
+          'max_wal_senders = 40',
+          'max_replication_slots = 40',
           // A move's table copies run this many at a time (its apply worker starts the next one
           // about once a second): 24 tenant tables in 2 rounds rather than 6.
           'max_logical_replication_workers = 16',
