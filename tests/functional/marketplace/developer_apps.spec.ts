@@ -162,6 +162,13 @@ test.group('Marketplace: developers and apps', () => {
     const mine = await client.get('/api/v1/developer/account').bearerToken(dev.token)
     mine.assertStatus(200)
     assert.equal(mine.body().data.display_name, 'App Maker Ltd')
+    // Platform routes serve no merchant: naming one without the module changes nothing.
+    const shop = await createMerchantWithToken({ tier: 'digital_menu' })
+    const named = await client
+      .get('/api/v1/developer/account')
+      .bearerToken(dev.token)
+      .header('X-Merchant', shop.slug)
+    named.assertStatus(200)
   })
 
   test('an unverified developer keeps drafts but cannot submit', async ({ client, assert }) => {
