@@ -122,6 +122,32 @@ test.group('Marketplace: developers and apps', () => {
       .get(`/api/v1/marketplace/apps/${created.slug}`)
       .bearerToken(shop.token)
     after.assertStatus(404)
+    // ... and the developer can change nothing until support verifies them again.
+    for (const request of [
+      client.post('/api/v1/developer/apps').bearerToken(dev.token).json(appBody()),
+      client.patch(`/api/v1/developer/apps/${draft.id}`).bearerToken(dev.token).json({ name: 'X' }),
+      client.post(`/api/v1/developer/apps/${draft.id}/secret`).bearerToken(dev.token),
+      client.delete(`/api/v1/developer/apps/${draft.id}`).bearerToken(dev.token),
+    ]) {
+      const refused = await request
+      assert.equal(refused.status(), 403)
+      assert.equal(refused.body().errors[0].code, 'E_DEVELOPER_SUSPENDED')
+    }
+    const again = await client
+      .post(`/api/v1/admin/marketplace/developers/${dev.developer.id}/suspend`)
+      .bearerToken(dev.support)
+      .json({ reason: 'terms breached' })
+    again.assertStatus(409)
+    assert.equal(again.body().errors[0].code, 'E_DEVELOPER_STATE')
+    const back = await client
+      .post(`/api/v1/admin/marketplace/developers/${dev.developer.id}/verify`)
+      .bearerToken(dev.support)
+      .json({ reason: 'breach resolved' })
+    back.assertStatus(200)
+    const relisted = await client
+      .get(`/api/v1/marketplace/apps/${created.slug}`)
+      .bearerToken(shop.token)
+    relisted.assertStatus(200)
   })
 
   test('a developer account: one per user, pending until verified, needed for apps', async ({
