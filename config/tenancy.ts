@@ -11,7 +11,7 @@ export default defineTenancyConfig({
   tiers: {
     digital_menu: ['menu', 'analytics'],
     pre_ordering: ['menu', 'analytics', 'notifications', 'orders'],
-    full_suite: ['menu', 'analytics', 'notifications', 'orders', 'ai_briefings'],
+    full_suite: ['menu', 'analytics', 'notifications', 'orders', 'ai_briefings', 'marketplace'],
   },
   modules: [
     () => import('#tenancy/module'),
@@ -21,6 +21,7 @@ export default defineTenancyConfig({
     () => import('#notifications/module'),
     () => import('#orders/module'),
     () => import('#compliance/module'),
+    () => import('#marketplace/module'),
   ],
   merchantCacheTtlSeconds: 3600,
 })

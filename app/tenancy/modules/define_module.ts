@@ -40,6 +40,11 @@ export type ModuleDefinition = {
   dependsOn?: string[]
   /** Registers the module's routes; the registry mounts them behind the module gate. */
   routes?: Loader<(router: Router) => void>
+  /**
+   * Routes that serve no merchant (a module's developer or platform-support API): mounted behind the
+   * gate's caller resolution and module tag, without the per-merchant check (they have no merchant).
+   */
+  platformRoutes?: Loader<(router: Router) => void>
   listeners?: Loader<unknown>
   jobs?: Array<Loader<JobConstructor>>
   schedules?: ModuleSchedule[]
@@ -58,6 +63,7 @@ const KEYS = new Set([
   'core',
   'dependsOn',
   'routes',
+  'platformRoutes',
   'listeners',
   'jobs',
   'schedules',
@@ -92,7 +98,14 @@ export function defineModule(definition: ModuleDefinition): Readonly<ModuleDefin
     if (definition.dependsOn.includes(definition.name))
       throw new Error(`${where}: "dependsOn" names the module itself`)
   }
-  for (const key of ['routes', 'listeners', 'personalData', 'archives', 'onboarding'] as const) {
+  for (const key of [
+    'routes',
+    'platformRoutes',
+    'listeners',
+    'personalData',
+    'archives',
+    'onboarding',
+  ] as const) {
     if (definition[key] !== undefined && typeof definition[key] !== 'function') {
       throw new Error(`${where}: "${key}" must be a lazy import () => import(...)`)
     }

@@ -7,7 +7,7 @@ import type { PersonalDataDeclaration } from '#core/privacy/personal_data'
 import type { Archivable } from '#core/archiving/archivable'
 
 export type ModuleOverride = { module: string; enabled: boolean }
-export type GateMiddleware = (module: ModuleDefinition) => any
+export type GateMiddleware = (module: ModuleDefinition, options?: { platform?: boolean }) => any
 
 /**
  * The plugin registry: knows every module, orders them by dependsOn (refusing cycles and unknown
@@ -137,11 +137,17 @@ export class ModuleRegistry {
   }
 
   async mountModuleRoutes(router: Router, module: ModuleDefinition, gate: GateMiddleware) {
-    if (!module.routes) return
-    const { default: register } = await module.routes()
-    // The body first, as before any route middleware; the gate also tags the matched route with its
-    // module (metrics, budgets, Sentry).
-    router.group(() => register(router)).use([readBody, gate(module)])
+    if (module.routes) {
+      const { default: register } = await module.routes()
+      // The body first, as before any route middleware; the gate also tags the matched route with its
+      // module (metrics, budgets, Sentry).
+      router.group(() => register(router)).use([readBody, gate(module)])
+    }
+    if (module.platformRoutes) {
+      // Routes of no merchant: the caller is resolved and the route tagged, no merchant is required.
+      const { default: register } = await module.platformRoutes()
+      router.group(() => register(router)).use([readBody, gate(module, { platform: true })])
+    }
   }
 
   async loadListeners() {

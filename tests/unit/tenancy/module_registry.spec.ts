@@ -16,6 +16,10 @@ test.group('defineModule and the module registry', () => {
       /"routes" must be a lazy import/
     )
     assert.throws(
+      () => defineModule({ name: 'menu', platformRoutes: 'platform_routes.ts' } as any),
+      /"platformRoutes" must be a lazy import/
+    )
+    assert.throws(
       () => defineModule({ name: 'menu', dependsOn: ['menu'] }),
       /names the module itself/
     )

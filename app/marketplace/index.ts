@@ -1,0 +1,5 @@
+/**
+ * The marketplace's public surface. Other modules (and the OAuth slice) import from here only.
+ */
+export { verifyClientSecret, clientSecrets } from '#marketplace/services/client_secrets'
+export { APP_SCOPES, WEBHOOK_TOPICS, type AppScope, type WebhookTopic } from '#marketplace/catalog'
