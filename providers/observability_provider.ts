@@ -8,6 +8,11 @@ export default class ObservabilityProvider {
     const { default: env } = await import('#start/env')
     const { initSentry } = await import('#core/observability/sentry')
     initSentry({ dsn: env.get('SENTRY_DSN'), environment: this.app.nodeEnvironment })
+    // Terminating hooks run before any provider's shutdown: sampling stops while the database is open.
+    this.app.terminating(async () => {
+      const { stopSampling } = await import('#core/observability/metrics')
+      await stopSampling()
+    })
   }
 
   async shutdown() {

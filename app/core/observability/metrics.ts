@@ -85,6 +85,8 @@ export const SAMPLE_EVERY_MS = 10_000
 const samplers = new Map<string, () => Promise<void>>()
 const inFlight = new Map<string, Promise<void>>()
 let sampling: Promise<void> | undefined
+let timer: NodeJS.Timeout | undefined
+let stopped = false
 
 function runSampler(name: string) {
   // One sample at a time per gauge (a slow database does not pile them up); a failed sample (database
@@ -99,17 +101,29 @@ function runSampler(name: string) {
   return running
 }
 
-/** Runs every sampler now. */
+/** Runs every sampler now (none once the process is shutting down). */
 export async function sampleNow() {
+  if (stopped) return
   await Promise.all([...samplers.keys()].map(runSampler))
 }
 
 /** Starts the sampling timer (once) and resolves when the first round is in. */
 export function startSampling() {
   sampling ??= sampleNow().then(() => {
-    setInterval(() => void sampleNow(), SAMPLE_EVERY_MS).unref()
+    if (!stopped) timer = setInterval(() => void sampleNow(), SAMPLE_EVERY_MS).unref()
   })
   return sampling
+}
+
+/**
+ * Stops sampling and waits for the samples under way: at shutdown, before the database and Redis close.
+ * A sample after that would open new connections, which keep the process alive
+ * (providers/observability_provider.ts).
+ */
+export async function stopSampling() {
+  stopped = true
+  clearInterval(timer)
+  await Promise.all(inFlight.values())
 }
 
 export const httpRequestDuration = metrics.histogram({
