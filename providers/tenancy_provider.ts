@@ -42,6 +42,15 @@ export function serveTenants(): Promise<void> {
     await featureFlags.init()
     await merchantDirectory.listen()
     watchWritesOnReplicatedNodes(db, shardRouter, getTenant)
+    const { checkReadinessOf } = await import('#core/http/health_controller')
+    const { default: app } = await import('@adonisjs/core/services/app')
+    const configured = Object.keys(app.config.get<Record<string, unknown>>('database.connections'))
+    checkReadinessOf(() => [
+      ...configured,
+      ...shardRouter
+        .nodes()
+        .filter((node) => !configured.includes(node) && shardRouter.shardsOn(node).length > 0),
+    ])
     instrumentDatabase()
     registerShardMoveMetrics(shardRouter)
     metrics.sampled({

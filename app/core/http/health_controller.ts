@@ -31,9 +31,20 @@ function check(probe: () => Promise<unknown>): Promise<CheckResult> {
  * while no worker runs (the outbox keeps notifications until one is back), and taking every API
  * process out of the load balancer would not bring a worker back. Answers hold no error text.
  */
+let readinessConnections = () =>
+  Object.keys(app.config.get<Record<string, unknown>>('database.connections'))
+
+/**
+ * Which database connections readiness checks: by default the configured ones. The tenancy core adds
+ * the shard nodes registered at run time that serve shards (providers/tenancy_provider.ts): a spare or
+ * drained node that is down serves nothing and takes no process out of the load balancer.
+ */
+export function checkReadinessOf(connections: () => string[]) {
+  readinessConnections = connections
+}
+
 async function readiness(): Promise<Readiness> {
-  // The manager's list: the configured connections and the shard nodes registered at run time.
-  const connections = [...db.manager.connections.keys()]
+  const connections = readinessConnections()
   const main = redis.connection('main')
   const [postgres, redisCheck, worker] = await Promise.all([
     Promise.all(connections.map((name) => check(() => db.connection(name).rawQuery('select 1')))),

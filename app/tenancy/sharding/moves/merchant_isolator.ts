@@ -9,7 +9,7 @@ import {
   ShardMoveRefusedException,
 } from '#tenancy/sharding/moves/shard_move_exceptions'
 import type { MoveProgress, ShardMover } from '#tenancy/sharding/moves/shard_mover'
-import { acceptingNodes } from '#tenancy/sharding/moves/rebalancer'
+import { acceptingNodes, reservedNodes } from '#tenancy/sharding/moves/rebalancer'
 import { publishShardMapChange } from '#tenancy/sharding/shard_map_signal'
 import type { ShardRouter } from '#tenancy/sharding/shard_router'
 
@@ -68,10 +68,13 @@ export class MerchantIsolator {
     return (row as IsolationRecord | undefined) ?? null
   }
 
-  /** Nodes that take shards and hold none: where a dedicated shard may go. */
+  /** Nodes that take shards, hold none, and are no other isolation's target: where a dedicated shard may go. */
   async #emptyNodes(): Promise<string[]> {
     const accepting = await acceptingNodes(this.router)
-    return accepting.filter((node) => this.router.shardsOn(node).length === 0)
+    const reserved = await reservedNodes()
+    return accepting.filter(
+      (node) => this.router.shardsOn(node).length === 0 && !reserved.has(node)
+    )
   }
 
   /**
@@ -123,6 +126,8 @@ export class MerchantIsolator {
       record = { ...record, step: 'move' }
     }
     if (record.step === 'move') {
+      // Again, in case a crash came between the directory's change and its invalidation.
+      await merchantDirectory.invalidate(plan.merchant)
       await this.#move(record, reason)
       await this.#step(record.merchant_id, 'done')
       record = { ...record, step: 'done' }
@@ -152,6 +157,15 @@ export class MerchantIsolator {
     return db.connection('control').transaction(async (trx) => {
       // One isolation allocates at a time (the table lock), so two never pick the same number.
       await trx.rawQuery('LOCK TABLE merchant_isolations IN SHARE ROW EXCLUSIVE MODE')
+      const taken = await trx
+        .from('merchant_isolations')
+        .whereNot('step', 'done')
+        .where('target', target)
+        .first()
+      if (taken)
+        throw new ShardMoveRefusedException(
+          `${target} is being given to another merchant (${taken.merchant_id}): pick another empty node`
+        )
       const allocated = await trx.rawQuery(
         `SELECT greatest(?::int, (SELECT max(shard_id) + 1 FROM shard_map),
            (SELECT max(shard_id) + 1 FROM merchant_isolations))::int AS next`,
@@ -202,16 +216,17 @@ export class MerchantIsolator {
       }
       const source = links.find((link) => link.name === home)!
       // Rows of the merchant written under the old shard by transactions open before the guards.
-      await waitForOpenTransactions(source)
-      await this.#relabel(source, merchant, record)
-      await db.connection('control').transaction(async (trx) => {
-        await trx.from('merchants').where('id', merchant.id).update({ shard_id: shard })
-        await trx
-          .from('merchant_isolations')
-          .where('merchant_id', merchant.id)
-          .update({ step: 'move', updated_at: new Date() })
-      })
+      await waitForOpenTransactions(source, 30_000)
+      // From here the merchant writes under its dedicated shard (on the same node until the move), so its
+      // writes never wait for the relabel; its reads go by merchant, not by shard.
+      await db
+        .connection('control')
+        .from('merchants')
+        .where('id', merchant.id)
+        .update({ shard_id: shard })
       await merchantDirectory.invalidate(merchant)
+      await this.#relabel(source, merchant, record)
+      await this.#step(merchant.id, 'move')
       await refreshSummaries(source)
     } finally {
       for (const link of links) await link.close()
@@ -250,7 +265,8 @@ export class MerchantIsolator {
           rowsCopied: done,
           rowsTotal,
         })
-        if (rows.length < 5000) break
+        // Until none is left: a row deleted under a batch makes it short without ending the table.
+        if (rows.length === 0) break
       }
     }
   }

@@ -58,25 +58,25 @@ export class ShardRebalancer {
   }
 
   /**
-   * A dedicated shard (shards:isolate) stays where it is and its node takes no other shard: rebalancing
-   * sees only the hash shards and the nodes without a dedicated one.
+   * A dedicated shard (shards:isolate) stays where it is, and a node that holds only dedicated shards (or is
+   * the target of an isolation under way) takes no other shard: rebalancing sees only the hash shards and
+   * the other nodes. While an isolation is under way its dedicated shard still shares the merchant's node,
+   * which stays an ordinary node.
    */
-  #dedicated(placements: ShardPlacement[]) {
-    const nodes = new Set(
-      placements
-        .filter((placement) => placement.shard >= this.router.shardCount)
-        .map((placement) => placement.node)
-    )
-    return {
-      nodes,
-      shared: placements.filter((placement) => placement.shard < this.router.shardCount),
+  async #dedicated(placements: ShardPlacement[]) {
+    const count = this.router.shardCount
+    const nodes = await reservedNodes()
+    for (const node of new Set(placements.map((placement) => placement.node))) {
+      const held = placements.filter((placement) => placement.node === node)
+      if (held.every((placement) => placement.shard >= count)) nodes.add(node)
     }
+    return { nodes, shared: placements.filter((placement) => placement.shard < count) }
   }
 
   async planRebalance(strategy: RebalanceStrategy): Promise<PlannedMove[]> {
     await this.finishActive()
     const all = await this.placements(strategy)
-    const dedicated = this.#dedicated(all)
+    const dedicated = await this.#dedicated(all)
     const accepting = await this.acceptingNodes()
     const nodes = accepting.filter((node) => !dedicated.nodes.has(node))
     const placements = dedicated.shared
@@ -99,7 +99,7 @@ export class ShardRebalancer {
     if (!this.router.nodes().includes(node)) throw new Error(`"${node}" is not a shard node`)
     await this.finishActive()
     const placements = await this.placements(strategy)
-    const dedicated = this.#dedicated(placements).nodes
+    const { nodes: dedicated } = await this.#dedicated(placements)
     const accepting = await this.acceptingNodes()
     const nodes = accepting.filter((name) => name !== node && !dedicated.has(name))
     return planDrain(placements, [...nodes, node], node)
@@ -156,4 +156,14 @@ export async function acceptingNodes(router: ShardRouter): Promise<string[]> {
     .select('name')
   const refused = new Set(drained.map((row) => row.name as string))
   return router.nodes().filter((node) => !refused.has(node))
+}
+
+/** Targets of isolations under way (shards:isolate): kept empty for their merchant. */
+export async function reservedNodes(): Promise<Set<string>> {
+  const rows = await db
+    .connection('control')
+    .from('merchant_isolations')
+    .whereNot('step', 'done')
+    .select('target')
+  return new Set(rows.map((row) => row.target as string))
 }

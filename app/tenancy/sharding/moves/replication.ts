@@ -184,8 +184,13 @@ export async function raiseFence(from: NodeLink, to: NodeLink, shard: number, mo
   }
 }
 
-/** Returns once every transaction open on the node now has ended (those begun later are not waited for). */
-export async function waitForOpenTransactions(node: NodeLink) {
+/**
+ * Returns once every transaction open on the node now has ended (those begun later are not waited for);
+ * with `deadlineMs`, refuses after that long (a session idle in a transaction would otherwise hold the
+ * caller's fence up).
+ */
+export async function waitForOpenTransactions(node: NodeLink, deadlineMs?: number) {
+  const started = Date.now()
   const { xip } = await node.one<{ xip: string[] }>(
     'SELECT ARRAY(SELECT pg_snapshot_xip(pg_current_snapshot())::text) AS xip'
   )
@@ -195,6 +200,10 @@ export async function waitForOpenTransactions(node: NodeLink) {
       [xip]
     )
     if (running === 0) return
+    if (deadlineMs !== undefined && Date.now() - started > deadlineMs)
+      throw new ShardMoveRefusedException(
+        `${running} transaction(s) on ${node.name} stayed open for ${deadlineMs / 1000} s: run the command again`
+      )
     await sleep(5)
   }
 }
@@ -214,7 +223,8 @@ export async function digestsAtOnePoint(
   to: NodeLink,
   tables: ShardTable[],
   shard: number,
-  moveId: string
+  moveId: string,
+  subscription: string
 ): Promise<{ from: ShardDigests; to: ShardDigests }> {
   const hold = new NodeLink(to.name, to.url)
   const views = [new NodeLink(from.name, from.url), new NodeLink(to.name, to.url)] as const
@@ -226,7 +236,7 @@ export async function digestsAtOnePoint(
       [shard, moveId]
     )
     try {
-      await waitForOpenTransactions(from)
+      await waitForOpenTransactions(from, 5_000)
       await from.transaction(
         () => from.query('INSERT INTO shard_move_markers (shard_id) VALUES ($1)', [shard]),
         { bypassFence: true }
@@ -237,7 +247,7 @@ export async function digestsAtOnePoint(
       await from.query('DELETE FROM shard_fences WHERE shard_id = $1', [shard])
     }
     const deadline = Date.now() + 120_000
-    while (!(await applyWaitsOnMarkers(to))) {
+    while (!(await applyWaitsOnMarkers(to, subscription))) {
       if (Date.now() > deadline)
         throw new ShardMoveRefusedException(
           `${to.name} did not reach ${from.name}'s marker within 2 minutes`
@@ -264,12 +274,14 @@ export async function digestsAtOnePoint(
   }
 }
 
-/** Whether the node's logical replication apply worker is waiting for the lock on shard_move_markers. */
-async function applyWaitsOnMarkers(node: NodeLink): Promise<boolean> {
+/** Whether the subscription's apply worker on this node's database waits for the lock on shard_move_markers. */
+async function applyWaitsOnMarkers(node: NodeLink, subscription: string): Promise<boolean> {
   const [row] = await node.query(
-    `SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+    `SELECT 1 FROM pg_locks l
      WHERE l.relation = 'shard_move_markers'::regclass AND NOT l.granted
-       AND a.backend_type LIKE 'logical replication%'`
+       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+       AND l.pid IN (SELECT pid FROM pg_stat_subscription WHERE subname = $1 AND pid IS NOT NULL)`,
+    [subscription]
   )
   return row !== undefined
 }

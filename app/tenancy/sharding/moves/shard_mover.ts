@@ -185,11 +185,12 @@ export class ShardMover {
       )
     if (!move && this.#router.connectionForShard(shard) === target)
       throw new ShardMoveRefusedException(`shard ${shard} is already on ${target}`)
-    // A merchant half relabelled out of this shard would leave its relabelled rows behind.
+    // A merchant half relabelled out of this shard (or into it) would leave rows behind.
     const splitting = await db
       .connection('control')
       .from('merchant_isolations')
-      .where({ hash_shard: shard, step: 'split' })
+      .where('step', 'split')
+      .where((query) => query.where('hash_shard', shard).orWhere('shard_id', shard))
       .first()
     if (splitting)
       throw new ShardMoveRefusedException(
@@ -355,7 +356,8 @@ export class ShardMover {
   async #verify(move: MoveRecord, source: NodeLink, target: NodeLink) {
     const tables = await this.#tables(source, target)
     this.#report('verify', `comparing ${tables.length} tables on both nodes`)
-    const digests = await digestsAtOnePoint(source, target, tables, move.shard_id, move.id)
+    const { forward } = this.#names(move.shard_id)
+    const digests = await digestsAtOnePoint(source, target, tables, move.shard_id, move.id, forward)
     for (const [index, mine] of digests.from.entries()) {
       const theirs = digests.to[index]
       if (mine.rows !== theirs.rows || mine.checksum !== theirs.checksum) {

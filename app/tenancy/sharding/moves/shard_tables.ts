@@ -74,7 +74,7 @@ export function identityTargets(table: ShardTable): string[] {
 
 /**
  * Row count and an order-independent checksum of one shard's rows in a table: the sum of each row
- * text's 64-bit hash (hashtextextended, several times cheaper than MD5: this runs behind the fence).
+ * text's 64-bit hash (hashtextextended, several times cheaper than MD5: it reads the whole shard).
  * Both nodes run the same migrations, so a row reads the same on both.
  */
 export async function shardDigest(
