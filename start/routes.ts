@@ -5,8 +5,10 @@
 import router from '@adonisjs/core/services/router'
 import { bootModuleRegistry, moduleGate } from '#tenancy/index'
 import { kernelRoutes } from '#core/http/kernel_routes'
+import { oauthRoutes } from '#marketplace/index'
 
 kernelRoutes(router)
+oauthRoutes(router)
 
 const registry = await bootModuleRegistry()
 await registry.mountRoutes(router, moduleGate)

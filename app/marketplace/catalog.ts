@@ -18,6 +18,16 @@ export const APP_SCOPES = [
 ] as const
 export type AppScope = (typeof APP_SCOPES)[number]
 
+/** What the consent screen tells the owner each scope lets the app do. */
+export const SCOPE_DESCRIPTIONS: Record<AppScope, string> = {
+  read_menu: 'Read your menu: categories, items, modifiers and prices',
+  write_menu: 'Change your menu: create, edit and remove categories, items and modifiers',
+  read_orders: 'Read your orders, with the guest name and contact given at checkout',
+  write_orders: "Change your orders' status",
+  read_analytics: 'Read your daily sales and traffic figures',
+  read_customers: "Read your customers' names and contact details",
+}
+
 export const WEBHOOK_TOPICS = [
   'order.created',
   'order.status_changed',

@@ -66,3 +66,41 @@ export class AppSlugTakenException extends AppException {
   static code = 'E_APP_SLUG_TAKEN'
   static message = 'Another app already uses this slug'
 }
+
+/** The consent request names no listed app (unknown client id, or an app not in the listing). */
+export class OAuthClientUnknownException extends AppException {
+  static status = 400
+  static code = 'E_OAUTH_CLIENT_UNKNOWN'
+  static message = 'No listed app has this client_id'
+}
+
+export class OAuthRedirectUriException extends AppException {
+  static status = 400
+  static code = 'E_OAUTH_REDIRECT_URI'
+  static message = "The redirect_uri is not exactly one of the app's redirect URIs"
+}
+
+export class OAuthScopeException extends AppException {
+  static status = 400
+  static code = 'E_OAUTH_INVALID_SCOPE'
+  static message = 'The scope must name one or more of the scopes the app requests'
+}
+
+export class OAuthPkceRequiredException extends AppException {
+  static status = 400
+  static code = 'E_OAUTH_PKCE_REQUIRED'
+  static message =
+    'A code_challenge (base64url of a SHA-256, 43 characters) with code_challenge_method S256 is required'
+}
+
+export class OAuthInvalidRequestException extends AppException {
+  static status = 400
+  static code = 'E_OAUTH_INVALID_REQUEST'
+  static message = 'The authorization request is malformed'
+}
+
+export class InstallationNotFoundException extends AppException {
+  static status = 404
+  static code = 'E_INSTALLATION_NOT_FOUND'
+  static message = 'Installation not found'
+}

@@ -3,3 +3,5 @@
  */
 export { verifyClientSecret, clientSecrets } from '#marketplace/services/client_secrets'
 export { APP_SCOPES, WEBHOOK_TOPICS, type AppScope, type WebhookTopic } from '#marketplace/catalog'
+export { authenticateAppToken, type AppTokenIdentity } from '#marketplace/services/installations'
+export { oauthRoutes } from '#marketplace/oauth_routes'

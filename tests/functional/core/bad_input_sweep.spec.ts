@@ -217,6 +217,23 @@ function errorShapeProblem(response: RawResponse) {
   return bad ? 'an error without a code and a message' : null
 }
 
+/**
+ * The OAuth token endpoint answers in RFC 6749 5.2's shape, which OAuth clients read, rather than ours
+ * (docs/decisions/marketplace.md, "OAuth install").
+ */
+const RFC_6749_ERRORS = new Set(['POST /oauth/token'])
+
+function oauthErrorShapeProblem(response: RawResponse) {
+  let body: any
+  try {
+    body = JSON.parse(response.text)
+  } catch {
+    return 'a 4xx that is not JSON'
+  }
+  if (typeof body?.error !== 'string' || !body.error) return 'an OAuth error without error'
+  return typeof body.error_description === 'string' ? null : 'an OAuth error without description'
+}
+
 /** The values in `watched` that the answer shows, other than those the request itself carried. */
 function leaked(request: SweepRequest, response: RawResponse, watched: string[]) {
   const sent =
@@ -279,7 +296,9 @@ class Sweep {
     if (response.status >= 500 && !(response.status === 503 && request.route.endsWith(' /ready')))
       problems.push('a 5xx')
     if (response.status >= 400 && response.status < 500 && request.method !== 'HEAD') {
-      const shape = errorShapeProblem(response)
+      const shape = RFC_6749_ERRORS.has(request.route)
+        ? oauthErrorShapeProblem(response)
+        : errorShapeProblem(response)
       if (shape) problems.push(shape)
     }
     const watched =
