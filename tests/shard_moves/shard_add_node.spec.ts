@@ -169,6 +169,9 @@ test.group('shards:add-node', (group) => {
     // This process heard of it on the shard-map channel and connected it.
     await eventually('node3 known to the test process', () => shardRouter.nodes().includes(NODE))
     assert.equal(nodeUrl(NODE), EXTRA.url)
+    // Serving no shard yet, it is not one of the checks that decide readiness.
+    const idle = await client.get('/ready')
+    assert.notProperty(idle.body().checks, `postgres:${NODE}`)
 
     // Run again alike: migrated again, nothing changed.
     const again = await addNode(NODE, EXTRA.url)

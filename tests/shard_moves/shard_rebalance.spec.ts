@@ -262,8 +262,15 @@ test.group('Isolating a merchant', () => {
       })
       assert.equal(killed.signal, 'SIGKILL', killed.stdout + killed.stderr)
       // Half relabelled, the merchant's old shard stays where its relabelled rows are.
-      if (step === 'split')
+      if (step === 'split') {
         await assert.rejects(() => mover.check(shop.merchant.shardId, spare), /being isolated/)
+        const { shard_id: dedicated } = await db
+          .connection('control')
+          .from('merchant_isolations')
+          .where('merchant_id', shop.merchant.id)
+          .first()
+        await assert.rejects(() => mover.check(dedicated, spare), /being isolated/)
+      }
     }
     const finished = await ace(['shards:isolate', shop.merchant.slug])
     assert.equal(finished.code, 0, finished.stdout + finished.stderr)

@@ -37,9 +37,9 @@ export default class DeveloperAppsController {
   async update(ctx: HttpContext) {
     const developer = await developers.requireForUser(signedInUser(ctx))
     // The app is looked up first: another developer's id is a 404 whatever the body says.
-    await apps.own(developer, ctx.params.id)
+    const owned = await apps.own(developer, ctx.params.id)
     const input = await ctx.request.validateUsing(updateAppValidator)
-    const app = await apps.update(developer, ctx.params.id, input)
+    const app = await apps.update(developer, owned, input)
     noStore(ctx)
     return { data: app.serialize() }
   }

@@ -106,16 +106,19 @@ export class Apps {
     return { app: await this.own(developer, app.id), secret }
   }
 
-  /** Changes a draft or a rejected app; anything further along is refused with 409. */
-  async update(developer: Developer, id: string, input: UpdateAppInput) {
+  /**
+   * Changes a draft or a rejected app the caller found with own() (so another developer's id is a 404
+   * before the body is validated); anything further along is refused with 409.
+   */
+  async update(developer: Developer, app: MarketplaceApp, input: UpdateAppInput) {
     assertActive(developer)
-    const app = await this.own(developer, id)
     if (!EDITABLE_STATUSES.includes(app.status)) throw new AppNotEditableException()
     this.#apply(app, input)
     if (input.slug !== undefined) app.slug = input.slug
     checkPricing(app)
     await this.#save(app, input.webhooks)
-    return this.own(developer, id)
+    // Read again: the webhooks were replaced.
+    return this.own(developer, app.id)
   }
 
   /** Sends a draft or rejected app to support's review: a verified developer, a redirect URI and a scope. */

@@ -2,6 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { NodeLink } from '#tenancy/sharding/moves/node_link'
 import { activeShardMove } from '#tenancy/sharding/moves/active_move'
+import { admitMove, admitMoveEnd } from '#tenancy/sharding/moves/move_admission'
 import {
   alignPartitions,
   armNode,
@@ -162,58 +163,12 @@ export class ShardMover {
    */
   async check(shard: number, target: string): Promise<MoveRecord | null> {
     await this.#router.load()
-    if (
-      !Number.isInteger(shard) ||
-      shard < 0 ||
-      (shard >= this.#router.shardCount && !this.#router.isMapped(shard))
-    )
-      throw new ShardMoveInvalidException(
-        `shard must be 0 to ${this.#router.shardCount - 1} or a dedicated shard, not ${shard}`,
-        { field: 'shard' }
-      )
-    if (!this.#options.nodeUrls[target])
-      throw new ShardMoveInvalidException(`"${target}" is not a shard node`, { field: 'node' })
-    const move = await this.active()
-    if (move && (move.shard_id !== shard || move.target !== target))
-      throw new ShardMoveRefusedException(
-        `shard ${move.shard_id} is moving from ${move.source} to ${move.target} (step ${move.step}): ` +
-          `finish it with --complete or --rollback first`
-      )
-    if (move?.step === 'rolling_back' || move?.step === 'completing')
-      throw new ShardMoveRefusedException(
-        `the move of shard ${shard} is ${move.step.replace('_', ' ')}: run that again to finish it`
-      )
-    if (!move && this.#router.connectionForShard(shard) === target)
-      throw new ShardMoveRefusedException(`shard ${shard} is already on ${target}`)
-    // A merchant half relabelled out of this shard (or into it) would leave rows behind.
-    const splitting = await db
-      .connection('control')
-      .from('merchant_isolations')
-      .where('step', 'split')
-      .where((query) => query.where('hash_shard', shard).orWhere('shard_id', shard))
-      .first()
-    if (splitting)
-      throw new ShardMoveRefusedException(
-        `merchant ${splitting.merchant_id} is being isolated out of shard ${shard}: ` +
-          `run "node ace shards:isolate ${splitting.merchant_id}" again to finish that first`
-      )
-    return move
+    return admitMove(this.#router, this.#options.nodeUrls, shard, target)
   }
 
   /** Whether the active move of `shard` may be completed or rolled back now. */
-  async checkEnd(shard: number, end: 'complete' | 'rollback'): Promise<MoveRecord> {
-    const move = await this.active()
-    if (!move || move.shard_id !== shard)
-      throw new ShardMoveRefusedException(`no move of shard ${shard} is under way`)
-    if (end === 'complete' && move.step !== 'switched' && move.step !== 'completing')
-      throw new ShardMoveRefusedException(
-        `shard ${shard} has not switched yet (step ${move.step}): run the move first`
-      )
-    if (end === 'rollback' && move.step === 'completing')
-      throw new ShardMoveRefusedException(
-        `the old copy of shard ${shard} is being removed: finish with --complete`
-      )
-    return move
+  checkEnd(shard: number, end: 'complete' | 'rollback'): Promise<MoveRecord> {
+    return admitMoveEnd(shard, end)
   }
 
   /** Starts a move of `shard` to `target`, or resumes the one recorded; returns once switched. */
